@@ -1,0 +1,116 @@
+//! `Agreement`: a memorandum, funding, loan, dialogue, partnership or commitment.
+
+use super::actor::ActorObj;
+use super::common::{notes, sources, MoneyObj, NoteObj, TimeSpanObj};
+use super::enums::{GAgreementKind, GAgreementStatus};
+use super::event::EventObj;
+use super::filters::{resolve, AgreementFilter};
+use super::paging::connection;
+use super::source::SourceObj;
+use crate::graph::KnowledgeGraph;
+use crate::model::{Agreement, AgreementKind, EntityKind, NodeId};
+use async_graphql::{Object, Result, ID};
+
+/// An agreement.
+#[derive(Clone, Copy)]
+pub struct AgreementObj<'a> {
+    pub g: &'a KnowledgeGraph,
+    pub n: NodeId,
+    a: &'a Agreement,
+}
+
+impl<'a> AgreementObj<'a> {
+    pub const KIND: EntityKind = EntityKind::Agreement;
+
+    /// The agreement `n`, if it is one.
+    pub fn of(g: &'a KnowledgeGraph, n: NodeId) -> Option<Self> {
+        g.agreement(n).map(|a| AgreementObj { g, n, a })
+    }
+}
+
+connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge");
+
+/// The agreements `filter` keeps from `base` (all when `None`), by date.
+pub fn agreement_list(
+    g: &KnowledgeGraph,
+    base: Option<&[NodeId]>,
+    filter: Option<&AgreementFilter>,
+) -> Result<Vec<NodeId>> {
+    let party =
+        filter.and_then(|f| f.party.as_deref()).map(|p| resolve(g, EntityKind::Actor, p, "party")).transpose()?;
+    let kind = filter.and_then(|f| f.kind).map(AgreementKind::from);
+    let base = match (base, party) {
+        (Some(b), _) => b,
+        (None, Some(p)) => &g.reverse(p).agreements,
+        (None, None) => g.all(EntityKind::Agreement),
+    };
+    Ok(base
+        .iter()
+        .copied()
+        .filter(|&n| {
+            g.agreement(n)
+                .is_some_and(|a| kind.is_none_or(|k| a.kind == k) && party.is_none_or(|p| a.parties.contains(&p)))
+        })
+        .collect())
+}
+
+/// A memorandum, funding, loan, dialogue, partnership or commitment.
+#[Object(name = "Agreement")]
+impl<'a> AgreementObj<'a> {
+    /// Stable global id, e.g. "agreement:2021-06-08-mou-central-america-development".
+    pub async fn id(&self) -> ID {
+        ID(self.a.id.clone())
+    }
+    /// A short title in our words.
+    async fn title(&self) -> &str {
+        &self.a.title
+    }
+    /// Memorandum, funding, loan...
+    async fn kind(&self) -> GAgreementKind {
+        self.a.kind.into()
+    }
+    /// Signed, announced, agreed or planned.
+    async fn status(&self) -> GAgreementStatus {
+        self.a.status.into()
+    }
+    /// What it says, in our words.
+    async fn summary(&self) -> &str {
+        &self.a.summary
+    }
+    /// Actors bound by it or committing to it.
+    async fn parties(&self) -> Vec<ActorObj<'a>> {
+        self.a.parties.iter().filter_map(|&p| ActorObj::of(self.g, p)).collect()
+    }
+    /// Actors who signed it.
+    async fn signatories(&self) -> Vec<ActorObj<'a>> {
+        self.a.signatories.iter().filter_map(|&p| ActorObj::of(self.g, p)).collect()
+    }
+    /// The event at which it was reached, signed or announced.
+    async fn event(&self) -> Option<EventObj<'a>> {
+        self.a.event.and_then(|e| EventObj::of(self.g, e))
+    }
+    /// When it was reached: its own date, else its event's.
+    async fn when(&self) -> Option<TimeSpanObj> {
+        self.g.agreement_date(self.a).map(TimeSpanObj)
+    }
+    /// The money involved, when the reports give an amount.
+    async fn amount(&self) -> Option<MoneyObj> {
+        self.a.amount.as_ref().map(|m| MoneyObj { amount: m.amount, currency: m.currency.clone() })
+    }
+    /// How long the commitment runs, in months, when the sources say.
+    async fn duration_months(&self) -> Option<u32> {
+        self.a.duration_months
+    }
+    /// What it is about, lowercase.
+    async fn topics(&self) -> &[String] {
+        &self.a.topics
+    }
+    /// The reports that tell of it.
+    async fn sources(&self) -> Vec<SourceObj<'a>> {
+        sources(self.g, &self.a.sources)
+    }
+    /// Other versions of its facts, where reports disagree.
+    async fn notes(&self) -> Vec<NoteObj<'a>> {
+        notes(self.g, &self.a.notes)
+    }
+}

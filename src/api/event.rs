@@ -1,0 +1,147 @@
+//! `Event`: a meeting, call, trip, signing...
+
+use super::actor::ActorObj;
+use super::agreement::AgreementObj;
+use super::common::{notes, sources, NoteObj, TimeSpanObj};
+use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
+use super::filters::{filter_events, EventFilter};
+use super::paging::{connection, PageArgs};
+use super::place::PlaceObj;
+use super::source::SourceObj;
+use super::statement::StatementObj;
+use crate::graph::KnowledgeGraph;
+use crate::model::{EntityKind, Event, NodeId, Participation};
+use async_graphql::{Object, Result, ID};
+
+/// Something that happened or is planned.
+#[derive(Clone, Copy)]
+pub struct EventObj<'a> {
+    pub g: &'a KnowledgeGraph,
+    pub n: NodeId,
+    e: &'a Event,
+}
+
+impl<'a> EventObj<'a> {
+    pub const KIND: EntityKind = EntityKind::Event;
+
+    /// The event `n`, if it is one.
+    pub fn of(g: &'a KnowledgeGraph, n: NodeId) -> Option<Self> {
+        g.event(n).map(|e| EventObj { g, n, e })
+    }
+}
+
+connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge");
+
+/// The page of events `filter` keeps from `base` (all events when `None`).
+pub fn event_connection<'a>(
+    g: &'a KnowledgeGraph,
+    base: Option<&[NodeId]>,
+    filter: Option<&EventFilter>,
+    order: Option<EventOrder>,
+    args: &PageArgs,
+) -> Result<EventConnection<'a>> {
+    let mut list = filter_events(g, base, filter)?;
+    let descending = order == Some(EventOrder::DateDesc);
+    if descending {
+        list.reverse();
+    }
+    EventConnection::new(g, &list, descending, args)
+}
+
+/// Something that happened or is planned: a meeting, call, trip, signing...
+#[Object(name = "Event")]
+impl<'a> EventObj<'a> {
+    /// Stable global id, e.g. "event:2021-06-08-harris-lopez-obrador".
+    pub async fn id(&self) -> ID {
+        ID(self.e.id.clone())
+    }
+    /// A short title in our words.
+    async fn title(&self) -> &str {
+        &self.e.title
+    }
+    /// Meeting, call, trip...
+    async fn kind(&self) -> GEventKind {
+        self.e.kind.into()
+    }
+    /// In person, virtual, by phone, or unknown.
+    async fn mode(&self) -> GEventMode {
+        self.e.mode.into()
+    }
+    /// Whether it took place or was planned.
+    async fn status(&self) -> GEventStatus {
+        self.e.status.into()
+    }
+    /// When, to the precision the reports give.
+    async fn when(&self) -> TimeSpanObj {
+        TimeSpanObj(self.e.when)
+    }
+    /// Where it happened.
+    async fn place(&self) -> Option<PlaceObj<'a>> {
+        self.e.place.and_then(|p| PlaceObj::of(self.g, p))
+    }
+    /// What happened, in our words.
+    async fn summary(&self) -> &str {
+        &self.e.summary
+    }
+    /// Who took part, and in what role.
+    async fn participants(&self) -> Vec<ParticipationObj<'a>> {
+        let g = self.g;
+        self.e
+            .participants
+            .iter()
+            .filter_map(|p| ActorObj::of(g, p.actor).map(|actor| ParticipationObj { g, p, actor }))
+            .collect()
+    }
+    /// Agreements reached, signed or announced at it.
+    async fn agreements(&self) -> Vec<AgreementObj<'a>> {
+        self.g.reverse(self.n).agreements.iter().filter_map(|&a| AgreementObj::of(self.g, a)).collect()
+    }
+    /// Statements about it.
+    async fn statements(&self) -> Vec<StatementObj<'a>> {
+        self.g.reverse(self.n).statements.iter().filter_map(|&s| StatementObj::of(self.g, s)).collect()
+    }
+    /// The larger event this one is part of (a meeting within a trip).
+    async fn part_of(&self) -> Option<EventObj<'a>> {
+        self.e.part_of.and_then(|p| EventObj::of(self.g, p))
+    }
+    /// The events it is made of, in date order.
+    async fn parts(&self) -> Vec<EventObj<'a>> {
+        self.g.reverse(self.n).children.iter().filter_map(|&p| EventObj::of(self.g, p)).collect()
+    }
+    /// What it was about, lowercase.
+    async fn topics(&self) -> &[String] {
+        &self.e.topics
+    }
+    /// The reports that tell of it.
+    async fn sources(&self) -> Vec<SourceObj<'a>> {
+        sources(self.g, &self.e.sources)
+    }
+    /// Other versions of its facts, where reports disagree.
+    async fn notes(&self) -> Vec<NoteObj<'a>> {
+        notes(self.g, &self.e.notes)
+    }
+}
+
+/// An actor's part in an event.
+pub struct ParticipationObj<'a> {
+    g: &'a KnowledgeGraph,
+    p: &'a Participation,
+    actor: ActorObj<'a>,
+}
+
+/// An actor's part in an event.
+#[Object(name = "Participation")]
+impl<'a> ParticipationObj<'a> {
+    /// Who took part.
+    async fn actor(&self) -> &ActorObj<'a> {
+        &self.actor
+    }
+    /// In what role.
+    async fn role(&self) -> GParticipantRole {
+        self.p.role.into()
+    }
+    /// The reports that place this actor at this event (each fact cites its sources).
+    async fn sources(&self) -> Vec<SourceObj<'a>> {
+        sources(self.g, &self.p.sources)
+    }
+}

@@ -1,0 +1,239 @@
+//! The `Query` root.
+
+use super::actor::{ActorConnection, ActorObj};
+use super::agreement::{agreement_list, AgreementConnection, AgreementObj};
+use super::enums::{EventOrder, GEntityKind};
+use super::error::{bad_input, limit_exceeded};
+use super::event::{event_connection, EventConnection, EventObj};
+use super::filters::{
+    ambiguous, name_matches, ActorFilter, AgreementFilter, EventFilter, PlaceFilter, StatementFilter,
+};
+use super::graph;
+use super::node::{Node, PathObj, SearchHit, SubgraphObj};
+use super::paging::{count_arg, PageArgs, MAX_PAGE};
+use super::place::{place_list, PlaceConnection, PlaceObj};
+use super::source::SourceConnection;
+use super::statement::{statement_list, StatementConnection};
+use crate::graph::{KnowledgeGraph, NameMatch};
+use crate::model::{ActorKind, EntityKind, NodeId};
+use async_graphql::{Context, Object, Result, SimpleObject, ID};
+
+/// The entry points of the API.
+pub struct Query;
+
+/// Which data the server is answering from.
+#[derive(SimpleObject)]
+pub struct SnapshotInfo {
+    /// A hash of the seed files' paths and contents; changes when the data changes.
+    pub hash: String,
+    /// When this data was loaded (RFC 3339).
+    pub loaded_at: String,
+    /// How many entities the graph holds.
+    pub entities: usize,
+}
+
+/// Resolves `actor(id:, name:)` / `place(id:, name:)`: exactly one of the two.
+fn by_id_or_name(g: &KnowledgeGraph, kind: EntityKind, id: Option<ID>, name: Option<String>) -> Result<Option<NodeId>> {
+    match (id, name) {
+        (Some(id), None) => Ok(g.get(&id).filter(|&n| g.entity(n).kind() == kind)),
+        (None, Some(name)) => match g.lookup_name(kind, &name) {
+            NameMatch::None => Ok(None),
+            NameMatch::One(n) => Ok(Some(n)),
+            NameMatch::Many(nodes) => Err(ambiguous(g, &name, &nodes)),
+        },
+        _ => Err(bad_input(format!("give exactly one of `id` or `name` to look up a {}", kind.as_str()))),
+    }
+}
+
+#[Object]
+impl Query {
+    /// The entity with this global id, or null.
+    async fn node<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<Node<'a>>> {
+        let g = graph(ctx)?;
+        Ok(g.get(&id).and_then(|n| Node::of(g, n)))
+    }
+    /// The entities with these ids, in the same order, null where none (at most 100 ids).
+    async fn nodes<'a>(&self, ctx: &Context<'a>, ids: Vec<ID>) -> Result<Vec<Option<Node<'a>>>> {
+        let g = graph(ctx)?;
+        if ids.len() > MAX_PAGE {
+            return Err(limit_exceeded(format!("`ids` holds at most {MAX_PAGE} ids (got {})", ids.len())));
+        }
+        Ok(ids.iter().map(|id| g.get(id).and_then(|n| Node::of(g, n))).collect())
+    }
+    /// An actor by id or by name (accents, case and punctuation optional; aliases count).
+    /// Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
+    async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
+        let g = graph(ctx)?;
+        Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
+    }
+    /// Actors, by name.
+    async fn actors<'a>(
+        &self,
+        ctx: &Context<'a>,
+        filter: Option<ActorFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<ActorConnection<'a>> {
+        let g = graph(ctx)?;
+        let f = filter.unwrap_or_default();
+        let kind = f.kind.map(ActorKind::from);
+        let base = match &f.name {
+            Some(name) => name_matches(g, EntityKind::Actor, name),
+            None => g.all(EntityKind::Actor).to_vec(),
+        };
+        let list: Vec<NodeId> =
+            base.into_iter().filter(|&n| g.actor(n).is_some_and(|a| kind.is_none_or(|k| a.kind == k))).collect();
+        ActorConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+    }
+    /// An event by id, or null.
+    async fn event<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<EventObj<'a>>> {
+        let g = graph(ctx)?;
+        Ok(g.get(&id).and_then(|n| EventObj::of(g, n)))
+    }
+    /// Events, by date (start, then end, then id) unless `orderBy` says otherwise.
+    #[allow(clippy::too_many_arguments)]
+    async fn events<'a>(
+        &self,
+        ctx: &Context<'a>,
+        filter: Option<EventFilter>,
+        order_by: Option<EventOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<EventConnection<'a>> {
+        let g = graph(ctx)?;
+        event_connection(g, None, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+    }
+    /// A place by id or by name (as for `actor`). Give exactly one.
+    async fn place<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'a>>> {
+        let g = graph(ctx)?;
+        Ok(by_id_or_name(g, EntityKind::Place, id, name)?.and_then(|n| PlaceObj::of(g, n)))
+    }
+    /// Places, by name.
+    async fn places<'a>(
+        &self,
+        ctx: &Context<'a>,
+        filter: Option<PlaceFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<PlaceConnection<'a>> {
+        let g = graph(ctx)?;
+        let list = place_list(g, filter.as_ref())?;
+        PlaceConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+    }
+    /// An agreement by id, or null.
+    async fn agreement<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<AgreementObj<'a>>> {
+        let g = graph(ctx)?;
+        Ok(g.get(&id).and_then(|n| AgreementObj::of(g, n)))
+    }
+    /// Agreements, by date.
+    async fn agreements<'a>(
+        &self,
+        ctx: &Context<'a>,
+        filter: Option<AgreementFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<AgreementConnection<'a>> {
+        let g = graph(ctx)?;
+        let list = agreement_list(g, None, filter.as_ref())?;
+        AgreementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+    }
+    /// Statements, by date.
+    async fn statements<'a>(
+        &self,
+        ctx: &Context<'a>,
+        filter: Option<StatementFilter>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<StatementConnection<'a>> {
+        let g = graph(ctx)?;
+        let list = statement_list(g, None, filter.as_ref())?;
+        StatementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+    }
+    /// The news reports, by publication date.
+    async fn sources<'a>(
+        &self,
+        ctx: &Context<'a>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<SourceConnection<'a>> {
+        let g = graph(ctx)?;
+        SourceConnection::new(g, g.all(EntityKind::Source), false, &PageArgs { first, after, last, before })
+    }
+    /// Ranked full-text search over names, aliases, titles and summaries: exact name, then
+    /// alias, prefix, whole words, words of summaries, then matches with one or two typos.
+    /// Accents and case are ignored. At most `first` hits (default 20, at most 100).
+    async fn search<'a>(
+        &self,
+        ctx: &Context<'a>,
+        text: String,
+        kinds: Option<Vec<GEntityKind>>,
+        first: Option<i32>,
+    ) -> Result<Vec<SearchHit<'a>>> {
+        let g = graph(ctx)?;
+        let limit = count_arg("first", first, 20, MAX_PAGE)?;
+        if text.chars().count() > 200 {
+            return Err(bad_input("`text` is at most 200 characters"));
+        }
+        let kinds: Vec<EntityKind> = kinds.unwrap_or_default().into_iter().map(Into::into).collect();
+        Ok(g.search(&text, &kinds, limit)
+            .into_iter()
+            .filter_map(|h| Node::of(g, h.node))
+            .map(SearchHit::from)
+            .collect())
+    }
+    /// Shortest chain of facts linking two entities, or null when none within maxHops
+    /// (default 6, at most 10). Sources are never in the middle of a path.
+    async fn path<'a>(
+        &self,
+        ctx: &Context<'a>,
+        from: ID,
+        to: ID,
+        max_hops: Option<i32>,
+    ) -> Result<Option<PathObj<'a>>> {
+        let g = graph(ctx)?;
+        let hops = count_arg("maxHops", max_hops, 6, 10)?;
+        let (a, b) = (node_arg(g, &from, "from")?, node_arg(g, &to, "to")?);
+        Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
+    }
+    /// The entities and links within `depth` hops of an entity (default 1, at most 3),
+    /// nearest first, at most `limit` nodes (default 200, at most 1000), for drawing.
+    /// Reports are shown but not walked through.
+    async fn neighborhood<'a>(
+        &self,
+        ctx: &Context<'a>,
+        id: ID,
+        depth: Option<i32>,
+        limit: Option<i32>,
+    ) -> Result<SubgraphObj<'a>> {
+        let g = graph(ctx)?;
+        let depth = count_arg("depth", depth, 1, 3)?;
+        let limit = count_arg("limit", limit, 200, 1000)?.max(1);
+        let center = node_arg(g, &id, "id")?;
+        Ok(SubgraphObj { g, sub: g.neighborhood(center, depth, limit) })
+    }
+    /// Which data the server is answering from (changes when the seed is reloaded).
+    async fn snapshot(&self, ctx: &Context<'_>) -> Result<SnapshotInfo> {
+        let g = graph(ctx)?;
+        let s = g.snapshot();
+        Ok(SnapshotInfo { hash: s.hash.clone(), loaded_at: s.loaded_at.to_rfc3339(), entities: g.node_count() })
+    }
+}
+
+/// The node an id argument names; NOT_FOUND when none.
+fn node_arg(g: &KnowledgeGraph, id: &str, arg: &str) -> Result<NodeId> {
+    g.get(id).ok_or_else(|| {
+        super::error::not_found(format!("`{arg}`: no entity has the id `{}`", id.chars().take(100).collect::<String>()))
+    })
+}

@@ -1,0 +1,228 @@
+//! The in-memory knowledge graph: entities as petgraph nodes, their links as edges, and the
+//! indexes every API request needs, all built once at load.
+//!
+//! Architecture Invariant: the graph is immutable once built; every query here returns
+//! borrows or small vectors of [`NodeId`]s and never folds, sorts or scans a whole kind on
+//! the request path unless the caller asked for a filter that needs it. It knows nothing of
+//! files, GraphQL or HTTP.
+
+mod build;
+mod names;
+mod paths;
+mod search;
+
+pub use names::NameMatch;
+pub use paths::{PathStep, Subgraph};
+pub use search::SearchHit;
+
+use crate::model::*;
+use chrono::{DateTime, Utc};
+use petgraph::graph::{DiGraph, NodeIndex};
+use petgraph::visit::EdgeRef;
+use petgraph::Direction;
+use std::collections::HashMap;
+
+/// Which data a graph was built from, and when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snapshot {
+    /// A hash of every seed file's path and content (FNV-1a, 64 bits, hex).
+    pub hash: String,
+    pub loaded_at: DateTime<Utc>,
+}
+
+impl Snapshot {
+    /// The snapshot of these `(path, content)` files, loaded now.
+    pub fn of_files<'a>(files: impl Iterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for (path, text) in files {
+            for b in path.bytes().chain([0]).chain(text.bytes()).chain([0]) {
+                h ^= u64::from(b);
+                h = h.wrapping_mul(0x0100_0000_01b3);
+            }
+        }
+        Snapshot { hash: format!("{h:016x}"), loaded_at: Utc::now() }
+    }
+}
+
+/// What the graph knows that points at one node, each list in the order the API serves.
+#[derive(Clone, Debug, Default)]
+pub struct Reverse {
+    /// Actor: events it took part in. Place: events here or anywhere inside.
+    pub events: Vec<NodeId>,
+    /// Actor: agreements it is party to or signed. Event: agreements reached at it.
+    pub agreements: Vec<NodeId>,
+    /// Actor: what it said. Event: statements about it.
+    pub statements: Vec<NodeId>,
+    /// Event: its parts. Place: the places directly inside it. Statement: its answers.
+    pub children: Vec<NodeId>,
+    /// Actor: other actors met at shared events, most shared first.
+    pub counterparts: Vec<(NodeId, u32)>,
+    /// Source: how many facts (entities and relations) cite it.
+    pub fact_count: u32,
+}
+
+impl std::fmt::Debug for KnowledgeGraph {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KnowledgeGraph")
+            .field("nodes", &self.graph.node_count())
+            .field("snapshot", &self.snapshot)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A loaded, validated knowledge graph.
+pub struct KnowledgeGraph {
+    graph: DiGraph<Entity, LinkKind>,
+    by_id: HashMap<String, NodeId>,
+    order: HashMap<EntityKind, Vec<NodeId>>,
+    /// The position of each node in its kind's order.
+    rank: Vec<u32>,
+    /// The key each node sorts by in its kind's order; cursors carry it.
+    sort_key: Vec<String>,
+    reverse: Vec<Reverse>,
+    names: names::NameIndex,
+    search: search::SearchIndex,
+    /// The most days any event spans, for date-range searches.
+    longest_event_days: u64,
+    snapshot: Snapshot,
+}
+
+impl KnowledgeGraph {
+    /// The entity `n`. Panics only on a `NodeId` from another graph.
+    pub fn entity(&self, n: NodeId) -> &Entity {
+        &self.graph[NodeIndex::new(n.index())]
+    }
+
+    /// The node with this id, if any.
+    pub fn get(&self, id: &str) -> Option<NodeId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The number of entities.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Every entity of `kind` in the API's order (events by date, actors by name...).
+    pub fn all(&self, kind: EntityKind) -> &[NodeId] {
+        self.order.get(&kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The position of `n` in its kind's order.
+    pub fn rank(&self, n: NodeId) -> u32 {
+        self.rank[n.index()]
+    }
+
+    /// The key `n` sorts by within its kind (what a cursor holds).
+    pub fn sort_key(&self, n: NodeId) -> &str {
+        &self.sort_key[n.index()]
+    }
+
+    /// What points at `n`.
+    pub fn reverse(&self, n: NodeId) -> &Reverse {
+        &self.reverse[n.index()]
+    }
+
+    /// Which data this graph was built from.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// Resolves a name of an entity of `kind` (accent-, case- and punctuation-insensitive,
+    /// through aliases).
+    pub fn lookup_name(&self, kind: EntityKind, name: &str) -> NameMatch {
+        self.names.lookup(kind, name)
+    }
+
+    /// Ranked search hits for `text` among `kinds` (all kinds when empty).
+    pub fn search(&self, text: &str, kinds: &[EntityKind], limit: usize) -> Vec<SearchHit> {
+        self.search.search(self, text, kinds, limit)
+    }
+
+    /// Counts of entities by kind and of links (relations without citations, citations).
+    pub fn counts(&self) -> (Vec<(EntityKind, usize)>, usize, usize) {
+        let kinds = EntityKind::ALL.iter().map(|&k| (k, self.all(k).len())).collect();
+        let cites = self.graph.edge_weights().filter(|&&k| k == LinkKind::Cites).count();
+        (kinds, self.graph.edge_count() - cites, cites)
+    }
+
+    /// Every link touching `n`: (other node, kind, true when stored from `n` to the other).
+    pub fn links(&self, n: NodeId) -> impl Iterator<Item = (NodeId, LinkKind, bool)> + '_ {
+        let ix = NodeIndex::new(n.index());
+        let out = self
+            .graph
+            .edges_directed(ix, Direction::Outgoing)
+            .map(|e| (NodeId(e.target().index() as u32), *e.weight(), true));
+        let inc = self
+            .graph
+            .edges_directed(ix, Direction::Incoming)
+            .map(|e| (NodeId(e.source().index() as u32), *e.weight(), false));
+        out.chain(inc)
+    }
+
+    /// The actor `n`, if it is one.
+    pub fn actor(&self, n: NodeId) -> Option<&Actor> {
+        match self.entity(n) {
+            Entity::Actor(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The event `n`, if it is one.
+    pub fn event(&self, n: NodeId) -> Option<&Event> {
+        match self.entity(n) {
+            Entity::Event(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The place `n`, if it is one.
+    pub fn place(&self, n: NodeId) -> Option<&Place> {
+        match self.entity(n) {
+            Entity::Place(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The agreement `n`, if it is one.
+    pub fn agreement(&self, n: NodeId) -> Option<&Agreement> {
+        match self.entity(n) {
+            Entity::Agreement(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The statement `n`, if it is one.
+    pub fn statement(&self, n: NodeId) -> Option<&Statement> {
+        match self.entity(n) {
+            Entity::Statement(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The source `n`, if it is one.
+    pub fn source(&self, n: NodeId) -> Option<&Source> {
+        match self.entity(n) {
+            Entity::Source(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// Events (in date order) whose span may overlap `[from, to]`: a contiguous run of the
+    /// date order, found by binary search; callers still check the overlap of each.
+    pub fn events_near(&self, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> &[NodeId] {
+        let all = self.all(EntityKind::Event);
+        let start_of = |n: &NodeId| self.event(*n).map(|e| e.when.start).unwrap_or_default();
+        // An event overlapping `from` starts at most the longest event span before it.
+        let lo = from
+            .map(|f| f - chrono::Days::new(self.longest_event_days))
+            .map_or(0, |f| all.partition_point(|n| start_of(n) < f));
+        let hi = to.map_or(all.len(), |t| all.partition_point(|n| start_of(n) <= t));
+        &all[lo..hi.max(lo)]
+    }
+
+    /// The date an agreement sorts by: its own, else its event's.
+    pub fn agreement_date(&self, a: &Agreement) -> Option<TimeSpan> {
+        a.when.or_else(|| a.event.and_then(|e| self.event(e)).map(|e| e.when))
+    }
+}

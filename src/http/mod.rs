@@ -1,0 +1,129 @@
+//! The web server: GraphQL over HTTP (POST and GET), the playground, and `/health`.
+//!
+//! Architecture Invariant: this is the only module that knows axum and the wire format of
+//! GraphQL over HTTP (status codes, media types). It hands the API a parsed request and the
+//! current graph snapshot, and never looks inside the graph itself.
+
+mod graphql;
+
+use crate::api::DiploSchema;
+use crate::graph::KnowledgeGraph;
+use arc_swap::ArcSwap;
+use axum::extract::State;
+use axum::http::{HeaderValue, Method};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, Any, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+/// How the server behaves; every field has a safe default.
+#[derive(Clone, Debug)]
+pub struct HttpConfig {
+    /// Origins allowed to call the API from a browser; `*` allows any.
+    pub cors_origins: Vec<String>,
+    /// The largest request body accepted, in bytes.
+    pub max_body_bytes: usize,
+    /// The most operations one batched request may hold.
+    pub max_batch: usize,
+    /// How long one request may take.
+    pub timeout: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            cors_origins: vec!["*".into()],
+            max_body_bytes: 256 * 1024,
+            max_batch: 10,
+            timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What every handler shares: the schema and the current graph snapshot.
+#[derive(Clone)]
+pub struct AppState {
+    pub schema: DiploSchema,
+    /// The graph being served; a reload swaps it whole.
+    pub graph: Arc<ArcSwap<KnowledgeGraph>>,
+    pub config: Arc<HttpConfig>,
+}
+
+impl AppState {
+    /// State serving `graph` with `schema`.
+    pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
+        AppState { schema, graph: Arc::new(ArcSwap::new(graph)), config: Arc::new(config) }
+    }
+
+    /// The snapshot a new request runs on.
+    pub fn snapshot(&self) -> Arc<KnowledgeGraph> {
+        self.graph.load_full()
+    }
+}
+
+/// The router: `/graphql` (POST, GET), `/health`, and the playground at `/`.
+pub fn app(state: AppState) -> Router {
+    let config = state.config.clone();
+    Router::new()
+        .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/health", get(health))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            config.timeout,
+        ))
+        .layer(cors(&config.cors_origins))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let layer = CorsLayer::new()
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers(Any)
+        .max_age(Duration::from_secs(3600));
+    if origins.iter().any(|o| o == "*") {
+        layer.allow_origin(Any)
+    } else {
+        layer.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
+    }
+}
+
+/// `GET /health`: liveness, and which data is loaded.
+async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
+    let g = state.snapshot();
+    let s = g.snapshot();
+    Json(serde_json::json!({
+        "status": "ok",
+        "snapshot": { "hash": s.hash, "loadedAt": s.loaded_at.to_rfc3339(), "entities": g.node_count() },
+    }))
+}
+
+/// Serves `app` on `listener` until SIGINT or SIGTERM, then lets requests in flight finish.
+pub async fn serve(listener: tokio::net::TcpListener, app: Router) -> std::io::Result<()> {
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

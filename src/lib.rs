@@ -1,0 +1,11 @@
+//! Diplograph: a GraphQL knowledge graph of facts curated from news reports.
+//!
+//! Read in this order: [`model`] (the domain), [`graph`] (the in-memory graph and its
+//! indexes), [`seed`] (loading and validating seed files), [`api`] (the GraphQL schema over
+//! the graph), [`http`] (the web server).
+
+pub mod api;
+pub mod graph;
+pub mod http;
+pub mod model;
+pub mod seed;

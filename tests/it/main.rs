@@ -1,0 +1,6 @@
+//! Diplograph's integration tests: one binary, one support module.
+
+#[allow(dead_code)]
+mod support;
+
+mod seed_errors;

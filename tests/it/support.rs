@@ -1,0 +1,77 @@
+//! Shared helpers: the bundled seed loaded once, and `run`/`check` for GraphQL queries.
+
+use diplograph::graph::KnowledgeGraph;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+/// The repository's root directory.
+pub fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bundled seed, loaded once per test binary.
+pub fn graph() -> Arc<KnowledgeGraph> {
+    static GRAPH: OnceLock<Arc<KnowledgeGraph>> = OnceLock::new();
+    GRAPH
+        .get_or_init(|| {
+            Arc::new(
+                diplograph::seed::load(&root().join("seed"))
+                    .unwrap_or_else(|e| panic!("bundled seed is invalid:\n{e}")),
+            )
+        })
+        .clone()
+}
+
+/// Runs `query` with `variables` against the bundled seed, in process; the whole response.
+pub fn run(query: &str, variables: Value) -> Value {
+    let schema = diplograph::api::schema();
+    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
+    let request = diplograph::api::with_graph(request, graph());
+    let response = block_on(schema.execute(request));
+    serde_json::to_value(&response).expect("response serializes")
+}
+
+/// Runs `query` and returns `data`, failing on any error.
+pub fn data(query: &str, variables: Value) -> Value {
+    let response = run(query, variables);
+    assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
+    response["data"].clone()
+}
+
+/// Runs `query`, expecting exactly one error; returns (code, message, whole error).
+pub fn error(query: &str, variables: Value) -> (String, String, Value) {
+    let response = run(query, variables);
+    let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected an error, got {response:#}"));
+    assert_eq!(errors.len(), 1, "expected one error: {response:#}");
+    let e = errors[0].clone();
+    let code = e["extensions"]["code"].as_str().unwrap_or_else(|| panic!("error without code: {e:#}")).to_owned();
+    (code, e["message"].as_str().unwrap_or_default().to_owned(), e)
+}
+
+/// Asserts that `query` answers exactly `expected` as its `data`.
+pub fn check(query: &str, variables: Value, expected: Value) {
+    let got = data(query, variables);
+    assert_eq!(got, expected, "\nquery: {query}\ngot: {got:#}\nexpected: {expected:#}");
+}
+
+/// A tokio runtime for one future (tests are synchronous).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime").block_on(f)
+}
+
+/// A seed directory made of `files` (relative path, content), in a fresh temp dir.
+pub fn seed_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let p: PathBuf = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+    dir
+}
+
+/// A query file of the shared client queries, as copied into `tests/queries/`.
+pub fn client_query(name: &str) -> String {
+    std::fs::read_to_string(root().join("tests/queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}

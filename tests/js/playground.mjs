@@ -1,0 +1,149 @@
+// Drives the playground of a running server in headless Chromium, as a person would:
+// open the page, see the mission query, run it, read the answer.
+//
+// Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
+//
+// Fails (exit 1) when the page asks any other host for anything, logs a console error or
+// throws, when the editor does not hold the mission query, or when running it does not
+// show the López Obrador meetings. Saves OUTDIR/playground.png either way it gets there.
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, outdir] = process.argv.slice(2);
+if (!base || !outdir) {
+  console.error('usage: node playground.mjs BASE_URL OUTDIR');
+  process.exit(2);
+}
+const baseUrl = new URL(base);
+fs.mkdirSync(outdir, { recursive: true });
+
+/** The query the page must open with (the first line is enough to tell it apart). */
+const MISSION_START = '# All meetings involving López Obrador, with where and when they happened,';
+const MISSION_OPERATION = 'query MeetingsWithAgreements($name: String = "Lopez Obrador")';
+const EXPECTED_EVENT = 'event:2021-06-08-harris-lopez-obrador';
+const STEP_TIMEOUT_MS = 20_000;
+
+const foreign = []; // requests to any host but the server's: each one is a failure
+const problems = []; // console errors and uncaught page errors
+const seen = {}; // what the page showed, printed on failure
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const killer = setTimeout(() => {
+  console.error('playground: gave up after 90 s');
+  process.exit(1);
+}, 90_000);
+
+let ok = false;
+const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+try {
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    const web = url.protocol === 'http:' || url.protocol === 'https:';
+    if (web && url.host !== baseUrl.host) {
+      foreign.push(`${route.request().method()} ${url.href}`);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  await page.routeWebSocket(
+    (url) => url.host !== baseUrl.host,
+    (ws) => {
+      foreign.push(`WEBSOCKET ${ws.url()}`);
+      ws.close();
+    },
+  );
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+
+  const response = await page.goto(new URL('/', baseUrl).href, { waitUntil: 'load' });
+  if (!response || !response.ok()) {
+    throw new Error(`GET / answered ${response ? response.status() : 'nothing'}`);
+  }
+
+  // GraphiQL has rendered once its query editor (CodeMirror 5) exists.
+  await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', {
+    timeout: STEP_TIMEOUT_MS,
+  });
+  const explorer = page.locator('a[href="/explore"]');
+  seen.explorerLink = (await explorer.count()) ? await explorer.first().innerText() : null;
+  if (seen.explorerLink !== 'Graph explorer') {
+    throw new Error('the header has no "Graph explorer" link to /explore');
+  }
+
+  seen.query = await editorText(page, '.graphiql-query-editor .CodeMirror');
+  if (!seen.query.startsWith(MISSION_START) || !seen.query.includes(MISSION_OPERATION)) {
+    throw new Error('the query editor does not hold the mission query');
+  }
+  seen.variables = await editorText(page, '.graphiql-editor-tool .CodeMirror');
+  if (!/"name"\s*:\s*"Lopez Obrador"/.test(seen.variables)) {
+    throw new Error('the variables editor does not hold {"name": "Lopez Obrador"}');
+  }
+
+  await page.click('button.graphiql-execute-button', { timeout: STEP_TIMEOUT_MS });
+  try {
+    await page.waitForFunction(
+      (want) => {
+        const cm = document.querySelector('.result-window .CodeMirror');
+        const text = cm && cm.CodeMirror ? cm.CodeMirror.getValue() : '';
+        return text.includes(want) || text.includes('"errors"');
+      },
+      'López Obrador',
+      { timeout: STEP_TIMEOUT_MS },
+    );
+  } finally {
+    seen.result = await editorText(page, '.result-window .CodeMirror');
+  }
+  for (const want of ['López Obrador', '"totalCount"', EXPECTED_EVENT]) {
+    if (!seen.result.includes(want)) throw new Error(`the result does not contain ${want}`);
+  }
+
+  // Let late requests and errors surface before judging them.
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: path.join(outdir, 'playground.png') });
+  if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
+  if (problems.length) throw new Error(`the page logged ${problems.length} error(s)`);
+  ok = true;
+  console.log(`playground: ok (screenshot ${path.join(outdir, 'playground.png')})`);
+} catch (err) {
+  console.error(`playground: FAILED: ${err && err.message ? err.message : err}`);
+  console.error(`url: ${page.url()}`);
+  for (const [what, text] of Object.entries(seen)) {
+    console.error(`--- ${what} ---\n${String(text).slice(0, 3000)}`);
+  }
+  if (foreign.length) console.error(`--- requests to other hosts (blocked) ---\n${foreign.join('\n')}`);
+  if (problems.length) console.error(`--- page errors ---\n${problems.join('\n')}`);
+  try {
+    const shot = path.join(outdir, 'playground-failure.png');
+    await page.screenshot({ path: shot });
+    console.error(`screenshot: ${shot}`);
+  } catch {
+    // The page may be gone; the text above is what we have.
+  }
+} finally {
+  clearTimeout(killer);
+  await browser.close();
+}
+process.exit(ok ? 0 : 1);
+
+/** The full text of the CodeMirror 5 editor under `selector` ('' if there is none). */
+async function editorText(page, selector) {
+  return page.evaluate((sel) => {
+    const cm = document.querySelector(sel);
+    return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : '';
+  }, selector);
+}
