@@ -11,7 +11,8 @@ const SEP: char = '\u{1}';
 impl KnowledgeGraph {
     /// Builds the graph of `entities`, whose references are their positions in the vector
     /// (as the seed loader resolved them).
-    pub fn build(entities: Vec<Entity>, snapshot: Snapshot) -> Self {
+    pub fn build(mut entities: Vec<Entity>, snapshot: Snapshot) -> Self {
+        sort_citations(&mut entities);
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
         let mut by_id = HashMap::with_capacity(entities.len());
         for e in entities {
@@ -197,5 +198,46 @@ impl KnowledgeGraph {
             r.counterparts.sort_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
         }
         self.reverse = rev;
+    }
+}
+
+/// Puts every list of sources in publication order (then id), so answers list reports
+/// oldest first whatever order the seed wrote them in.
+fn sort_citations(entities: &mut [Entity]) {
+    let key: HashMap<NodeId, (Option<chrono::NaiveDate>, String)> = entities
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e {
+            Entity::Source(s) => Some((NodeId(i as u32), (s.published, s.id.clone()))),
+            _ => None,
+        })
+        .collect();
+    let sort = |list: &mut Vec<NodeId>| {
+        list.sort_by(|a, b| key.get(a).cmp(&key.get(b)));
+        list.dedup();
+    };
+    for e in entities.iter_mut() {
+        match e {
+            Entity::Actor(a) => {
+                sort(&mut a.sources);
+                a.positions.iter_mut().for_each(|p| sort(&mut p.sources));
+                a.notes.iter_mut().for_each(|n| sort(&mut n.sources));
+            }
+            Entity::Place(p) => {
+                sort(&mut p.sources);
+                p.notes.iter_mut().for_each(|n| sort(&mut n.sources));
+            }
+            Entity::Event(ev) => {
+                sort(&mut ev.sources);
+                ev.participants.iter_mut().for_each(|p| sort(&mut p.sources));
+                ev.notes.iter_mut().for_each(|n| sort(&mut n.sources));
+            }
+            Entity::Agreement(a) => {
+                sort(&mut a.sources);
+                a.notes.iter_mut().for_each(|n| sort(&mut n.sources));
+            }
+            Entity::Statement(s) => sort(&mut s.sources),
+            Entity::Source(_) => {}
+        }
     }
 }

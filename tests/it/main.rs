@@ -3,4 +3,6 @@
 #[allow(dead_code)]
 mod support;
 
+mod contract;
+mod graph;
 mod seed_errors;
