@@ -81,7 +81,7 @@ pub fn resolve(g: &KnowledgeGraph, kind: EntityKind, text: &str, arg: &str) -> R
     if looks_like_id(text) {
         return match g.get(text) {
             Some(n) if g.entity(n).kind() == kind => Ok(n),
-            Some(_) => Err(not_found(format!("`{arg}`: `{text}` is not a {what}"))),
+            Some(_) => Err(not_found(format!("`{arg}`: `{text}` is not {}", kind.with_article()))),
             None => Err(not_found(format!("`{arg}`: no {what} has the id `{text}`"))),
         };
     }

@@ -136,3 +136,17 @@ vocabulary!(
         Cites = "CITES",
     }
 );
+
+impl EntityKind {
+    /// The kind with its indefinite article, for messages: "an actor", "a place".
+    pub fn with_article(self) -> &'static str {
+        match self {
+            EntityKind::Actor => "an actor",
+            EntityKind::Event => "an event",
+            EntityKind::Place => "a place",
+            EntityKind::Agreement => "an agreement",
+            EntityKind::Statement => "a statement",
+            EntityKind::Source => "a source",
+        }
+    }
+}

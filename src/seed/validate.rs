@@ -143,7 +143,10 @@ impl Checker<'_> {
                 id.span(),
                 format!("id `{text}`: the part after `{}:` may hold only a-z, 0-9 and `-`", kind.as_str()),
             ),
-            None => self.error(id.span(), format!("id `{text}` of {} must start with `{}:`", a(kind), kind.as_str())),
+            None => self.error(
+                id.span(),
+                format!("id `{text}` of {} must start with `{}:`", kind.with_article(), kind.as_str()),
+            ),
         }
         text.clone()
     }
@@ -174,7 +177,10 @@ impl Checker<'_> {
                 if found == want {
                     return Some(node);
                 }
-                self.error(t.span(), format!("`{wanted}` is {}, but {} is expected here", a(found), a(want)));
+                self.error(
+                    t.span(),
+                    format!("`{wanted}` is {}, but {} is expected here", found.with_article(), want.with_article()),
+                );
             }
             None => {
                 let hint = match self.registry.suggest(wanted, want) {
@@ -457,11 +463,4 @@ fn check_cycles(
             at = parent(n);
         }
     }
-}
-
-/// The kind with its indefinite article: "an actor", "a place".
-fn a(kind: EntityKind) -> String {
-    let k = kind.as_str();
-    let article = if k.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    format!("{article} {k}")
 }

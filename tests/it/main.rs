@@ -3,6 +3,8 @@
 #[allow(dead_code)]
 mod support;
 
+mod api;
 mod contract;
 mod graph;
+mod queries;
 mod seed_errors;

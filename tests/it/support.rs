@@ -32,6 +32,15 @@ pub fn run(query: &str, variables: Value) -> Value {
     serde_json::to_value(&response).expect("response serializes")
 }
 
+/// Runs the operation `op` of a document holding several.
+pub fn run_op(query: &str, op: &str, variables: Value) -> Value {
+    let schema = diplograph::api::schema();
+    let request =
+        async_graphql::Request::new(query).operation_name(op).variables(async_graphql::Variables::from_json(variables));
+    let response = block_on(schema.execute(diplograph::api::with_graph(request, graph())));
+    serde_json::to_value(&response).expect("response serializes")
+}
+
 /// Runs `query` and returns `data`, failing on any error.
 pub fn data(query: &str, variables: Value) -> Value {
     let response = run(query, variables);

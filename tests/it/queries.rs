@@ -1,0 +1,272 @@
+//! The client queries of `shared/queries/`, copied into `tests/queries/`, and the answers
+//! they must give on the bundled seed.
+
+use crate::support::{client_query, data, run_op};
+use serde_json::{json, Value};
+
+#[test]
+fn mission_query_lists_lopez_obrador_meetings_with_their_agreements() {
+    let expected = json!({
+        "actor": {
+            "id": "actor:andres-manuel-lopez-obrador",
+            "name": "Andrés Manuel López Obrador",
+            "events": {
+                "totalCount": 2,
+                "nodes": [
+                    {
+                        "id": "event:2021-05-harris-lopez-obrador-virtual",
+                        "title": "Harris and López Obrador hold a virtual meeting",
+                        "mode": "VIRTUAL",
+                        "when": {
+                            "text": "2021-05",
+                            "precision": "MONTH"
+                        },
+                        "place": null,
+                        "participants": [
+                            {
+                                "role": "PARTICIPANT",
+                                "actor": {
+                                    "name": "Kamala Harris"
+                                }
+                            },
+                            {
+                                "role": "PARTICIPANT",
+                                "actor": {
+                                    "name": "Andrés Manuel López Obrador"
+                                }
+                            }
+                        ],
+                        "agreements": [
+                            {
+                                "title": "López Obrador pledges Mexico's help on irregular migration",
+                                "kind": "COMMITMENT",
+                                "status": "AGREED",
+                                "amount": null
+                            }
+                        ],
+                        "sources": [
+                            {
+                                "outlet": "Unnamed outlet",
+                                "published": "2021-06-08"
+                            },
+                            {
+                                "outlet": "Unnamed outlet",
+                                "published": "2021-06-09"
+                            }
+                        ]
+                    },
+                    {
+                        "id": "event:2021-06-08-harris-lopez-obrador",
+                        "title": "Harris and López Obrador hold bilateral talks in Mexico City",
+                        "mode": "IN_PERSON",
+                        "when": {
+                            "text": "2021-06-08",
+                            "precision": "DAY"
+                        },
+                        "place": {
+                            "name": "National Palace",
+                            "containedIn": {
+                                "name": "Mexico City"
+                            }
+                        },
+                        "participants": [
+                            {
+                                "role": "GUEST",
+                                "actor": {
+                                    "name": "Kamala Harris"
+                                }
+                            },
+                            {
+                                "role": "HOST",
+                                "actor": {
+                                    "name": "Andrés Manuel López Obrador"
+                                }
+                            },
+                            {
+                                "role": "PARTICIPANT",
+                                "actor": {
+                                    "name": "Ricardo Zúniga"
+                                }
+                            }
+                        ],
+                        "agreements": [
+                            {
+                                "title": "U.S. funding for labor reforms in Mexico",
+                                "kind": "FUNDING",
+                                "status": "ANNOUNCED",
+                                "amount": {
+                                    "amount": 130000000.0,
+                                    "currency": "USD"
+                                }
+                            },
+                            {
+                                "title": "U.S. loans for the economy of southern Mexico",
+                                "kind": "LOAN",
+                                "status": "ANNOUNCED",
+                                "amount": null
+                            },
+                            {
+                                "title": "U.S.-Mexico economic dialogue in September 2021",
+                                "kind": "DIALOGUE",
+                                "status": "AGREED",
+                                "amount": null
+                            },
+                            {
+                                "title": "U.S.-Mexico partnership on human trafficking and emigration from the Northern Triangle",
+                                "kind": "PARTNERSHIP",
+                                "status": "AGREED",
+                                "amount": null
+                            }
+                        ],
+                        "sources": [
+                            {
+                                "outlet": "Unnamed outlet",
+                                "published": "2021-06-07"
+                            },
+                            {
+                                "outlet": "Unnamed outlet",
+                                "published": "2021-06-08"
+                            },
+                            {
+                                "outlet": "Unnamed outlet",
+                                "published": "2021-06-09"
+                            }
+                        ]
+                    }
+                ]
+            }
+        }
+    });
+    for name in ["Lopez Obrador", "lópez obrador", "Andrés Manuel López Obrador", "AMLO"] {
+        let got = data(&client_query("meetings-with-agreements.graphql"), json!({ "name": name }));
+        assert_eq!(got, expected, "for {name:?}: {got:#}");
+    }
+    // The default variable value is the one in the file.
+    assert_eq!(data(&client_query("meetings-with-agreements.graphql"), json!({})), expected);
+}
+
+#[test]
+fn agreements_of_mexico_with_the_money_involved() {
+    let got = data(&client_query("agreements.graphql"), json!({}));
+    let a = &got["agreements"];
+    assert_eq!(a["totalCount"], 8);
+    let titles: Vec<&str> = a["nodes"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "López Obrador pledges Mexico's help on irregular migration",
+            "U.S. funding for labor reforms in Mexico",
+            "U.S. loans for the economy of southern Mexico",
+            "U.S.-Mexico memorandum of understanding on development cooperation in Central America",
+            "U.S.-Mexico economic dialogue in September 2021",
+            "U.S.-Mexico partnership on human trafficking and emigration from the Northern Triangle",
+            "Mexico commits to continue its migration efforts",
+            "U.S. and Mexico agree to continue migration talks in Washington",
+        ],
+        "by date, then id"
+    );
+    let funding = &a["nodes"][1];
+    assert_eq!(funding["amount"], json!({ "amount": 130000000.0, "currency": "USD" }));
+    assert_eq!(funding["durationMonths"], 36);
+    assert_eq!(funding["kind"], "FUNDING");
+    let mou = &a["nodes"][3];
+    assert_eq!(mou["kind"], "MEMORANDUM");
+    assert_eq!(mou["status"], "SIGNED");
+    assert_eq!(mou["signatories"].as_array().unwrap().len(), 2, "the two officials who signed it");
+    assert_eq!(mou["event"]["when"]["text"], "2021-06-08");
+    for n in a["nodes"].as_array().unwrap() {
+        assert!(n["parties"].as_array().unwrap().iter().any(|p| p["name"] == "Government of Mexico"), "{n}");
+        assert!(!n["sources"].as_array().unwrap().is_empty(), "{n}");
+    }
+    // "Mexico" names the government among actors (the country is a place).
+    let same = data(&client_query("agreements.graphql"), json!({ "party": "actor:government-of-mexico" }));
+    assert_eq!(same, got);
+}
+
+#[test]
+fn timeline_of_the_trip_day_by_day() {
+    let got = data(&client_query("timeline.graphql"), json!({}));
+    let e = &got["events"];
+    assert_eq!(e["totalCount"], 18);
+    assert_eq!(e["pageInfo"]["hasNextPage"], false);
+    let edges = e["edges"].as_array().unwrap();
+    let days: Vec<&str> = edges.iter().map(|x| x["node"]["when"]["text"].as_str().unwrap()).collect();
+    assert_eq!(days.first(), Some(&"2021-06-06"));
+    assert!(days.contains(&"2021-06-06/2021-06-08"), "the trip itself overlaps the range");
+    assert_eq!(days.last(), Some(&"2021-06-08"));
+    let starts: Vec<&str> = days.iter().map(|d| &d[..10]).collect();
+    assert!(starts.windows(2).all(|w| w[0] <= w[1]), "in date order: {days:?}");
+    let ids: Vec<&str> = edges.iter().map(|x| x["node"]["id"].as_str().unwrap()).collect();
+    for id in
+        ["event:2021-06-07-harris-giammattei", "event:2021-06-08-harris-lopez-obrador", "event:2021-06-08-mou-signing"]
+    {
+        assert!(ids.contains(&id), "{id} in {ids:?}");
+    }
+    assert!(!ids.contains(&"event:2021-05-harris-lopez-obrador-virtual"), "May is outside the range");
+    let meeting = edges.iter().find(|x| x["node"]["id"] == "event:2021-06-08-harris-lopez-obrador").unwrap();
+    assert_eq!(meeting["node"]["partOf"]["title"], "Harris's trip to Guatemala and Mexico");
+    assert_eq!(meeting["node"]["place"]["name"], "National Palace");
+    assert_eq!(e["pageInfo"]["endCursor"], edges.last().unwrap()["cursor"]);
+}
+
+/// Runs one named operation of `explore.graphql`.
+fn explore(op: &str, variables: Value) -> Value {
+    let response = run_op(&client_query("explore.graphql"), op, variables);
+    assert!(response.get("errors").is_none(), "{op}: {response:#}");
+    response["data"].clone()
+}
+
+#[test]
+fn explore_find_open_around_connect() {
+    let found = explore("Find", json!({}));
+    let places: Vec<&Value> =
+        found["search"].as_array().unwrap().iter().filter(|h| h["__typename"] == "Place").collect();
+    assert_eq!(
+        places[..2],
+        [
+            &json!({ "__typename": "Place", "id": "place:palacio-nacional-mexico", "name": "National Palace", "containedIn": { "name": "Mexico City" } }),
+            &json!({ "__typename": "Place", "id": "place:palacio-nacional-de-la-cultura", "name": "Palacio Nacional de la Cultura", "containedIn": { "name": "Guatemala City" } }),
+        ],
+        "the exact alias first, then the name holding both words"
+    );
+
+    let opened = explore("Open", json!({ "id": "place:palacio-nacional-mexico" }));
+    assert_eq!(opened["node"]["name"], "National Palace");
+    let titles: Vec<&str> =
+        opened["node"]["events"]["nodes"].as_array().unwrap().iter().map(|n| n["title"].as_str().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Harris and López Obrador hold bilateral talks in Mexico City",
+            "Signing of the U.S.-Mexico memorandum on development cooperation in Central America",
+            "López Obrador shows Harris The History of Mexico mural",
+        ]
+    );
+
+    let around = explore("Around", json!({ "id": "event:2021-06-08-harris-lopez-obrador" }));
+    let ids: Vec<&str> =
+        around["neighborhood"]["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(ids[0], "event:2021-06-08-harris-lopez-obrador", "the centre first");
+    for id in [
+        "actor:kamala-harris",
+        "actor:andres-manuel-lopez-obrador",
+        "place:palacio-nacional-mexico",
+        "place:mexico-city",
+        "event:2021-06-harris-trip-guatemala-mexico",
+    ] {
+        assert!(ids.contains(&id), "{id} within two hops: {ids:?}");
+    }
+    let links = around["neighborhood"]["links"].as_array().unwrap();
+    assert!(links.contains(&json!({ "from": "actor:kamala-harris", "to": "event:2021-06-08-harris-lopez-obrador", "kind": "PARTICIPATED_IN" })));
+    assert!(links.contains(&json!({ "from": "event:2021-06-08-harris-lopez-obrador", "to": "place:palacio-nacional-mexico", "kind": "HELD_AT" })));
+    for l in links {
+        assert!(ids.contains(&l["from"].as_str().unwrap()) && ids.contains(&l["to"].as_str().unwrap()), "{l}");
+    }
+
+    let path = explore("Connect", json!({ "from": "actor:kamala-harris", "to": "actor:alejandro-giammattei" }));
+    let steps = path["path"]["steps"].as_array().unwrap();
+    assert_eq!(path["path"]["hops"], 2, "they met");
+    assert_eq!(steps[0], json!({ "node": { "id": "actor:kamala-harris" }, "link": "PARTICIPATED_IN" }));
+    assert!(steps[1]["node"]["id"].as_str().unwrap().starts_with("event:2021-06-07-harris-giammattei"));
+    assert_eq!(steps[2], json!({ "node": { "id": "actor:alejandro-giammattei" }, "link": null }));
+}
