@@ -4,6 +4,7 @@
 //! GraphQL over HTTP (status codes, media types). It hands the API a parsed request and the
 //! current graph snapshot, and never looks inside the graph itself.
 
+pub mod assets;
 mod graphql;
 
 use crate::api::DiploSchema;
@@ -69,6 +70,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health", get(health))
+        .route("/", get(static_asset))
+        .route("/playground/{file}", get(static_asset))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -88,6 +91,18 @@ fn cors(origins: &[String]) -> CorsLayer {
         layer.allow_origin(Any)
     } else {
         layer.allow_origin(AllowOrigin::list(origins.iter().filter_map(|o| HeaderValue::from_str(o).ok())))
+    }
+}
+
+/// `GET /` and `/playground/...`: the playground's page, scripts, styles and licences.
+async fn static_asset(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::http::{header, StatusCode};
+    use axum::response::IntoResponse;
+    match assets::asset(uri.path()) {
+        Some(a) => {
+            ([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "no-cache")], a.body).into_response()
+        }
+        None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }
 

@@ -6,5 +6,6 @@ mod support;
 mod api;
 mod contract;
 mod graph;
+mod http;
 mod queries;
 mod seed_errors;

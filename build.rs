@@ -1,0 +1,175 @@
+//! Builds the browser playground (web/playground) into `$OUT_DIR/playground`, where
+//! `src/http/assets.rs` embeds it with `include_bytes!`.
+//!
+//! Steps: `npm ci` when `web/playground/node_modules` is missing or older than the lockfile,
+//! then `node build.mjs $OUT_DIR/playground` (esbuild) when the bundle is missing or older
+//! than its sources. Needs Node.js 18+ and npm on PATH, and the npm registry for the first
+//! `npm ci`. `DIPLOGRAPH_SKIP_WEB=1` writes a small placeholder page instead, for quick
+//! checks on a machine without Node.js.
+
+use std::env;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::SystemTime;
+
+/// The files the bundle is made of, as written by web/playground/build.mjs.
+const OUTPUTS: [&str; 4] = ["index.html", "playground.js", "playground.css", "LICENSES.txt"];
+
+/// Present in the output folder when it holds the placeholder rather than a real bundle.
+const PLACEHOLDER_MARK: &str = ".placeholder";
+
+fn main() {
+    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("playground");
+    let web = manifest_dir.join("web").join("playground");
+
+    for input in ["src", "package.json", "package-lock.json", "build.mjs"] {
+        println!("cargo:rerun-if-changed={}", web.join(input).display());
+    }
+    println!("cargo:rerun-if-changed=build.rs");
+    println!("cargo:rerun-if-env-changed=DIPLOGRAPH_SKIP_WEB");
+
+    if env::var_os("DIPLOGRAPH_SKIP_WEB").is_some_and(|v| !v.is_empty() && v != "0") {
+        println!("cargo:warning=DIPLOGRAPH_SKIP_WEB is set: the playground at / is a placeholder");
+        write_placeholder(&out_dir).unwrap_or_else(|e| {
+            fail(&format!("cannot write the placeholder playground in {}: {e}", out_dir.display()))
+        });
+        return;
+    }
+
+    if let Err(message) = build(&web, &out_dir) {
+        fail(&message);
+    }
+}
+
+/// Brings the bundle in `out_dir` up to date with the sources in `web`.
+fn build(web: &Path, out_dir: &Path) -> Result<(), String> {
+    let sources = newest_mtime(&[
+        web.join("src"),
+        web.join("package.json"),
+        web.join("package-lock.json"),
+        web.join("build.mjs"),
+    ])
+    .map_err(|e| format!("cannot read the playground sources in {}: {e}", web.display()))?;
+    if bundle_is_fresh(out_dir, sources) {
+        return Ok(());
+    }
+
+    check_tool("node", "Node.js 18 or newer")?;
+    check_tool(npm(), "npm (it comes with Node.js)")?;
+
+    let lock = web.join("package-lock.json");
+    let installed = web.join("node_modules").join(".package-lock.json");
+    if is_older(&installed, &lock) {
+        run(
+            Command::new(npm()).args(["ci", "--no-audit", "--no-fund"]).current_dir(web),
+            "npm ci --no-audit --no-fund",
+        )?;
+    }
+
+    run(Command::new("node").arg("build.mjs").arg(out_dir).current_dir(web), "node build.mjs")?;
+    for name in OUTPUTS {
+        if !out_dir.join(name).is_file() {
+            return Err(format!("node build.mjs finished but did not write {}", out_dir.join(name).display()));
+        }
+    }
+    Ok(())
+}
+
+/// Whether every output exists, none is a placeholder, and all are newer than `sources`.
+fn bundle_is_fresh(out_dir: &Path, sources: SystemTime) -> bool {
+    if out_dir.join(PLACEHOLDER_MARK).exists() {
+        return false;
+    }
+    OUTPUTS.iter().all(|name| match fs::metadata(out_dir.join(name)).and_then(|m| m.modified()) {
+        Ok(built) => built >= sources,
+        Err(_) => false,
+    })
+}
+
+/// The latest modification time of the given files and of everything under the given folders.
+fn newest_mtime(paths: &[PathBuf]) -> io::Result<SystemTime> {
+    let mut newest = SystemTime::UNIX_EPOCH;
+    let mut stack: Vec<PathBuf> = paths.to_vec();
+    while let Some(path) = stack.pop() {
+        let meta = fs::metadata(&path)?;
+        newest = newest.max(meta.modified()?);
+        if meta.is_dir() {
+            for entry in fs::read_dir(&path)? {
+                stack.push(entry?.path());
+            }
+        }
+    }
+    Ok(newest)
+}
+
+/// Whether `file` is missing or was modified before `than`.
+fn is_older(file: &Path, than: &Path) -> bool {
+    let mtime = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
+    match (mtime(file), mtime(than)) {
+        (Some(a), Some(b)) => a < b,
+        _ => true,
+    }
+}
+
+/// The npm executable's name on this platform.
+fn npm() -> &'static str {
+    if cfg!(windows) {
+        "npm.cmd"
+    } else {
+        "npm"
+    }
+}
+
+/// Checks that `program --version` runs, naming what to install when it does not.
+fn check_tool(program: &str, what: &str) -> Result<(), String> {
+    match Command::new(program).arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status() {
+        Ok(status) if status.success() => Ok(()),
+        Ok(status) => Err(format!("`{program} --version` failed ({status}): the playground needs {what} on PATH")),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            Err(format!("`{program}` was not found on PATH: the playground needs {what}"))
+        }
+        Err(e) => Err(format!("cannot run `{program}`: {e}; the playground needs {what}")),
+    }
+}
+
+/// Runs a command, its output going to the build log, and fails unless it succeeds.
+fn run(command: &mut Command, what: &str) -> Result<(), String> {
+    // Keep the child's stdout off ours: cargo reads our stdout for `cargo:` lines.
+    let status =
+        command.stdout(Stdio::from(io::stderr())).status().map_err(|e| format!("cannot start `{what}`: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{what}` failed ({status}); its output is above"))
+    }
+}
+
+/// Writes a page that says the playground was not built, and marks the folder as such.
+fn write_placeholder(out_dir: &Path) -> io::Result<()> {
+    fs::create_dir_all(out_dir)?;
+    let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diplograph</title>\
+                <link rel=\"stylesheet\" href=\"/playground/playground.css\"></head>\n<body><p>The playground \
+                was not built (DIPLOGRAPH_SKIP_WEB). Send GraphQL queries as POST requests to /graphql.</p>\
+                <script src=\"/playground/playground.js\"></script></body></html>\n";
+    fs::write(out_dir.join("index.html"), page)?;
+    fs::write(out_dir.join("playground.js"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
+    fs::write(out_dir.join("playground.css"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
+    fs::write(
+        out_dir.join("LICENSES.txt"),
+        "The playground was not built (DIPLOGRAPH_SKIP_WEB): no third-party code.\n",
+    )?;
+    fs::write(out_dir.join(PLACEHOLDER_MARK), "")
+}
+
+/// Stops the build with a message that says what went wrong and how to get past it.
+fn fail(message: &str) -> ! {
+    panic!(
+        "building the playground (web/playground) failed: {message}\n\
+         Install Node.js 18+ and npm (Debian: apt-get install nodejs npm), make sure the npm \
+         registry is reachable for the first `npm ci`, or set DIPLOGRAPH_SKIP_WEB=1 to build \
+         with a placeholder page."
+    );
+}

@@ -1,0 +1,154 @@
+// Bundles the playground into OUTDIR: index.html, playground.js, playground.css and
+// LICENSES.txt (the licence texts of every third-party package in the bundle).
+//
+// Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
+import { build } from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const outdir = process.argv[2];
+if (!outdir) {
+  console.error('usage: node build.mjs OUTDIR');
+  process.exit(2);
+}
+
+/** Bundles the page into `outdir` and writes its licence file. */
+async function main() {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  fs.mkdirSync(outdir, { recursive: true });
+
+  const banner = '/*! Diplograph playground. Licences of bundled third-party code: /playground/LICENSES.txt */';
+  const result = await build({
+    absWorkingDir: here,
+    entryPoints: { playground: 'src/index.jsx' },
+    outdir,
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['es2020'],
+    jsx: 'automatic',
+    define: { 'process.env.NODE_ENV': '"production"' },
+    // Only loaded by @graphiql/toolkit for subscriptions over websockets, which we never use.
+    external: ['graphql-ws'],
+    legalComments: 'external',
+    banner: { js: banner, css: banner },
+    metafile: true,
+    logLevel: 'warning',
+  });
+
+  fs.copyFileSync(path.join(here, 'src', 'index.html'), path.join(outdir, 'index.html'));
+  fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
+  for (const name of ['playground.js.LEGAL.txt', 'playground.css.LEGAL.txt']) {
+    fs.rmSync(path.join(outdir, name), { force: true });
+  }
+}
+
+/** The root folder (under node_modules) of the package a bundled input file belongs to. */
+function packageRoot(input) {
+  const parts = input.split('/');
+  const at = parts.lastIndexOf('node_modules');
+  if (at < 0) return null;
+  const len = parts[at + 1].startsWith('@') ? 2 : 1;
+  return parts.slice(0, at + 1 + len).join('/');
+}
+
+/** The text of LICENSES.txt: one section per bundled package, then esbuild's legal comments. */
+function licences(metafile) {
+  const roots = new Set();
+  for (const input of Object.keys(metafile.inputs)) {
+    const root = packageRoot(input);
+    if (root) roots.add(root);
+  }
+  const rule = '='.repeat(78);
+  const sections = [];
+  for (const root of [...roots].sort()) {
+    const dir = path.join(here, root);
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8'));
+    const files = fs
+      .readdirSync(dir)
+      .filter((f) => /^(licen[cs]e|copying|notice)/i.test(f))
+      .sort();
+    const texts = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8').trim());
+    if (texts.length === 0) {
+      const holder = MISSING_LICENCE_FILES[pkg.name];
+      if (!holder || licenceName(pkg) !== 'MIT') {
+        throw new Error(
+          `${pkg.name}@${pkg.version} is bundled but ships no licence file: ` +
+            'add its copyright holder to MISSING_LICENCE_FILES in web/playground/build.mjs',
+        );
+      }
+      texts.push(mit(holder));
+    }
+    sections.push(
+      [rule, `${pkg.name}@${pkg.version}  (${licenceName(pkg)})`, rule, '', texts.join('\n\n')].join('\n'),
+    );
+  }
+  const legal = ['playground.js.LEGAL.txt', 'playground.css.LEGAL.txt']
+    .map((f) => path.join(outdir, f))
+    .filter((f) => fs.existsSync(f))
+    .map((f) => fs.readFileSync(f, 'utf8').trim())
+    .filter((t) => t.length > 0);
+  const head = [
+    'Third-party software in the Diplograph playground (/, /playground/playground.js,',
+    '/playground/playground.css). Each package below is bundled, in part or whole, and',
+    'is distributed under the licence reproduced with it.',
+    '',
+    `Packages: ${roots.size}`,
+  ].join('\n');
+  const tail = legal.length
+    ? [rule, 'Notices kept from the bundled source code', rule, '', legal.join('\n\n')].join('\n')
+    : '';
+  return [head, ...sections, tail].filter(Boolean).join('\n\n') + '\n';
+}
+
+/** The licence a package.json declares, as a short string. */
+function licenceName(pkg) {
+  if (typeof pkg.license === 'string') return pkg.license;
+  if (pkg.license && pkg.license.type) return pkg.license.type;
+  if (Array.isArray(pkg.licenses)) return pkg.licenses.map((l) => l.type || l).join(' OR ');
+  return 'see text';
+}
+
+/**
+ * Copyright holders of bundled MIT packages whose npm tarball has no licence file.
+ * Taken from the upstream repository's LICENSE, or from package.json where it has none.
+ */
+const MISSING_LICENCE_FILES = {
+  '@headlessui/react': 'Copyright (c) 2020 Tailwind Labs', // tailwindlabs/headlessui LICENSE
+  'client-only': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE
+  'react-compiler-runtime': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE
+  'react-remove-scroll-bar': 'Copyright (c) Anton Korzunov <thekashey@gmail.com>', // its LICENSE on GitHub
+  'toggle-selection': 'Copyright (c) sudodoki <smd.deluzion@gmail.com>', // package.json author
+};
+
+/** The MIT licence text with the given copyright line. */
+function mit(copyright) {
+  return `MIT License
+
+${copyright}
+
+Permission is hereby granted, free of charge, to any person obtaining a copy
+of this software and associated documentation files (the "Software"), to deal
+in the Software without restriction, including without limitation the rights
+to use, copy, modify, merge, publish, distribute, sublicense, and/or sell
+copies of the Software, and to permit persons to whom the Software is
+furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all
+copies or substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
+IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
+FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
+AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
+LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE
+SOFTWARE.`;
+}
+
+main().catch((err) => {
+  console.error(`playground build failed: ${err && err.stack ? err.stack : err}`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+// The Diplograph playground: GraphiQL against this server's own /graphql endpoint.
+//
+// Everything the page needs is bundled by build.mjs and served by the binary itself:
+// no CDN, no web fonts, no request to any other host.
+import { createRoot } from 'react-dom/client';
+import { GraphiQL } from 'graphiql';
+import 'graphiql/graphiql.css';
+import './playground.css';
+
+/** The GraphQL endpoint, on the same origin as this page. */
+const ENDPOINT = '/graphql';
+
+/** The query a first-time visitor sees: every meeting of one actor, with its outcomes. */
+const MISSION_QUERY = `# All meetings involving López Obrador, with where and when they happened,
+# who took part and what they produced. Accents and case in the name are optional.
+query MeetingsWithAgreements($name: String = "Lopez Obrador") {
+  actor(name: $name) {
+    id
+    name
+    events(filter: { kinds: [MEETING] }, orderBy: DATE_ASC, first: 20) {
+      totalCount
+      nodes {
+        id
+        title
+        mode
+        when { text precision }
+        place { name containedIn { name } }
+        participants { role actor { name } }
+        agreements { title kind status amount { amount currency } }
+        sources { outlet published }
+      }
+    }
+  }
+}
+`;
+
+/** The variables of the mission query. */
+const MISSION_VARIABLES = JSON.stringify({ name: 'Lopez Obrador' }, null, 2);
+
+/**
+ * Sends one GraphQL request to the endpoint and returns the decoded answer.
+ *
+ * GraphiQL shows a thrown error in the result pane, so a response that is not JSON
+ * becomes an error that quotes the status and the start of the body.
+ */
+async function fetcher(params, opts) {
+  const response = await fetch(ENDPOINT, {
+    method: 'POST',
+    headers: {
+      Accept: 'application/graphql-response+json, application/json',
+      'Content-Type': 'application/json',
+      ...(opts && opts.headers),
+    },
+    body: JSON.stringify(params),
+    credentials: 'same-origin',
+  });
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`HTTP ${response.status} ${response.statusText}: ${text.slice(0, 500)}`);
+  }
+}
+
+/**
+ * Whether GraphiQL has no saved tabs in this browser yet.
+ *
+ * GraphiQL 3 fills the query editor from `defaultTabs` on a first visit but leaves the
+ * variables editor empty, so the page hands it the variables itself, then only.
+ */
+function isFirstVisit() {
+  try {
+    return window.localStorage.getItem('graphiql:tabState') === null;
+  } catch {
+    return true; // storage blocked: nothing is restored either
+  }
+}
+
+/** Whether this page load is the browser's first (read before GraphiQL saves its tabs). */
+const FIRST_VISIT = isFirstVisit();
+
+/** The page: a slim header with links, and GraphiQL filling the rest. */
+function Playground() {
+  return (
+    <div className="dg-page">
+      <header className="dg-header">
+        <span className="dg-title">Diplograph</span>
+        <span className="dg-subtitle">GraphQL playground</span>
+        <nav className="dg-nav">
+          <a href="/explore">Graph explorer</a>
+        </nav>
+      </header>
+      <main className="dg-main">
+        <GraphiQL
+          fetcher={fetcher}
+          defaultQuery={MISSION_QUERY}
+          defaultTabs={[{ query: MISSION_QUERY, variables: MISSION_VARIABLES }]}
+          variables={FIRST_VISIT ? MISSION_VARIABLES : undefined}
+          defaultEditorToolsVisibility="variables"
+          shouldPersistHeaders={false}
+        >
+          <GraphiQL.Logo>Diplograph</GraphiQL.Logo>
+        </GraphiQL>
+      </main>
+    </div>
+  );
+}
+
+createRoot(document.getElementById('playground')).render(<Playground />);
