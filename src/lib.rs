@@ -8,4 +8,5 @@ pub mod api;
 pub mod graph;
 pub mod http;
 pub mod model;
+pub mod reload;
 pub mod seed;

@@ -1,6 +1,8 @@
 //! The `diplograph` command: serve the API, check a seed, print the schema.
 
 use clap::{Parser, Subcommand};
+use diplograph::api::Limits;
+use diplograph::reload::Reloader;
 use diplograph::{api, http, seed};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -44,6 +46,36 @@ struct ServeArgs {
     /// Seconds a request may take before it is cut off.
     #[arg(long, default_value_t = 10)]
     timeout_secs: u64,
+    /// Reload the seed when its files change (SIGHUP reloads it in any case).
+    #[arg(long)]
+    watch: bool,
+    /// Turn off introspection (the playground needs it).
+    #[arg(long)]
+    no_introspection: bool,
+    /// Turn off "did you mean ...?" suggestions in validation errors.
+    #[arg(long)]
+    no_suggestions: bool,
+    /// The highest cost a query may have (fields times list sizes).
+    #[arg(long, default_value_t = Limits::default().max_cost)]
+    max_cost: u64,
+    /// The deepest nesting of selections.
+    #[arg(long, default_value_t = Limits::default().max_depth)]
+    max_depth: usize,
+    /// The most aliases in one query.
+    #[arg(long, default_value_t = Limits::default().max_aliases)]
+    max_aliases: usize,
+    /// The longest query text, in bytes.
+    #[arg(long, default_value_t = Limits::default().max_query_bytes)]
+    max_query_bytes: usize,
+    /// The largest request body, in bytes.
+    #[arg(long, default_value_t = http::HttpConfig::default().max_body_bytes)]
+    max_body_bytes: usize,
+    /// The most operations in one batched request.
+    #[arg(long, default_value_t = http::HttpConfig::default().max_batch)]
+    max_batch: usize,
+    /// Turn off the response cache (for measuring and debugging).
+    #[arg(long)]
+    no_response_cache: bool,
 }
 
 impl Default for ServeArgs {
@@ -98,12 +130,24 @@ fn serve(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let limits = Limits {
+        max_cost: args.max_cost,
+        max_depth: args.max_depth,
+        max_aliases: args.max_aliases,
+        max_query_bytes: args.max_query_bytes,
+        introspection: !args.no_introspection,
+        suggestions: !args.no_suggestions,
+        ..Limits::default()
+    };
     let config = http::HttpConfig {
         cors_origins: args.cors_origins,
         timeout: Duration::from_secs(args.timeout_secs),
-        ..Default::default()
+        max_body_bytes: args.max_body_bytes,
+        max_batch: args.max_batch,
+        response_cache_bytes: if args.no_response_cache { 0 } else { http::HttpConfig::default().response_cache_bytes },
     };
-    let state = http::AppState::new(api::schema(), graph, config);
+    let state = http::AppState::new(api::schema_with(&limits), graph, config);
+    let reloader = Reloader::new(&args.seed, state.graph.clone());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -119,6 +163,11 @@ fn serve(args: ServeArgs) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         };
+        #[cfg(unix)]
+        tokio::spawn(reloader.clone().on_sighup());
+        if args.watch {
+            tokio::spawn(reloader.watch(Duration::from_secs(1)));
+        }
         let g = state.snapshot();
         tracing::info!(addr = %args.addr, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{}/ (GraphQL at /graphql)", args.addr);
         match http::serve(listener, http::app(state)).await {

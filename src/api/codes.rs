@@ -26,10 +26,13 @@ pub fn ensure_code(e: &mut ServerError, fallback: &'static str) {
     }
 }
 
-/// True when `e` was raised by the request itself (parse or validation), before execution.
+/// True when `e` was raised by the request itself (parse, validation or a query limit),
+/// before execution.
 pub fn is_request_error(e: &ServerError) -> bool {
-    let code = e.extensions.as_ref().and_then(|x| x.get("code"));
+    let Some(ext) = e.extensions.as_ref() else { return false };
+    let code = ext.get("code");
     matches!(code, Some(Value::String(c)) if c == code::GRAPHQL_PARSE_FAILED || c == code::GRAPHQL_VALIDATION_FAILED)
+        || ext.get("maximum").is_some()
 }
 
 #[async_trait::async_trait]
@@ -70,5 +73,14 @@ impl Extension for ErrorCodes {
             ensure_code(e, if input { code::BAD_USER_INPUT } else { code::INTERNAL_SERVER_ERROR });
         }
         response
+    }
+}
+
+/// Gives a code to the errors async-graphql raises outside the extension hooks: an unknown
+/// or missing operation name is the request's fault; anything else is ours.
+pub fn code_remaining(response: &mut Response) {
+    for e in &mut response.errors {
+        let request = e.message.starts_with("Unknown operation") || e.message.starts_with("Operation name required");
+        ensure_code(e, if request { code::GRAPHQL_VALIDATION_FAILED } else { code::INTERNAL_SERVER_ERROR });
     }
 }

@@ -1,16 +1,20 @@
 //! GraphQL over HTTP, as the spec (and the graphql-http audit) expects: media types, status
 //! codes, and request errors without a `data` entry.
 
+use super::cache::{etag, snapshot_number, Entry, Key};
 use super::AppState;
-use crate::api::{is_request_error, with_graph};
+use crate::api::{self, is_request_error};
+use crate::graph::KnowledgeGraph;
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, Request, Variables};
+use async_graphql::{Request, Variables};
 use axum::body::Bytes;
-use axum::extract::{Query, State};
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 const JSON: &str = "application/json; charset=utf-8";
 const GRAPHQL_JSON: &str = "application/graphql-response+json; charset=utf-8";
@@ -50,10 +54,14 @@ impl Answer {
     }
 
     fn content_type(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
+        HeaderValue::from_static(self.content_type_str())
+    }
+
+    fn content_type_str(self) -> &'static str {
+        match self {
             Answer::Json => JSON,
             Answer::GraphqlJson => GRAPHQL_JSON,
-        })
+        }
     }
 
     /// The status of a response that failed before execution.
@@ -81,8 +89,20 @@ fn not_acceptable() -> Response {
 }
 
 /// `POST /graphql`: one operation or a batch (JSON array), as JSON.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let Some(answer) = Answer::negotiate(&headers) else { return not_acceptable() };
+    let body = match body {
+        Ok(b) => b,
+        Err(rejection) => {
+            let status = rejection.status();
+            let (code, message) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+                ("LIMIT_EXCEEDED", format!("the body is larger than {} bytes", state.config.max_body_bytes))
+            } else {
+                ("BAD_REQUEST", format!("the body could not be read: {}", rejection.body_text()))
+            };
+            return failure(status, answer, code, &message);
+        }
+    };
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let mut params = content_type.split(';').map(str::trim);
     let media = params.next().unwrap_or_default().to_ascii_lowercase();
@@ -108,6 +128,17 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
             "the body must be `application/json` in UTF-8",
         );
     }
+    let snapshot = state.snapshot();
+    let key = state.cache.as_ref().map(|_| Key {
+        snapshot: snapshot_number(&snapshot.snapshot().hash),
+        variant: answer as u8,
+        request: body.clone(),
+    });
+    if let (Some(cache), Some(key)) = (&state.cache, &key) {
+        if let Some(hit) = cache.get(key) {
+            return cached(hit);
+        }
+    }
     let value: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
         Err(e) => {
@@ -127,17 +158,21 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
                     Err(msg) => return failure(StatusCode::BAD_REQUEST, answer, "BAD_REQUEST", &msg),
                 }
             }
-            let snapshot = state.snapshot();
-            let batch = BatchRequest::Batch(requests.into_iter().map(|r| with_graph(r, snapshot.clone())).collect());
-            let responses = state.schema.execute_batch(batch).await;
-            let body = match responses {
-                async_graphql::BatchResponse::Single(r) => response_json(r),
-                async_graphql::BatchResponse::Batch(rs) => Value::Array(rs.into_iter().map(response_json).collect()),
-            };
-            (StatusCode::OK, [(header::CONTENT_TYPE, answer.content_type())], body.to_string()).into_response()
+            let responses = api::execute_batch(&state.schema, requests, snapshot).await;
+            let id = request_id();
+            let cacheable = responses.iter().all(|r| !has_internal_error(r));
+            let body = Value::Array(responses.into_iter().map(|r| response_json(r, &id)).collect());
+            answer_with(
+                &state,
+                key.filter(|_| cacheable),
+                Answered { status: StatusCode::OK, answer, body: body.to_string() },
+            )
         }
         other => match to_request(other) {
-            Ok(request) => execute(&state, request, answer).await,
+            Ok(request) => {
+                let (answered, cacheable) = execute(&state, request, answer, snapshot).await;
+                answer_with(&state, key.filter(|_| cacheable), answered)
+            }
             Err(msg) => {
                 failure(answer.request_error_status().max(StatusCode::BAD_REQUEST), answer, "BAD_REQUEST", &msg)
             }
@@ -145,13 +180,87 @@ pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Bytes
     }
 }
 
-/// `GET /graphql?query=...&variables=...`: queries only.
+/// An answer about to be sent.
+struct Answered {
+    status: StatusCode,
+    answer: Answer,
+    body: String,
+}
+
+/// Sends `a`, remembering it under `key` when there is one.
+fn answer_with(state: &AppState, key: Option<Key>, a: Answered) -> Response {
+    let body = Bytes::from(a.body);
+    let snapshot = key.as_ref().map(|k| k.snapshot).unwrap_or_default();
+    let entry = Entry {
+        status: a.status.as_u16(),
+        content_type: a.answer.content_type_str(),
+        etag: etag(snapshot, &body),
+        body,
+    };
+    if let (Some(cache), Some(key)) = (&state.cache, key) {
+        cache.put(key, entry.clone());
+    }
+    cached(entry)
+}
+
+/// The response of a (possibly cached) answer.
+fn cached(e: Entry) -> Response {
+    let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::OK);
+    let mut r = (status, [(header::CONTENT_TYPE, e.content_type)], e.body).into_response();
+    if let Ok(v) = HeaderValue::from_str(&e.etag) {
+        r.headers_mut().insert(header::ETAG, v);
+    }
+    r
+}
+
+fn has_internal_error(r: &async_graphql::Response) -> bool {
+    r.errors.iter().any(|e| {
+        e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(
+            |c| matches!(c, async_graphql::Value::String(s) if s == crate::api::error::code::INTERNAL_SERVER_ERROR),
+        )
+    })
+}
+
+/// `GET /graphql?query=...&variables=...`: queries only. Answers carry an `ETag` and
+/// `Cache-Control`; a matching `If-None-Match` gets 304.
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
+    RawQuery(raw): RawQuery,
     Query(params): Query<HashMap<String, String>>,
 ) -> Response {
     let Some(answer) = Answer::negotiate(&headers) else { return not_acceptable() };
+    let mut response = get_answer(&state, answer, raw.unwrap_or_default(), params).await;
+    let etag = response.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let matches = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|wanted| {
+        !etag.is_empty() && wanted.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag)
+    });
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let cache_control = HeaderValue::from_static("public, max-age=0, must-revalidate");
+    if matches {
+        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
+        if let Ok(v) = HeaderValue::from_str(&etag) {
+            not_modified.headers_mut().insert(header::ETAG, v);
+        }
+        not_modified.headers_mut().insert(header::CACHE_CONTROL, cache_control);
+        return not_modified;
+    }
+    response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
+    response
+}
+
+async fn get_answer(state: &AppState, answer: Answer, raw: String, params: HashMap<String, String>) -> Response {
+    let snapshot = state.snapshot();
+    let key = Key {
+        snapshot: snapshot_number(&snapshot.snapshot().hash),
+        variant: 8 | answer as u8,
+        request: Bytes::from(raw),
+    };
+    if let Some(hit) = state.cache.as_ref().and_then(|c| c.get(&key)) {
+        return cached(hit);
+    }
     let mut object = Map::new();
     for (key, value) in params {
         let v = match key.as_str() {
@@ -192,7 +301,8 @@ pub async fn get(
             return r;
         }
     }
-    execute(&state, request, answer).await
+    let (answered, cacheable) = execute(state, request, answer, snapshot).await;
+    answer_with(state, Some(key).filter(|_| cacheable), answered)
 }
 
 /// Reads the GraphQL request parameters of one JSON object, checking their types.
@@ -223,17 +333,48 @@ fn to_request(value: Value) -> Result<Request, String> {
     Ok(request)
 }
 
-/// Runs one request on the current snapshot and writes the answer.
-async fn execute(state: &AppState, request: Request, answer: Answer) -> Response {
-    let response = state.schema.execute(with_graph(request, state.snapshot())).await;
+/// Runs one request on `snapshot`; the answer, and whether it may be cached.
+async fn execute(
+    state: &AppState,
+    request: Request,
+    answer: Answer,
+    snapshot: Arc<KnowledgeGraph>,
+) -> (Answered, bool) {
+    let response = api::execute(&state.schema, request, snapshot).await;
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
-    let body = response_json(response);
-    (status, [(header::CONTENT_TYPE, answer.content_type())], body.to_string()).into_response()
+    let cacheable = !has_internal_error(&response);
+    let body = response_json(response, &request_id()).to_string();
+    (Answered { status, answer, body }, cacheable)
+}
+
+/// A short id for one request, quoted in masked errors and the logs.
+fn request_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::OnceLock;
+    static START: OnceLock<u64> = OnceLock::new();
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let start = *START.get_or_init(|| {
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or_default()
+    });
+    format!("{:x}-{:x}", start & 0xff_ffff, NEXT.fetch_add(1, Ordering::Relaxed))
 }
 
 /// The JSON of a response; no `data` entry when the request failed before execution.
-fn response_json(response: async_graphql::Response) -> Value {
+/// Internal errors are logged in full and masked: the client gets a request id to quote.
+fn response_json(mut response: async_graphql::Response, request_id: &str) -> Value {
+    for e in &mut response.errors {
+        let internal = e.extensions.as_ref().and_then(|x| x.get("code")).is_some_and(
+            |c| matches!(c, async_graphql::Value::String(s) if s == crate::api::error::code::INTERNAL_SERVER_ERROR),
+        );
+        if internal {
+            tracing::error!(request_id, error = %e.message, path = ?e.path, "internal error");
+            e.message = format!("internal error: quote request id {request_id} to the operators");
+            if let Some(ext) = e.extensions.as_mut() {
+                ext.set("requestId", request_id);
+            }
+        }
+    }
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let mut v =
         serde_json::to_value(&response).unwrap_or_else(|_| json!({ "errors": [{ "message": "internal error" }] }));

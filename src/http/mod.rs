@@ -5,6 +5,7 @@
 //! current graph snapshot, and never looks inside the graph itself.
 
 pub mod assets;
+pub mod cache;
 mod graphql;
 
 use crate::api::DiploSchema;
@@ -30,6 +31,8 @@ pub struct HttpConfig {
     pub max_batch: usize,
     /// How long one request may take.
     pub timeout: Duration,
+    /// Bytes of answers kept by the response cache; 0 turns it off.
+    pub response_cache_bytes: u64,
 }
 
 impl Default for HttpConfig {
@@ -39,6 +42,7 @@ impl Default for HttpConfig {
             max_body_bytes: 256 * 1024,
             max_batch: 10,
             timeout: Duration::from_secs(10),
+            response_cache_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -50,12 +54,16 @@ pub struct AppState {
     /// The graph being served; a reload swaps it whole.
     pub graph: Arc<ArcSwap<KnowledgeGraph>>,
     pub config: Arc<HttpConfig>,
+    /// Answers already computed on the current snapshot; `None` when turned off.
+    pub cache: Option<Arc<cache::ResponseCache>>,
 }
 
 impl AppState {
     /// State serving `graph` with `schema`.
     pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
-        AppState { schema, graph: Arc::new(ArcSwap::new(graph)), config: Arc::new(config) }
+        let cache =
+            (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
+        AppState { schema, graph: Arc::new(ArcSwap::new(graph)), config: Arc::new(config), cache }
     }
 
     /// The snapshot a new request runs on.
@@ -71,15 +79,32 @@ pub fn app(state: AppState) -> Router {
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health", get(health))
         .route("/", get(static_asset))
+        .route("/explore", get(static_asset))
         .route("/playground/{file}", get(static_asset))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
             config.timeout,
         ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(cors(&config.cors_origins))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// A panic anywhere below becomes a masked GraphQL error (and a log line), never a dropped
+/// connection.
+fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let text = cause.downcast_ref::<String>().map(String::as_str).or_else(|| cause.downcast_ref::<&str>().copied());
+    tracing::error!(panic = text.unwrap_or("?"), "a request panicked");
+    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] });
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
 }
 
 fn cors(origins: &[String]) -> CorsLayer {
@@ -94,7 +119,8 @@ fn cors(origins: &[String]) -> CorsLayer {
     }
 }
 
-/// `GET /` and `/playground/...`: the playground's page, scripts, styles and licences.
+/// `GET /`, `/explore` and `/playground/...`: the browser pages, their scripts, styles and
+/// licences.
 async fn static_asset(uri: axum::http::Uri) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;

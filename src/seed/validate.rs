@@ -27,7 +27,10 @@ pub(super) fn validate(files: &[RawFile]) -> Result<Vec<Entity>, SeedErrors> {
             Ok(seed) => seeds.push((i, seed)),
             Err(e) => {
                 let (line, column) = e.span().map(|s| lines[i].locate(s.start)).unwrap_or((0, 0));
-                let message = e.message().trim().to_owned();
+                let message = match e.message().trim() {
+                    "" => "the file is not valid TOML here".to_owned(),
+                    m => m.to_owned(),
+                };
                 errors.push(SeedError { file: files[i].path.clone(), line, column, message });
             }
         }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use std::sync::OnceLock;
 
 /// The runtime the test server and clients share.
-fn rt() -> &'static tokio::runtime::Runtime {
+pub(crate) fn rt() -> &'static tokio::runtime::Runtime {
     static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
     RT.get_or_init(|| {
         tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
@@ -15,7 +15,7 @@ fn rt() -> &'static tokio::runtime::Runtime {
 }
 
 /// The base URL of a server on the bundled seed, started once.
-fn base() -> &'static str {
+pub(crate) fn base() -> &'static str {
     static BASE: OnceLock<String> = OnceLock::new();
     BASE.get_or_init(|| {
         rt().block_on(async {
@@ -28,14 +28,14 @@ fn base() -> &'static str {
     })
 }
 
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    body: Value,
-    headers: reqwest::header::HeaderMap,
+pub(crate) struct Reply {
+    pub status: StatusCode,
+    pub content_type: String,
+    pub body: Value,
+    pub headers: reqwest::header::HeaderMap,
 }
 
-fn send(request: reqwest::RequestBuilder) -> Reply {
+pub(crate) fn send(request: reqwest::RequestBuilder) -> Reply {
     rt().block_on(async {
         let r = request.send().await.expect("request");
         let status = r.status();
@@ -47,11 +47,11 @@ fn send(request: reqwest::RequestBuilder) -> Reply {
     })
 }
 
-fn client() -> reqwest::Client {
+pub(crate) fn client() -> reqwest::Client {
     reqwest::Client::new()
 }
 
-fn post(body: &str, accept: Option<&str>) -> Reply {
+pub(crate) fn post(body: &str, accept: Option<&str>) -> Reply {
     let mut r =
         client().post(format!("{}/graphql", base())).header(CONTENT_TYPE, "application/json").body(body.to_owned());
     if let Some(a) = accept {
@@ -67,7 +67,8 @@ fn post_json_answers_the_mission_query() {
     let r = post(&json!({ "query": MISSION }).to_string(), None);
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.content_type, "application/json; charset=utf-8");
-    assert_eq!(r.body, json!({ "data": { "actor": { "events": { "totalCount": 2 } } } }));
+    assert_eq!(r.body["data"], json!({ "actor": { "events": { "totalCount": 2 } } }));
+    assert_eq!(r.body["extensions"]["cost"], json!({ "requestedQueryCost": 3, "maximumAvailable": 25000 }));
     let r = post(&json!({ "query": MISSION }).to_string(), Some("application/graphql-response+json"));
     assert_eq!(
         (r.status, r.content_type.as_str()),
@@ -139,10 +140,8 @@ fn batches_are_answered_in_order_and_bounded() {
     let batch = json!([{ "query": "{ a: actor(name: \"Harris\") { id } }" }, { "query": "{ place(name: \"Mexico\") { id } }" }]);
     let r = post(&batch.to_string(), None);
     assert_eq!(r.status, StatusCode::OK);
-    assert_eq!(
-        r.body,
-        json!([{ "data": { "a": { "id": "actor:kamala-harris" } } }, { "data": { "place": { "id": "place:mexico" } } }])
-    );
+    let data: Vec<&Value> = r.body.as_array().expect("an array").iter().map(|x| &x["data"]).collect();
+    assert_eq!(data, [&json!({ "a": { "id": "actor:kamala-harris" } }), &json!({ "place": { "id": "place:mexico" } })]);
     let many: Vec<Value> = (0..11).map(|_| json!({ "query": "{ __typename }" })).collect();
     let r = post(&Value::Array(many).to_string(), None);
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -168,4 +167,22 @@ fn cors_allows_browser_front_ends() {
     );
     assert!(r.status.is_success(), "{}", r.status);
     assert_eq!(r.headers.get("access-control-allow-origin").and_then(|v| v.to_str().ok()), Some("*"));
+}
+
+#[test]
+fn get_answers_carry_an_etag_and_revalidate_with_304() {
+    let url = format!("{}/graphql", base());
+    let r = send(client().get(&url).query(&[("query", MISSION)]));
+    assert_eq!(r.status, StatusCode::OK);
+    let etag = r.headers.get("etag").and_then(|v| v.to_str().ok()).expect("an ETag").to_owned();
+    assert_eq!(
+        r.headers.get("cache-control").and_then(|v| v.to_str().ok()),
+        Some("public, max-age=0, must-revalidate")
+    );
+    let again = send(client().get(&url).query(&[("query", MISSION)]).header("if-none-match", &etag));
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(again.headers.get("etag").and_then(|v| v.to_str().ok()), Some(etag.as_str()));
+    let other = send(client().get(&url).query(&[("query", MISSION)]).header("if-none-match", "\"something-else\""));
+    assert_eq!(other.status, StatusCode::OK);
+    assert_eq!(other.body, r.body);
 }

@@ -27,8 +27,7 @@ pub fn graph() -> Arc<KnowledgeGraph> {
 pub fn run(query: &str, variables: Value) -> Value {
     let schema = diplograph::api::schema();
     let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
-    let request = diplograph::api::with_graph(request, graph());
-    let response = block_on(schema.execute(request));
+    let response = block_on(diplograph::api::execute(&schema, request, graph()));
     serde_json::to_value(&response).expect("response serializes")
 }
 
@@ -37,7 +36,7 @@ pub fn run_op(query: &str, op: &str, variables: Value) -> Value {
     let schema = diplograph::api::schema();
     let request =
         async_graphql::Request::new(query).operation_name(op).variables(async_graphql::Variables::from_json(variables));
-    let response = block_on(schema.execute(diplograph::api::with_graph(request, graph())));
+    let response = block_on(diplograph::api::execute(&schema, request, graph()));
     serde_json::to_value(&response).expect("response serializes")
 }
 

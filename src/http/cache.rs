@@ -1,0 +1,99 @@
+//! The response cache: the graph only changes on reload, so identical requests get identical
+//! answers. Entries are keyed by the snapshot they were computed on, and the cache is emptied
+//! when a new snapshot is seen, so an answer from an older snapshot is never served.
+
+use axum::body::Bytes;
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
+use std::sync::Mutex;
+
+/// What identifies an answer: the snapshot, the media type and method, and the raw request
+/// (the POST body, or the GET query string).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub snapshot: u64,
+    /// Which media type and method produced it (status codes differ between them).
+    pub variant: u8,
+    pub request: Bytes,
+}
+
+/// A cached answer: status, content type and body.
+#[derive(Clone)]
+pub struct Entry {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Bytes,
+    /// A strong validator for `ETag`.
+    pub etag: String,
+}
+
+#[derive(Clone)]
+struct ByBytes;
+
+impl Weighter<Key, Entry> for ByBytes {
+    fn weight(&self, key: &Key, value: &Entry) -> u64 {
+        (key.request.len() + value.body.len() + 64) as u64
+    }
+}
+
+/// A bounded cache of answers (by bytes held).
+pub struct ResponseCache {
+    entries: Cache<Key, Entry, ByBytes>,
+    /// The snapshot the entries belong to.
+    snapshot: Mutex<u64>,
+}
+
+impl ResponseCache {
+    /// A cache holding at most `max_bytes` of requests and answers.
+    pub fn new(max_bytes: u64) -> Self {
+        let items = (max_bytes / 2048).max(16) as usize;
+        ResponseCache { entries: Cache::with_weighter(items, max_bytes, ByBytes), snapshot: Mutex::new(0) }
+    }
+
+    /// Empties the cache if `snapshot` is not the one its entries belong to.
+    fn sync(&self, snapshot: u64) {
+        if let Ok(mut current) = self.snapshot.lock() {
+            if *current != snapshot {
+                self.entries.clear();
+                *current = snapshot;
+            }
+        }
+    }
+
+    /// The answer cached for `key`, if any.
+    pub fn get(&self, key: &Key) -> Option<Entry> {
+        self.sync(key.snapshot);
+        self.entries.get(key)
+    }
+
+    /// Remembers `entry` as the answer for `key`.
+    pub fn put(&self, key: Key, entry: Entry) {
+        self.sync(key.snapshot);
+        self.entries.insert(key, entry);
+    }
+
+    /// How many answers are cached.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// True when nothing is cached.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// The snapshot hash as a number (it is 16 hex digits).
+pub fn snapshot_number(hash: &str) -> u64 {
+    u64::from_str_radix(hash, 16).unwrap_or(0)
+}
+
+/// A strong `ETag` for `body` computed on `snapshot`.
+pub fn etag(snapshot: u64, body: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ snapshot;
+    for &b in body {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("\"{snapshot:016x}-{h:016x}\"")
+}
