@@ -1,10 +1,10 @@
-//! Builds the browser playground (web/playground) into `$OUT_DIR/playground`, where
-//! `src/http/assets.rs` embeds it with `include_bytes!`.
+//! Builds the browser pages (web/playground: the GraphiQL playground and the graph explorer)
+//! into `$OUT_DIR/playground`, where `src/http/assets.rs` embeds them with `include_bytes!`.
 //!
 //! Steps: `npm ci` when `web/playground/node_modules` is missing or older than the lockfile,
 //! then `node build.mjs $OUT_DIR/playground` (esbuild) when the bundle is missing or older
 //! than its sources. Needs Node.js 18+ and npm on PATH, and the npm registry for the first
-//! `npm ci`. `DIPLOGRAPH_SKIP_WEB=1` writes a small placeholder page instead, for quick
+//! `npm ci`. `DIPLOGRAPH_SKIP_WEB=1` writes small placeholder pages instead, for quick
 //! checks on a machine without Node.js.
 
 use std::env;
@@ -15,7 +15,8 @@ use std::process::{Command, Stdio};
 use std::time::SystemTime;
 
 /// The files the bundle is made of, as written by web/playground/build.mjs.
-const OUTPUTS: [&str; 4] = ["index.html", "playground.js", "playground.css", "LICENSES.txt"];
+const OUTPUTS: [&str; 7] =
+    ["index.html", "playground.js", "playground.css", "explore.html", "explore.js", "explore.css", "LICENSES.txt"];
 
 /// Present in the output folder when it holds the placeholder rather than a real bundle.
 const PLACEHOLDER_MARK: &str = ".placeholder";
@@ -25,6 +26,7 @@ fn main() {
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("playground");
     let web = manifest_dir.join("web").join("playground");
 
+    // `src` is a folder: cargo reruns this script when anything under it changes.
     for input in ["src", "package.json", "package-lock.json", "build.mjs"] {
         println!("cargo:rerun-if-changed={}", web.join(input).display());
     }
@@ -32,7 +34,7 @@ fn main() {
     println!("cargo:rerun-if-env-changed=DIPLOGRAPH_SKIP_WEB");
 
     if env::var_os("DIPLOGRAPH_SKIP_WEB").is_some_and(|v| !v.is_empty() && v != "0") {
-        println!("cargo:warning=DIPLOGRAPH_SKIP_WEB is set: the playground at / is a placeholder");
+        println!("cargo:warning=DIPLOGRAPH_SKIP_WEB is set: the playground at / and the explorer are placeholders");
         write_placeholder(&out_dir).unwrap_or_else(|e| {
             fail(&format!("cannot write the placeholder playground in {}: {e}", out_dir.display()))
         });
@@ -147,7 +149,8 @@ fn run(command: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
-/// Writes a page that says the playground was not built, and marks the folder as such.
+/// Writes pages that say the playground and the explorer were not built, and marks the
+/// folder as such.
 fn write_placeholder(out_dir: &Path) -> io::Result<()> {
     fs::create_dir_all(out_dir)?;
     let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diplograph</title>\
@@ -157,9 +160,16 @@ fn write_placeholder(out_dir: &Path) -> io::Result<()> {
     fs::write(out_dir.join("index.html"), page)?;
     fs::write(out_dir.join("playground.js"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
     fs::write(out_dir.join("playground.css"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
+    let explore = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diplograph</title>\
+                   <link rel=\"stylesheet\" href=\"/playground/explore.css\"></head>\n<body><p>The graph explorer \
+                   was not built (DIPLOGRAPH_SKIP_WEB).</p><script src=\"/playground/explore.js\"></script>\
+                   </body></html>\n";
+    fs::write(out_dir.join("explore.html"), explore)?;
+    fs::write(out_dir.join("explore.js"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
+    fs::write(out_dir.join("explore.css"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
     fs::write(
         out_dir.join("LICENSES.txt"),
-        "The playground was not built (DIPLOGRAPH_SKIP_WEB): no third-party code.\n",
+        "The browser pages were not built (DIPLOGRAPH_SKIP_WEB): no third-party code.\n",
     )?;
     fs::write(out_dir.join(PLACEHOLDER_MARK), "")
 }
@@ -167,7 +177,7 @@ fn write_placeholder(out_dir: &Path) -> io::Result<()> {
 /// Stops the build with a message that says what went wrong and how to get past it.
 fn fail(message: &str) -> ! {
     panic!(
-        "building the playground (web/playground) failed: {message}\n\
+        "building the browser pages (web/playground) failed: {message}\n\
          Install Node.js 18+ and npm (Debian: apt-get install nodejs npm), make sure the npm \
          registry is reachable for the first `npm ci`, or set DIPLOGRAPH_SKIP_WEB=1 to build \
          with a placeholder page."

@@ -8,6 +8,7 @@ mod actor;
 mod agreement;
 mod codes;
 mod common;
+mod documents;
 mod enums;
 pub mod error;
 mod event;
@@ -46,6 +47,8 @@ pub fn schema_with(limits: &Limits) -> DiploSchema {
     let mut builder = Schema::build(Query, EmptyMutation, EmptySubscription)
         .extension(codes::ErrorCodes)
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
+        // Innermost, so that the limits are checked on cached documents too.
+        .extension(documents::DocumentCache::new(1024))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);
     if !limits.introspection {

@@ -1,11 +1,12 @@
-//! The browser playground (GraphiQL) as static files built into the binary.
+//! The browser pages as static files built into the binary: the playground (GraphiQL) at `/`
+//! and the graph explorer at `/explore`.
 //!
 //! `build.rs` bundles `web/playground` into `$OUT_DIR/playground`; this module embeds the
 //! result and maps request paths to files. It knows nothing of HTTP servers: the router
 //! answers a GET for [`Asset::path`] with [`Asset::body`] and [`Asset::content_type`].
-//! The page loads only these files and posts queries to `/graphql` on the same origin.
+//! The pages load only these files and post queries to `/graphql` on the same origin.
 
-/// A static file of the browser playground, built into the binary.
+/// A static file of the browser pages, built into the binary.
 #[derive(Debug)]
 pub struct Asset {
     /// The request path it is served at, such as `/` or `/playground/playground.js`.
@@ -16,15 +17,15 @@ pub struct Asset {
     pub body: &'static [u8],
 }
 
-/// Embeds a file of the built playground.
+/// Embeds a file of the built pages.
 macro_rules! built {
     ($name:literal) => {
         include_bytes!(concat!(env!("OUT_DIR"), "/playground/", $name))
     };
 }
 
-/// Every file of the playground, the page first.
-pub static ASSETS: [Asset; 4] = [
+/// Every file of the browser pages: the playground's page first, then the explorer's.
+pub static ASSETS: [Asset; 7] = [
     Asset { path: "/", content_type: "text/html; charset=utf-8", body: built!("index.html") },
     Asset {
         path: "/playground/playground.js",
@@ -36,10 +37,17 @@ pub static ASSETS: [Asset; 4] = [
         content_type: "text/css; charset=utf-8",
         body: built!("playground.css"),
     },
+    Asset { path: "/explore", content_type: "text/html; charset=utf-8", body: built!("explore.html") },
+    Asset {
+        path: "/playground/explore.js",
+        content_type: "text/javascript; charset=utf-8",
+        body: built!("explore.js"),
+    },
+    Asset { path: "/playground/explore.css", content_type: "text/css; charset=utf-8", body: built!("explore.css") },
     Asset { path: "/playground/LICENSES.txt", content_type: "text/plain; charset=utf-8", body: built!("LICENSES.txt") },
 ];
 
-/// The asset at `path` (e.g. "/", "/playground/playground.js"), if any.
+/// The asset at `path` (e.g. "/", "/explore", "/playground/playground.js"), if any.
 pub fn asset(path: &str) -> Option<&'static Asset> {
     ASSETS.iter().find(|a| a.path == path)
 }
@@ -55,12 +63,21 @@ mod tests {
         }
         assert!(asset("/playground/").is_none());
         assert!(asset("/index.html").is_none());
+        assert!(asset("/explore/").is_none());
+        assert!(asset("/playground/explore.html").is_none());
     }
 
     #[test]
-    fn the_page_links_its_files_by_their_served_paths() {
-        let page = String::from_utf8_lossy(ASSETS[0].body);
-        assert!(page.contains("\"/playground/playground.js\""), "{page}");
-        assert!(page.contains("\"/playground/playground.css\""), "{page}");
+    fn each_page_links_its_files_by_their_served_paths() {
+        for (page, files) in [
+            ("/", ["/playground/playground.js", "/playground/playground.css"]),
+            ("/explore", ["/playground/explore.js", "/playground/explore.css"]),
+        ] {
+            let html = String::from_utf8_lossy(asset(page).map_or(&[][..], |a| a.body));
+            for file in files {
+                assert!(html.contains(&format!("\"{file}\"")), "{page} does not link {file}: {html}");
+                assert!(asset(file).is_some(), "{file} is linked from {page} but not served");
+            }
+        }
     }
 }

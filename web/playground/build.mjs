@@ -1,5 +1,6 @@
-// Bundles the playground into OUTDIR: index.html, playground.js, playground.css and
-// LICENSES.txt (the licence texts of every third-party package in the bundle).
+// Bundles the browser pages into OUTDIR: the playground (index.html, playground.js,
+// playground.css), the graph explorer (explore.html, explore.js, explore.css) and
+// LICENSES.txt (the licence texts of every third-party package in either bundle).
 //
 // Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
 import { build } from 'esbuild';
@@ -14,15 +15,24 @@ if (!outdir) {
   process.exit(2);
 }
 
-/** Bundles the page into `outdir` and writes its licence file. */
+/** The pages: esbuild entry point name -> [entry source, HTML page copied beside it]. */
+const PAGES = {
+  playground: ['src/index.jsx', 'index.html'],
+  explore: ['src/explore.jsx', 'explore.html'],
+};
+
+/** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
+const LEGAL_FILES = Object.keys(PAGES).flatMap((name) => [`${name}.js.LEGAL.txt`, `${name}.css.LEGAL.txt`]);
+
+/** Bundles the pages into `outdir` and writes their licence file. */
 async function main() {
   fs.rmSync(outdir, { recursive: true, force: true });
   fs.mkdirSync(outdir, { recursive: true });
 
-  const banner = '/*! Diplograph playground. Licences of bundled third-party code: /playground/LICENSES.txt */';
+  const banner = '/*! Diplograph. Licences of bundled third-party code: /playground/LICENSES.txt */';
   const result = await build({
     absWorkingDir: here,
-    entryPoints: { playground: 'src/index.jsx' },
+    entryPoints: Object.fromEntries(Object.entries(PAGES).map(([name, [entry]]) => [name, entry])),
     outdir,
     bundle: true,
     minify: true,
@@ -38,9 +48,11 @@ async function main() {
     logLevel: 'warning',
   });
 
-  fs.copyFileSync(path.join(here, 'src', 'index.html'), path.join(outdir, 'index.html'));
+  for (const [, html] of Object.values(PAGES)) {
+    fs.copyFileSync(path.join(here, 'src', html), path.join(outdir, html));
+  }
   fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
-  for (const name of ['playground.js.LEGAL.txt', 'playground.css.LEGAL.txt']) {
+  for (const name of LEGAL_FILES) {
     fs.rmSync(path.join(outdir, name), { force: true });
   }
 }
@@ -85,15 +97,20 @@ function licences(metafile) {
       [rule, `${pkg.name}@${pkg.version}  (${licenceName(pkg)})`, rule, '', texts.join('\n\n')].join('\n'),
     );
   }
-  const legal = ['playground.js.LEGAL.txt', 'playground.css.LEGAL.txt']
-    .map((f) => path.join(outdir, f))
+  // esbuild writes one file per output, a block per source file ("path:" then the indented
+  // comments); a file bundled in both pages is listed once.
+  const blocks = LEGAL_FILES.map((f) => path.join(outdir, f))
     .filter((f) => fs.existsSync(f))
-    .map((f) => fs.readFileSync(f, 'utf8').trim())
-    .filter((t) => t.length > 0);
+    .flatMap((f) => fs.readFileSync(f, 'utf8').replace(/^Bundled license information:\s*/, '').trim().split(/\n\n(?=\S)/))
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
+  const legal = [...new Set(blocks)];
   const head = [
-    'Third-party software in the Diplograph playground (/, /playground/playground.js,',
-    '/playground/playground.css). Each package below is bundled, in part or whole, and',
-    'is distributed under the licence reproduced with it.',
+    'Third-party software in the Diplograph browser pages: the playground (/,',
+    '/playground/playground.js, /playground/playground.css) and the graph explorer',
+    '(/explore, /playground/explore.js, /playground/explore.css). Each package below is',
+    'bundled, in part or whole, in one page or both, and is distributed under the licence',
+    'reproduced with it.',
     '',
     `Packages: ${roots.size}`,
   ].join('\n');

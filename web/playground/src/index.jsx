@@ -79,6 +79,21 @@ function isFirstVisit() {
 /** Whether this page load is the browser's first (read before GraphiQL saves its tabs). */
 const FIRST_VISIT = isFirstVisit();
 
+/**
+ * A query handed over in the address (`/?query=...&variables=...`), as the graph explorer's
+ * "Open in playground" link does, or null. It opens in a tab of its own (or the tab that
+ * already holds it), next to the tabs saved in this browser.
+ */
+function linkedQuery() {
+  const params = new URLSearchParams(window.location.search);
+  const query = params.get('query');
+  if (!query || !query.trim()) return null;
+  return { query, variables: params.get('variables') || undefined };
+}
+
+/** The query in the address, if any. */
+const LINKED = linkedQuery();
+
 /** The page: a slim header with links, and GraphiQL filling the rest. */
 function Playground() {
   return (
@@ -94,8 +109,9 @@ function Playground() {
         <GraphiQL
           fetcher={fetcher}
           defaultQuery={MISSION_QUERY}
-          defaultTabs={[{ query: MISSION_QUERY, variables: MISSION_VARIABLES }]}
-          variables={FIRST_VISIT ? MISSION_VARIABLES : undefined}
+          defaultTabs={[LINKED || { query: MISSION_QUERY, variables: MISSION_VARIABLES }]}
+          query={LINKED ? LINKED.query : undefined}
+          variables={LINKED ? LINKED.variables : FIRST_VISIT ? MISSION_VARIABLES : undefined}
           defaultEditorToolsVisibility="variables"
           shouldPersistHeaders={false}
         >

@@ -1,0 +1,130 @@
+//! In-process benchmarks: each contract query on the bundled seed, graph load, and search,
+//! path and neighbourhood on their own. With `DIPLOGRAPH_BENCH_SEED=DIR` (a seed made by
+//! `diplograph generate`), the `scale` group measures the queries whose latency must stay
+//! flat as the graph grows.
+//!
+//! `cargo bench --bench api`
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use diplograph::graph::KnowledgeGraph;
+use diplograph::model::EntityKind;
+use serde_json::{json, Value};
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+fn query_file(name: &str) -> String {
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries").join(name)).expect("query file")
+}
+
+/// Runs one request in process and checks it had no error.
+fn run(
+    rt: &tokio::runtime::Runtime,
+    schema: &diplograph::api::DiploSchema,
+    g: &Arc<KnowledgeGraph>,
+    q: &str,
+    op: Option<&str>,
+    vars: &Value,
+) {
+    let mut request = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
+    if let Some(op) = op {
+        request = request.operation_name(op);
+    }
+    let response = rt.block_on(diplograph::api::execute(schema, request, g.clone()));
+    assert!(response.errors.is_empty(), "{:?}", response.errors);
+    black_box(response);
+}
+
+fn contract_queries(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let g = Arc::new(diplograph::seed::load(Path::new("seed")).expect("seed"));
+    let schema = diplograph::api::schema();
+    let explore = query_file("explore.graphql");
+    let cases: Vec<(&str, String, Option<&str>, Value)> = vec![
+        ("mission", query_file("meetings-with-agreements.graphql"), None, json!({})),
+        ("agreements", query_file("agreements.graphql"), None, json!({})),
+        ("timeline", query_file("timeline.graphql"), None, json!({})),
+        ("explore-find", explore.clone(), Some("Find"), json!({})),
+        ("explore-open", explore.clone(), Some("Open"), json!({ "id": "place:palacio-nacional-mexico" })),
+        ("explore-around", explore.clone(), Some("Around"), json!({ "id": "event:2021-06-08-harris-lopez-obrador" })),
+        (
+            "explore-connect",
+            explore,
+            Some("Connect"),
+            json!({ "from": "actor:kamala-harris", "to": "actor:alejandro-giammattei" }),
+        ),
+    ];
+    let mut group = c.benchmark_group("query");
+    for (name, q, op, vars) in &cases {
+        group.bench_function(*name, |b| b.iter(|| run(&rt, &schema, &g, q, *op, vars)));
+    }
+    group.finish();
+}
+
+fn graph_operations(c: &mut Criterion) {
+    let g = diplograph::seed::load(Path::new("seed")).expect("seed");
+    let harris = g.get("actor:kamala-harris").expect("Harris");
+    let giammattei = g.get("actor:alejandro-giammattei").expect("Giammattei");
+    let mut group = c.benchmark_group("graph");
+    group.bench_function("load-seed", |b| {
+        b.iter(|| black_box(diplograph::seed::load(Path::new("seed")).expect("seed")))
+    });
+    group.bench_function("search-typo", |b| b.iter(|| black_box(g.search("Giamattei", &[], 20))));
+    group.bench_function("search-prefix", |b| b.iter(|| black_box(g.search("lopez obr", &[], 20))));
+    group.bench_function("path", |b| b.iter(|| black_box(g.path(harris, giammattei, 6))));
+    group.bench_function("neighborhood-2", |b| b.iter(|| black_box(g.neighborhood(harris, 2, 200))));
+    group.finish();
+}
+
+/// The queries whose latency must not grow with the graph, on `DIPLOGRAPH_BENCH_SEED`.
+fn scale(c: &mut Criterion) {
+    let Ok(dir) = std::env::var("DIPLOGRAPH_BENCH_SEED") else { return };
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let g = Arc::new(diplograph::seed::load(Path::new(&dir)).expect("generated seed"));
+    let schema = diplograph::api::schema();
+    let actors = g.all(EntityKind::Actor);
+    let busiest = *actors.iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
+    let busy_id = g.entity(busiest).id().to_owned();
+    let other = *actors.iter().filter(|&&a| a != busiest).max_by_key(|&&a| g.reverse(a).events.len()).expect("another");
+    let other_id = g.entity(other).id().to_owned();
+    let name = g.actor(other).map(|a| a.name.clone()).unwrap_or_default();
+    let typo: String = name.chars().enumerate().filter(|&(i, _)| i != 2).map(|(_, c)| c).collect();
+    let label =
+        format!("{} ({} events, of {})", busy_id, g.reverse(busiest).events.len(), g.all(EntityKind::Event).len());
+    eprintln!("scale bench on {dir}: busiest actor {label}; search {typo:?}");
+    let cases: Vec<(&str, String, Value)> = vec![
+        (
+            "busy-actor-first-page",
+            "query($id: ID!) { actor(id: $id) { events(first: 20) { nodes { id title when { text } } } } }".into(),
+            json!({ "id": busy_id }),
+        ),
+        (
+            "date-range",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-03-07\" }, first: 20) { nodes { id } } }".into(),
+            json!({}),
+        ),
+        (
+            "total-count",
+            "query($id: ID!) { actor(id: $id) { events { totalCount } } }".into(),
+            json!({ "id": busy_id }),
+        ),
+        (
+            "search",
+            "query($t: String!) { search(text: $t, first: 10) { ... on Node { id } } }".into(),
+            json!({ "t": typo }),
+        ),
+        (
+            "path",
+            "query($a: ID!, $b: ID!) { path(from: $a, to: $b) { hops } }".into(),
+            json!({ "a": busy_id, "b": other_id }),
+        ),
+    ];
+    let mut group = c.benchmark_group("scale");
+    for (name, q, vars) in &cases {
+        group.bench_function(*name, |b| b.iter(|| run(&rt, &schema, &g, q, None, vars)));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, contract_queries, graph_operations, scale);
+criterion_main!(benches);

@@ -1,0 +1,301 @@
+// Drives the graph explorer of a running server in headless Chromium, as an analyst would:
+// search "Giammattei" with the keyboard, open the actor, click the meeting in the drawing,
+// then an agreement in the panel, and read its title and sources; finally open the panel's
+// query in the playground ("Copy as GraphQL") and run it there.
+//
+// Usage: node explore.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
+//
+// Fails (exit 1) when the page asks any other host for anything, logs a console error or
+// throws, or when a step does not show what the API says it should. The expectations (the
+// meeting's participants, its agreements and their sources) are read from the API itself.
+// Saves OUTDIR/explore-search.png (the actor drawn), OUTDIR/explore.png (the agreement
+// open), OUTDIR/explore-query.png (its query shown) and OUTDIR/explore-playground.png (the
+// query run in the playground).
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+const [base, outdir] = process.argv.slice(2);
+if (!base || !outdir) {
+  console.error('usage: node explore.mjs BASE_URL OUTDIR');
+  process.exit(2);
+}
+const baseUrl = new URL(base);
+fs.mkdirSync(outdir, { recursive: true });
+
+const ACTOR = 'actor:alejandro-giammattei';
+const MEETING = 'event:2021-06-07-harris-giammattei';
+const STEP_TIMEOUT_MS = 20_000;
+
+const foreign = []; // requests to any host but the server's: each one is a failure
+const problems = []; // console errors and uncaught page errors
+const seen = {}; // what the page showed, printed on failure
+
+/** Asks the server's API directly (not through the page) for what the page should show. */
+async function api(query, variables) {
+  const response = await fetch(new URL('/graphql', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`API: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+const expected = (
+  await api(
+    `query ($id: ID!) {
+      event(id: $id) {
+        title
+        participants { actor { id name } }
+        agreements { id title sources { id } }
+      }
+    }`,
+    { id: MEETING },
+  )
+).event;
+if (!expected || expected.participants.length < 2 || expected.agreements.length < 1) {
+  console.error(`explore: the seed does not hold ${MEETING} with participants and an agreement`);
+  process.exit(1);
+}
+const AGREEMENT = expected.agreements[0];
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+});
+const killer = setTimeout(() => {
+  console.error('explore: gave up after 120 s');
+  process.exit(1);
+}, 120_000);
+
+let ok = false;
+// A laptop screen: the page must be readable at 1366x768.
+const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+try {
+  await page.route('**/*', (route) => {
+    const url = new URL(route.request().url());
+    const web = url.protocol === 'http:' || url.protocol === 'https:';
+    if (web && url.host !== baseUrl.host) {
+      foreign.push(`${route.request().method()} ${url.href}`);
+      return route.abort('blockedbyclient');
+    }
+    return route.continue();
+  });
+  await page.routeWebSocket(
+    (url) => url.host !== baseUrl.host,
+    (ws) => {
+      foreign.push(`WEBSOCKET ${ws.url()}`);
+      ws.close();
+    },
+  );
+  page.on('console', (msg) => {
+    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
+  });
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+
+  const response = await page.goto(new URL('/explore', baseUrl).href, { waitUntil: 'load' });
+  if (!response || !response.ok()) {
+    throw new Error(`GET /explore answered ${response ? response.status() : 'nothing'}`);
+  }
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  const back = page.locator('a[href="/"]');
+  if ((await back.count()) === 0) throw new Error('the header has no link back to the playground');
+
+  // Keyboard: the search field has the focus on arrival, and "/" brings it back; typing
+  // shows results; the arrow keys walk them to the actor; Enter opens it.
+  seen.focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (seen.focused !== 'ex-search-input') throw new Error('the search field does not have the focus on arrival');
+  await page.evaluate(() => document.activeElement.blur());
+  await page.keyboard.press('/');
+  seen.focused = await page.evaluate(() => document.activeElement && document.activeElement.id);
+  if (seen.focused !== 'ex-search-input') throw new Error('"/" does not move the focus to the search field');
+  await page.keyboard.type('Giammattei', { delay: 30 });
+  await page.waitForSelector(`#ex-search-results [role="option"][data-id="${ACTOR}"]`, {
+    state: 'visible',
+    timeout: STEP_TIMEOUT_MS,
+  });
+  seen.results = await page.locator('#ex-search-results [role="option"]').evaluateAll((els) =>
+    els.map((e) => `${e.dataset.id}  ${e.innerText.replace(/\s+/g, ' ')}`),
+  );
+  for (let i = 0; i <= seen.results.length; i += 1) {
+    if ((await activeOption(page)) === ACTOR) break;
+    await page.keyboard.press('ArrowDown');
+  }
+  if ((await activeOption(page)) !== ACTOR) throw new Error(`the arrow keys never reach ${ACTOR} in the results`);
+  await page.keyboard.press('Enter');
+
+  // The actor's neighbourhood is drawn, the meeting in it, and the panel tells of the actor.
+  await waitForNodes(page, [ACTOR, MEETING]);
+  await waitForPanel(page, ACTOR);
+  seen.panelTitle = await page.locator('#ex-details-title').innerText();
+  if (!/Giammattei/.test(seen.panelTitle)) throw new Error('the panel does not show the actor');
+  await page.screenshot({ path: path.join(outdir, 'explore-search.png') });
+
+  // Click the meeting in the drawing: it opens in the panel and expands to its participants.
+  await clickNode(page, MEETING);
+  const participants = expected.participants.map((p) => p.actor.id);
+  await waitForNodes(page, [MEETING, ...participants]);
+  await waitForPanel(page, MEETING);
+  seen.panelTitle = await page.locator('#ex-details-title').innerText();
+  if (seen.panelTitle !== expected.title) throw new Error(`the panel does not show "${expected.title}"`);
+  for (const p of expected.participants) {
+    const ref = page.locator(`.ex-details .ex-list .ex-ref[data-id="${p.actor.id}"]`);
+    if ((await ref.count()) === 0) throw new Error(`the panel does not list the participant ${p.actor.name}`);
+  }
+  seen.timeline = await page.locator('.ex-timeline .ex-tl-item').evaluateAll((els) => els.map((e) => e.dataset.id));
+  if (!seen.timeline.includes(MEETING)) throw new Error('the timeline does not hold the meeting');
+  const current = await page.locator('.ex-tl-item[aria-current="true"]').getAttribute('data-id');
+  if (current !== MEETING) throw new Error('the timeline does not mark the meeting as the one open');
+
+  // Then an agreement reached there, from the panel: its title and each of its sources.
+  await page.click(`.ex-details .ex-list .ex-ref[data-id="${AGREEMENT.id}"]`, { timeout: STEP_TIMEOUT_MS });
+  await waitForPanel(page, AGREEMENT.id);
+  await waitForNodes(page, [AGREEMENT.id]);
+  seen.panelTitle = await page.locator('#ex-details-title').innerText();
+  if (seen.panelTitle !== AGREEMENT.title) throw new Error(`the panel does not show "${AGREEMENT.title}"`);
+  seen.sources = await page
+    .locator('.ex-details .ex-cites .ex-source')
+    .evaluateAll((els) => els.map((e) => e.dataset.id));
+  const wantSources = AGREEMENT.sources.map((s) => s.id);
+  if (JSON.stringify(seen.sources) !== JSON.stringify(wantSources)) {
+    throw new Error(`the panel cites ${JSON.stringify(seen.sources)}, not the agreement's sources ${JSON.stringify(wantSources)}`);
+  }
+
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outdir, 'explore.png') });
+
+  // "Copy as GraphQL" shows the query the panel used and links to the playground with it.
+  await page.getByRole('button', { name: 'Copy as GraphQL' }).click();
+  seen.query = await page.locator('.ex-graphql pre').first().innerText();
+  if (!seen.query.startsWith('query AgreementDetails($id: ID!)')) throw new Error('the panel shows no query');
+  const link = await page.locator('.ex-graphql a', { hasText: 'Open in playground' }).getAttribute('href');
+  if (!link || !link.startsWith('/?query=')) throw new Error(`the playground link is ${link}`);
+  await page.screenshot({ path: path.join(outdir, 'explore-query.png') });
+
+  // The link opens the playground with that query and its variables; running it answers.
+  await page.goto(new URL(link, baseUrl).href, { waitUntil: 'load' });
+  await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: STEP_TIMEOUT_MS });
+  seen.playgroundQuery = await editorText(page, '.graphiql-query-editor .CodeMirror');
+  if (seen.playgroundQuery !== seen.query) throw new Error('the playground does not hold the panel query');
+  seen.playgroundVariables = await editorText(page, '.graphiql-editor-tool .CodeMirror');
+  if (!seen.playgroundVariables.includes(AGREEMENT.id)) throw new Error('the playground does not hold the variables');
+  await page.click('button.graphiql-execute-button', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(
+    (want) => {
+      const cm = document.querySelector('.result-window .CodeMirror');
+      const text = cm && cm.CodeMirror ? cm.CodeMirror.getValue() : '';
+      return text.includes(want) || text.includes('"errors"');
+    },
+    AGREEMENT.title,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  seen.playgroundResult = await editorText(page, '.result-window .CodeMirror');
+  if (!seen.playgroundResult.includes(AGREEMENT.title)) throw new Error('running the query in the playground failed');
+  await page.screenshot({ path: path.join(outdir, 'explore-playground.png') });
+
+  // Let late requests and errors surface before judging them.
+  await page.waitForTimeout(500);
+  if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
+  if (problems.length) throw new Error(`the page logged ${problems.length} error(s)`);
+  ok = true;
+  console.log(`explore: ok (screenshots ${path.join(outdir, 'explore-search.png')}, ${path.join(outdir, 'explore.png')})`);
+} catch (err) {
+  console.error(`explore: FAILED: ${err && err.message ? err.message : err}`);
+  console.error(`url: ${page.url()}`);
+  try {
+    seen.drawn = await drawnIds(page);
+  } catch {
+    // The page may be gone.
+  }
+  for (const [what, text] of Object.entries(seen)) {
+    console.error(`--- ${what} ---\n${String(text).slice(0, 3000)}`);
+  }
+  if (foreign.length) console.error(`--- requests to other hosts (blocked) ---\n${foreign.join('\n')}`);
+  if (problems.length) console.error(`--- page errors ---\n${problems.join('\n')}`);
+  try {
+    const shot = path.join(outdir, 'explore-failure.png');
+    await page.screenshot({ path: shot });
+    console.error(`screenshot: ${shot}`);
+  } catch {
+    // The page may be gone; the text above is what we have.
+  }
+} finally {
+  clearTimeout(killer);
+  await browser.close();
+}
+process.exit(ok ? 0 : 1);
+
+/** The id of the search result the keyboard is on (aria-activedescendant), or null. */
+async function activeOption(page) {
+  return page.evaluate(() => {
+    const input = document.getElementById('ex-search-input');
+    const active = input && input.getAttribute('aria-activedescendant');
+    const el = active && document.getElementById(active);
+    return el ? el.dataset.id : null;
+  });
+}
+
+/** The ids of the nodes drawn (cytoscape's own list). */
+async function drawnIds(page) {
+  return page.evaluate(() => window.__explorer.cy.nodes().map((n) => n.id()));
+}
+
+/** Waits until the drawing holds every id in `ids` and nothing is loading. */
+async function waitForNodes(page, ids) {
+  try {
+    await page.waitForFunction(
+      (want) => {
+        if (document.documentElement.dataset.explorer !== 'ready') return false;
+        const cy = window.__explorer.cy;
+        return want.every((id) => cy.getElementById(id).nonempty());
+      },
+      ids,
+      { timeout: STEP_TIMEOUT_MS },
+    );
+  } catch {
+    throw new Error(`the drawing does not hold ${ids.join(', ')}`);
+  }
+}
+
+/** Waits until the panel shows the entity `id`, loaded. */
+async function waitForPanel(page, id) {
+  try {
+    await page.waitForSelector(`.ex-details[data-id="${id}"][aria-busy="false"] #ex-details-title`, {
+      timeout: STEP_TIMEOUT_MS,
+    });
+  } catch {
+    throw new Error(`the panel does not show ${id}`);
+  }
+}
+
+/** Clicks the node `id` where it is drawn on the page, as a person would. */
+async function clickNode(page, id) {
+  const at = await page.evaluate((nodeId) => {
+    const cy = window.__explorer.cy;
+    const node = cy.getElementById(nodeId);
+    const box = cy.container().getBoundingClientRect();
+    const p = node.renderedPosition();
+    return { x: box.left + p.x, y: box.top + p.y, inside: p.x > 0 && p.y > 0 && p.x < box.width && p.y < box.height };
+  }, id);
+  if (!at.inside) throw new Error(`${id} is drawn outside the visible drawing`);
+  await page.mouse.click(at.x, at.y);
+}
+
+/** The full text of the CodeMirror 5 editor under `selector` ('' if there is none). */
+async function editorText(page, selector) {
+  return page.evaluate((sel) => {
+    const cm = document.querySelector(sel);
+    return cm && cm.CodeMirror ? cm.CodeMirror.getValue() : '';
+  }, selector);
+}

@@ -1,0 +1,354 @@
+// The Diplograph graph explorer (GET /explore): search, an entity's neighbourhood drawn as a
+// network that grows by clicking, a timeline of the events in view, and a panel with each
+// fact and its sources. Everything goes through the public GraphQL API at /graphql.
+//
+// Gestures: click a node to open and expand it, double-click to redraw around it (focus).
+// Keys: "/" goes to the search field; arrows walk the results; Enter opens one; every
+// button in the panel and the timeline is reachable with Tab.
+//
+// For tests, `window.__explorer` holds the cytoscape instance, and
+// `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, typeOfId } from './explore/api.js';
+import { Details } from './explore/Details.jsx';
+import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './explore/graph.js';
+import { KIND_ORDER, KINDS } from './explore/kinds.js';
+import { Search } from './explore/Search.jsx';
+import { Timeline } from './explore/Timeline.jsx';
+import './explore.css';
+
+/** Longest wait between the two clicks of a double click, in milliseconds. */
+const DOUBLE_CLICK_MS = 300;
+/** At most this many nodes per neighbourhood request. */
+const LIMIT = 120;
+/** Entities offered on the empty page. */
+const STARTERS = [
+  ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
+  ['actor:kamala-harris', 'Kamala Harris'],
+  ['actor:andres-manuel-lopez-obrador', 'Andrés Manuel López Obrador'],
+  ['event:2023-12-27-mexico-city-migration-meeting', 'Mexico City migration meeting, 2023'],
+];
+
+function Explorer() {
+  const container = useRef(null);
+  const cyRef = useRef(null);
+  const searchInput = useRef(null);
+  const pendingTap = useRef(null);
+  const detailsTicket = useRef(0);
+  const drawTicket = useRef(0);
+  const busyCount = useRef(0);
+  const gestures = useRef({});
+  const settings = useRef({ showSources: false, depth: 1 });
+
+  const [details, setDetails] = useState(null);
+  const [selectedId, setSelectedId] = useState(null);
+  const [showSources, setShowSources] = useState(false);
+  const [depth, setDepth] = useState(1);
+  const [events, setEvents] = useState([]);
+  const [counts, setCounts] = useState({ nodes: 0, links: 0, sources: 0 });
+  const [truncated, setTruncated] = useState(false);
+  const [problem, setProblem] = useState('');
+  const [busy, setBusy] = useState(false);
+
+  settings.current = { showSources, depth };
+
+  /** Runs `work` marked as busy (for the spinner and for tests). */
+  const track = useCallback(async (work) => {
+    busyCount.current += 1;
+    document.documentElement.dataset.explorer = 'busy';
+    setBusy(true);
+    try {
+      return await work();
+    } finally {
+      busyCount.current -= 1;
+      if (busyCount.current === 0) {
+        document.documentElement.dataset.explorer = 'ready';
+        setBusy(false);
+      }
+    }
+  }, []);
+
+  /** Reads what the drawing holds into React state (timeline, counts). */
+  const refresh = useCallback(() => {
+    const cy = cyRef.current;
+    setEvents(eventsInView(cy));
+    setCounts({
+      nodes: cy.nodes().not('.hidden').length,
+      links: cy.edges().not('.hidden').length,
+      sources: cy.nodes('[type = "Source"]').length,
+    });
+  }, []);
+
+  /** Marks `id` as the selected node (in the drawing and the timeline). */
+  const select = useCallback((id) => {
+    const cy = cyRef.current;
+    cy.$(':selected').unselect();
+    const node = cy.getElementById(id);
+    if (node.nonempty()) node.select();
+    setSelectedId(id);
+  }, []);
+
+  /** Loads the panel for `id`. */
+  const showDetails = useCallback(
+    (id) => {
+      const type = typeOfId(id);
+      if (!type) {
+        setDetails({ id, query: '', variables: { id }, status: 'error', error: 'unknown kind of id' });
+        return Promise.resolve();
+      }
+      const ticket = ++detailsTicket.current;
+      const query = DETAILS_QUERIES[type];
+      const variables = { id };
+      setDetails((prev) => ({ id, type, query, variables, status: 'loading', data: prev && prev.id === id ? prev.data : null }));
+      return track(async () => {
+        try {
+          const data = await request(query, variables);
+          if (ticket !== detailsTicket.current) return;
+          if (!data.node) throw new Error('no such entity');
+          setDetails({ id, type, query, variables, status: 'ready', data: data.node });
+        } catch (err) {
+          if (ticket !== detailsTicket.current) return;
+          setDetails({ id, type, query, variables, status: 'error', error: err.message, data: null });
+        }
+      });
+    },
+    [track],
+  );
+
+  /** Fetches the neighbourhood of `id` and adds it to the drawing. */
+  const grow = useCallback(
+    async (id, d, fresh) => {
+      const cy = cyRef.current;
+      const ticket = fresh ? ++drawTicket.current : drawTicket.current;
+      const data = await request(NEIGHBORHOOD_QUERY, { id, depth: d, limit: LIMIT });
+      // A newer redraw started while this one waited: it wins.
+      if (ticket !== drawTicket.current) return;
+      const sub = data.neighborhood;
+      if (fresh) cy.elements().remove();
+      const added = merge(cy, sub, id, settings.current.showSources);
+      const node = cy.getElementById(id);
+      node.addClass('expanded');
+      if (fresh) node.addClass('centre');
+      setTruncated((t) => (fresh ? sub.truncated : t || sub.truncated));
+      if (fresh || added > 0) await layout(cy, { fresh, centreId: id });
+      refresh();
+    },
+    [refresh],
+  );
+
+  /** Redraws around `id`: its neighbourhood alone, at the chosen depth. */
+  const focus = useCallback(
+    (id) => {
+      clearTimeout(pendingTap.current);
+      setProblem('');
+      showDetails(id);
+      if (window.location.hash !== `#${id}`) window.history.replaceState(null, '', `#${id}`);
+      return track(async () => {
+        try {
+          await grow(id, settings.current.depth, true);
+          select(id);
+        } catch (err) {
+          setProblem(`Could not draw ${id}: ${err.message}`);
+        }
+      });
+    },
+    [grow, select, showDetails, track],
+  );
+
+  /** Adds what surrounds `id` to the drawing (once per node; reports are not walked). */
+  const expand = useCallback(
+    (id) => {
+      const cy = cyRef.current;
+      const node = cy.getElementById(id);
+      if (typeOfId(id) === 'Source' || (node.nonempty() && node.hasClass('expanded'))) return Promise.resolve();
+      setProblem('');
+      return track(async () => {
+        try {
+          await grow(id, 1, cy.nodes().empty());
+          select(id);
+        } catch (err) {
+          setProblem(`Could not expand ${id}: ${err.message}`);
+        }
+      });
+    },
+    [grow, select, track],
+  );
+
+  /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
+  const open = useCallback(
+    (id) => {
+      showDetails(id);
+      select(id);
+      expand(id);
+    },
+    [expand, select, showDetails],
+  );
+
+  // A click opens the node at once and expands it unless a second click makes it a
+  // double click (expanding moves nodes, and the second click would miss).
+  gestures.current = {
+    tap: (id) => {
+      clearTimeout(pendingTap.current);
+      showDetails(id);
+      select(id);
+      pendingTap.current = setTimeout(() => expand(id), DOUBLE_CLICK_MS);
+    },
+    dbltap: (id) => {
+      clearTimeout(pendingTap.current);
+      focus(id);
+    },
+    focus,
+  };
+
+  useEffect(() => {
+    const cy = createGraph(container.current, {
+      tap: (id) => gestures.current.tap(id),
+      dbltap: (id) => gestures.current.dbltap(id),
+    });
+    cyRef.current = cy;
+    window.__explorer = { cy };
+    document.documentElement.dataset.explorer = 'ready';
+    // The address names the entity drawn (/explore#actor:kamala-harris): a link to it, or
+    // an edited address, draws that entity.
+    const fromHash = () => {
+      const id = decodeURIComponent(window.location.hash.slice(1));
+      if (id && typeOfId(id)) gestures.current.focus(id);
+    };
+    fromHash();
+    if (!window.location.hash) searchInput.current.focus();
+    window.addEventListener('hashchange', fromHash);
+    const onKey = (e) => {
+      const t = e.target;
+      const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
+      if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        e.preventDefault();
+        searchInput.current.focus();
+        searchInput.current.select();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('hashchange', fromHash);
+      window.removeEventListener('keydown', onKey);
+      cy.destroy();
+    };
+    // Runs once: the handlers it installs read the latest state through refs.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  const toggleSources = (on) => {
+    setShowSources(on);
+    const cy = cyRef.current;
+    applySourceVisibility(cy, on);
+    track(async () => {
+      await layout(cy, { centreId: selectedId });
+      refresh();
+    });
+  };
+
+  const highlight = (id) => {
+    const cy = cyRef.current;
+    cy.nodes('.hl').removeClass('hl');
+    if (id) cy.getElementById(id).addClass('hl');
+    updateEdgeLabels(cy);
+  };
+
+  const empty = counts.nodes === 0 && !busy;
+  return (
+    <div className="ex-page">
+      <header className="ex-header">
+        <h1 className="ex-title">
+          Diplograph <span className="ex-subtitle">Graph explorer</span>
+        </h1>
+        <Search onOpen={focus} inputRef={searchInput} />
+        <nav className="ex-nav" aria-label="Pages">
+          <a href="/">GraphQL playground</a>
+        </nav>
+      </header>
+      <main className="ex-main">
+        <section className="ex-stage" aria-label="Network drawing">
+          <div className="ex-toolbar" role="toolbar" aria-label="Drawing">
+            <label className="ex-check">
+              <input
+                type="checkbox"
+                checked={showSources}
+                onChange={(e) => toggleSources(e.target.checked)}
+                title="Draw the reports and the facts that cite them"
+              />
+              Sources{counts.sources ? ` (${counts.sources})` : ''}
+            </label>
+            <label className="ex-select">
+              Depth{' '}
+              <select
+                value={depth}
+                onChange={(e) => setDepth(Number(e.target.value))}
+                title="How far from the entity a search or a double click draws"
+              >
+                <option value={1}>1 hop</option>
+                <option value={2}>2 hops</option>
+                <option value={3}>3 hops</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              className="ex-button"
+              disabled={empty}
+              title="Show the whole drawing, however small"
+              onClick={() => cyRef.current.animate({ fit: { eles: cyRef.current.elements().not('.hidden'), padding: 30 } })}
+            >
+              Fit all
+            </button>
+            <button
+              type="button"
+              className="ex-button"
+              disabled={empty}
+              onClick={() => track(() => layout(cyRef.current, { fresh: true, centreId: selectedId }))}
+            >
+              Re-layout
+            </button>
+            <ul className="ex-legend" aria-label="Legend">
+              {KIND_ORDER.map((t) => (
+                <li key={t}>
+                  <span className={`ex-swatch ex-kind-${t}`} aria-hidden="true" />
+                  {KINDS[t].label}
+                </li>
+              ))}
+            </ul>
+          </div>
+          <div className="ex-canvas" ref={container} data-testid="graph" />
+          {empty ? (
+            <div className="ex-hint">
+              <p>Search above, or start from:</p>
+              <ul>
+                {STARTERS.map(([id, name]) => (
+                  <li key={id}>
+                    <button type="button" className="ex-ref" onClick={() => focus(id)}>
+                      {name}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <p className="ex-muted">Click a node to expand it, double-click to redraw around it.</p>
+            </div>
+          ) : null}
+          {problem ? (
+            <p className="ex-error ex-stage-error" role="alert">
+              {problem}
+            </p>
+          ) : null}
+          <p className="ex-status" aria-live="polite" hidden={empty}>
+            {busy ? 'Loading…' : `${counts.nodes} nodes · ${counts.links} links`}
+            {truncated ? ' · cut short by the node limit' : ''}
+          </p>
+          <Timeline events={events} selectedId={selectedId} onOpen={open} onHighlight={highlight} />
+        </section>
+        <aside className="ex-panel" aria-label="Details" aria-labelledby={details ? 'ex-details-title' : undefined}>
+          <Details details={details} onOpen={open} onFocus={focus} />
+        </aside>
+      </main>
+    </div>
+  );
+}
+
+createRoot(document.getElementById('explorer')).render(<Explorer />);

@@ -1,0 +1,323 @@
+// The drawing: a cytoscape.js instance, its style, and how neighbourhoods are merged into it.
+//
+// The React side never reads cytoscape's internals: it calls these functions and listens to
+// the events `createGraph` forwards. Sources and CITES links are kept in the graph but hidden
+// unless asked for (every entity cites a report, which would crowd the drawing).
+import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import { KINDS, clip, labelOf, words } from './kinds.js';
+
+cytoscape.use(fcose);
+
+/** Whether the reader asked the system for less motion. */
+const REDUCED_MOTION =
+  typeof window !== 'undefined' && window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+
+/** The cytoscape stylesheet: shape and colour by kind, edge labels by link kind. */
+function style() {
+  const rules = [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(short)',
+        'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
+        'font-size': 12,
+        color: '#1f2933',
+        'text-valign': 'bottom',
+        'text-halign': 'center',
+        'text-margin-y': 4,
+        'text-wrap': 'wrap',
+        'text-max-width': 160,
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.85,
+        'text-background-padding': 2,
+        'text-background-shape': 'round-rectangle',
+        'border-width': 2,
+        'border-color': '#ffffff',
+        'min-zoomed-font-size': 7,
+      },
+    },
+    {
+      selector: 'node.expanded',
+      style: { 'border-color': '#1f2933', 'border-width': 2 },
+    },
+    {
+      selector: 'node.centre',
+      style: { 'border-width': 4, 'border-color': '#1f2933', 'font-weight': 600, 'font-size': 12 },
+    },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.5,
+        'line-color': '#9aa5b1',
+        'target-arrow-color': '#9aa5b1',
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'curve-style': 'bezier',
+        label: 'data(label)',
+        'font-size': 10,
+        color: '#52606d',
+        'text-rotation': 'autorotate',
+        'text-background-color': '#ffffff',
+        'text-background-opacity': 0.9,
+        'text-background-padding': 1,
+        'min-zoomed-font-size': 8,
+      },
+    },
+    { selector: 'edge[kind = "CITES"]', style: { 'line-style': 'dotted', width: 1 } },
+    // A busy drawing names only the links of the node selected or pointed at.
+    { selector: 'edge.quiet', style: { 'text-opacity': 0 } },
+    { selector: 'edge.near', style: { 'line-color': '#52606d', 'target-arrow-color': '#52606d', width: 2 } },
+    { selector: '.hidden', style: { display: 'none' } },
+    { selector: '.faded', style: { opacity: 0.25 } },
+    {
+      selector: 'node:selected',
+      style: {
+        'underlay-color': '#0b57d0',
+        'underlay-opacity': 0.25,
+        'underlay-padding': 7,
+        'underlay-shape': 'ellipse',
+        'border-color': '#0b57d0',
+        'border-width': 4,
+      },
+    },
+    {
+      selector: 'node.hl',
+      style: {
+        'underlay-color': '#f59e0b',
+        'underlay-opacity': 0.6,
+        'underlay-padding': 10,
+        'underlay-shape': 'ellipse',
+        'z-index': 20,
+      },
+    },
+    // Cytoscape draws a grey box on a node while it is pressed: the selection ring is enough.
+    { selector: 'node:active', style: { 'overlay-opacity': 0 } },
+    { selector: 'edge:selected', style: { 'line-color': '#0b57d0', 'target-arrow-color': '#0b57d0' } },
+  ];
+  for (const [type, k] of Object.entries(KINDS)) {
+    rules.splice(1, 0, {
+      selector: `node[type = "${type}"]`,
+      style: { 'background-color': k.color, shape: k.shape, width: k.size, height: k.size },
+    });
+  }
+  return rules;
+}
+
+/**
+ * Creates the drawing in `container`. `on` receives the reader's gestures:
+ * `tap(id)` for a click or tap on a node, `dbltap(id)` for a double click.
+ */
+export function createGraph(container, on) {
+  const cy = cytoscape({
+    container,
+    style: style(),
+    minZoom: 0.2,
+    maxZoom: 3,
+    boxSelectionEnabled: false,
+    selectionType: 'single',
+  });
+  cy.on('tap', 'node', (e) => on.tap(e.target.id()));
+  cy.on('dbltap', 'node', (e) => on.dbltap(e.target.id()));
+  cy.on('mouseover', 'node', (e) => {
+    e.target.addClass('hover');
+    updateEdgeLabels(cy);
+  });
+  cy.on('mouseout', 'node', (e) => {
+    e.target.removeClass('hover');
+    updateEdgeLabels(cy);
+  });
+  cy.on('select unselect', 'node', () => updateEdgeLabels(cy));
+  return cy;
+}
+
+/** Above this many visible links, only those of the selected or pointed node are labelled. */
+const EDGE_LABEL_LIMIT = 24;
+
+/** Names the links worth naming: all of them in a small drawing, else those near the reader's node. */
+export function updateEdgeLabels(cy) {
+  const edges = cy.edges().not('.hidden');
+  const near = cy.nodes(':selected, .hl, .hover').connectedEdges();
+  cy.batch(() => {
+    edges.removeClass('quiet near');
+    near.addClass('near');
+    if (edges.length > EDGE_LABEL_LIMIT) edges.difference(near).addClass('quiet');
+  });
+}
+
+/** The data cytoscape keeps for one node of a `neighborhood` answer. */
+function nodeData(node) {
+  const label = labelOf(node);
+  const max = node.__typename === 'Statement' ? 40 : 48;
+  return {
+    id: node.id,
+    type: node.__typename,
+    label,
+    short: clip(label, max),
+    when: node.when || null,
+    entity: node,
+  };
+}
+
+/**
+ * Adds a neighbourhood to the drawing; nodes and links already drawn are kept as they are.
+ * New nodes start where `around` is drawn, so the layout grows them out of it.
+ * Returns the number of nodes added.
+ */
+export function merge(cy, subgraph, around, showSources) {
+  // Grow from `around` when it is drawn, else from the first node of the neighbourhood that is.
+  const anchor = [around, ...subgraph.nodes.map((n) => n.id)].find((id) => id && cy.getElementById(id).nonempty());
+  const origin = anchor ? { ...cy.getElementById(anchor).position() } : null;
+  const fresh = subgraph.nodes.filter((n) => cy.getElementById(n.id).empty());
+  // New nodes start on a half circle around the node they grow from, facing away from the
+  // rest of the drawing, so the layout has little to undo.
+  let away = 0;
+  if (origin && cy.nodes().length > 1) {
+    const c = cy.nodes().boundingBox();
+    away = Math.atan2(origin.y - (c.y1 + c.h / 2), origin.x - (c.x1 + c.w / 2));
+  }
+  let added = 0;
+  cy.batch(() => {
+    fresh.forEach((node, i) => {
+      const angle = away - Math.PI / 2 + (Math.PI * (i + 0.5)) / fresh.length;
+      cy.add({
+        group: 'nodes',
+        data: nodeData(node),
+        position: origin
+          ? { x: origin.x + 110 * Math.cos(angle), y: origin.y + 110 * Math.sin(angle) }
+          : { x: Math.random() * 400, y: Math.random() * 300 },
+      });
+      added += 1;
+    });
+    for (const link of subgraph.links) {
+      const id = `${link.from}|${link.kind}|${link.to}`;
+      if (cy.getElementById(id).nonempty()) continue;
+      if (cy.getElementById(link.from).empty() || cy.getElementById(link.to).empty()) continue;
+      cy.add({
+        group: 'edges',
+        data: { id, source: link.from, target: link.to, kind: link.kind, label: words(link.kind) },
+      });
+    }
+  });
+  applySourceVisibility(cy, showSources);
+  updateEdgeLabels(cy);
+  return added;
+}
+
+/** Shows or hides sources and CITES links. */
+export function applySourceVisibility(cy, showSources) {
+  cy.batch(() => {
+    const sources = cy.nodes('[type = "Source"]');
+    const cites = cy.edges('[kind = "CITES"]');
+    if (showSources) {
+      sources.removeClass('hidden');
+      cites.removeClass('hidden');
+    } else {
+      sources.addClass('hidden');
+      cites.addClass('hidden');
+    }
+  });
+  updateEdgeLabels(cy);
+}
+
+/** The smallest zoom a fit may choose: below it labels are too small to read. */
+const READABLE_ZOOM = 0.85;
+/** The largest zoom a fit may choose: a handful of nodes should not fill the screen. */
+const FIT_MAX_ZOOM = 1.15;
+/** Room kept free around the drawing, in rendered pixels (the status line is bottom right). */
+const MARGIN = { top: 24, right: 30, bottom: 34, left: 30 };
+
+/**
+ * The viewport that shows the whole visible drawing, unless its labels would be too small
+ * to read: then the viewport at a readable zoom that shows as much of the drawing as it can
+ * while keeping `centreId` in view (the reader pans for the rest).
+ */
+function readableView(cy, centreId) {
+  const visible = cy.nodes().not('.hidden');
+  const bb = visible.boundingBox({ includeLabels: true, includeOverlays: false });
+  const w = cy.width() - MARGIN.left - MARGIN.right;
+  const h = cy.height() - MARGIN.top - MARGIN.bottom;
+  let zoom = Math.min(FIT_MAX_ZOOM, w / Math.max(bb.w, 1), h / Math.max(bb.h, 1));
+  let centre = { x: bb.x1 + bb.w / 2, y: bb.y1 + bb.h / 2 };
+  if (zoom < READABLE_ZOOM) {
+    zoom = READABLE_ZOOM;
+    const node = centreId ? cy.getElementById(centreId) : null;
+    if (node && node.nonempty() && !node.hasClass('hidden')) {
+      // Move the middle of the drawing towards the node until the node is well inside.
+      const p = node.position();
+      const keep = 90; // rendered pixels between the node and the edge of the view
+      const hw = Math.max(0, w / 2 - keep) / zoom;
+      const hh = Math.max(0, h / 2 - keep) / zoom;
+      centre = {
+        x: Math.min(Math.max(centre.x, p.x - hw), p.x + hw),
+        y: Math.min(Math.max(centre.y, p.y - hh), p.y + hh),
+      };
+    }
+  }
+  return {
+    zoom,
+    pan: { x: MARGIN.left + w / 2 - centre.x * zoom, y: MARGIN.top + h / 2 - centre.y * zoom },
+  };
+}
+
+/** Moves the viewport to show the drawing (see `readableView`), gently unless `now`. */
+export function fitReadable(cy, centreId, now = false) {
+  const view = readableView(cy, centreId);
+  if (now || REDUCED_MOTION) {
+    cy.viewport(view);
+    return Promise.resolve();
+  }
+  return new Promise((resolve) => {
+    cy.animate({ zoom: view.zoom, pan: view.pan }, { duration: 250, complete: resolve });
+  });
+}
+
+/**
+ * Lays out the visible drawing (force-directed: fcose, the maintained successor of
+ * cytoscape's own `cose`), keeping the current positions as the starting point unless `fresh`, then shows it with
+ * `fitReadable` around `centreId`. Resolves when everything has stopped moving.
+ */
+export function layout(cy, { fresh = false, centreId = null } = {}) {
+  const visible = cy.elements().not('.hidden');
+  return new Promise((resolve) => {
+    if (visible.nodes().empty()) {
+      resolve();
+      return;
+    }
+    const run = visible.layout({
+      name: 'fcose',
+      quality: 'proof',
+      randomize: fresh,
+      animate: REDUCED_MOTION || fresh ? false : 'end',
+      animationDuration: 350,
+      fit: false,
+      padding: 30,
+      nodeDimensionsIncludeLabels: true,
+      packComponents: true,
+      idealEdgeLength: () => 70,
+      nodeRepulsion: () => 6000,
+      edgeElasticity: () => 0.45,
+      nodeSeparation: 60,
+      gravity: 0.3,
+      numIter: 2500,
+      initialEnergyOnIncremental: 0.4,
+    });
+    run.one('layoutstop', () => fitReadable(cy, centreId, fresh).then(resolve));
+    run.run();
+  });
+}
+
+/** The events drawn and visible, earliest first (by start, then end, then id). */
+export function eventsInView(cy) {
+  return cy
+    .nodes('[type = "Event"]')
+    .not('.hidden')
+    .map((n) => n.data())
+    .sort((a, b) => {
+      const sa = (a.when && a.when.start) || '';
+      const sb = (b.when && b.when.start) || '';
+      const ea = (a.when && a.when.end) || '';
+      const eb = (b.when && b.when.end) || '';
+      return sa.localeCompare(sb) || ea.localeCompare(eb) || a.id.localeCompare(b.id);
+    });
+}
