@@ -34,6 +34,8 @@ pub(super) struct SearchIndex {
     text_words: HashMap<String, Vec<NodeId>>,
     /// Every distinct label word, sorted, for prefix and typo matching.
     vocabulary: Vec<String>,
+    /// Each node's folded label, to order hits of equal score.
+    order_key: Vec<String>,
 }
 
 fn texts_of(e: &Entity) -> (Vec<&str>, Vec<&str>) {
@@ -83,6 +85,7 @@ impl SearchIndex {
                 }
             }
             ix.labels.push(folded);
+            ix.order_key.push(fold(g.entity(n).label()));
         }
         ix.vocabulary = ix.label_words.keys().cloned().collect();
         ix.vocabulary.sort();
@@ -166,7 +169,7 @@ impl SearchIndex {
         hits.sort_by(|a, b| {
             b.score
                 .cmp(&a.score)
-                .then_with(|| fold(g.entity(a.node).label()).cmp(&fold(g.entity(b.node).label())))
+                .then_with(|| self.order_key[a.node.index()].cmp(&self.order_key[b.node.index()]))
                 .then_with(|| g.entity(a.node).id().cmp(g.entity(b.node).id()))
         });
         hits.truncate(limit);

@@ -4,7 +4,7 @@
 //! process's memory before and after; exits non-zero on any failed request or when memory
 //! grew by more than 64 MiB.
 //!
-//! `cargo run --release --example soak -- --seconds 30 --clients 64 --slow 16 --drop 8`
+//! `cargo bench --bench soak -- --seconds 30 --clients 64 --slow 16 --drop 8`
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -23,8 +23,13 @@ fn args() -> Args {
     let mut a = Args { seconds: 10, clients: 32, slow: 8, drop: 4, seed: "seed".into() };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
-    while i + 1 < v.len() {
-        let n = v[i + 1].clone();
+    while i < v.len() {
+        // `cargo bench` adds `--bench`; it takes no value.
+        if v[i] == "--bench" {
+            i += 1;
+            continue;
+        }
+        let n = v.get(i + 1).cloned().unwrap_or_default();
         match v[i].as_str() {
             "--seconds" => a.seconds = n.parse().expect("--seconds N"),
             "--clients" => a.clients = n.parse().expect("--clients N"),
