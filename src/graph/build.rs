@@ -3,7 +3,7 @@
 use super::{names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Separates the parts of a sort key; sorts before every printable character.
 const SEP: char = '\u{1}';
@@ -14,7 +14,7 @@ impl KnowledgeGraph {
     pub fn build(mut entities: Vec<Entity>, snapshot: Snapshot) -> Self {
         sort_citations(&mut entities);
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
-        let mut by_id = HashMap::with_capacity(entities.len());
+        let mut by_id = HashMap::with_capacity_and_hasher(entities.len(), Default::default());
         for e in entities {
             let n = graph.add_node(e);
             by_id.insert(graph[n].id().to_owned(), NodeId(n.index() as u32));
@@ -65,7 +65,7 @@ impl KnowledgeGraph {
         let mut kg = KnowledgeGraph {
             graph,
             by_id,
-            order: HashMap::new(),
+            order: HashMap::default(),
             rank: Vec::new(),
             sort_key: Vec::new(),
             reverse: Vec::new(),
@@ -110,7 +110,7 @@ impl KnowledgeGraph {
             };
             keys.push(key);
         }
-        let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::new();
+        let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::default();
         for i in 0..n {
             let node = NodeId(i as u32);
             order.entry(self.entity(node).kind()).or_default().push(node);
@@ -130,7 +130,7 @@ impl KnowledgeGraph {
     fn build_reverse(&mut self) {
         let n = self.graph.node_count();
         let mut rev = vec![Reverse::default(); n];
-        let mut pair_counts: HashMap<(NodeId, NodeId), u32> = HashMap::new();
+        let mut pair_counts: HashMap<(NodeId, NodeId), u32> = HashMap::default();
         for i in 0..n {
             let me = NodeId(i as u32);
             let e = self.entity(me);

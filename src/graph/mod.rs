@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// Which data a graph was built from, and when.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 
 use super::KnowledgeGraph;
 use crate::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// What a name resolved to.
 #[derive(Clone, Debug, PartialEq, Eq)]

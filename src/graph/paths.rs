@@ -6,7 +6,8 @@
 
 use super::KnowledgeGraph;
 use crate::model::*;
-use std::collections::{HashMap, VecDeque};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::VecDeque;
 
 /// One step of a path: a node, and the link to the next node (none on the last step).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +39,7 @@ impl KnowledgeGraph {
             return Some(vec![PathStep { node: from, link: None }]);
         }
         // Predecessor of each reached node: (previous node, link kind, stored forward).
-        let mut prev: HashMap<NodeId, (NodeId, LinkKind, bool)> = HashMap::new();
+        let mut prev: HashMap<NodeId, (NodeId, LinkKind, bool)> = HashMap::default();
         let mut queue = VecDeque::from([(from, 0usize)]);
         prev.insert(from, (from, LinkKind::Cites, true));
         while let Some((n, depth)) = queue.pop_front() {
@@ -74,7 +75,8 @@ impl KnowledgeGraph {
     /// The entities within `depth` links of `center`, nearest first, at most `limit` of them,
     /// and the links between them.
     pub fn neighborhood(&self, center: NodeId, depth: usize, limit: usize) -> Subgraph {
-        let mut seen: HashMap<NodeId, usize> = HashMap::from([(center, 0)]);
+        let mut seen: HashMap<NodeId, usize> = HashMap::default();
+        seen.insert(center, 0);
         let mut nodes = vec![center];
         let mut queue = VecDeque::from([(center, 0usize)]);
         let mut truncated = false;

@@ -4,7 +4,7 @@
 use super::names::names_of;
 use super::KnowledgeGraph;
 use crate::model::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 /// One search result and how well it matched (higher is better).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl SearchIndex {
         if query.words.is_empty() {
             return Vec::new();
         }
-        let mut best: HashMap<NodeId, u32> = HashMap::new();
+        let mut best: HashMap<NodeId, u32> = HashMap::default();
         let mut offer = |n: NodeId, score: u32| {
             let s = best.entry(n).or_insert(0);
             *s = (*s).max(score);

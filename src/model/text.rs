@@ -6,9 +6,17 @@ use unicode_normalization::UnicodeNormalization;
 /// dots and apostrophes removed ("U.S." = "US", "d'affaires" = "daffaires"), any other
 /// punctuation a space, spaces collapsed. `fold("López-Obrador") == "lopez obrador"`.
 pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        return fold_chars(text.chars());
+    }
+    fold_chars(text.nfd())
+}
+
+/// Folds decomposed characters (ASCII needs no decomposition).
+fn fold_chars(chars: impl Iterator<Item = char>) -> String {
+    let mut out = String::new();
     let mut pending_space = false;
-    for c in text.nfd() {
+    for c in chars {
         if unicode_normalization::char::is_combining_mark(c) || matches!(c, '.' | '\'' | '’') {
             continue;
         }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 pub fn load(dir: &Path) -> Result<KnowledgeGraph, SeedErrors> {
     let files = read_files(dir)?;
     let snapshot = Snapshot::of_files(files.iter().map(|f| (f.relative.as_str(), f.text.as_str())));
-    let entities = validate::validate(&files)?;
+    let entities = validate::validate(files)?;
     Ok(KnowledgeGraph::build(entities, snapshot))
 }
 

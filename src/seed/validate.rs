@@ -11,29 +11,42 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::ops::Range;
+use std::path::PathBuf;
 use toml::Spanned;
 
 /// The longest quotation a statement may hold, in characters: quotations stay short.
 const MAX_QUOTE_CHARS: usize = 400;
 
-/// Parses and validates `files`, returning the entities in `NodeId` order.
-pub(super) fn validate(files: &[RawFile]) -> Result<Vec<Entity>, SeedErrors> {
-    let parsed: Vec<Result<SeedFile, toml::de::Error>> = files.par_iter().map(|f| toml::from_str(&f.text)).collect();
-    let lines: Vec<LineIndex> = files.par_iter().map(|f| LineIndex::new(&f.text)).collect();
+/// Parses and validates `files`, returning the entities in `NodeId` order. Files are
+/// parsed and converted in parallel; each file's text and records are freed as soon as they
+/// have been used, so the peak holds little more than the entities.
+pub(super) fn validate(files: Vec<RawFile>) -> Result<Vec<Entity>, SeedErrors> {
+    let parsed: Vec<(PathBuf, LineIndex, Result<SeedFile, toml::de::Error>)> = files
+        .into_par_iter()
+        .map(|f| {
+            let lines = LineIndex::new(&f.text);
+            let parsed = toml::from_str(&f.text);
+            (f.path, lines, parsed)
+        })
+        .collect();
+    let mut paths = Vec::with_capacity(parsed.len());
+    let mut lines = Vec::with_capacity(parsed.len());
     let mut errors = Vec::new();
     let mut seeds = Vec::new();
-    for (i, result) in parsed.into_iter().enumerate() {
+    for (i, (path, index, result)) in parsed.into_iter().enumerate() {
         match result {
             Ok(seed) => seeds.push((i, seed)),
             Err(e) => {
-                let (line, column) = e.span().map(|s| lines[i].locate(s.start)).unwrap_or((0, 0));
+                let (line, column) = e.span().map(|s| index.locate(s.start)).unwrap_or((0, 0));
                 let message = match e.message().trim() {
                     "" => "the file is not valid TOML here".to_owned(),
                     m => m.to_owned(),
                 };
-                errors.push(SeedError { file: files[i].path.clone(), line, column, message });
+                errors.push(SeedError { file: path.clone(), line, column, message });
             }
         }
+        paths.push(path);
+        lines.push(index);
     }
 
     // Pass 1: every id, its kind and where it was defined.
@@ -48,19 +61,30 @@ pub(super) fn validate(files: &[RawFile]) -> Result<Vec<Entity>, SeedErrors> {
         seed.statement.iter().for_each(|r| at(EntityKind::Statement, &r.get_ref().id));
     }
 
-    // Pass 2: convert, in the same order as pass 1 so that NodeIds match.
+    // Pass 2: convert each file in parallel, in the same order as pass 1 so that NodeIds
+    // match; the registry is only read.
+    let converted: Vec<(Vec<Entity>, Vec<SeedError>)> = seeds
+        .into_par_iter()
+        .map(|(file, seed)| {
+            let mut errs = Vec::new();
+            let mut out = Vec::new();
+            let mut cx = Checker { paths: &paths, lines: &lines, file, registry: &registry, errors: &mut errs };
+            out.extend(seed.source.iter().map(|r| Entity::Source(cx.source(r))));
+            out.extend(seed.actor.iter().map(|r| Entity::Actor(cx.actor(r))));
+            out.extend(seed.place.iter().map(|r| Entity::Place(cx.place(r))));
+            out.extend(seed.event.iter().map(|r| Entity::Event(cx.event(r))));
+            out.extend(seed.agreement.iter().map(|r| Entity::Agreement(cx.agreement(r))));
+            out.extend(seed.statement.iter().map(|r| Entity::Statement(cx.statement(r))));
+            (out, errs)
+        })
+        .collect();
     let mut entities = Vec::with_capacity(registry.origins.len());
-    for (file, seed) in &seeds {
-        let mut cx = Checker { files, lines: &lines, file: *file, registry: &registry, errors: &mut errors };
-        seed.source.iter().for_each(|r| entities.push(Entity::Source(cx.source(r))));
-        seed.actor.iter().for_each(|r| entities.push(Entity::Actor(cx.actor(r))));
-        seed.place.iter().for_each(|r| entities.push(Entity::Place(cx.place(r))));
-        seed.event.iter().for_each(|r| entities.push(Entity::Event(cx.event(r))));
-        seed.agreement.iter().for_each(|r| entities.push(Entity::Agreement(cx.agreement(r))));
-        seed.statement.iter().for_each(|r| entities.push(Entity::Statement(cx.statement(r))));
+    for (out, errs) in converted {
+        entities.extend(out);
+        errors.extend(errs);
     }
-    registry.report_duplicates(files, &lines, &mut errors);
-    check_cycles(&entities, &registry, files, &lines, &mut errors);
+    registry.report_duplicates(&paths, &lines, &mut errors);
+    check_cycles(&entities, &registry, &paths, &lines, &mut errors);
 
     if errors.is_empty() {
         Ok(entities)
@@ -98,13 +122,13 @@ impl Registry {
         }
     }
 
-    fn report_duplicates(&self, files: &[RawFile], lines: &[LineIndex], errors: &mut Vec<SeedError>) {
+    fn report_duplicates(&self, paths: &[PathBuf], lines: &[LineIndex], errors: &mut Vec<SeedError>) {
         for (origin, first) in &self.duplicates {
             let f = &self.origins[first.index()];
             let (fl, _) = lines[f.file].locate(f.span.start);
             let (line, column) = lines[origin.file].locate(origin.span.start);
-            let message = format!("duplicate id: it is already defined at {}:{fl}", files[f.file].path.display());
-            errors.push(SeedError { file: files[origin.file].path.clone(), line, column, message });
+            let message = format!("duplicate id: it is already defined at {}:{fl}", paths[f.file].display());
+            errors.push(SeedError { file: paths[origin.file].clone(), line, column, message });
         }
     }
 
@@ -122,7 +146,7 @@ impl Registry {
 
 /// Converts the records of one file, reporting problems against it.
 struct Checker<'a> {
-    files: &'a [RawFile],
+    paths: &'a [PathBuf],
     lines: &'a [LineIndex],
     file: usize,
     registry: &'a Registry,
@@ -132,7 +156,7 @@ struct Checker<'a> {
 impl Checker<'_> {
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
         let (line, column) = self.lines[self.file].locate(span.start);
-        let file = self.files[self.file].path.clone();
+        let file = self.paths[self.file].clone();
         self.errors.push(SeedError { file, line, column, message: message.into() });
     }
 
@@ -433,7 +457,7 @@ fn topics(cx: &mut Checker<'_>, ts: &[Text]) -> Vec<String> {
 fn check_cycles(
     entities: &[Entity],
     registry: &Registry,
-    files: &[RawFile],
+    paths: &[PathBuf],
     lines: &[LineIndex],
     errors: &mut Vec<SeedError>,
 ) {
@@ -456,7 +480,7 @@ fn check_cycles(
                     _ => "`responds_to`",
                 };
                 let message = format!("`{}` leads back to itself through {link}", entities[start.index()].id());
-                errors.push(SeedError { file: files[o.file].path.clone(), line, column, message });
+                errors.push(SeedError { file: paths[o.file].clone(), line, column, message });
                 break;
             }
             steps += 1;
