@@ -35,7 +35,7 @@ connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge"
 /// The page of events `filter` keeps from `base` (all events when `None`).
 pub fn event_connection<'a>(
     g: &'a KnowledgeGraph,
-    base: Option<&[NodeId]>,
+    base: Option<&'a [NodeId]>,
     filter: Option<&EventFilter>,
     order: Option<EventOrder>,
     args: &PageArgs,
@@ -43,7 +43,7 @@ pub fn event_connection<'a>(
     let mut list = filter_events(g, base, filter)?;
     let descending = order == Some(EventOrder::DateDesc);
     if descending {
-        list.reverse();
+        list.to_mut().reverse();
     }
     EventConnection::new(g, &list, descending, args)
 }

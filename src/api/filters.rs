@@ -136,11 +136,15 @@ fn contains(g: &KnowledgeGraph, list: &[NodeId], n: NodeId) -> bool {
 }
 
 /// The events `filter` keeps from `base` (every event when `None`), in date order.
-pub fn filter_events(g: &KnowledgeGraph, base: Option<&[NodeId]>, filter: Option<&EventFilter>) -> Result<Vec<NodeId>> {
+pub fn filter_events<'a>(
+    g: &'a KnowledgeGraph,
+    base: Option<&'a [NodeId]>,
+    filter: Option<&EventFilter>,
+) -> Result<std::borrow::Cow<'a, [NodeId]>> {
     let empty = EventFilter::default();
     let f = filter.unwrap_or(&empty);
     // Every list here is in date order; the shortest drives, the others are probed.
-    let mut lists: Vec<&[NodeId]> = base.into_iter().collect();
+    let mut lists: Vec<&'a [NodeId]> = base.into_iter().collect();
     for who in f.involving.iter().flatten() {
         let a = resolve(g, EntityKind::Actor, who, "involving")?;
         lists.push(&g.reverse(a).events);
@@ -156,21 +160,28 @@ pub fn filter_events(g: &KnowledgeGraph, base: Option<&[NodeId]>, filter: Option
     if lists.is_empty() {
         lists.push(g.all(EntityKind::Event));
     }
+    let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
+    if unfiltered && lists.len() == 1 && from.is_none() && to.is_none() {
+        // Nothing to check: the list is the answer (no scan, whatever its length).
+        return Ok(std::borrow::Cow::Borrowed(lists[0]));
+    }
     lists.sort_by_key(|l| l.len());
     let (driver, others) = lists.split_first().map(|(d, o)| (*d, o)).unwrap_or((&[], &[]));
     let kinds: Vec<crate::model::EventKind> = f.kinds.iter().flatten().map(|&k| k.into()).collect();
     let status = f.status.map(crate::model::EventStatus::from);
     let topic = f.topic.as_deref().map(fold);
-    Ok(driver
-        .iter()
-        .copied()
-        .filter(|&n| {
-            let Some(e) = g.event(n) else { return false };
-            (kinds.is_empty() || kinds.contains(&e.kind))
-                && status.is_none_or(|s| e.status == s)
-                && topic.as_ref().is_none_or(|t| e.topics.contains(t))
-                && e.when.overlaps(from, to)
-                && others.iter().all(|l| contains(g, l, n))
-        })
-        .collect())
+    Ok(std::borrow::Cow::Owned(
+        driver
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let Some(e) = g.event(n) else { return false };
+                (kinds.is_empty() || kinds.contains(&e.kind))
+                    && status.is_none_or(|s| e.status == s)
+                    && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+                    && e.when.overlaps(from, to)
+                    && others.iter().all(|l| contains(g, l, n))
+            })
+            .collect::<Vec<_>>(),
+    ))
 }

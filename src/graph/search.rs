@@ -34,6 +34,9 @@ pub(super) struct SearchIndex {
     text_words: HashMap<String, Vec<NodeId>>,
     /// Every distinct label word, sorted, for prefix and typo matching.
     vocabulary: Vec<String>,
+    /// The letters each vocabulary word holds, as a bit set: words whose letters differ by
+    /// more than two edits can make are skipped without computing a distance.
+    letters: Vec<u64>,
     /// Each node's folded label, to order hits of equal score.
     order_key: Vec<String>,
 }
@@ -89,6 +92,7 @@ impl SearchIndex {
         }
         ix.vocabulary = ix.label_words.keys().cloned().collect();
         ix.vocabulary.sort();
+        ix.letters = ix.vocabulary.iter().map(|w| letters(w)).collect();
         ix
     }
 
@@ -144,8 +148,11 @@ impl SearchIndex {
             };
             let mut set = Vec::new();
             let mut closest = usize::MAX;
-            for v in &self.vocabulary {
-                if v.len().abs_diff(w.len()) > allowed {
+            let mask = letters(w);
+            for (v, &m) in self.vocabulary.iter().zip(&self.letters) {
+                // Each edit adds or removes at most two letters of the set.
+                if allowed == 0 || (m ^ mask).count_ones() as usize > 2 * allowed || v.len().abs_diff(w.len()) > allowed
+                {
                     continue;
                 }
                 let d = strsim::damerau_levenshtein(w, v);
@@ -184,6 +191,17 @@ impl SearchIndex {
             .take_while(move |v| v.starts_with(prefix))
             .filter(move |v| v.len() > prefix.len())
     }
+}
+
+/// The set of letters and digits in `word`, one bit each (anything else shares one bit).
+fn letters(word: &str) -> u64 {
+    word.bytes().fold(0u64, |m, b| {
+        m | match b {
+            b'a'..=b'z' => 1 << (b - b'a'),
+            b'0'..=b'9' => 1 << (26 + b - b'0'),
+            _ => 1 << 63,
+        }
+    })
 }
 
 fn push_once(list: &mut Vec<NodeId>, n: NodeId) {
