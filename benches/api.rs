@@ -13,6 +13,10 @@ use std::hint::black_box;
 use std::path::Path;
 use std::sync::Arc;
 
+/// The allocator the server binary uses, so that the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn query_file(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries").join(name)).expect("query file")
 }

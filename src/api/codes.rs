@@ -1,22 +1,8 @@
-//! An extension that gives every error a `code`: parse and validation failures are marked
-//! here, since async-graphql reports them without one.
+//! Giving every error a `code`: async-graphql reports parse, validation and input errors
+//! without one; the limits extension and `api::execute` call these.
 
 use super::error::code;
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextValidation,
-};
-use async_graphql::parser::types::ExecutableDocument;
-use async_graphql::{Response, ServerError, ServerResult, ValidationResult, Value, Variables};
-use std::sync::Arc;
-
-/// Adds `extensions.code` to the errors async-graphql raises itself.
-pub struct ErrorCodes;
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodes)
-    }
-}
+use async_graphql::{Response, ServerError, Value};
 
 /// Sets `code` on `e` unless it has one.
 pub fn ensure_code(e: &mut ServerError, fallback: &'static str) {
@@ -35,44 +21,12 @@ pub fn is_request_error(e: &ServerError) -> bool {
         || ext.get("maximum").is_some()
 }
 
-#[async_trait::async_trait]
-impl Extension for ErrorCodes {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables).await.map_err(|mut e| {
-            ensure_code(&mut e, code::GRAPHQL_PARSE_FAILED);
-            e
-        })
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
-            errors.iter_mut().for_each(|e| ensure_code(e, code::GRAPHQL_VALIDATION_FAILED));
-            errors
-        })
-    }
-
-    async fn execute(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        operation_name: Option<&str>,
-        next: NextExecute<'_>,
-    ) -> Response {
-        let mut response = next.run(ctx, operation_name).await;
-        for e in &mut response.errors {
-            let input = e.message.starts_with("Failed to parse") || e.message.starts_with("Invalid value");
-            ensure_code(e, if input { code::BAD_USER_INPUT } else { code::INTERNAL_SERVER_ERROR });
-        }
-        response
+/// Gives a code to the errors of an executed response that have none: input values that
+/// failed to parse are the client's fault; anything else is ours.
+pub fn code_execution_errors(response: &mut Response) {
+    for e in &mut response.errors {
+        let input = e.message.starts_with("Failed to parse") || e.message.starts_with("Invalid value");
+        ensure_code(e, if input { code::BAD_USER_INPUT } else { code::INTERNAL_SERVER_ERROR });
     }
 }
 

@@ -1,18 +1,22 @@
-//! Query limits checked before execution: a cost model that multiplies by list sizes, the
+//! The one extension of the schema (each extension adds a layer to every field's
+//! resolution, so there is only one): query limits checked before execution: a cost model that multiplies by list sizes, the
 //! depth of selections, aliases and the length of the query text. The cost of every executed
 //! query is reported in `extensions.cost`.
+//!
+//! It also gives parse, validation and input errors their `code`.
 //!
 //! Introspection (`__schema`, `__type`) is measured as one field: it resolves against the
 //! schema alone, whose size is fixed, and GraphiQL's own introspection query must pass.
 
+use super::codes::{code_execution_errors, ensure_code};
 use super::error::code;
 use super::paging::MAX_PAGE;
 use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest,
+    Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
 };
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet};
 use async_graphql::registry::Registry;
-use async_graphql::{Name, Request, Response, ServerError, ServerResult, Value, Variables};
+use async_graphql::{Name, Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
 use std::sync::{Arc, Mutex};
 
 /// The limits a query must stay within; every one is on by default.
@@ -228,7 +232,10 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await?;
+        let doc = next.run(ctx, query, variables).await.map_err(|mut e| {
+            ensure_code(&mut e, code::GRAPHQL_PARSE_FAILED);
+            e
+        })?;
         let wanted = self.operation.lock().ok().and_then(|o| o.clone());
         let op = doc.operations.iter().find(|(name, _)| match (&wanted, name) {
             (Some(w), Some(n)) => n.as_str() == w,
@@ -278,6 +285,17 @@ impl Extension for LimitsExtension {
         Ok(doc)
     }
 
+    async fn validation(
+        &self,
+        ctx: &ExtensionContext<'_>,
+        next: NextValidation<'_>,
+    ) -> Result<ValidationResult, Vec<ServerError>> {
+        next.run(ctx).await.map_err(|mut errors| {
+            errors.iter_mut().for_each(|e| ensure_code(e, code::GRAPHQL_VALIDATION_FAILED));
+            errors
+        })
+    }
+
     async fn execute(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -285,6 +303,7 @@ impl Extension for LimitsExtension {
         next: NextExecute<'_>,
     ) -> Response {
         let mut response = next.run(ctx, operation_name).await;
+        code_execution_errors(&mut response);
         if let Some(cost) = self.cost.lock().ok().and_then(|c| *c) {
             let mut v = async_graphql::indexmap::IndexMap::new();
             v.insert(Name::new("requestedQueryCost"), Value::from(cost));

@@ -45,10 +45,7 @@ pub fn schema() -> DiploSchema {
 /// Builds the schema with `limits`.
 pub fn schema_with(limits: &Limits) -> DiploSchema {
     let mut builder = Schema::build(Query, EmptyMutation, EmptySubscription)
-        .extension(codes::ErrorCodes)
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
-        // Innermost, so that the limits are checked on cached documents too.
-        .extension(documents::DocumentCache::new(1024))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);
     if !limits.introspection {
@@ -88,8 +85,9 @@ pub async fn execute_batch(schema: &DiploSchema, requests: Vec<Request>, graph: 
         .collect()
 }
 
-/// Attaches the graph snapshot a request runs on.
-pub fn with_graph(request: Request, graph: Arc<KnowledgeGraph>) -> Request {
+/// Attaches the graph snapshot a request runs on, and its parsed document when cached.
+pub fn with_graph(mut request: Request, graph: Arc<KnowledgeGraph>) -> Request {
+    documents::attach(&mut request);
     request.data(graph)
 }
 

@@ -21,6 +21,8 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        Value::String(self.0.format("%Y-%m-%d").to_string())
+        use chrono::Datelike;
+        let d = self.0;
+        Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
     }
 }
