@@ -13,7 +13,7 @@
 // query run in the playground).
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openOffline } from './offline.mjs';
 
 const [base, outdir] = process.argv.slice(2);
 if (!base || !outdir) {
@@ -61,48 +61,11 @@ if (!expected || expected.participants.length < 2 || expected.agreements.length 
 }
 const AGREEMENT = expected.agreements[0];
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const killer = setTimeout(() => {
-  console.error('explore: gave up after 120 s');
-  process.exit(1);
-}, 120_000);
+// A laptop screen: the page must be readable at 1366x768.
+const { browser, page, killer } = await openOffline('explore', baseUrl, { width: 1366, height: 768 }, 120_000, foreign, problems);
 
 let ok = false;
-// A laptop screen: the page must be readable at 1366x768.
-const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
 try {
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    const web = url.protocol === 'http:' || url.protocol === 'https:';
-    if (web && url.host !== baseUrl.host) {
-      foreign.push(`${route.request().method()} ${url.href}`);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  await page.routeWebSocket(
-    (url) => url.host !== baseUrl.host,
-    (ws) => {
-      foreign.push(`WEBSOCKET ${ws.url()}`);
-      ws.close();
-    },
-  );
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
 
   const response = await page.goto(new URL('/explore', baseUrl).href, { waitUntil: 'load' });
   if (!response || !response.ok()) {

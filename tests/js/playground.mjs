@@ -8,7 +8,7 @@
 // show the López Obrador meetings. Saves OUTDIR/playground.png either way it gets there.
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openOffline } from './offline.mjs';
 
 const [base, outdir] = process.argv.slice(2);
 if (!base || !outdir) {
@@ -28,47 +28,10 @@ const foreign = []; // requests to any host but the server's: each one is a fail
 const problems = []; // console errors and uncaught page errors
 const seen = {}; // what the page showed, printed on failure
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
-const killer = setTimeout(() => {
-  console.error('playground: gave up after 90 s');
-  process.exit(1);
-}, 90_000);
+const { browser, page, killer } = await openOffline('playground', baseUrl, { width: 1440, height: 900 }, 90_000, foreign, problems);
 
 let ok = false;
-const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 try {
-  await page.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    const web = url.protocol === 'http:' || url.protocol === 'https:';
-    if (web && url.host !== baseUrl.host) {
-      foreign.push(`${route.request().method()} ${url.href}`);
-      return route.abort('blockedbyclient');
-    }
-    return route.continue();
-  });
-  await page.routeWebSocket(
-    (url) => url.host !== baseUrl.host,
-    (ws) => {
-      foreign.push(`WEBSOCKET ${ws.url()}`);
-      ws.close();
-    },
-  );
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console error: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
 
   const response = await page.goto(new URL('/', baseUrl).href, { waitUntil: 'load' });
   if (!response || !response.ok()) {
