@@ -38,6 +38,9 @@ impl KnowledgeGraph {
         if from == to {
             return Some(vec![PathStep { node: from, link: None }]);
         }
+        if let Some(steps) = self.short_path(from, to, max_hops) {
+            return Some(steps);
+        }
         // Predecessor of each reached node: (previous node, link kind, stored forward).
         let mut prev: HashMap<NodeId, (NodeId, LinkKind, bool)> = HashMap::default();
         let mut queue = VecDeque::from([(from, 0usize)]);
@@ -55,6 +58,30 @@ impl KnowledgeGraph {
                     return Some(self.unwind(&prev, from, to));
                 }
                 queue.push_back((next, depth + 1));
+            }
+        }
+        None
+    }
+
+    /// A path of one or two links, found by scanning link lists without the bookkeeping of a
+    /// search: between two busy actors (thousands of events each) this answers at once what
+    /// a breadth-first search would find only after recording every neighbour.
+    fn short_path(&self, from: NodeId, to: NodeId, max_hops: usize) -> Option<Vec<PathStep>> {
+        let step = |node, kind, forward| PathStep { node, link: Some((kind, forward)) };
+        let end = PathStep { node: to, link: None };
+        if max_hops >= 1 {
+            if let Some((_, kind, forward)) = self.links(from).find(|&(n, _, _)| n == to) {
+                return Some(vec![step(from, kind, forward), end]);
+            }
+        }
+        if max_hops >= 2 && !self.is_source(from) {
+            for (mid, k1, f1) in self.links(from) {
+                if self.is_source(mid) {
+                    continue;
+                }
+                if let Some((_, k2, f2)) = self.links(mid).find(|&(n, _, _)| n == to) {
+                    return Some(vec![step(from, k1, f1), step(mid, k2, f2), end]);
+                }
             }
         }
         None
