@@ -154,16 +154,18 @@ pub fn filter_events<'a>(
         lists.push(&g.reverse(p).events);
     }
     let (from, to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
+    let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
+    if unfiltered && from.is_none() && to.is_none() && lists.len() <= 1 {
+        // Nothing to check: the list is the answer (no scan, whatever its length).
+        return Ok(std::borrow::Cow::Borrowed(lists.first().copied().unwrap_or(g.all(EntityKind::Event))));
+    }
+    let near = if from.is_some() || to.is_some() { g.events_near(from, to) } else { Vec::new() };
+    let mut lists: Vec<&[NodeId]> = lists;
     if from.is_some() || to.is_some() {
-        lists.push(g.events_near(from, to));
+        lists.push(&near);
     }
     if lists.is_empty() {
         lists.push(g.all(EntityKind::Event));
-    }
-    let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
-    if unfiltered && lists.len() == 1 && from.is_none() && to.is_none() {
-        // Nothing to check: the list is the answer (no scan, whatever its length).
-        return Ok(std::borrow::Cow::Borrowed(lists[0]));
     }
     lists.sort_by_key(|l| l.len());
     let (driver, others) = lists.split_first().map(|(d, o)| (*d, o)).unwrap_or((&[], &[]));

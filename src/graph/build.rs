@@ -71,19 +71,11 @@ impl KnowledgeGraph {
             reverse: Vec::new(),
             names: NameIndex::default(),
             search: SearchIndex::default(),
-            longest_event_days: 0,
+            span_classes: Vec::new(),
             snapshot,
         };
-        kg.longest_event_days = kg
-            .graph
-            .node_weights()
-            .filter_map(|e| match e {
-                Entity::Event(ev) => Some((ev.when.end - ev.when.start).num_days().max(0) as u64),
-                _ => None,
-            })
-            .max()
-            .unwrap_or(0);
         kg.build_orders();
+        kg.build_span_classes();
         kg.build_reverse();
         kg.names = NameIndex::build(&kg);
         kg.search = SearchIndex::build(&kg);
@@ -125,6 +117,20 @@ impl KnowledgeGraph {
         self.order = order;
         self.rank = rank;
         self.sort_key = keys;
+    }
+
+    fn build_span_classes(&mut self) {
+        const BOUNDS: [u64; 4] = [0, 31, 366, u64::MAX];
+        let mut classes: Vec<(u64, Vec<NodeId>)> = BOUNDS.iter().map(|_| (0, Vec::new())).collect();
+        for &n in self.all(EntityKind::Event) {
+            let Some(ev) = self.event(n) else { continue };
+            let days = (ev.when.end - ev.when.start).num_days().max(0) as u64;
+            let class = BOUNDS.iter().position(|&b| days <= b).unwrap_or(BOUNDS.len() - 1);
+            classes[class].0 = classes[class].0.max(days);
+            classes[class].1.push(n);
+        }
+        classes.retain(|(_, list)| !list.is_empty());
+        self.span_classes = classes;
     }
 
     fn build_reverse(&mut self) {

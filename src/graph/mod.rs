@@ -82,8 +82,9 @@ pub struct KnowledgeGraph {
     reverse: Vec<Reverse>,
     names: names::NameIndex,
     search: search::SearchIndex,
-    /// The most days any event spans, for date-range searches.
-    longest_event_days: u64,
+    /// Events in date order, split by how many days they span (a day, up to a month, up to a
+    /// year, longer), each with the longest span in it, for date-range searches.
+    span_classes: Vec<(u64, Vec<NodeId>)>,
     snapshot: Snapshot,
 }
 
@@ -208,17 +209,24 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Events (in date order) whose span may overlap `[from, to]`: a contiguous run of the
-    /// date order, found by binary search; callers still check the overlap of each.
-    pub fn events_near(&self, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> &[NodeId] {
-        let all = self.all(EntityKind::Event);
+    /// Events (in date order) whose span may overlap `[from, to]`, found by binary search in
+    /// each span class (an event overlapping `from` starts at most its class's longest span
+    /// before it, so a year-long event does not widen the search for day-long ones); callers
+    /// still check the overlap of each.
+    pub fn events_near(&self, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> Vec<NodeId> {
         let start_of = |n: &NodeId| self.event(*n).map(|e| e.when.start).unwrap_or_default();
-        // An event overlapping `from` starts at most the longest event span before it.
-        let lo = from
-            .map(|f| f - chrono::Days::new(self.longest_event_days))
-            .map_or(0, |f| all.partition_point(|n| start_of(n) < f));
-        let hi = to.map_or(all.len(), |t| all.partition_point(|n| start_of(n) <= t));
-        &all[lo..hi.max(lo)]
+        let mut out = Vec::new();
+        for (longest, list) in &self.span_classes {
+            let lo = from
+                .and_then(|f| f.checked_sub_days(chrono::Days::new(*longest)))
+                .map_or(0, |f| list.partition_point(|n| start_of(n) < f));
+            let hi = to.map_or(list.len(), |t| list.partition_point(|n| start_of(n) <= t));
+            out.extend_from_slice(&list[lo..hi.max(lo)]);
+        }
+        if self.span_classes.len() > 1 {
+            out.sort_unstable_by_key(|&n| self.rank(n));
+        }
+        out
     }
 
     /// The date an agreement sorts by: its own, else its event's.

@@ -131,3 +131,33 @@ fn every_fact_and_relation_cites_a_source() {
         assert!(g.reverse(s).fact_count > 10, "{} is cited", g.entity(s).id());
     }
 }
+
+#[test]
+fn date_range_candidates_miss_no_overlapping_event() {
+    let g = graph();
+    let d = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+    let ranges = [
+        (Some("2021-05-31"), Some("2021-05-31")),
+        (Some("2021-06-07"), Some("2021-06-07")),
+        (Some("2021-06-08"), None),
+        (None, Some("2021-06-06")),
+        (Some("2023-12-20"), Some("2023-12-21")),
+        (Some("2021-12-31"), Some("2022-01-01")),
+    ];
+    for (from, to) in ranges {
+        let (from, to) = (from.map(d), to.map(d));
+        let brute: Vec<_> = g
+            .all(EntityKind::Event)
+            .iter()
+            .copied()
+            .filter(|&n| g.event(n).expect("event").when.overlaps(from, to))
+            .collect();
+        let near: Vec<_> = g
+            .events_near(from, to)
+            .into_iter()
+            .filter(|&n| g.event(n).expect("event").when.overlaps(from, to))
+            .collect();
+        assert_eq!(near, brute, "{from:?}..{to:?}");
+        assert!(!brute.is_empty() || from == Some(d("2021-12-31")), "{from:?}..{to:?} finds something");
+    }
+}
