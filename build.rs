@@ -21,13 +21,16 @@ const OUTPUTS: [&str; 7] =
 /// Present in the output folder when it holds the placeholder rather than a real bundle.
 const PLACEHOLDER_MARK: &str = ".placeholder";
 
+/// The client query the playground opens with, shared with the tests (relative to `web`).
+const MISSION_QUERY: &str = "../../tests/queries/meetings-with-agreements.graphql";
+
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("playground");
     let web = manifest_dir.join("web").join("playground");
 
     // `src` is a folder: cargo reruns this script when anything under it changes.
-    for input in ["src", "package.json", "package-lock.json", "build.mjs"] {
+    for input in ["src", "package.json", "package-lock.json", "build.mjs", MISSION_QUERY] {
         println!("cargo:rerun-if-changed={}", web.join(input).display());
     }
     println!("cargo:rerun-if-changed=build.rs");
@@ -53,6 +56,7 @@ fn build(web: &Path, out_dir: &Path) -> Result<(), String> {
         web.join("package.json"),
         web.join("package-lock.json"),
         web.join("build.mjs"),
+        web.join(MISSION_QUERY),
     ])
     .map_err(|e| format!("cannot read the playground sources in {}: {e}", web.display()))?;
     if bundle_is_fresh(out_dir, sources) {

@@ -39,6 +39,8 @@ async function main() {
     format: 'iife',
     target: ['es2020'],
     jsx: 'automatic',
+    // The playground's default query is the shared client query file itself.
+    loader: { '.graphql': 'text' },
     define: { 'process.env.NODE_ENV': '"production"' },
     // Only loaded by @graphiql/toolkit for subscriptions over websockets, which we never use.
     external: ['graphql-ws'],

@@ -10,29 +10,9 @@ import './playground.css';
 /** The GraphQL endpoint, on the same origin as this page. */
 const ENDPOINT = '/graphql';
 
-/** The query a first-time visitor sees: every meeting of one actor, with its outcomes. */
-const MISSION_QUERY = `# All meetings involving López Obrador, with where and when they happened,
-# who took part and what they produced. Accents and case in the name are optional.
-query MeetingsWithAgreements($name: String = "Lopez Obrador") {
-  actor(name: $name) {
-    id
-    name
-    events(filter: { kinds: [MEETING] }, orderBy: DATE_ASC, first: 20) {
-      totalCount
-      nodes {
-        id
-        title
-        mode
-        when { text precision }
-        place { name containedIn { name } }
-        participants { role actor { name } }
-        agreements { title kind status amount { amount currency } }
-        sources { outlet published }
-      }
-    }
-  }
-}
-`;
+/** The query a first-time visitor sees: every meeting of one actor, with its outcomes
+ * (the shared client query, `tests/queries/meetings-with-agreements.graphql`). */
+import MISSION_QUERY from '../../../tests/queries/meetings-with-agreements.graphql';
 
 /** The variables of the mission query. */
 const MISSION_VARIABLES = JSON.stringify({ name: 'Lopez Obrador' }, null, 2);
