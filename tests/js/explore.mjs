@@ -13,7 +13,7 @@
 // query run in the playground).
 import fs from 'node:fs';
 import path from 'node:path';
-import { openOffline } from './offline.mjs';
+import { openOffline, reportFailure } from './offline.mjs';
 
 const [base, outdir] = process.argv.slice(2);
 if (!base || !outdir) {
@@ -181,18 +181,7 @@ try {
   } catch {
     // The page may be gone.
   }
-  for (const [what, text] of Object.entries(seen)) {
-    console.error(`--- ${what} ---\n${String(text).slice(0, 3000)}`);
-  }
-  if (foreign.length) console.error(`--- requests to other hosts (blocked) ---\n${foreign.join('\n')}`);
-  if (problems.length) console.error(`--- page errors ---\n${problems.join('\n')}`);
-  try {
-    const shot = path.join(outdir, 'explore-failure.png');
-    await page.screenshot({ path: shot });
-    console.error(`screenshot: ${shot}`);
-  } catch {
-    // The page may be gone; the text above is what we have.
-  }
+  await reportFailure('explore', page, outdir, seen, foreign, problems);
 } finally {
   clearTimeout(killer);
   await browser.close();

@@ -1,5 +1,6 @@
 // A headless Chromium page that may talk to one server only: every request to another host
 // is refused and recorded, and so are console errors and uncaught page errors.
+import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 /** Debian's Chromium, started as the machine's notes advise for a closed network. */
@@ -47,4 +48,23 @@ export async function openOffline(name, baseUrl, viewport, giveUpMs, foreign, pr
   });
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
   return { browser, page, killer };
+}
+
+/**
+ * Prints what a failed run saw (`seen`, blocked requests, page errors) and saves
+ * OUTDIR/NAME-failure.png when the page is still there.
+ */
+export async function reportFailure(name, page, outdir, seen, foreign, problems) {
+  for (const [what, text] of Object.entries(seen)) {
+    console.error(`--- ${what} ---\n${String(text).slice(0, 3000)}`);
+  }
+  if (foreign.length) console.error(`--- requests to other hosts (blocked) ---\n${foreign.join('\n')}`);
+  if (problems.length) console.error(`--- page errors ---\n${problems.join('\n')}`);
+  try {
+    const shot = path.join(outdir, `${name}-failure.png`);
+    await page.screenshot({ path: shot });
+    console.error(`screenshot: ${shot}`);
+  } catch {
+    // The page may be gone; the text above is what we have.
+  }
 }

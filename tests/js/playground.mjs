@@ -8,7 +8,7 @@
 // show the López Obrador meetings. Saves OUTDIR/playground.png either way it gets there.
 import fs from 'node:fs';
 import path from 'node:path';
-import { openOffline } from './offline.mjs';
+import { openOffline, reportFailure } from './offline.mjs';
 
 const [base, outdir] = process.argv.slice(2);
 if (!base || !outdir) {
@@ -85,18 +85,7 @@ try {
 } catch (err) {
   console.error(`playground: FAILED: ${err && err.message ? err.message : err}`);
   console.error(`url: ${page.url()}`);
-  for (const [what, text] of Object.entries(seen)) {
-    console.error(`--- ${what} ---\n${String(text).slice(0, 3000)}`);
-  }
-  if (foreign.length) console.error(`--- requests to other hosts (blocked) ---\n${foreign.join('\n')}`);
-  if (problems.length) console.error(`--- page errors ---\n${problems.join('\n')}`);
-  try {
-    const shot = path.join(outdir, 'playground-failure.png');
-    await page.screenshot({ path: shot });
-    console.error(`screenshot: ${shot}`);
-  } catch {
-    // The page may be gone; the text above is what we have.
-  }
+  await reportFailure('playground', page, outdir, seen, foreign, problems);
 } finally {
   clearTimeout(killer);
   await browser.close();
