@@ -74,11 +74,11 @@ impl KnowledgeGraph {
             span_classes: Vec::new(),
             snapshot,
         };
-        kg.build_orders();
-        kg.build_span_classes();
-        kg.build_reverse();
-        kg.names = NameIndex::build(&kg);
-        kg.search = SearchIndex::build(&kg);
+        crate::timed("graph: orders", || kg.build_orders());
+        crate::timed("graph: span classes", || kg.build_span_classes());
+        crate::timed("graph: reverse links", || kg.build_reverse());
+        kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
+        kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
         kg
     }
 
