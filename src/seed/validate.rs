@@ -5,93 +5,169 @@
 
 use super::error::{LineIndex, SeedError, SeedErrors};
 use super::records::*;
-use super::RawFile;
+use super::{read_text, SeedPath};
+use crate::graph::Snapshot;
 use crate::model::*;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::ops::Range;
-use std::path::PathBuf;
 use toml::Spanned;
 
 /// The longest quotation a statement may hold, in characters: quotations stay short.
 const MAX_QUOTE_CHARS: usize = 400;
 
-/// Parses and validates `files`, returning the entities in `NodeId` order. Files are
-/// parsed and converted in parallel; each file's text and records are freed as soon as they
-/// have been used, so the peak holds little more than the entities.
-pub(super) fn validate(files: Vec<RawFile>) -> Result<Vec<Entity>, SeedErrors> {
-    let parsed: Vec<(PathBuf, LineIndex, Result<SeedFile, toml::de::Error>)> = files
-        .into_par_iter()
-        .map(|f| {
-            let lines = LineIndex::new(&f.text);
-            let parsed = toml::from_str(&f.text);
-            (f.path, lines, parsed)
-        })
-        .collect();
-    let mut paths = Vec::with_capacity(parsed.len());
-    let mut lines = Vec::with_capacity(parsed.len());
-    let mut errors = Vec::new();
-    let mut seeds = Vec::new();
-    for (i, (path, index, result)) in parsed.into_iter().enumerate() {
-        match result {
-            Ok(seed) => seeds.push((i, seed)),
-            Err(e) => {
-                let (line, column) = e.span().map(|s| index.locate(s.start)).unwrap_or((0, 0));
-                let message = match e.message().trim() {
-                    "" => "the file is not valid TOML here".to_owned(),
-                    m => m.to_owned(),
-                };
-                errors.push(SeedError { file: path.clone(), line, column, message });
-            }
-        }
-        paths.push(path);
-        lines.push(index);
-    }
-
+/// Reads, parses and validates `files`, returning the entities in `NodeId` order and the
+/// snapshot they make.
+///
+/// Each file is read and parsed twice, in parallel: the first pass keeps only its ids (so
+/// that references may point forward or to other files), the second converts its records
+/// into entities. Neither keeps more than a few files' text or records at once, so the peak
+/// holds little more than the entities (at a million events, reading twice costs about a
+/// second and saves about a gigabyte).
+pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), SeedErrors> {
     // Pass 1: every id, its kind and where it was defined.
+    let parsed: Vec<Result<(u64, Ids), SeedError>> =
+        files.par_iter().map(|f| parse(f).map(|(hash, seed)| (hash, ids_of(seed)))).collect();
+    let mut errors = Vec::new();
+    let mut hashes: Vec<Option<u64>> = vec![None; files.len()];
     let mut registry = Registry::default();
-    for (file, seed) in &seeds {
-        let mut at = |kind, id: &Text| registry.register(*file, kind, id);
-        seed.source.iter().for_each(|r| at(EntityKind::Source, &r.get_ref().id));
-        seed.actor.iter().for_each(|r| at(EntityKind::Actor, &r.get_ref().id));
-        seed.place.iter().for_each(|r| at(EntityKind::Place, &r.get_ref().id));
-        seed.event.iter().for_each(|r| at(EntityKind::Event, &r.get_ref().id));
-        seed.agreement.iter().for_each(|r| at(EntityKind::Agreement, &r.get_ref().id));
-        seed.statement.iter().for_each(|r| at(EntityKind::Statement, &r.get_ref().id));
+    for (file, result) in parsed.into_iter().enumerate() {
+        match result {
+            Ok((hash, ids)) => {
+                hashes[file] = Some(hash);
+                ids.into_iter().for_each(|(kind, id)| registry.register(file, kind, id));
+            }
+            Err(e) => errors.push(e),
+        }
     }
+    let readable: Vec<usize> = (0..files.len()).filter(|&f| hashes[f].is_some()).collect();
 
     // Pass 2: convert each file in parallel, in the same order as pass 1 so that NodeIds
     // match; the registry is only read.
-    let converted: Vec<(Vec<Entity>, Vec<SeedError>)> = seeds
+    let converted: Vec<Result<Converted, SeedError>> = readable
         .into_par_iter()
-        .map(|(file, seed)| {
-            let mut errs = Vec::new();
+        .map(|file| {
+            let (hash, seed) = parse(&files[file])?;
+            if Some(hash) != hashes[file] {
+                let message = "the file changed during the load: load again".to_owned();
+                return Err(SeedError { file: files[file].path.clone(), line: 0, column: 0, message });
+            }
+            let mut problems = Vec::new();
             let mut out = Vec::new();
-            let mut cx = Checker { paths: &paths, lines: &lines, file, registry: &registry, errors: &mut errs };
+            let mut cx = Checker { file, registry: &registry, problems: &mut problems };
             out.extend(seed.source.iter().map(|r| Entity::Source(cx.source(r))));
             out.extend(seed.actor.iter().map(|r| Entity::Actor(cx.actor(r))));
             out.extend(seed.place.iter().map(|r| Entity::Place(cx.place(r))));
             out.extend(seed.event.iter().map(|r| Entity::Event(cx.event(r))));
             out.extend(seed.agreement.iter().map(|r| Entity::Agreement(cx.agreement(r))));
             out.extend(seed.statement.iter().map(|r| Entity::Statement(cx.statement(r))));
-            (out, errs)
+            Ok((out, problems))
         })
         .collect();
     let mut entities = Vec::with_capacity(registry.origins.len());
-    for (out, errs) in converted {
-        entities.extend(out);
-        errors.extend(errs);
+    let mut problems = Vec::new();
+    for result in converted {
+        match result {
+            Ok((out, found)) => {
+                entities.extend(out);
+                problems.extend(found);
+            }
+            Err(e) => errors.push(e),
+        }
     }
-    registry.report_duplicates(&paths, &lines, &mut errors);
-    check_cycles(&entities, &registry, &paths, &lines, &mut errors);
+    registry.report_duplicates(&mut problems);
+    check_cycles(&entities, &registry, &mut problems);
+    errors.extend(locate(files, &hashes, problems));
 
     if errors.is_empty() {
-        Ok(entities)
+        let snapshot = Snapshot::of_files(files.iter().map(|f| f.relative.as_str()).zip(hashes.into_iter().flatten()));
+        Ok((entities, snapshot))
     } else {
         errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         Err(SeedErrors(errors))
     }
+}
+
+/// The ids one file defines, with their kinds.
+type Ids = Vec<(EntityKind, Text)>;
+
+/// One file's entities and the problems found in them.
+type Converted = (Vec<Entity>, Vec<Problem>);
+
+/// Reads and parses one file: its content hash and records. The fast reader takes files in
+/// its subset of TOML; toml reads the rest and words every error.
+fn parse(f: &SeedPath) -> Result<(u64, SeedFile), SeedError> {
+    let text = read_text(&f.path)?;
+    let hash = Snapshot::content_hash(&text);
+    let parsed = super::reader::read(&text).map(Ok).unwrap_or_else(|| toml::from_str(&text));
+    parsed.map(|seed| (hash, seed)).map_err(|e| {
+        let (line, column) = e.span().map(|s| LineIndex::new(&text).locate(s.start)).unwrap_or((0, 0));
+        let message = match e.message().trim() {
+            "" => "the file is not valid TOML here".to_owned(),
+            m => m.to_owned(),
+        };
+        SeedError { file: f.path.clone(), line, column, message }
+    })
+}
+
+/// The ids a file defines, in the order pass 2 converts its records.
+fn ids_of(seed: SeedFile) -> Ids {
+    let mut ids = Vec::new();
+    ids.extend(seed.source.into_iter().map(|r| (EntityKind::Source, r.into_inner().id)));
+    ids.extend(seed.actor.into_iter().map(|r| (EntityKind::Actor, r.into_inner().id)));
+    ids.extend(seed.place.into_iter().map(|r| (EntityKind::Place, r.into_inner().id)));
+    ids.extend(seed.event.into_iter().map(|r| (EntityKind::Event, r.into_inner().id)));
+    ids.extend(seed.agreement.into_iter().map(|r| (EntityKind::Agreement, r.into_inner().id)));
+    ids.extend(seed.statement.into_iter().map(|r| (EntityKind::Statement, r.into_inner().id)));
+    ids
+}
+
+/// A problem at a byte offset of a file. Lines and columns are worked out only when there
+/// are problems, from the files read again: a large seed keeps no line index while loading.
+struct Problem {
+    file: usize,
+    offset: usize,
+    message: String,
+    /// A place the message ends by pointing at (file, offset), shown as `path:line`.
+    see: Option<(usize, usize)>,
+}
+
+/// The errors `problems` make, with their lines and columns.
+fn locate(files: &[SeedPath], hashes: &[Option<u64>], problems: Vec<Problem>) -> Vec<SeedError> {
+    let mut concerned: Vec<usize> =
+        problems.iter().flat_map(|p| std::iter::once(p.file).chain(p.see.map(|s| s.0))).collect();
+    concerned.sort_unstable();
+    concerned.dedup();
+    // A file edited since it was read would give wrong lines: it gives none instead.
+    let lines: HashMap<usize, LineIndex> = concerned
+        .into_par_iter()
+        .filter_map(|f| {
+            let text = read_text(&files[f].path).ok().filter(|t| Some(Snapshot::content_hash(t)) == hashes[f])?;
+            Some((f, LineIndex::new(&text)))
+        })
+        .collect();
+    let at = |file: usize, offset: usize| lines.get(&file).map(|ix| ix.locate(offset));
+    problems
+        .into_iter()
+        .map(|p| {
+            let mut message = p.message;
+            if let Some((file, offset)) = p.see {
+                let line = at(file, offset).map_or(0, |(l, _)| l);
+                message.push_str(&format!("{}:{line}", files[file].path.display()));
+            }
+            let file = files[p.file].path.clone();
+            match at(p.file, p.offset) {
+                Some((line, column)) => SeedError { file, line, column, message },
+                None => SeedError {
+                    file,
+                    line: 0,
+                    column: 0,
+                    message: format!("{message} (the file changed during the load: load again for its line)"),
+                },
+            }
+        })
+        .collect()
 }
 
 /// Where an id was defined.
@@ -111,24 +187,26 @@ struct Registry {
 }
 
 impl Registry {
-    fn register(&mut self, file: usize, kind: EntityKind, id: &Text) {
+    fn register(&mut self, file: usize, kind: EntityKind, id: Text) {
         let node = NodeId(self.origins.len() as u32);
         let origin = Origin { file, span: id.span(), kind };
         self.origins.push(origin.clone());
         if let Some(&first) = self.ids.get(id.get_ref()) {
             self.duplicates.push((origin, first));
         } else {
-            self.ids.insert(id.get_ref().clone(), node);
+            self.ids.insert(id.into_inner(), node);
         }
     }
 
-    fn report_duplicates(&self, paths: &[PathBuf], lines: &[LineIndex], errors: &mut Vec<SeedError>) {
+    fn report_duplicates(&self, problems: &mut Vec<Problem>) {
         for (origin, first) in &self.duplicates {
             let f = &self.origins[first.index()];
-            let (fl, _) = lines[f.file].locate(f.span.start);
-            let (line, column) = lines[origin.file].locate(origin.span.start);
-            let message = format!("duplicate id: it is already defined at {}:{fl}", paths[f.file].display());
-            errors.push(SeedError { file: paths[origin.file].clone(), line, column, message });
+            problems.push(Problem {
+                file: origin.file,
+                offset: origin.span.start,
+                message: "duplicate id: it is already defined at ".into(),
+                see: Some((f.file, f.span.start)),
+            });
         }
     }
 
@@ -146,18 +224,14 @@ impl Registry {
 
 /// Converts the records of one file, reporting problems against it.
 struct Checker<'a> {
-    paths: &'a [PathBuf],
-    lines: &'a [LineIndex],
     file: usize,
     registry: &'a Registry,
-    errors: &'a mut Vec<SeedError>,
+    problems: &'a mut Vec<Problem>,
 }
 
 impl Checker<'_> {
     fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        let (line, column) = self.lines[self.file].locate(span.start);
-        let file = self.paths[self.file].clone();
-        self.errors.push(SeedError { file, line, column, message: message.into() });
+        self.problems.push(Problem { file: self.file, offset: span.start, message: message.into(), see: None });
     }
 
     fn id(&mut self, id: &Text, kind: EntityKind) -> String {
@@ -454,13 +528,7 @@ fn topics(cx: &mut Checker<'_>, ts: &[Text]) -> Vec<String> {
 }
 
 /// A place inside itself or an event part of itself, however indirectly, is an error.
-fn check_cycles(
-    entities: &[Entity],
-    registry: &Registry,
-    paths: &[PathBuf],
-    lines: &[LineIndex],
-    errors: &mut Vec<SeedError>,
-) {
+fn check_cycles(entities: &[Entity], registry: &Registry, problems: &mut Vec<Problem>) {
     let parent = |n: NodeId| match entities.get(n.index()) {
         Some(Entity::Place(p)) => p.within,
         Some(Entity::Event(e)) => e.part_of,
@@ -473,14 +541,13 @@ fn check_cycles(
         while let Some(n) = at {
             if n == start {
                 let o = &registry.origins[start.index()];
-                let (line, column) = lines[o.file].locate(o.span.start);
                 let link = match o.kind {
                     EntityKind::Place => "`within`",
                     EntityKind::Event => "`part_of`",
                     _ => "`responds_to`",
                 };
                 let message = format!("`{}` leads back to itself through {link}", entities[start.index()].id());
-                errors.push(SeedError { file: paths[o.file].clone(), line, column, message });
+                problems.push(Problem { file: o.file, offset: o.span.start, message, see: None });
                 break;
             }
             steps += 1;
@@ -489,5 +556,30 @@ fn check_cycles(
             }
             at = parent(n);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(offset: usize) -> Problem {
+        Problem { file: 0, offset, message: "bad".into(), see: None }
+    }
+
+    #[test]
+    fn problems_are_located_in_the_file_as_it_was_read_and_never_in_another_version() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("a.toml");
+        std::fs::write(&path, "one\ntwo\nthree\n").expect("write");
+        let files = [SeedPath { path: path.clone(), relative: "a.toml".into() }];
+        let read = Some(Snapshot::content_hash("one\ntwo\nthree\n"));
+        let located = locate(&files, &[read], vec![problem(8)]);
+        assert_eq!((located[0].line, located[0].column, located[0].message.as_str()), (3, 1, "bad"));
+        // Edited since it was read: no line rather than a wrong one.
+        std::fs::write(&path, "zero\none\ntwo\nthree\n").expect("write");
+        let located = locate(&files, &[read], vec![problem(8)]);
+        assert_eq!((located[0].line, located[0].column), (0, 0));
+        assert!(located[0].message.contains("changed during the load"), "{}", located[0].message);
     }
 }
