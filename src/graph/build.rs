@@ -3,6 +3,7 @@
 use super::{names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Separates the parts of a sort key; sorts before every printable character.
@@ -12,7 +13,7 @@ impl KnowledgeGraph {
     /// Builds the graph of `entities`, whose references are their positions in the vector
     /// (as the seed loader resolved them).
     pub fn build(mut entities: Vec<Entity>, snapshot: Snapshot) -> Self {
-        sort_citations(&mut entities);
+        crate::timed("graph: citations in order", || sort_citations(&mut entities));
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
         let mut by_id = HashMap::with_capacity_and_hasher(entities.len(), Default::default());
         for e in entities {
@@ -61,6 +62,7 @@ impl KnowledgeGraph {
         for (a, b, k) in edges {
             graph.add_edge(a, b, k);
         }
+        tracing::debug!(nodes = graph.node_count(), links = graph.edge_count(), "graph: nodes and links");
 
         let mut kg = KnowledgeGraph {
             graph,
@@ -84,32 +86,31 @@ impl KnowledgeGraph {
 
     fn build_orders(&mut self) {
         let n = self.graph.node_count();
-        let mut keys = Vec::with_capacity(n);
-        for i in 0..n {
-            let e = self.entity(NodeId(i as u32));
+        let key_of = |i: usize| {
             let date = |s: Option<TimeSpan>| match s {
                 Some(s) => format!("{}{SEP}{}", s.start, s.end),
                 // Undated facts sort last.
                 None => format!("~{SEP}~"),
             };
-            let key = match e {
+            match self.entity(NodeId(i as u32)) {
                 Entity::Actor(a) => format!("{}{SEP}{}", fold(&a.name), a.id),
                 Entity::Place(p) => format!("{}{SEP}{}", fold(&p.name), p.id),
                 Entity::Event(ev) => format!("{}{SEP}{}", date(Some(ev.when)), ev.id),
                 Entity::Agreement(ag) => format!("{}{SEP}{}", date(self.agreement_date(ag)), ag.id),
                 Entity::Statement(st) => format!("{}{SEP}{}", date(Some(st.when)), st.id),
                 Entity::Source(s) => format!("{}{SEP}{}", date(s.published.map(TimeSpan::day)), s.id),
-            };
-            keys.push(key);
-        }
+            }
+        };
+        let keys: Vec<String> = (0..n).into_par_iter().map(key_of).collect();
         let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::default();
         for i in 0..n {
             let node = NodeId(i as u32);
             order.entry(self.entity(node).kind()).or_default().push(node);
         }
+        // Keys end with the id, so they are unique and an unstable sort is deterministic.
+        order.values_mut().for_each(|list| list.par_sort_unstable_by(|a, b| keys[a.index()].cmp(&keys[b.index()])));
         let mut rank = vec![0u32; n];
-        for list in order.values_mut() {
-            list.sort_by(|a, b| keys[a.index()].cmp(&keys[b.index()]));
+        for list in order.values() {
             for (r, node) in list.iter().enumerate() {
                 rank[node.index()] = r as u32;
             }
@@ -136,7 +137,6 @@ impl KnowledgeGraph {
     fn build_reverse(&mut self) {
         let n = self.graph.node_count();
         let mut rev = vec![Reverse::default(); n];
-        let mut pair_counts: HashMap<(NodeId, NodeId), u32> = HashMap::default();
         for i in 0..n {
             let me = NodeId(i as u32);
             let e = self.entity(me);
@@ -160,11 +160,8 @@ impl KnowledgeGraph {
                     for p in &ev.participants {
                         p.sources.iter().for_each(|s| rev[s.index()].fact_count += 1);
                     }
-                    for (i, &a) in actors.iter().enumerate() {
+                    for &a in &actors {
                         rev[a.index()].events.push(me);
-                        for &b in &actors[i + 1..] {
-                            *pair_counts.entry((a, b)).or_default() += 1;
-                        }
                     }
                     // The event counts for its place and every place containing it.
                     let mut at = ev.place;
@@ -191,17 +188,37 @@ impl KnowledgeGraph {
                 Entity::Source(_) => {}
             }
         }
-        for ((a, b), count) in pair_counts {
-            rev[a.index()].counterparts.push((b, count));
-            rev[b.index()].counterparts.push((a, count));
-        }
         let rank = &self.rank;
-        for r in &mut rev {
+        rev.par_iter_mut().for_each(|r| {
             for list in [&mut r.events, &mut r.agreements, &mut r.statements, &mut r.children] {
-                list.sort_by_key(|n| rank[n.index()]);
+                list.sort_unstable_by_key(|n| rank[n.index()]);
                 list.dedup();
             }
-            r.counterparts.sort_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
+        });
+        // Counterparts: for each actor, the other participants of its events, counted.
+        let counterparts: Vec<Vec<(NodeId, u32)>> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let me = NodeId(i as u32);
+                if self.actor(me).is_none() {
+                    return Vec::new();
+                }
+                let mut counts: HashMap<NodeId, u32> = HashMap::default();
+                for &ev in &rev[i].events {
+                    let Some(ev) = self.event(ev) else { continue };
+                    let mut others: Vec<NodeId> =
+                        ev.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
+                    others.sort_unstable();
+                    others.dedup();
+                    others.into_iter().for_each(|a| *counts.entry(a).or_default() += 1);
+                }
+                let mut list: Vec<(NodeId, u32)> = counts.into_iter().collect();
+                list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
+                list
+            })
+            .collect();
+        for (r, c) in rev.iter_mut().zip(counterparts) {
+            r.counterparts = c;
         }
         self.reverse = rev;
     }

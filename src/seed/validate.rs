@@ -27,15 +27,18 @@ const MAX_QUOTE_CHARS: usize = 400;
 /// second and saves about a gigabyte).
 pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), SeedErrors> {
     // Pass 1: every id, its kind and where it was defined.
-    let parsed: Vec<Result<(u64, Ids), SeedError>> =
-        files.par_iter().map(|f| parse(f).map(|(hash, seed)| (hash, ids_of(seed)))).collect();
+    let parsed: Vec<Result<(u64, Ids), SeedError>> = crate::timed("seed pass 1: ids", || {
+        files.par_iter().map(|f| parse(f, super::reader::read_ids, ids_of)).collect()
+    });
     let mut errors = Vec::new();
     let mut hashes: Vec<Option<u64>> = vec![None; files.len()];
     let mut registry = Registry::default();
+    let mut counts = vec![0; files.len()];
     for (file, result) in parsed.into_iter().enumerate() {
         match result {
             Ok((hash, ids)) => {
                 hashes[file] = Some(hash);
+                counts[file] = ids.len();
                 ids.into_iter().for_each(|(kind, id)| registry.register(file, kind, id));
             }
             Err(e) => errors.push(e),
@@ -45,35 +48,42 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), Se
 
     // Pass 2: convert each file in parallel, in the same order as pass 1 so that NodeIds
     // match; the registry is only read.
-    let converted: Vec<Result<Converted, SeedError>> = readable
-        .into_par_iter()
-        .map(|file| {
-            let (hash, seed) = parse(&files[file])?;
-            if Some(hash) != hashes[file] {
-                let message = "the file changed during the load: load again".to_owned();
-                return Err(SeedError { file: files[file].path.clone(), line: 0, column: 0, message });
-            }
-            let mut problems = Vec::new();
-            let mut out = Vec::new();
-            let mut cx = Checker { file, registry: &registry, problems: &mut problems };
-            out.extend(seed.source.iter().map(|r| Entity::Source(cx.source(r))));
-            out.extend(seed.actor.iter().map(|r| Entity::Actor(cx.actor(r))));
-            out.extend(seed.place.iter().map(|r| Entity::Place(cx.place(r))));
-            out.extend(seed.event.iter().map(|r| Entity::Event(cx.event(r))));
-            out.extend(seed.agreement.iter().map(|r| Entity::Agreement(cx.agreement(r))));
-            out.extend(seed.statement.iter().map(|r| Entity::Statement(cx.statement(r))));
-            Ok((out, problems))
-        })
-        .collect();
+    let converted: Vec<Result<Converted, SeedError>> = crate::timed("seed pass 2: entities", || {
+        readable
+            .par_iter()
+            .map(|&file| {
+                let (hash, seed) = parse(&files[file], super::reader::read, |seed| seed)?;
+                if Some(hash) != hashes[file] {
+                    let message = "the file changed during the load: load again".to_owned();
+                    return Err(SeedError { file: files[file].path.clone(), line: 0, column: 0, message });
+                }
+                let mut problems = Vec::new();
+                let mut out = Vec::new();
+                let mut cx = Checker { file, registry: &registry, problems: &mut problems };
+                out.extend(seed.source.iter().map(|r| Entity::Source(cx.source(r))));
+                out.extend(seed.actor.iter().map(|r| Entity::Actor(cx.actor(r))));
+                out.extend(seed.place.iter().map(|r| Entity::Place(cx.place(r))));
+                out.extend(seed.event.iter().map(|r| Entity::Event(cx.event(r))));
+                out.extend(seed.agreement.iter().map(|r| Entity::Agreement(cx.agreement(r))));
+                out.extend(seed.statement.iter().map(|r| Entity::Statement(cx.statement(r))));
+                Ok((out, problems))
+            })
+            .collect()
+    });
     let mut entities = Vec::with_capacity(registry.origins.len());
     let mut problems = Vec::new();
-    for result in converted {
+    for (file, result) in readable.into_iter().zip(converted) {
         match result {
             Ok((out, found)) => {
                 entities.extend(out);
                 problems.extend(found);
             }
-            Err(e) => errors.push(e),
+            Err(e) => {
+                // Pass 1 read this file's ids but pass 2 cannot read its records: keep later
+                // files' NodeIds in place with stand-ins, so that their checks stay right.
+                errors.push(e);
+                entities.extend((0..counts[file]).map(|_| stand_in()));
+            }
         }
     }
     registry.report_duplicates(&mut problems);
@@ -90,18 +100,21 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), Se
 }
 
 /// The ids one file defines, with their kinds.
-type Ids = Vec<(EntityKind, Text)>;
+pub(super) type Ids = Vec<(EntityKind, Text)>;
 
 /// One file's entities and the problems found in them.
 type Converted = (Vec<Entity>, Vec<Problem>);
 
-/// Reads and parses one file: its content hash and records. The fast reader takes files in
-/// its subset of TOML; toml reads the rest and words every error.
-fn parse(f: &SeedPath) -> Result<(u64, SeedFile), SeedError> {
+/// Reads and parses one file: its content hash and what `fast` (one of the fast reader's
+/// functions) makes of it, or, when that declines, what `slow` makes of toml's records;
+/// toml also words every error.
+fn parse<T>(f: &SeedPath, fast: fn(&str) -> Option<T>, slow: fn(SeedFile) -> T) -> Result<(u64, T), SeedError> {
     let text = read_text(&f.path)?;
     let hash = Snapshot::content_hash(&text);
-    let parsed = super::reader::read(&text).map(Ok).unwrap_or_else(|| toml::from_str(&text));
-    parsed.map(|seed| (hash, seed)).map_err(|e| {
+    if let Some(out) = fast(&text) {
+        return Ok((hash, out));
+    }
+    toml::from_str(&text).map(|seed| (hash, slow(seed))).map_err(|e| {
         let (line, column) = e.span().map(|s| LineIndex::new(&text).locate(s.start)).unwrap_or((0, 0));
         let message = match e.message().trim() {
             "" => "the file is not valid TOML here".to_owned(),
@@ -112,7 +125,7 @@ fn parse(f: &SeedPath) -> Result<(u64, SeedFile), SeedError> {
 }
 
 /// The ids a file defines, in the order pass 2 converts its records.
-fn ids_of(seed: SeedFile) -> Ids {
+pub(super) fn ids_of(seed: SeedFile) -> Ids {
     let mut ids = Vec::new();
     ids.extend(seed.source.into_iter().map(|r| (EntityKind::Source, r.into_inner().id)));
     ids.extend(seed.actor.into_iter().map(|r| (EntityKind::Actor, r.into_inner().id)));
@@ -121,6 +134,12 @@ fn ids_of(seed: SeedFile) -> Ids {
     ids.extend(seed.agreement.into_iter().map(|r| (EntityKind::Agreement, r.into_inner().id)));
     ids.extend(seed.statement.into_iter().map(|r| (EntityKind::Statement, r.into_inner().id)));
     ids
+}
+
+/// An entity standing for one that could not be read (never in a graph: its file is an error).
+fn stand_in() -> Entity {
+    let none = String::new;
+    Entity::Source(Source { id: none(), outlet: none(), title: none(), published: None, document: none(), note: None })
 }
 
 /// A problem at a byte offset of a file. Lines and columns are worked out only when there
