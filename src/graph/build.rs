@@ -71,6 +71,7 @@ impl KnowledgeGraph {
             rank: Vec::new(),
             sort_key: Vec::new(),
             reverse: Vec::new(),
+            reverse_of: Vec::new(),
             names: NameIndex::default(),
             search: SearchIndex::default(),
             span_classes: Vec::new(),
@@ -220,7 +221,24 @@ impl KnowledgeGraph {
         for (r, c) in rev.iter_mut().zip(counterparts) {
             r.counterparts = c;
         }
-        self.reverse = rev;
+        let empty = |r: &Reverse| {
+            r.fact_count == 0
+                && [&r.events, &r.agreements, &r.statements, &r.children].iter().all(|l| l.is_empty())
+                && r.counterparts.is_empty()
+        };
+        let mut compact = vec![Reverse::default()];
+        self.reverse_of = rev
+            .into_iter()
+            .map(|r| {
+                if empty(&r) {
+                    return 0;
+                }
+                compact.push(r);
+                (compact.len() - 1) as u32
+            })
+            .collect();
+        compact.shrink_to_fit();
+        self.reverse = compact;
     }
 }
 

@@ -87,7 +87,10 @@ pub struct KnowledgeGraph {
     rank: Vec<u32>,
     /// The key each node sorts by in its kind's order; cursors carry it.
     sort_key: Vec<String>,
+    /// The nodes that something points at, each once; most events point nowhere back, so
+    /// nodes index into this list (0: the empty `Reverse`) instead of each holding one.
     reverse: Vec<Reverse>,
+    reverse_of: Vec<u32>,
     names: names::NameIndex,
     search: search::SearchIndex,
     /// Events in date order, split by how many days they span (a day, up to a month, up to a
@@ -129,7 +132,7 @@ impl KnowledgeGraph {
 
     /// What points at `n`.
     pub fn reverse(&self, n: NodeId) -> &Reverse {
-        &self.reverse[n.index()]
+        &self.reverse[self.reverse_of[n.index()] as usize]
     }
 
     /// Which data this graph was built from.
