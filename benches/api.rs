@@ -108,6 +108,17 @@ fn scale(c: &mut Criterion) {
             json!({}),
         ),
         (
+            "date-range-count",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-03-07\" }, first: 20) { totalCount pageInfo { hasNextPage } nodes { id } } }"
+                .into(),
+            json!({}),
+        ),
+        (
+            "date-from",
+            "{ events(filter: { from: \"2020-03-01\" }, first: 20) { totalCount nodes { id } } }".into(),
+            json!({}),
+        ),
+        (
             "total-count",
             "query($id: ID!) { actor(id: $id) { events { totalCount } } }".into(),
             json!({ "id": busy_id }),

@@ -4,7 +4,7 @@ use super::actor::ActorObj;
 use super::agreement::AgreementObj;
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
-use super::filters::{filter_events, EventFilter};
+use super::filters::{filter_events, EventFilter, EventList};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
 use super::source::SourceObj;
@@ -40,12 +40,11 @@ pub fn event_connection<'a>(
     order: Option<EventOrder>,
     args: &PageArgs,
 ) -> Result<EventConnection<'a>> {
-    let mut list = filter_events(g, base, filter)?;
     let descending = order == Some(EventOrder::DateDesc);
-    if descending {
-        list.to_mut().reverse();
+    match filter_events(g, base, filter)? {
+        EventList::List(list) => EventConnection::new(g, &*list, descending, args),
+        EventList::Range(range) => EventConnection::new(g, &range, descending, args),
     }
-    EventConnection::new(g, &list, descending, args)
 }
 
 /// Something that happened or is planned: a meeting, call, trip, signing...

@@ -3,9 +3,10 @@
 use super::enums::*;
 use super::error::{code, coded, not_found};
 use super::scalars::Date;
-use crate::graph::{KnowledgeGraph, NameMatch};
+use crate::graph::{EventsInRange, KnowledgeGraph, NameMatch};
 use crate::model::{fold, EntityKind, NodeId};
 use async_graphql::{ErrorExtensions, InputObject, Result, Value};
+use std::borrow::Cow;
 
 /// Which events to list. Every field narrows the list; an empty list is the same as
 /// leaving the field out.
@@ -135,12 +136,20 @@ fn contains(g: &KnowledgeGraph, list: &[NodeId], n: NodeId) -> bool {
     list.binary_search_by_key(&r, |&x| g.rank(x)).is_ok()
 }
 
+/// The events a filter keeps, in date order.
+pub enum EventList<'a> {
+    /// A list (borrowed when the filter needed no copy).
+    List(Cow<'a, [NodeId]>),
+    /// Every event overlapping a date range: a view of the date index, never listed.
+    Range(EventsInRange<'a>),
+}
+
 /// The events `filter` keeps from `base` (every event when `None`), in date order.
 pub fn filter_events<'a>(
     g: &'a KnowledgeGraph,
     base: Option<&'a [NodeId]>,
     filter: Option<&EventFilter>,
-) -> Result<std::borrow::Cow<'a, [NodeId]>> {
+) -> Result<EventList<'a>> {
     let empty = EventFilter::default();
     let f = filter.unwrap_or(&empty);
     // Every list here is in date order; the shortest drives, the others are probed.
@@ -154,36 +163,39 @@ pub fn filter_events<'a>(
         lists.push(&g.reverse(p).events);
     }
     let (from, to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
+    let range = (from.is_some() || to.is_some()).then(|| g.events_in_range(from, to));
     let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
-    if unfiltered && from.is_none() && to.is_none() && lists.len() <= 1 {
-        // Nothing to check: the list is the answer (no scan, whatever its length).
-        return Ok(std::borrow::Cow::Borrowed(lists.first().copied().unwrap_or(g.all(EntityKind::Event))));
-    }
-    let near = if from.is_some() || to.is_some() { g.events_near(from, to) } else { Vec::new() };
-    let mut lists: Vec<&[NodeId]> = lists;
-    if from.is_some() || to.is_some() {
-        lists.push(&near);
-    }
-    if lists.is_empty() {
-        lists.push(g.all(EntityKind::Event));
+    if unfiltered && lists.len() <= 1 {
+        // Nothing to check: the list or the range is the answer (no scan, whatever its length).
+        let all = g.all(EntityKind::Event);
+        match (range, lists.first()) {
+            (None, list) => return Ok(EventList::List(Cow::Borrowed(list.copied().unwrap_or(all)))),
+            (Some(r), None) => return Ok(EventList::Range(r)),
+            (Some(_), Some(_)) => {}
+        }
     }
     lists.sort_by_key(|l| l.len());
-    let (driver, others) = lists.split_first().map(|(d, o)| (*d, o)).unwrap_or((&[], &[]));
     let kinds: Vec<crate::model::EventKind> = f.kinds.iter().flatten().map(|&k| k.into()).collect();
     let status = f.status.map(crate::model::EventStatus::from);
     let topic = f.topic.as_deref().map(fold);
-    Ok(std::borrow::Cow::Owned(
-        driver
-            .iter()
-            .copied()
-            .filter(|&n| {
-                let Some(e) = g.event(n) else { return false };
-                (kinds.is_empty() || kinds.contains(&e.kind))
-                    && status.is_none_or(|s| e.status == s)
-                    && topic.as_ref().is_none_or(|t| e.topics.contains(t))
-                    && e.when.overlaps(from, to)
-                    && others.iter().all(|l| contains(g, l, n))
-            })
-            .collect::<Vec<_>>(),
-    ))
+    let keeps = |n: NodeId, others: &[&[NodeId]], dates: bool| {
+        let Some(e) = g.event(n) else { return false };
+        (kinds.is_empty() || kinds.contains(&e.kind))
+            && status.is_none_or(|s| e.status == s)
+            && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+            && (!dates || e.when.overlaps(from, to))
+            && others.iter().all(|l| contains(g, l, n))
+    };
+    // The date range drives when it is shorter than every list (its length is known without
+    // listing it); otherwise the shortest list does and dates are checked item by item.
+    let list: Vec<NodeId> = match range {
+        Some(r) if lists.first().is_none_or(|l| r.len() <= l.len()) => {
+            r.iter().filter(|&n| keeps(n, &lists, false)).collect()
+        }
+        _ => {
+            let (driver, others) = lists.split_first().map_or((g.all(EntityKind::Event), &[][..]), |(d, o)| (*d, o));
+            driver.iter().copied().filter(|&n| keeps(n, others, range.is_some())).collect()
+        }
+    };
+    Ok(EventList::List(Cow::Owned(list)))
 }

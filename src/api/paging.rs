@@ -73,45 +73,147 @@ fn decode(cursor: &str, kind: EntityKind) -> Result<String> {
     Ok(key.to_owned())
 }
 
-/// Cuts the page `args` asks for out of `list`, which is in sort-key order (reversed when
-/// `descending`), and holds nodes of `kind`.
-pub fn paginate(
+/// A list in sort-key order that a page can be cut from without being materialised: its
+/// items sit at some of the positions of `order()` (a slice of nodes in sort-key order, the
+/// list itself or the whole kind it filters).
+pub trait Ordered {
+    /// The nodes whose positions the items occupy, in sort-key order.
+    fn order(&self) -> &[NodeId];
+    /// How many items the list holds.
+    fn count(&self) -> usize;
+    /// Pushes the first `n` items at positions in `[p, q)` onto `out`, in order.
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>);
+    /// Pushes the last `n` items at positions in `[p, q)` onto `out`, last first.
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>);
+}
+
+impl Ordered for [NodeId] {
+    fn order(&self) -> &[NodeId] {
+        self
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        let q = q.min(self.len());
+        if p < q {
+            out.extend_from_slice(&self[p..q.min(p + n)]);
+        }
+    }
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        let q = q.min(self.len());
+        if p < q {
+            out.extend(self[q - (q - p).min(n)..q].iter().rev());
+        }
+    }
+}
+
+impl Ordered for Vec<NodeId> {
+    fn order(&self) -> &[NodeId] {
+        self
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        self.as_slice().forward(p, q, n, out)
+    }
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        self.as_slice().backward(p, q, n, out)
+    }
+}
+
+impl Ordered for crate::graph::EventsInRange<'_> {
+    fn order(&self) -> &[NodeId] {
+        crate::graph::EventsInRange::order(self)
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        crate::graph::EventsInRange::forward(self, p, q, n, out)
+    }
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        crate::graph::EventsInRange::backward(self, p, q, n, out)
+    }
+}
+
+/// Cuts the page `args` asks for out of `list` (of nodes of `kind`), served in sort-key
+/// order or, when `descending`, in reverse. Only the page and one item on each side are
+/// looked at: the list is never walked or copied.
+pub fn paginate<L: Ordered + ?Sized>(
     g: &KnowledgeGraph,
-    list: &[NodeId],
+    list: &L,
     descending: bool,
     kind: EntityKind,
     args: &PageArgs,
 ) -> Result<Page> {
     let first = args.first.map(|f| count_arg("first", Some(f), DEFAULT_PAGE, MAX_PAGE)).transpose()?;
     let last = args.last.map(|l| count_arg("last", Some(l), DEFAULT_PAGE, MAX_PAGE)).transpose()?;
+    let order = list.order();
     let key = |n: &NodeId| g.sort_key(*n);
-    // Position of the first item that comes after `k` in list order.
-    let after_pos = |k: &str| list.partition_point(|n| if descending { key(n) >= k } else { key(n) <= k });
-    let before_pos = |k: &str| list.partition_point(|n| if descending { key(n) > k } else { key(n) < k });
-    let mut start = 0;
-    let mut end = list.len();
-    if let Some(c) = &args.after {
-        start = after_pos(&decode(c, kind)?);
-    }
-    if let Some(c) = &args.before {
-        end = before_pos(&decode(c, kind)?).max(start);
-    }
-    let (window_start, window_end) = (start, end);
+    // Positions in sort-key order: the first whose key is above (or at least) `k`.
+    let above = |k: &str| order.partition_point(|n| key(n) <= k);
+    let at_least = |k: &str| order.partition_point(|n| key(n) < k);
+    let after = args.after.as_deref().map(|c| decode(c, kind)).transpose()?;
+    let before = args.before.as_deref().map(|c| decode(c, kind)).transpose()?;
+    // The window `[lo, hi)` of positions between the cursors (`after` bounds the start of the
+    // list's order, `before` its end; a `before` that comes first empties the window at
+    // `after`).
+    let all = order.len();
+    let (lo, hi) = if descending {
+        let hi = after.as_deref().map_or(all, at_least);
+        (before.as_deref().map_or(0, above).min(hi), hi)
+    } else {
+        let lo = after.as_deref().map_or(0, above);
+        (lo, before.as_deref().map_or(all, at_least).max(lo))
+    };
+    // Taking from the start of the list's order, or from its end (last first).
+    let take_start = |n: usize, out: &mut Vec<NodeId>| {
+        if descending {
+            list.backward(lo, hi, n, out)
+        } else {
+            list.forward(lo, hi, n, out)
+        }
+    };
+    let take_end = |n: usize, out: &mut Vec<NodeId>| {
+        if descending {
+            list.forward(lo, hi, n, out)
+        } else {
+            list.backward(lo, hi, n, out)
+        }
+    };
     let first = if first.is_none() && last.is_none() { Some(DEFAULT_PAGE) } else { first };
+    let mut items = Vec::new();
+    let (mut cut_end, mut cut_start) = (false, false);
     if let Some(f) = first {
-        end = end.min(start + f);
+        take_start(f + 1, &mut items);
+        cut_end = items.len() > f;
+        items.truncate(f);
+        if let Some(l) = last {
+            cut_start = items.len() > l;
+            items.drain(..items.len().saturating_sub(l));
+        }
+    } else if let Some(l) = last {
+        take_end(l + 1, &mut items);
+        cut_start = items.len() > l;
+        items.truncate(l);
+        items.reverse();
     }
-    if let Some(l) = last {
-        start = start.max(end.saturating_sub(l));
-    }
-    let items = list[start..end].to_vec();
+    // Items outside the window, beyond `before` / ahead of `after` in the list's order.
+    let any = |p: usize, q: usize| {
+        let mut one = Vec::with_capacity(1);
+        list.forward(p, q, 1, &mut one);
+        !one.is_empty()
+    };
+    let (beyond, ahead) = if descending { (any(0, lo), any(hi, all)) } else { (any(hi, all), any(0, lo)) };
     let info = PageInfo {
-        has_next_page: end < window_end || (args.before.is_some() && window_end < list.len()),
-        has_previous_page: start > window_start || (args.after.is_some() && window_start > 0),
+        has_next_page: cut_end || (args.before.is_some() && beyond),
+        has_previous_page: cut_start || (args.after.is_some() && ahead),
         start_cursor: items.first().map(|&n| cursor(g, n)),
         end_cursor: items.last().map(|&n| cursor(g, n)),
     };
-    Ok(Page { items, total: list.len(), info })
+    Ok(Page { items, total: list.count(), info })
 }
 
 /// Declares a Relay connection type and its edge type over one node wrapper.
@@ -124,10 +226,11 @@ macro_rules! connection {
         }
 
         impl<'a> $conn<'a> {
-            /// The page `args` selects from `list`.
-            pub fn new(
+            /// The page `args` selects from `list` (in sort-key order; served in reverse when
+            /// `descending`).
+            pub fn new<L: $crate::api::paging::Ordered + ?Sized>(
                 g: &'a $crate::graph::KnowledgeGraph,
-                list: &[$crate::model::NodeId],
+                list: &L,
                 descending: bool,
                 args: &$crate::api::paging::PageArgs,
             ) -> async_graphql::Result<Self> {

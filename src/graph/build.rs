@@ -1,6 +1,6 @@
 //! Building the graph and all its indexes from validated entities.
 
-use super::{names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
+use super::{dates::DateIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
@@ -74,11 +74,11 @@ impl KnowledgeGraph {
             reverse_of: Vec::new(),
             names: NameIndex::default(),
             search: SearchIndex::default(),
-            span_classes: Vec::new(),
+            dates: DateIndex::default(),
             snapshot,
         };
         crate::timed("graph: orders", || kg.build_orders());
-        crate::timed("graph: span classes", || kg.build_span_classes());
+        crate::timed("graph: date index", || kg.build_dates());
         crate::timed("graph: reverse links", || kg.build_reverse());
         kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
         kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
@@ -121,18 +121,13 @@ impl KnowledgeGraph {
         self.sort_key = keys;
     }
 
-    fn build_span_classes(&mut self) {
-        const BOUNDS: [u64; 4] = [0, 31, 366, u64::MAX];
-        let mut classes: Vec<(u64, Vec<NodeId>)> = BOUNDS.iter().map(|_| (0, Vec::new())).collect();
-        for &n in self.all(EntityKind::Event) {
-            let Some(ev) = self.event(n) else { continue };
-            let days = (ev.when.end - ev.when.start).num_days().max(0) as u64;
-            let class = BOUNDS.iter().position(|&b| days <= b).unwrap_or(BOUNDS.len() - 1);
-            classes[class].0 = classes[class].0.max(days);
-            classes[class].1.push(n);
-        }
-        classes.retain(|(_, list)| !list.is_empty());
-        self.span_classes = classes;
+    fn build_dates(&mut self) {
+        let spans: Vec<_> = self
+            .all(EntityKind::Event)
+            .iter()
+            .filter_map(|&n| self.event(n).map(|ev| (ev.when.start, ev.when.end)))
+            .collect();
+        self.dates = DateIndex::build(&spans);
     }
 
     fn build_reverse(&mut self) {

@@ -7,10 +7,12 @@
 //! files, GraphQL or HTTP.
 
 mod build;
+mod dates;
 mod names;
 mod paths;
 mod search;
 
+pub use dates::EventsInRange;
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
 pub use search::SearchHit;
@@ -93,9 +95,8 @@ pub struct KnowledgeGraph {
     reverse_of: Vec<u32>,
     names: names::NameIndex,
     search: search::SearchIndex,
-    /// Events in date order, split by how many days they span (a day, up to a month, up to a
-    /// year, longer), each with the longest span in it, for date-range searches.
-    span_classes: Vec<(u64, Vec<NodeId>)>,
+    /// The date index over the events' order, for date-range filters (see `dates.rs`).
+    dates: dates::DateIndex,
     snapshot: Snapshot,
 }
 
@@ -218,26 +219,6 @@ impl KnowledgeGraph {
             Entity::Source(s) => Some(s),
             _ => None,
         }
-    }
-
-    /// Events (in date order) whose span may overlap `[from, to]`, found by binary search in
-    /// each span class (an event overlapping `from` starts at most its class's longest span
-    /// before it, so a year-long event does not widen the search for day-long ones); callers
-    /// still check the overlap of each.
-    pub fn events_near(&self, from: Option<chrono::NaiveDate>, to: Option<chrono::NaiveDate>) -> Vec<NodeId> {
-        let start_of = |n: &NodeId| self.event(*n).map(|e| e.when.start).unwrap_or_default();
-        let mut out = Vec::new();
-        for (longest, list) in &self.span_classes {
-            let lo = from
-                .and_then(|f| f.checked_sub_days(chrono::Days::new(*longest)))
-                .map_or(0, |f| list.partition_point(|n| start_of(n) < f));
-            let hi = to.map_or(list.len(), |t| list.partition_point(|n| start_of(n) <= t));
-            out.extend_from_slice(&list[lo..hi.max(lo)]);
-        }
-        if self.span_classes.len() > 1 {
-            out.sort_unstable_by_key(|&n| self.rank(n));
-        }
-        out
     }
 
     /// The date an agreement sorts by: its own, else its event's.

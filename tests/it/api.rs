@@ -1,7 +1,13 @@
 //! API behaviour on the bundled seed: paging, filters, name resolution, search, errors.
 
-use crate::support::{check, data, error};
+use crate::support::{check, data, error, graph, run_on};
+use chrono::NaiveDate;
+use diplograph::api::paging::cursor;
+use diplograph::graph::KnowledgeGraph;
+use diplograph::model::{EntityKind, EventKind, NodeId};
 use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 fn ids(list: &Value) -> Vec<String> {
     list.as_array().expect("a list").iter().map(|n| n["id"].as_str().expect("id").to_owned()).collect()
@@ -295,4 +301,159 @@ fn counterparts_and_statements() {
     let nodes = by["statements"]["nodes"].as_array().unwrap();
     assert!(!nodes.is_empty());
     assert!(nodes.iter().all(|n| n["speaker"]["id"] == "actor:alejandro-mayorkas"));
+}
+
+/// The event page query with every paging argument as a variable.
+const EVENT_PAGE: &str =
+    "query($f: EventFilter, $o: EventOrder, $first: Int, $after: String, $last: Int, $before: String) {
+  events(filter: $f, orderBy: $o, first: $first, after: $after, last: $last, before: $before) {
+    totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }";
+
+/// A page as the API should answer it: ids, hasNextPage, hasPreviousPage, totalCount.
+type Expected = (Vec<String>, bool, bool, usize);
+
+/// The reference: paging as a cut by index out of the whole list (`list` in date order,
+/// reversed when `desc`), cursors compared by sort key.
+fn reference_page(
+    g: &KnowledgeGraph,
+    list: &[NodeId],
+    desc: bool,
+    (first, after, last, before): (Option<usize>, Option<NodeId>, Option<usize>, Option<NodeId>),
+) -> Expected {
+    let mut list = list.to_vec();
+    if desc {
+        list.reverse();
+    }
+    let key = |n: &NodeId| g.sort_key(*n).to_owned();
+    let after_pos = |k: &str| list.partition_point(|n| if desc { key(n).as_str() >= k } else { key(n).as_str() <= k });
+    let before_pos = |k: &str| list.partition_point(|n| if desc { key(n).as_str() > k } else { key(n).as_str() < k });
+    let mut start = after.map_or(0, |a| after_pos(g.sort_key(a)));
+    let mut end = before.map_or(list.len(), |b| before_pos(g.sort_key(b)).max(start));
+    let (window_start, window_end) = (start, end);
+    let first = if first.is_none() && last.is_none() { Some(20) } else { first };
+    if let Some(f) = first {
+        end = end.min(start + f);
+    }
+    if let Some(l) = last {
+        start = start.max(end.saturating_sub(l));
+    }
+    let ids = list[start..end].iter().map(|&n| g.entity(n).id().to_owned()).collect();
+    let next = end < window_end || (before.is_some() && window_end < list.len());
+    let prev = start > window_start || (after.is_some() && window_start > 0);
+    (ids, next, prev, list.len())
+}
+
+/// Pages through date-filtered events every way (forwards and backwards with cursors, both
+/// orders, cursors of events outside the filter, first and last together) and compares each
+/// answer with the reference on the brute-force list.
+fn date_paging_matches_brute_force(g: &Arc<KnowledgeGraph>, seed: u64, ranges: usize) {
+    let events = g.all(EntityKind::Event);
+    let by_cursor: HashMap<String, NodeId> = events.iter().map(|&n| (cursor(g, n), n)).collect();
+    let mut state = seed;
+    let mut rand = move |n: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % n.max(1) as u64) as usize
+    };
+    let days: Vec<NaiveDate> =
+        events.iter().flat_map(|&n| g.event(n).map(|e| [e.when.start, e.when.end])).flatten().collect();
+    let busiest = *g.all(EntityKind::Actor).iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
+    for i in 0..ranges {
+        let mut day = || days[rand(days.len())] + chrono::Days::new(1) - chrono::Days::new(rand(3) as u64);
+        let (a, b) = (day(), day());
+        let (from, to) = match i % 6 {
+            0 => (Some(a), None),
+            1 => (None, Some(a)),
+            2 => (Some(a.max(b)), Some(a.min(b))),
+            3 => (Some(a), Some(a)),
+            _ => (Some(a.min(b)), Some(a.max(b))),
+        };
+        let (kinds, involving) = match i % 9 {
+            4 => (true, false),
+            7 => (false, true),
+            8 => (true, true),
+            _ => (false, false),
+        };
+        let mut filter = json!({ "from": from.map(|d| d.to_string()), "to": to.map(|d| d.to_string()) });
+        if kinds {
+            filter["kinds"] = json!(["MEETING"]);
+        }
+        if involving {
+            filter["involving"] = json!([g.entity(busiest).id()]);
+        }
+        let list: Vec<NodeId> = events
+            .iter()
+            .copied()
+            .filter(|&n| {
+                let e = g.event(n).expect("an event");
+                e.when.overlaps(from, to)
+                    && (!kinds || e.kind == EventKind::Meeting)
+                    && (!involving || e.participants.iter().any(|p| p.actor == busiest))
+            })
+            .collect();
+        let what = format!("filter {filter}");
+        for desc in [false, true] {
+            let ask = |args: (Option<usize>, Option<NodeId>, Option<usize>, Option<NodeId>)| {
+                let vars = json!({
+                    "f": filter,
+                    "o": if desc { "DATE_DESC" } else { "DATE_ASC" },
+                    "first": args.0, "after": args.1.map(|n| cursor(g, n)),
+                    "last": args.2, "before": args.3.map(|n| cursor(g, n)),
+                });
+                let response = run_on(g, EVENT_PAGE, vars.clone());
+                assert!(response.get("errors").is_none(), "{vars}: {response:#}");
+                let p = &response["data"]["events"];
+                let got: Expected = (
+                    ids(&p["nodes"]),
+                    p["pageInfo"]["hasNextPage"].as_bool().expect("hasNextPage"),
+                    p["pageInfo"]["hasPreviousPage"].as_bool().expect("hasPreviousPage"),
+                    p["totalCount"].as_u64().expect("totalCount") as usize,
+                );
+                assert_eq!(got, reference_page(g, &list, desc, args), "{what} desc={desc} {vars}");
+                let edge = |c: &str| p["pageInfo"][c].as_str().map(|c| by_cursor[c]);
+                (edge("startCursor"), edge("endCursor"), got.1, got.2)
+            };
+            let size = (list.len() / 5).clamp(1, 98) + rand(3);
+            // Forwards to the end, then backwards to the start, following cursors.
+            let mut after = None;
+            for _ in 0..12 {
+                let (_, end, next, _) = ask((Some(size), after, None, None));
+                match end {
+                    Some(e) if next => after = Some(e),
+                    _ => break,
+                }
+            }
+            let mut before = None;
+            for _ in 0..12 {
+                let (start, _, _, prev) = ask((None, None, Some(size), before));
+                match start {
+                    Some(s) if prev => before = Some(s),
+                    _ => break,
+                }
+            }
+            // Cursors of any event (in the filter or not), first and last alone or together.
+            for _ in 0..6 {
+                let mut count = || [None, Some(0), Some(1), Some(3), Some(size)][rand(5)];
+                let (first, last) = (count(), count());
+                let mut any = || (rand(3) > 0).then(|| events[rand(events.len())]);
+                let (after, before) = (any(), any());
+                ask((first, after, last, before));
+            }
+        }
+    }
+}
+
+#[test]
+fn date_range_pages_match_brute_force_on_the_bundled_seed() {
+    date_paging_matches_brute_force(&graph(), 0x2545_f491_4f6c_dd1d, 60);
+}
+
+#[test]
+fn date_range_pages_match_brute_force_on_a_generated_seed() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 3000, seed: 7 }, dir.path())
+        .expect("generate");
+    let g = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed"));
+    date_paging_matches_brute_force(&g, 0x9e37_79b9_7f4a_7c15, 60);
 }

@@ -31,6 +31,14 @@ pub fn run(query: &str, variables: Value) -> Value {
     serde_json::to_value(&response).expect("response serializes")
 }
 
+/// Runs `query` with `variables` against the graph `g`, in process; the whole response.
+pub fn run_on(g: &Arc<KnowledgeGraph>, query: &str, variables: Value) -> Value {
+    let schema = diplograph::api::schema();
+    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
+    let response = block_on(diplograph::api::execute(&schema, request, g.clone()));
+    serde_json::to_value(&response).expect("response serializes")
+}
+
 /// Runs the operation `op` of a document holding several.
 pub fn run_op(query: &str, op: &str, variables: Value) -> Value {
     let schema = diplograph::api::schema();
