@@ -11,14 +11,15 @@ const SEP: char = '\u{1}';
 
 impl KnowledgeGraph {
     /// Builds the graph of `entities`, whose references are their positions in the vector
-    /// (as the seed loader resolved them).
-    pub fn build(mut entities: Vec<Entity>, snapshot: Snapshot) -> Self {
+    /// (as the seed loader resolved them); `by_id` maps each entity's id to its position
+    /// (the loader's registry, so that a million ids are not hashed twice).
+    pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
+        assert_eq!(by_id.len(), entities.len(), "one id per entity");
+        debug_assert!(entities.iter().enumerate().all(|(i, e)| by_id.get(e.id()) == Some(&NodeId(i as u32))));
         crate::timed("graph: citations in order", || sort_citations(&mut entities));
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
-        let mut by_id = HashMap::with_capacity_and_hasher(entities.len(), Default::default());
         for e in entities {
-            let n = graph.add_node(e);
-            by_id.insert(graph[n].id().to_owned(), NodeId(n.index() as u32));
+            graph.add_node(e);
         }
         let ix = |n: NodeId| NodeIndex::new(n.index());
         let mut edges = Vec::new();

@@ -17,8 +17,8 @@ use std::path::{Path, PathBuf};
 /// Loads and validates every `*.toml` file below `dir` into a graph.
 pub fn load(dir: &Path) -> Result<KnowledgeGraph, SeedErrors> {
     let files = list_files(dir)?;
-    let (entities, snapshot) = crate::timed("read, parse and check seed files", || validate::validate(&files))?;
-    Ok(crate::timed("build the graph", || KnowledgeGraph::build(entities, snapshot)))
+    let (entities, ids, snapshot) = crate::timed("read, parse and check seed files", || validate::validate(&files))?;
+    Ok(crate::timed("build the graph", || KnowledgeGraph::build(entities, ids, snapshot)))
 }
 
 /// One seed file, before it is read.

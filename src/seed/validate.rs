@@ -25,14 +25,19 @@ const MAX_QUOTE_CHARS: usize = 400;
 /// into entities. Neither keeps more than a few files' text or records at once, so the peak
 /// holds little more than the entities (at a million events, reading twice costs about a
 /// second and saves about a gigabyte).
-pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), SeedErrors> {
+pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
     // Pass 1: every id, its kind and where it was defined.
     let parsed: Vec<Result<(u64, Ids), SeedError>> = crate::timed("seed pass 1: ids", || {
         files.par_iter().map(|f| parse(f, super::reader::read_ids, ids_of)).collect()
     });
     let mut errors = Vec::new();
     let mut hashes: Vec<Option<u64>> = vec![None; files.len()];
-    let mut registry = Registry::default();
+    let total = parsed.iter().map(|r| r.as_ref().map_or(0, |(_, ids)| ids.len())).sum();
+    let mut registry = Registry {
+        ids: HashMap::with_capacity_and_hasher(total, Default::default()),
+        origins: Vec::with_capacity(total),
+        duplicates: Vec::new(),
+    };
     let mut counts = vec![0; files.len()];
     for (file, result) in parsed.into_iter().enumerate() {
         match result {
@@ -92,12 +97,15 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<(Vec<Entity>, Snapshot), Se
 
     if errors.is_empty() {
         let snapshot = Snapshot::of_files(files.iter().map(|f| f.relative.as_str()).zip(hashes.into_iter().flatten()));
-        Ok((entities, snapshot))
+        Ok((entities, registry.ids, snapshot))
     } else {
         errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
         Err(SeedErrors(errors))
     }
 }
+
+/// Every entity in `NodeId` order, each id's `NodeId`, and the snapshot they make.
+pub(super) type Validated = (Vec<Entity>, HashMap<String, NodeId>, Snapshot);
 
 /// The ids one file defines, with their kinds.
 pub(super) type Ids = Vec<(EntityKind, Text)>;
@@ -197,7 +205,6 @@ struct Origin {
     kind: EntityKind,
 }
 
-#[derive(Default)]
 struct Registry {
     ids: HashMap<String, NodeId>,
     origins: Vec<Origin>,
