@@ -132,76 +132,102 @@ impl KnowledgeGraph {
     }
 
     fn build_reverse(&mut self) {
+        const EVENTS: u8 = 0;
+        const AGREEMENTS: u8 = 1;
+        const STATEMENTS: u8 = 2;
+        const CHILDREN: u8 = 3;
         let n = self.graph.node_count();
-        let mut rev = vec![Reverse::default(); n];
+        let rank = &self.rank;
+        // Every link back as (target, list, rank of the node pointing, that node), made in
+        // parallel and sorted: each target's lists come out together and in order, without
+        // a growing vector per node.
+        let mut links: Vec<(u32, u8, u32, u32)> = (0..n)
+            .into_par_iter()
+            .fold(Vec::new, |mut out, i| {
+                let me = NodeId(i as u32);
+                let mut to = |target: NodeId, list: u8| out.push((target.0, list, rank[i], me.0));
+                match self.entity(me) {
+                    Entity::Place(p) => p.within.into_iter().for_each(|w| to(w, CHILDREN)),
+                    Entity::Event(ev) => {
+                        ev.participants.iter().for_each(|p| to(p.actor, EVENTS));
+                        // The event counts for its place and every place containing it.
+                        let mut at = ev.place;
+                        let mut guard = 0;
+                        while let (Some(p), true) = (at, guard < 64) {
+                            to(p, EVENTS);
+                            at = self.place(p).and_then(|pl| pl.within);
+                            guard += 1;
+                        }
+                        ev.part_of.into_iter().for_each(|parent| to(parent, CHILDREN));
+                    }
+                    Entity::Agreement(ag) => {
+                        ag.parties.iter().chain(&ag.signatories).for_each(|&a| to(a, AGREEMENTS));
+                        ag.event.into_iter().for_each(|ev| to(ev, AGREEMENTS));
+                    }
+                    Entity::Statement(st) => {
+                        to(st.speaker, STATEMENTS);
+                        st.about.into_iter().for_each(|ev| to(ev, STATEMENTS));
+                        st.responds_to.into_iter().for_each(|r| to(r, CHILDREN));
+                    }
+                    Entity::Actor(_) | Entity::Source(_) => {}
+                }
+                out
+            })
+            .reduce(Vec::new, |mut a, mut b| {
+                a.append(&mut b);
+                a
+            });
+        links.par_sort_unstable();
+        links.dedup();
+
+        // How many facts (entities, participations, positions, notes) cite each source.
+        let mut facts = vec![0u32; n];
         for i in 0..n {
-            let me = NodeId(i as u32);
-            let e = self.entity(me);
-            for &s in e.sources() {
-                rev[s.index()].fact_count += 1;
-            }
-            for note in e.notes() {
-                note.sources.iter().for_each(|s| rev[s.index()].fact_count += 1);
-            }
+            let e = self.entity(NodeId(i as u32));
+            let mut cite = |sources: &[NodeId]| sources.iter().for_each(|s| facts[s.index()] += 1);
+            cite(e.sources());
+            e.notes().iter().for_each(|note| cite(&note.sources));
             match e {
-                Entity::Actor(a) => {
-                    for p in &a.positions {
-                        p.sources.iter().for_each(|s| rev[s.index()].fact_count += 1);
-                    }
-                }
-                Entity::Place(p) => p.within.into_iter().for_each(|w| rev[w.index()].children.push(me)),
-                Entity::Event(ev) => {
-                    let mut actors: Vec<NodeId> = ev.participants.iter().map(|p| p.actor).collect();
-                    actors.sort();
-                    actors.dedup();
-                    for p in &ev.participants {
-                        p.sources.iter().for_each(|s| rev[s.index()].fact_count += 1);
-                    }
-                    for &a in &actors {
-                        rev[a.index()].events.push(me);
-                    }
-                    // The event counts for its place and every place containing it.
-                    let mut at = ev.place;
-                    let mut guard = 0;
-                    while let (Some(p), true) = (at, guard < 64) {
-                        rev[p.index()].events.push(me);
-                        at = self.place(p).and_then(|pl| pl.within);
-                        guard += 1;
-                    }
-                    ev.part_of.into_iter().for_each(|parent| rev[parent.index()].children.push(me));
-                }
-                Entity::Agreement(ag) => {
-                    let mut actors: Vec<NodeId> = ag.parties.iter().chain(&ag.signatories).copied().collect();
-                    actors.sort();
-                    actors.dedup();
-                    actors.into_iter().for_each(|a| rev[a.index()].agreements.push(me));
-                    ag.event.into_iter().for_each(|ev| rev[ev.index()].agreements.push(me));
-                }
-                Entity::Statement(st) => {
-                    rev[st.speaker.index()].statements.push(me);
-                    st.about.into_iter().for_each(|ev| rev[ev.index()].statements.push(me));
-                    st.responds_to.into_iter().for_each(|r| rev[r.index()].children.push(me));
-                }
-                Entity::Source(_) => {}
+                Entity::Actor(a) => a.positions.iter().for_each(|p| cite(&p.sources)),
+                Entity::Event(ev) => ev.participants.iter().for_each(|p| cite(&p.sources)),
+                _ => {}
             }
         }
-        let rank = &self.rank;
-        rev.par_iter_mut().for_each(|r| {
-            for list in [&mut r.events, &mut r.agreements, &mut r.statements, &mut r.children] {
-                list.sort_unstable_by_key(|n| rank[n.index()]);
-                list.dedup();
+
+        // Only the nodes something points at get a `Reverse`; the others share the empty one.
+        let mut rev = vec![Reverse::default()];
+        let mut rev_of = vec![0u32; n];
+        let mut k = 0;
+        for (t, &fact_count) in facts.iter().enumerate() {
+            let start = k;
+            while k < links.len() && links[k].0 == t as u32 {
+                k += 1;
             }
-        });
+            if start == k && fact_count == 0 {
+                continue;
+            }
+            let mut r = Reverse { fact_count, ..Reverse::default() };
+            for &(_, list, _, node) in &links[start..k] {
+                let list = match list {
+                    EVENTS => &mut r.events,
+                    AGREEMENTS => &mut r.agreements,
+                    STATEMENTS => &mut r.statements,
+                    _ => &mut r.children,
+                };
+                list.push(NodeId(node));
+            }
+            rev_of[t] = rev.len() as u32;
+            rev.push(r);
+        }
+        drop(links);
         // Counterparts: for each actor, the other participants of its events, counted.
-        let counterparts: Vec<Vec<(NodeId, u32)>> = (0..n)
+        let actors: Vec<(usize, Vec<(NodeId, u32)>)> = (0..n)
             .into_par_iter()
+            .filter(|&i| rev_of[i] != 0 && self.actor(NodeId(i as u32)).is_some())
             .map(|i| {
                 let me = NodeId(i as u32);
-                if self.actor(me).is_none() {
-                    return Vec::new();
-                }
                 let mut counts: HashMap<NodeId, u32> = HashMap::default();
-                for &ev in &rev[i].events {
+                for &ev in &rev[rev_of[i] as usize].events {
                     let Some(ev) = self.event(ev) else { continue };
                     let mut others: Vec<NodeId> =
                         ev.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
@@ -211,30 +237,15 @@ impl KnowledgeGraph {
                 }
                 let mut list: Vec<(NodeId, u32)> = counts.into_iter().collect();
                 list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
-                list
+                (i, list)
             })
             .collect();
-        for (r, c) in rev.iter_mut().zip(counterparts) {
-            r.counterparts = c;
+        for (i, list) in actors {
+            rev[rev_of[i] as usize].counterparts = list;
         }
-        let empty = |r: &Reverse| {
-            r.fact_count == 0
-                && [&r.events, &r.agreements, &r.statements, &r.children].iter().all(|l| l.is_empty())
-                && r.counterparts.is_empty()
-        };
-        let mut compact = vec![Reverse::default()];
-        self.reverse_of = rev
-            .into_iter()
-            .map(|r| {
-                if empty(&r) {
-                    return 0;
-                }
-                compact.push(r);
-                (compact.len() - 1) as u32
-            })
-            .collect();
-        compact.shrink_to_fit();
-        self.reverse = compact;
+        rev.shrink_to_fit();
+        self.reverse = rev;
+        self.reverse_of = rev_of;
     }
 }
 
