@@ -108,9 +108,6 @@ enum WordSet<'a> {
     AnyOf(Vec<&'a str>),
 }
 
-/// Nodes whose texts are folded at once, in parallel, before their words go into the map.
-const FOLD_CHUNK: usize = 1 << 14;
-
 impl SearchIndex {
     pub(super) fn build(g: &KnowledgeGraph) -> Self {
         let count = g.node_count();
@@ -140,43 +137,42 @@ impl SearchIndex {
         let by_rank: Vec<NodeId> = by_rank.into_iter().map(|(_, n)| n).collect();
         let labels: Vec<Vec<FoldedName>> = by_rank.iter().map(|n| std::mem::take(&mut labels[n.index()])).collect();
         let mut ix = SearchIndex::default();
-        for (r, folded) in labels.iter().enumerate() {
-            for (k, f) in folded.iter().enumerate() {
-                if !f.folded.is_empty() {
-                    push_to(&mut ix.exact, &f.folded, (r as Rank, k == 0));
-                }
-                for w in &f.words {
-                    push_to(&mut ix.label_words, w, r as Rank);
-                }
-            }
-        }
-        // The words of the texts, folded in parallel a chunk of nodes at a time (each node's
-        // as one string of its distinct words), in node order, which is how they lie in
-        // memory; each list is put in rank order at the end.
+        // Posting lists are filled in parallel: each split of the ranks (or nodes) fills its
+        // own maps, and splits are merged in order, so each list stays in that order.
+        (ix.exact, ix.label_words) = (0..count)
+            .into_par_iter()
+            .fold(
+                || (HashMap::default(), HashMap::default()),
+                |(mut exact, mut words), r| {
+                    for (k, f) in labels[r].iter().enumerate() {
+                        if !f.folded.is_empty() {
+                            push_to(&mut exact, &f.folded, (r as Rank, k == 0));
+                        }
+                        for w in &f.words {
+                            push_to(&mut words, w, r as Rank);
+                        }
+                    }
+                    (exact, words)
+                },
+            )
+            .reduce(|| (HashMap::default(), HashMap::default()), |(e1, w1), (e2, w2)| (merge(e1, e2), merge(w1, w2)));
+        // The words of the texts, in node order (how they lie in memory); each list is put
+        // in rank order at the end.
         let mut rank = vec![0 as Rank; count];
         for (r, n) in by_rank.iter().enumerate() {
             rank[n.index()] = r as Rank;
         }
-        for start in (0..count).step_by(FOLD_CHUNK) {
-            let chunk = start..count.min(start + FOLD_CHUNK);
-            let words: Vec<String> = chunk
-                .clone()
-                .into_par_iter()
-                .map(|i| {
-                    let folded: Vec<String> = texts_of(node(i)).1.into_iter().map(fold).collect();
-                    let mut words: Vec<&str> =
-                        folded.iter().flat_map(|t| t.split(' ')).filter(|w| !w.is_empty()).collect();
-                    words.sort_unstable();
-                    words.dedup();
-                    words.join(" ")
-                })
-                .collect();
-            for (i, words) in chunk.zip(&words) {
-                for w in words.split(' ').filter(|w| !w.is_empty()) {
-                    push_to(&mut ix.text_words, w, rank[i]);
-                }
-            }
-        }
+        ix.text_words = (0..count)
+            .into_par_iter()
+            .fold(HashMap::default, |mut map, i| {
+                let folded: Vec<String> = texts_of(node(i)).1.into_iter().map(fold).collect();
+                let mut words: Vec<&str> = folded.iter().flat_map(|t| t.split(' ')).filter(|w| !w.is_empty()).collect();
+                words.sort_unstable();
+                words.dedup();
+                words.into_iter().for_each(|w| push_to(&mut map, w, rank[i]));
+                map
+            })
+            .reduce(HashMap::default, merge);
         let mut lists: Vec<&mut Vec<Rank>> = ix.text_words.values_mut().collect();
         lists.par_iter_mut().for_each(|l| l.sort_unstable());
         ix.labels = labels;
@@ -376,6 +372,22 @@ fn head(text: &str) -> u128 {
 
 /// Appends `item` to the list of `key`, unless it is already the last one (the lists are
 /// filled one node at a time, so this keeps each node once).
+/// `right`'s lists appended to `left`'s (every item of `left` comes before `right`'s).
+fn merge<T>(mut left: HashMap<String, Vec<T>>, right: HashMap<String, Vec<T>>) -> HashMap<String, Vec<T>> {
+    if left.is_empty() {
+        return right;
+    }
+    for (key, mut list) in right {
+        match left.get_mut(&key) {
+            Some(l) => l.append(&mut list),
+            None => {
+                left.insert(key, list);
+            }
+        }
+    }
+    left
+}
+
 fn push_to<T: PartialEq>(map: &mut HashMap<String, Vec<T>>, key: &str, item: T) {
     match map.get_mut(key) {
         Some(list) if list.last() == Some(&item) => {}
