@@ -3,6 +3,7 @@
 use super::{names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
+use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 /// Separates the parts of a sort key; sorts before every printable character.
@@ -22,43 +23,12 @@ impl KnowledgeGraph {
         let ix = |n: NodeId| NodeIndex::new(n.index());
         let mut edges = Vec::new();
         for n in graph.node_indices() {
-            let me = NodeId(n.index() as u32);
-            let mut link = |from: NodeId, to: NodeId, kind| edges.push((ix(from), ix(to), kind));
-            let e = &graph[n];
-            for &s in e.sources() {
-                link(me, s, LinkKind::Cites);
-            }
-            match e {
-                Entity::Actor(a) => {
-                    a.country.into_iter().for_each(|c| link(me, c, LinkKind::BelongsTo));
-                    let mut orgs: Vec<NodeId> = a.positions.iter().filter_map(|p| p.organization).collect();
-                    orgs.sort();
-                    orgs.dedup();
-                    orgs.into_iter().for_each(|o| link(me, o, LinkKind::HoldsPosition));
-                }
-                Entity::Place(p) => p.within.into_iter().for_each(|w| link(me, w, LinkKind::ContainedIn)),
-                Entity::Event(ev) => {
-                    ev.place.into_iter().for_each(|p| link(me, p, LinkKind::HeldAt));
-                    ev.part_of.into_iter().for_each(|p| link(me, p, LinkKind::PartOf));
-                    let mut actors: Vec<NodeId> = ev.participants.iter().map(|p| p.actor).collect();
-                    actors.sort();
-                    actors.dedup();
-                    actors.into_iter().for_each(|a| link(a, me, LinkKind::ParticipatedIn));
-                }
-                Entity::Agreement(ag) => {
-                    ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
-                    ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
-                    ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
-                }
-                Entity::Statement(st) => {
-                    link(st.speaker, me, LinkKind::Said);
-                    st.about.into_iter().for_each(|ev| link(me, ev, LinkKind::About));
-                    st.responds_to.into_iter().for_each(|r| link(me, r, LinkKind::RespondsTo));
-                }
-                Entity::Source(_) => {}
-            }
+            each_link(NodeId(n.index() as u32), &graph[n], |from, to, kind| edges.push((ix(from), ix(to), kind)));
         }
-        for (a, b, k) in edges {
+        let mut degree = vec![0u32; graph.node_count()];
+        for &(a, b, k) in &edges {
+            degree[a.index()] += 1;
+            degree[b.index()] += 1;
             graph.add_edge(a, b, k);
         }
 
@@ -69,6 +39,8 @@ impl KnowledgeGraph {
             rank: Vec::new(),
             sort_key: Vec::new(),
             reverse: Vec::new(),
+            degree,
+            shared_events: (Vec::new(), Vec::new()),
             names: NameIndex::default(),
             search: SearchIndex::default(),
             span_classes: Vec::new(),
@@ -136,7 +108,8 @@ impl KnowledgeGraph {
     fn build_reverse(&mut self) {
         let n = self.graph.node_count();
         let mut rev = vec![Reverse::default(); n];
-        let mut pair_counts: HashMap<(NodeId, NodeId), u32> = HashMap::default();
+        // Each pair of actors met at an event: how many events, and the first (in node order).
+        let mut pairs: HashMap<(NodeId, NodeId), (u32, NodeId)> = HashMap::default();
         for i in 0..n {
             let me = NodeId(i as u32);
             let e = self.entity(me);
@@ -163,7 +136,7 @@ impl KnowledgeGraph {
                     for (i, &a) in actors.iter().enumerate() {
                         rev[a.index()].events.push(me);
                         for &b in &actors[i + 1..] {
-                            *pair_counts.entry((a, b)).or_default() += 1;
+                            pairs.entry((a, b)).or_insert((0, me)).0 += 1;
                         }
                     }
                     // The event counts for its place and every place containing it.
@@ -191,10 +164,22 @@ impl KnowledgeGraph {
                 Entity::Source(_) => {}
             }
         }
-        for ((a, b), count) in pair_counts {
+        let mut shared: Vec<(NodeId, NodeId, NodeId)> = Vec::with_capacity(pairs.len() * 2);
+        for ((a, b), (count, event)) in pairs {
             rev[a.index()].counterparts.push((b, count));
             rev[b.index()].counterparts.push((a, count));
+            shared.push((a, b, event));
+            shared.push((b, a, event));
         }
+        shared.par_sort_unstable();
+        let mut starts = vec![0u32; n + 1];
+        for &(a, _, _) in &shared {
+            starts[a.index() + 1] += 1;
+        }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        self.shared_events = (starts, shared.into_iter().map(|(_, b, event)| (b, event)).collect());
         let rank = &self.rank;
         for r in &mut rev {
             for list in [&mut r.events, &mut r.agreements, &mut r.statements, &mut r.children] {
@@ -204,6 +189,44 @@ impl KnowledgeGraph {
             r.counterparts.sort_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
         }
         self.reverse = rev;
+    }
+}
+
+/// Calls `link(from, to, kind)` for each link the entity `e` (node `me`) states, as stored.
+/// Every link is stated by exactly one of its two ends, so the links between two nodes are
+/// found by looking at both entities alone (see `KnowledgeGraph::link_between`).
+pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, NodeId, LinkKind)) {
+    for &s in e.sources() {
+        link(me, s, LinkKind::Cites);
+    }
+    match e {
+        Entity::Actor(a) => {
+            a.country.into_iter().for_each(|c| link(me, c, LinkKind::BelongsTo));
+            let mut orgs: Vec<NodeId> = a.positions.iter().filter_map(|p| p.organization).collect();
+            orgs.sort();
+            orgs.dedup();
+            orgs.into_iter().for_each(|o| link(me, o, LinkKind::HoldsPosition));
+        }
+        Entity::Place(p) => p.within.into_iter().for_each(|w| link(me, w, LinkKind::ContainedIn)),
+        Entity::Event(ev) => {
+            ev.place.into_iter().for_each(|p| link(me, p, LinkKind::HeldAt));
+            ev.part_of.into_iter().for_each(|p| link(me, p, LinkKind::PartOf));
+            let mut actors: Vec<NodeId> = ev.participants.iter().map(|p| p.actor).collect();
+            actors.sort();
+            actors.dedup();
+            actors.into_iter().for_each(|a| link(a, me, LinkKind::ParticipatedIn));
+        }
+        Entity::Agreement(ag) => {
+            ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
+            ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
+            ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
+        }
+        Entity::Statement(st) => {
+            link(st.speaker, me, LinkKind::Said);
+            st.about.into_iter().for_each(|ev| link(me, ev, LinkKind::About));
+            st.responds_to.into_iter().for_each(|r| link(me, r, LinkKind::RespondsTo));
+        }
+        Entity::Source(_) => {}
     }
 }
 

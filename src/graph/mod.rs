@@ -80,6 +80,13 @@ pub struct KnowledgeGraph {
     /// The key each node sorts by in its kind's order; cursors carry it.
     sort_key: Vec<String>,
     reverse: Vec<Reverse>,
+    /// How many links touch each node (both directions), to walk the cheaper side first.
+    degree: Vec<u32>,
+    /// For each actor, the actors met at an event and the first such event (node order),
+    /// sorted by actor: `(starts, met)`, node `a`'s in `met[starts[a]..starts[a + 1]]` as
+    /// (other actor, event). Two busy actors share an event among thousands; this finds it
+    /// by binary search instead of walking either's links.
+    shared_events: (Vec<u32>, Vec<(NodeId, NodeId)>),
     names: names::NameIndex,
     search: search::SearchIndex,
     /// Events in date order, split by how many days they span (a day, up to a month, up to a
