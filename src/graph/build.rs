@@ -24,43 +24,12 @@ impl KnowledgeGraph {
         let ix = |n: NodeId| NodeIndex::new(n.index());
         let mut edges = Vec::new();
         for n in graph.node_indices() {
-            let me = NodeId(n.index() as u32);
-            let mut link = |from: NodeId, to: NodeId, kind| edges.push((ix(from), ix(to), kind));
-            let e = &graph[n];
-            for &s in e.sources() {
-                link(me, s, LinkKind::Cites);
-            }
-            match e {
-                Entity::Actor(a) => {
-                    a.country.into_iter().for_each(|c| link(me, c, LinkKind::BelongsTo));
-                    let mut orgs: Vec<NodeId> = a.positions.iter().filter_map(|p| p.organization).collect();
-                    orgs.sort();
-                    orgs.dedup();
-                    orgs.into_iter().for_each(|o| link(me, o, LinkKind::HoldsPosition));
-                }
-                Entity::Place(p) => p.within.into_iter().for_each(|w| link(me, w, LinkKind::ContainedIn)),
-                Entity::Event(ev) => {
-                    ev.place.into_iter().for_each(|p| link(me, p, LinkKind::HeldAt));
-                    ev.part_of.into_iter().for_each(|p| link(me, p, LinkKind::PartOf));
-                    let mut actors: Vec<NodeId> = ev.participants.iter().map(|p| p.actor).collect();
-                    actors.sort();
-                    actors.dedup();
-                    actors.into_iter().for_each(|a| link(a, me, LinkKind::ParticipatedIn));
-                }
-                Entity::Agreement(ag) => {
-                    ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
-                    ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
-                    ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
-                }
-                Entity::Statement(st) => {
-                    link(st.speaker, me, LinkKind::Said);
-                    st.about.into_iter().for_each(|ev| link(me, ev, LinkKind::About));
-                    st.responds_to.into_iter().for_each(|r| link(me, r, LinkKind::RespondsTo));
-                }
-                Entity::Source(_) => {}
-            }
+            each_link(NodeId(n.index() as u32), &graph[n], |from, to, kind| edges.push((ix(from), ix(to), kind)));
         }
-        for (a, b, k) in edges {
+        let mut degree = vec![0u32; graph.node_count()];
+        for &(a, b, k) in &edges {
+            degree[a.index()] += 1;
+            degree[b.index()] += 1;
             graph.add_edge(a, b, k);
         }
         tracing::debug!(nodes = graph.node_count(), links = graph.edge_count(), "graph: nodes and links");
@@ -73,6 +42,8 @@ impl KnowledgeGraph {
             sort_key: Vec::new(),
             reverse: Vec::new(),
             reverse_of: Vec::new(),
+            degree,
+            shared_events: (Vec::new(), Vec::new()),
             names: NameIndex::default(),
             search: SearchIndex::default(),
             dates: DateIndex::default(),
@@ -221,31 +192,84 @@ impl KnowledgeGraph {
         }
         drop(links);
         // Counterparts: for each actor, the other participants of its events, counted.
-        let actors: Vec<(usize, Vec<(NodeId, u32)>)> = (0..n)
+        // For each actor, the actors met at its events: how many events, and the first such
+        // event in node order (for paths between actors).
+        let actors: Vec<(usize, Vec<(NodeId, u32, NodeId)>)> = (0..n)
             .into_par_iter()
             .filter(|&i| rev_of[i] != 0 && self.actor(NodeId(i as u32)).is_some())
             .map(|i| {
                 let me = NodeId(i as u32);
-                let mut counts: HashMap<NodeId, u32> = HashMap::default();
+                let mut met: HashMap<NodeId, (u32, NodeId)> = HashMap::default();
                 for &ev in &rev[rev_of[i] as usize].events {
-                    let Some(ev) = self.event(ev) else { continue };
+                    let Some(event) = self.event(ev) else { continue };
                     let mut others: Vec<NodeId> =
-                        ev.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
+                        event.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
                     others.sort_unstable();
                     others.dedup();
-                    others.into_iter().for_each(|a| *counts.entry(a).or_default() += 1);
+                    for a in others {
+                        let m = met.entry(a).or_insert((0, ev));
+                        m.0 += 1;
+                        m.1 = m.1.min(ev);
+                    }
                 }
-                let mut list: Vec<(NodeId, u32)> = counts.into_iter().collect();
-                list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
-                (i, list)
+                (i, met.into_iter().map(|(a, (count, first))| (a, count, first)).collect())
             })
             .collect();
-        for (i, list) in actors {
+        let mut starts = vec![0u32; n + 1];
+        let mut shared = Vec::with_capacity(actors.iter().map(|(_, m)| m.len()).sum());
+        for (i, mut met) in actors {
+            met.sort_unstable_by_key(|&(a, _, _)| a);
+            shared.extend(met.iter().map(|&(a, _, first)| (a, first)));
+            starts[i + 1] = met.len() as u32;
+            let mut list: Vec<(NodeId, u32)> = met.into_iter().map(|(a, count, _)| (a, count)).collect();
+            list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
             rev[rev_of[i] as usize].counterparts = list;
         }
+        for i in 1..starts.len() {
+            starts[i] += starts[i - 1];
+        }
+        self.shared_events = (starts, shared);
         rev.shrink_to_fit();
         self.reverse = rev;
         self.reverse_of = rev_of;
+    }
+}
+
+/// Calls `link(from, to, kind)` for each link the entity `e` (node `me`) states, as stored.
+/// Every link is stated by exactly one of its two ends, so the links between two nodes are
+/// found by looking at both entities alone (see `KnowledgeGraph::link_between`).
+pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, NodeId, LinkKind)) {
+    for &s in e.sources() {
+        link(me, s, LinkKind::Cites);
+    }
+    match e {
+        Entity::Actor(a) => {
+            a.country.into_iter().for_each(|c| link(me, c, LinkKind::BelongsTo));
+            let mut orgs: Vec<NodeId> = a.positions.iter().filter_map(|p| p.organization).collect();
+            orgs.sort();
+            orgs.dedup();
+            orgs.into_iter().for_each(|o| link(me, o, LinkKind::HoldsPosition));
+        }
+        Entity::Place(p) => p.within.into_iter().for_each(|w| link(me, w, LinkKind::ContainedIn)),
+        Entity::Event(ev) => {
+            ev.place.into_iter().for_each(|p| link(me, p, LinkKind::HeldAt));
+            ev.part_of.into_iter().for_each(|p| link(me, p, LinkKind::PartOf));
+            let mut actors: Vec<NodeId> = ev.participants.iter().map(|p| p.actor).collect();
+            actors.sort();
+            actors.dedup();
+            actors.into_iter().for_each(|a| link(a, me, LinkKind::ParticipatedIn));
+        }
+        Entity::Agreement(ag) => {
+            ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
+            ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
+            ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
+        }
+        Entity::Statement(st) => {
+            link(st.speaker, me, LinkKind::Said);
+            st.about.into_iter().for_each(|ev| link(me, ev, LinkKind::About));
+            st.responds_to.into_iter().for_each(|r| link(me, r, LinkKind::RespondsTo));
+        }
+        Entity::Source(_) => {}
     }
 }
 

@@ -93,6 +93,13 @@ pub struct KnowledgeGraph {
     /// nodes index into this list (0: the empty `Reverse`) instead of each holding one.
     reverse: Vec<Reverse>,
     reverse_of: Vec<u32>,
+    /// How many links touch each node (both directions), to walk the cheaper side first.
+    degree: Vec<u32>,
+    /// For each actor, the actors met at an event and the first such event (node order),
+    /// sorted by actor: `(starts, met)`, node `a`'s in `met[starts[a]..starts[a + 1]]` as
+    /// (other actor, event). Two busy actors share an event among thousands; this finds it
+    /// by binary search instead of walking either's links.
+    shared_events: (Vec<u32>, Vec<(NodeId, NodeId)>),
     names: names::NameIndex,
     search: search::SearchIndex,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).

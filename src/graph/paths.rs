@@ -27,76 +27,153 @@ pub struct Subgraph {
     pub truncated: bool,
 }
 
+/// What one side of a search reached: each node's predecessor (the node it was reached
+/// from, the link kind, and whether the link is stored from the predecessor to it).
+type Seen = HashMap<NodeId, (NodeId, LinkKind, bool)>;
+
+/// One side of a breadth-first search from both ends.
+struct Side {
+    seen: Seen,
+    /// The nodes reached last, to walk next (sources excepted, but for the end itself).
+    frontier: Vec<NodeId>,
+    /// How many links the frontier has.
+    links: usize,
+    /// How many links from its end the frontier is.
+    depth: usize,
+}
+
+impl Side {
+    fn new(end: NodeId, links: usize) -> Self {
+        let mut seen = Seen::with_capacity_and_hasher(256, Default::default());
+        seen.insert(end, (end, LinkKind::Cites, true));
+        Side { seen, frontier: vec![end], links, depth: 0 }
+    }
+}
+
 impl KnowledgeGraph {
     fn is_source(&self, n: NodeId) -> bool {
         matches!(self.entity(n), Entity::Source(_))
     }
 
     /// The shortest chain of links from `from` to `to` of at most `max_hops` links, if any.
-    /// Among equally short chains the first found in link order is returned.
+    /// Among equally short chains the same one is returned every time: a direct link, then
+    /// the first event two actors share (node order), then the first meeting of a
+    /// breadth-first search run from both ends.
     pub fn path(&self, from: NodeId, to: NodeId, max_hops: usize) -> Option<Vec<PathStep>> {
-        if from == to {
-            return Some(vec![PathStep { node: from, link: None }]);
-        }
-        if let Some(steps) = self.short_path(from, to, max_hops) {
-            return Some(steps);
-        }
-        // Predecessor of each reached node: (previous node, link kind, stored forward).
-        let mut prev: HashMap<NodeId, (NodeId, LinkKind, bool)> = HashMap::default();
-        let mut queue = VecDeque::from([(from, 0usize)]);
-        prev.insert(from, (from, LinkKind::Cites, true));
-        while let Some((n, depth)) = queue.pop_front() {
-            if depth == max_hops || (n != from && self.is_source(n)) {
-                continue;
-            }
-            for (next, kind, forward) in self.links(n) {
-                if prev.contains_key(&next) {
-                    continue;
-                }
-                prev.insert(next, (n, kind, forward));
-                if next == to {
-                    return Some(self.unwind(&prev, from, to));
-                }
-                queue.push_back((next, depth + 1));
-            }
-        }
-        None
-    }
-
-    /// A path of one or two links, found by scanning link lists without the bookkeeping of a
-    /// search: between two busy actors (thousands of events each) this answers at once what
-    /// a breadth-first search would find only after recording every neighbour.
-    fn short_path(&self, from: NodeId, to: NodeId, max_hops: usize) -> Option<Vec<PathStep>> {
-        let step = |node, kind, forward| PathStep { node, link: Some((kind, forward)) };
+        let step = |node, (kind, forward)| PathStep { node, link: Some((kind, forward)) };
         let end = PathStep { node: to, link: None };
-        if max_hops >= 1 {
-            if let Some((_, kind, forward)) = self.links(from).find(|&(n, _, _)| n == to) {
-                return Some(vec![step(from, kind, forward), end]);
+        if from == to {
+            return Some(vec![end]);
+        }
+        if max_hops == 0 {
+            return None;
+        }
+        if let Some(link) = self.link_between(from, to) {
+            return Some(vec![step(from, link), end]);
+        }
+        if max_hops == 1 {
+            return None;
+        }
+        if let Some(event) = self.shared_event(from, to) {
+            let (took_part, had) = ((LinkKind::ParticipatedIn, true), (LinkKind::ParticipatedIn, false));
+            return Some(vec![step(from, took_part), step(event, had), end]);
+        }
+        self.meet_in_the_middle(from, to, max_hops)
+    }
+
+    /// A link between `a` and `b` as seen from `a` (kind, stored from `a` to `b`), found in
+    /// what the two entities state (every link is stated by one of its ends), without
+    /// walking the link list of either: a busy actor has thousands of links.
+    fn link_between(&self, a: NodeId, b: NodeId) -> Option<(LinkKind, bool)> {
+        let mut found = None;
+        for n in [a, b] {
+            super::build::each_link(n, self.entity(n), |x, y, kind| {
+                if found.is_none() && (x, y) == (a, b) {
+                    found = Some((kind, true));
+                } else if found.is_none() && (x, y) == (b, a) {
+                    found = Some((kind, false));
+                }
+            });
+            if found.is_some() {
+                break;
             }
         }
-        if max_hops >= 2 && !self.is_source(from) {
-            for (mid, k1, f1) in self.links(from) {
-                if self.is_source(mid) {
-                    continue;
-                }
-                if let Some((_, k2, f2)) = self.links(mid).find(|&(n, _, _)| n == to) {
-                    return Some(vec![step(from, k1, f1), step(mid, k2, f2), end]);
+        found
+    }
+
+    /// The first event (in node order) both actors `a` and `b` took part in, if any, from
+    /// the index built at load.
+    fn shared_event(&self, a: NodeId, b: NodeId) -> Option<NodeId> {
+        let (starts, list) = &self.shared_events;
+        let (&start, &end) = (starts.get(a.index())?, starts.get(a.index() + 1)?);
+        let met = list.get(start as usize..end as usize)?;
+        met.binary_search_by_key(&b, |&(other, _)| other).ok().map(|i| met[i].1)
+    }
+
+    /// A breadth-first search from both ends at once, a whole level at a time, each time on
+    /// the side whose next level has fewer links to walk; it ends at the first node reached
+    /// from both sides (one that may be in the middle of a path). No chain of
+    /// `depth(from side) + depth(to side)` links or fewer exists before a level is walked
+    /// (its middle node would have been reached from both), so every meeting found while
+    /// walking a level gives a shortest chain, and the first is taken.
+    fn meet_in_the_middle(&self, from: NodeId, to: NodeId, max_hops: usize) -> Option<Vec<PathStep>> {
+        let mut sides = [Side::new(from, self.degree(from)), Side::new(to, self.degree(to))];
+        while sides[0].depth + sides[1].depth < max_hops {
+            let s = usize::from(sides[1].links < sides[0].links);
+            let [first, second] = &mut sides;
+            let (this, other) = if s == 0 { (first, &*second) } else { (second, &*first) };
+            if this.frontier.is_empty() {
+                return None;
+            }
+            let mut next = Vec::new();
+            let mut links = 0;
+            for n in std::mem::take(&mut this.frontier) {
+                for (m, kind, forward) in self.links(n) {
+                    if this.seen.contains_key(&m) {
+                        continue;
+                    }
+                    this.seen.insert(m, (n, kind, forward));
+                    let middle_ok = m == from || m == to || !self.is_source(m);
+                    if middle_ok && other.seen.contains_key(&m) {
+                        return Some(Self::join(&sides[0].seen, &sides[1].seen, from, to, m));
+                    }
+                    // Sources are reached but never walked through.
+                    if !self.is_source(m) {
+                        links += self.degree(m);
+                        next.push(m);
+                    }
                 }
             }
+            this.frontier = next;
+            this.links = links;
+            this.depth += 1;
         }
         None
     }
 
-    fn unwind(&self, prev: &HashMap<NodeId, (NodeId, LinkKind, bool)>, from: NodeId, to: NodeId) -> Vec<PathStep> {
-        let mut steps = vec![PathStep { node: to, link: None }];
-        let mut at = to;
+    /// The chain from `from` to `meet` (as the `from` side reached it) and on to `to` (as
+    /// the `to` side reached it, links turned around).
+    fn join(forth: &Seen, back: &Seen, from: NodeId, to: NodeId, meet: NodeId) -> Vec<PathStep> {
+        let mut steps = Vec::new();
+        let mut at = meet;
         while at != from {
-            let Some(&(p, kind, forward)) = prev.get(&at) else { break };
+            let Some(&(p, kind, forward)) = forth.get(&at) else { break };
             steps.push(PathStep { node: p, link: Some((kind, forward)) });
             at = p;
         }
         steps.reverse();
+        let mut at = meet;
+        while at != to {
+            let Some(&(p, kind, forward)) = back.get(&at) else { break };
+            steps.push(PathStep { node: at, link: Some((kind, !forward)) });
+            at = p;
+        }
+        steps.push(PathStep { node: to, link: None });
         steps
+    }
+
+    fn degree(&self, n: NodeId) -> usize {
+        self.degree[n.index()] as usize
     }
 
     /// The entities within `depth` links of `center`, nearest first, at most `limit` of them,
@@ -133,5 +210,98 @@ impl KnowledgeGraph {
             }
         }
         Subgraph { nodes, links, truncated }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::VecDeque;
+
+    /// The length of the shortest chain by a plain breadth-first search from `from` alone,
+    /// never through a source.
+    fn distance(g: &KnowledgeGraph, from: NodeId, to: NodeId, max_hops: usize) -> Option<usize> {
+        let mut depth: HashMap<NodeId, usize> = HashMap::default();
+        depth.insert(from, 0);
+        let mut queue = VecDeque::from([from]);
+        while let Some(n) = queue.pop_front() {
+            let d = depth[&n];
+            if n == to {
+                return Some(d);
+            }
+            if d == max_hops || (n != from && g.is_source(n)) {
+                continue;
+            }
+            for (m, _, _) in g.links(n) {
+                if let std::collections::hash_map::Entry::Vacant(e) = depth.entry(m) {
+                    e.insert(d + 1);
+                    queue.push_back(m);
+                }
+            }
+        }
+        None
+    }
+
+    /// Checks that `steps` is a chain of stored links from `from` to `to` with no source
+    /// in the middle.
+    fn check_chain(g: &KnowledgeGraph, from: NodeId, to: NodeId, steps: &[PathStep]) {
+        assert_eq!(steps.first().map(|s| s.node), Some(from));
+        assert_eq!(steps.last().map(|s| (s.node, s.link)), Some((to, None)));
+        for pair in steps.windows(2) {
+            let (kind, forward) = pair[0].link.expect("a link to the next step");
+            assert!(
+                g.links(pair[0].node).any(|l| l == (pair[1].node, kind, forward)),
+                "{:?} -> {:?}: no {kind:?} link",
+                pair[0].node,
+                pair[1].node
+            );
+        }
+        for s in steps.iter().skip(1).take(steps.len().saturating_sub(2)) {
+            assert!(!g.is_source(s.node), "a source in the middle: {}", g.entity(s.node).id());
+        }
+    }
+
+    #[test]
+    fn paths_are_as_short_as_a_plain_search_finds_and_the_same_every_time() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        crate::generate::generate(&crate::generate::GenerateConfig { events: 3_000, seed: 5 }, dir.path())
+            .expect("generate");
+        let g = crate::seed::load(dir.path()).expect("generated seed");
+        let mut state = 99u64;
+        let mut below = |n: usize| {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            ((state >> 33) as usize) % n
+        };
+        let count = g.node_count();
+        let mut pairs: Vec<(NodeId, NodeId)> =
+            (0..400).map(|_| (NodeId(below(count) as u32), NodeId(below(count) as u32))).collect();
+        // The busiest actors, between themselves and with anything.
+        let mut actors = g.all(EntityKind::Actor).to_vec();
+        actors.sort_by_key(|&a| std::cmp::Reverse(g.reverse(a).events.len()));
+        for i in 0..6 {
+            for j in 0..6 {
+                pairs.push((actors[i], actors[j]));
+            }
+            pairs.push((actors[i], NodeId(below(count) as u32)));
+            pairs.push((NodeId(below(count) as u32), actors[i]));
+        }
+        let (mut found, mut missing) = (0, 0);
+        for (from, to) in pairs {
+            for max_hops in [0, 1, 2, 3, 4, 6, 10] {
+                let path = g.path(from, to, max_hops);
+                assert_eq!(path, g.path(from, to, max_hops), "the same answer every time");
+                let expected = distance(&g, from, to, max_hops);
+                let (a, b) = (g.entity(from).id(), g.entity(to).id());
+                assert_eq!(path.as_ref().map(|p| p.len() - 1), expected, "{a} -> {b} in {max_hops}");
+                match path {
+                    Some(steps) => {
+                        check_chain(&g, from, to, &steps);
+                        found += 1;
+                    }
+                    None => missing += 1,
+                }
+            }
+        }
+        assert!(found > 1_000 && missing > 500, "{found} paths, {missing} without");
     }
 }

@@ -279,11 +279,18 @@ impl SearchIndex {
     /// ascending, until it returns false: the set with the fewest postings is walked, and
     /// each of its nodes is checked against the others through the node's own label words.
     fn each_label_match(&self, sets: &[WordSet], mut f: impl FnMut(Rank) -> bool) {
-        let sized: Vec<(usize, &WordSet)> = sets.iter().map(|s| (self.postings_of(s), s)).collect();
-        let Some(&(size, driver)) = sized.iter().min_by_key(|(size, _)| *size) else { return };
-        if size == 0 {
-            return;
+        // Whole words first: one that no label has ends the step before a prefix is sized.
+        let (prefixes, others): (Vec<&WordSet>, Vec<&WordSet>) =
+            sets.iter().partition(|s| matches!(s, WordSet::Prefix(_)));
+        let mut sized: Vec<(usize, &WordSet)> = Vec::with_capacity(sets.len());
+        for s in others.into_iter().chain(prefixes) {
+            let size = self.postings_of(s);
+            if size == 0 {
+                return;
+            }
+            sized.push((size, s));
         }
+        let Some(&(_, driver)) = sized.iter().min_by_key(|(size, _)| *size) else { return };
         let lists: Vec<&[Rank]> = match driver {
             WordSet::Whole(w) => vec![self.posting(w)],
             WordSet::Prefix(w) => self.prefixed(w).map(|v| self.posting(v)).collect(),
@@ -448,8 +455,34 @@ fn typo_distance(w: &str, w_letters: u64, v: &str, v_letters: u64, allowed: usiz
     {
         return None;
     }
+    if allowed == 1 {
+        return if w.is_ascii() && v.is_ascii() {
+            one_edit(w.as_bytes(), v.as_bytes())
+        } else {
+            one_edit(&w.chars().collect::<Vec<_>>(), &v.chars().collect::<Vec<_>>())
+        };
+    }
     let d = strsim::damerau_levenshtein(w, v);
     (d <= allowed).then_some(d)
+}
+
+/// The Damerau-Levenshtein distance between `a` and `b` when it is at most one (equal, or
+/// one character added, removed, replaced, or swapped with the next), without the table
+/// the general distance fills.
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> Option<usize> {
+    if a == b {
+        return Some(0);
+    }
+    let same = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[same..], &b[same..]);
+    let one = match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Less => a == &b[1..],
+        std::cmp::Ordering::Greater => &a[1..] == b,
+        std::cmp::Ordering::Equal => {
+            a[1..] == b[1..] || (a.len() >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+    };
+    one.then_some(1)
 }
 
 /// Every vocabulary word's deletions (the word with up to two of its characters removed),
