@@ -194,7 +194,7 @@ impl KnowledgeGraph {
         // Counterparts: for each actor, the other participants of its events, counted.
         // For each actor, the actors met at its events: how many events, and the first such
         // event in node order (for paths between actors).
-        let actors: Vec<(usize, Vec<(NodeId, u32, NodeId)>)> = (0..n)
+        let actors: Vec<(usize, Vec<Met>)> = (0..n)
             .into_par_iter()
             .filter(|&i| rev_of[i] != 0 && self.actor(NodeId(i as u32)).is_some())
             .map(|i| {
@@ -272,6 +272,9 @@ pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, Nod
         Entity::Source(_) => {}
     }
 }
+
+/// An actor met at events: who, at how many events, and the first of them (node order).
+type Met = (NodeId, u32, NodeId);
 
 /// Puts every list of sources in publication order (then id), so answers list reports
 /// oldest first whatever order the seed wrote them in.
