@@ -90,7 +90,7 @@ impl KnowledgeGraph {
         }
         self.order = order;
         self.rank = rank;
-        self.sort_key = keys;
+        self.sort_key = keys.into_par_iter().map(String::into_boxed_str).collect();
     }
 
     fn build_dates(&mut self) {

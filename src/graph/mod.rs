@@ -88,7 +88,7 @@ pub struct KnowledgeGraph {
     /// The position of each node in its kind's order.
     rank: Vec<u32>,
     /// The key each node sorts by in its kind's order; cursors carry it.
-    sort_key: Vec<String>,
+    sort_key: Vec<Box<str>>,
     /// The nodes that something points at, each once; most events point nowhere back, so
     /// nodes index into this list (0: the empty `Reverse`) instead of each holding one.
     reverse: Vec<Reverse>,

@@ -45,7 +45,7 @@ pub(super) struct SearchIndex {
     /// Folded label -> (rank, true when it is the primary name).
     exact: HashMap<String, Vec<(Rank, bool)>>,
     /// The folded labels at each rank, primary first.
-    labels: Vec<Vec<FoldedName>>,
+    labels: Vec<Vec<Label>>,
     /// Folded word of a label -> ranks, ascending.
     label_words: HashMap<String, Vec<Rank>>,
     /// Folded word of a summary or text -> ranks, ascending.
@@ -88,6 +88,31 @@ fn texts_of(e: &Entity) -> (Vec<&str>, Vec<&str>) {
     }
 }
 
+/// A folded label, its words separated by single spaces (as `fold` writes them). Words are
+/// split off when needed rather than kept: at a million events, a vector of word strings
+/// per label was the largest part of the search index.
+#[derive(Default)]
+struct Label(Box<str>);
+
+impl Label {
+    fn new(text: &str) -> Self {
+        Label(fold(text).into_boxed_str())
+    }
+
+    fn folded(&self) -> &str {
+        &self.0
+    }
+
+    fn words(&self) -> impl Iterator<Item = &str> {
+        self.0.split(' ').filter(|w| !w.is_empty())
+    }
+
+    /// True when every word of `query` is one of this label's words.
+    fn has_all_words(&self, query: &[String]) -> bool {
+        !query.is_empty() && query.iter().all(|q| self.words().any(|w| w == q))
+    }
+}
+
 /// How many typos a query word of `chars` characters may hold: none up to three
 /// characters, one up to seven, two beyond.
 fn allowed_typos(chars: usize) -> usize {
@@ -112,17 +137,15 @@ impl SearchIndex {
     pub(super) fn build(g: &KnowledgeGraph) -> Self {
         let count = g.node_count();
         let node = |i: usize| g.entity(NodeId(i as u32));
-        let mut labels: Vec<Vec<FoldedName>> = (0..count)
-            .into_par_iter()
-            .map(|i| texts_of(node(i)).0.into_iter().map(FoldedName::new).collect())
-            .collect();
+        let mut labels: Vec<Vec<Label>> =
+            (0..count).into_par_iter().map(|i| texts_of(node(i)).0.into_iter().map(Label::new).collect()).collect();
         // Hits of equal score are served by folded label (the first of `labels`, but for a
         // statement, whose label is its text), then id. Sorting compares the first 16 bytes
         // of the labels as one number, and the labels themselves only when these are equal.
         let keys: Vec<std::borrow::Cow<str>> = (0..count)
             .into_par_iter()
             .map(|i| match labels[i].first() {
-                Some(f) => std::borrow::Cow::Borrowed(f.folded.as_str()),
+                Some(f) => std::borrow::Cow::Borrowed(f.folded()),
                 None => std::borrow::Cow::Owned(fold(node(i).label())),
             })
             .collect();
@@ -135,7 +158,7 @@ impl SearchIndex {
         });
         drop(keys);
         let by_rank: Vec<NodeId> = by_rank.into_iter().map(|(_, n)| n).collect();
-        let labels: Vec<Vec<FoldedName>> = by_rank.iter().map(|n| std::mem::take(&mut labels[n.index()])).collect();
+        let labels: Vec<Vec<Label>> = by_rank.iter().map(|n| std::mem::take(&mut labels[n.index()])).collect();
         let mut ix = SearchIndex::default();
         // Posting lists are filled in parallel: each split of the ranks (or nodes) fills its
         // own maps, and splits are merged in order, so each list stays in that order.
@@ -145,10 +168,10 @@ impl SearchIndex {
                 || (HashMap::default(), HashMap::default()),
                 |(mut exact, mut words), r| {
                     for (k, f) in labels[r].iter().enumerate() {
-                        if !f.folded.is_empty() {
-                            push_to(&mut exact, &f.folded, (r as Rank, k == 0));
+                        if !f.folded().is_empty() {
+                            push_to(&mut exact, f.folded(), (r as Rank, k == 0));
                         }
-                        for w in &f.words {
+                        for w in f.words() {
                             push_to(&mut words, w, r as Rank);
                         }
                     }
@@ -218,7 +241,7 @@ impl SearchIndex {
                     return true;
                 }
                 let labels = &self.labels[r as usize];
-                let score = if labels.iter().any(|l| l.folded.starts_with(&query.folded)) {
+                let score = if labels.iter().any(|l| l.folded().starts_with(&query.folded)) {
                     PREFIX
                 } else if labels.iter().any(|l| l.has_all_words(&query.words)) {
                     WHOLE_WORDS
@@ -297,7 +320,7 @@ impl SearchIndex {
             WordSet::AnyOf(words) => words.iter().map(|v| self.posting(v)).collect(),
         };
         each_in_any(&lists, |r| {
-            let words = || self.labels[r as usize].iter().flat_map(|l| l.words.iter().map(String::as_str));
+            let words = || self.labels[r as usize].iter().flat_map(Label::words);
             let matches = sized.iter().all(|&(_, s)| match s {
                 _ if std::ptr::eq(s, driver) => true,
                 WordSet::Whole(w) => words().any(|x| x == *w),
@@ -677,7 +700,7 @@ mod tests {
         }
         for n in intersect_by_sorting(sets) {
             let labels = &ix.labels[rank[n.index()]];
-            let score = if labels.iter().any(|l| l.folded.starts_with(&query.folded)) {
+            let score = if labels.iter().any(|l| l.folded().starts_with(&query.folded)) {
                 PREFIX
             } else if labels.iter().any(|l| l.has_all_words(&query.words)) {
                 WHOLE_WORDS
