@@ -55,6 +55,11 @@ pub(super) struct SearchIndex {
     /// How many (word, rank) postings the words of `vocabulary[..i]` have, for sizing the
     /// nodes of a prefix without walking its words.
     postings_before: Vec<usize>,
+    /// Folded first word of a label -> ranks, ascending: where the labels that start with
+    /// a query (the PREFIX hits) are.
+    first_words: HashMap<String, Vec<Rank>>,
+    /// As `postings_before`, for `first_words`.
+    firsts_before: Vec<usize>,
     /// The letters each vocabulary word holds, as a bit set: words whose letters differ by
     /// more than two edits can make are skipped without computing a distance.
     letters: Vec<u64>,
@@ -162,23 +167,24 @@ impl SearchIndex {
         let mut ix = SearchIndex::default();
         // Posting lists are filled in parallel: each split of the ranks (or nodes) fills its
         // own maps, and splits are merged in order, so each list stays in that order.
-        (ix.exact, ix.label_words) = (0..count)
+        let empty = || (HashMap::default(), HashMap::default(), HashMap::default());
+        (ix.exact, ix.label_words, ix.first_words) = (0..count)
             .into_par_iter()
-            .fold(
-                || (HashMap::default(), HashMap::default()),
-                |(mut exact, mut words), r| {
-                    for (k, f) in labels[r].iter().enumerate() {
-                        if !f.folded().is_empty() {
-                            push_to(&mut exact, f.folded(), (r as Rank, k == 0));
-                        }
-                        for w in f.words() {
-                            push_to(&mut words, w, r as Rank);
-                        }
+            .fold(empty, |(mut exact, mut words, mut firsts), r| {
+                for (k, f) in labels[r].iter().enumerate() {
+                    if !f.folded().is_empty() {
+                        push_to(&mut exact, f.folded(), (r as Rank, k == 0));
                     }
-                    (exact, words)
-                },
-            )
-            .reduce(|| (HashMap::default(), HashMap::default()), |(e1, w1), (e2, w2)| (merge(e1, e2), merge(w1, w2)));
+                    for w in f.words() {
+                        push_to(&mut words, w, r as Rank);
+                    }
+                    if let Some(w) = f.words().next() {
+                        push_to(&mut firsts, w, r as Rank);
+                    }
+                }
+                (exact, words, firsts)
+            })
+            .reduce(empty, |(e1, w1, f1), (e2, w2, f2)| (merge(e1, e2), merge(w1, w2), merge(f1, f2)));
         // The words of the texts, in node order (how they lie in memory); each list is put
         // in rank order at the end.
         let mut rank = vec![0 as Rank; count];
@@ -202,12 +208,16 @@ impl SearchIndex {
         ix.by_rank = by_rank;
         ix.vocabulary = ix.label_words.keys().cloned().collect();
         ix.vocabulary.par_sort_unstable();
-        ix.postings_before = std::iter::once(0)
-            .chain(ix.vocabulary.iter().scan(0, |total, w| {
-                *total += ix.label_words.get(w).map_or(0, Vec::len);
-                Some(*total)
-            }))
-            .collect();
+        let running_total = |map: &HashMap<String, Vec<Rank>>| -> Vec<usize> {
+            std::iter::once(0)
+                .chain(ix.vocabulary.iter().scan(0, |total, w| {
+                    *total += map.get(w).map_or(0, Vec::len);
+                    Some(*total)
+                }))
+                .collect()
+        };
+        ix.postings_before = running_total(&ix.label_words);
+        ix.firsts_before = running_total(&ix.first_words);
         ix.letters = ix.vocabulary.par_iter().map(|w| letters(w)).collect();
         ix.typos = TypoIndex::build(&ix.vocabulary);
         ix
@@ -229,32 +239,69 @@ impl SearchIndex {
         }
         // Label words: every query word a whole word, the last one possibly a prefix. Once
         // `limit` hits score PREFIX or more, later nodes (PREFIX at most, later in rank
-        // order) cannot be among the first `limit`.
+        // order) cannot be among the first `limit`. When the labels starting with the first
+        // query word are no more than the nodes of the step, the PREFIX hits are all found
+        // first, from them (a label starting with the query has all its words); then, once
+        // `limit` hits score WHOLE_WORDS or more, later nodes cannot be among the first
+        // `limit` either.
         let last = query.words.len() - 1;
         let sets: Vec<WordSet> = (query.words.iter().enumerate())
             .map(|(i, w)| if i == last { WordSet::Prefix(w) } else { WordSet::Whole(w) })
             .collect();
         let mut top = best.len();
-        if top < limit {
-            self.each_label_match(&sets, |r| {
-                if !wanted(r) {
-                    return true;
-                }
-                let labels = &self.labels[r as usize];
-                let score = if labels.iter().any(|l| l.folded().starts_with(&query.folded)) {
-                    PREFIX
-                } else if labels.iter().any(|l| l.has_all_words(&query.words)) {
-                    WHOLE_WORDS
-                } else {
-                    NAME_WORDS
+        let sized = if top < limit { self.sized(&sets) } else { None };
+        if let Some(sized) = sized {
+            let smallest = sized.iter().map(|(size, _)| *size).min().unwrap_or(0);
+            let first = query.words[0].as_str();
+            let (start, end) = if last == 0 { self.prefix_range(first) } else { (0, 0) };
+            let starts = match last {
+                0 => self.firsts_before[end] - self.firsts_before[start],
+                _ => self.first_words.get(first).map_or(0, Vec::len),
+            };
+            let mut complete = false;
+            if starts <= smallest {
+                let lists: Vec<&[Rank]> = match last {
+                    0 => self.vocabulary[start..end]
+                        .iter()
+                        .filter_map(|v| self.first_words.get(v))
+                        .map(Vec::as_slice)
+                        .collect(),
+                    _ => self.first_words.get(first).map(Vec::as_slice).into_iter().collect(),
                 };
-                let s = best.entry(r).or_insert(0);
-                if score >= PREFIX && *s < PREFIX {
-                    top += 1;
-                }
-                *s = (*s).max(score);
-                top < limit
-            });
+                each_in_any(&lists, |r| {
+                    if wanted(r) && self.labels[r as usize].iter().any(|l| l.folded().starts_with(&query.folded)) {
+                        let s = best.entry(r).or_insert(0);
+                        if *s < PREFIX {
+                            top += 1;
+                            *s = PREFIX;
+                        }
+                    }
+                    top < limit
+                });
+                complete = true;
+            }
+            // Everything offered so far scores PREFIX or more.
+            let mut high = best.len();
+            if top < limit {
+                self.each_label_match(&sized, |r| {
+                    if !wanted(r) {
+                        return true;
+                    }
+                    let labels = &self.labels[r as usize];
+                    let score = if labels.iter().any(|l| l.folded().starts_with(&query.folded)) {
+                        PREFIX
+                    } else if labels.iter().any(|l| l.has_all_words(&query.words)) {
+                        WHOLE_WORDS
+                    } else {
+                        NAME_WORDS
+                    };
+                    let s = best.entry(r).or_insert(0);
+                    top += usize::from(score >= PREFIX && *s < PREFIX);
+                    high += usize::from(score >= WHOLE_WORDS && *s < WHOLE_WORDS);
+                    *s = (*s).max(score);
+                    top < limit && !(complete && high >= limit)
+                });
+            }
         }
         // The later steps score below everything offered so far (a node already offered
         // keeps its score) and give all their nodes one score: only their first nodes in
@@ -285,7 +332,9 @@ impl SearchIndex {
                 sets.push(WordSet::AnyOf(words.into_iter().map(|v| self.vocabulary[v as usize].as_str()).collect()));
             }
             let score = TYPO.saturating_sub(10 * worst as u32);
-            self.each_label_match(&sets, |r| fill(&mut best, r, score));
+            if let Some(sized) = self.sized(&sets) {
+                self.each_label_match(&sized, |r| fill(&mut best, r, score));
+            }
         }
 
         let mut hits: Vec<(u32, Rank)> = best.into_iter().map(|(r, score)| (score, r)).collect();
@@ -298,21 +347,27 @@ impl SearchIndex {
         hits.into_iter().map(|(score, r)| SearchHit { node: self.by_rank[r as usize], score }).collect()
     }
 
-    /// Calls `f` with the ranks matching every one of `sets` (none when there are no sets),
-    /// ascending, until it returns false: the set with the fewest postings is walked, and
-    /// each of its nodes is checked against the others through the node's own label words.
-    fn each_label_match(&self, sets: &[WordSet], mut f: impl FnMut(Rank) -> bool) {
-        // Whole words first: one that no label has ends the step before a prefix is sized.
+    /// Each of `sets` with how many postings its nodes come from, whole words first; none
+    /// when there are no sets or one has no node (a word no label has ends the step before
+    /// a prefix is sized).
+    fn sized<'s>(&self, sets: &'s [WordSet<'s>]) -> Option<Vec<(usize, &'s WordSet<'s>)>> {
         let (prefixes, others): (Vec<&WordSet>, Vec<&WordSet>) =
             sets.iter().partition(|s| matches!(s, WordSet::Prefix(_)));
-        let mut sized: Vec<(usize, &WordSet)> = Vec::with_capacity(sets.len());
+        let mut sized = Vec::with_capacity(sets.len());
         for s in others.into_iter().chain(prefixes) {
             let size = self.postings_of(s);
             if size == 0 {
-                return;
+                return None;
             }
             sized.push((size, s));
         }
+        (!sized.is_empty()).then_some(sized)
+    }
+
+    /// Calls `f` with the ranks matching every one of the `sized` sets, ascending, until it
+    /// returns false: the set with the fewest postings is walked, and each of its nodes is
+    /// checked against the others through the node's own label words.
+    fn each_label_match(&self, sized: &[(usize, &WordSet)], mut f: impl FnMut(Rank) -> bool) {
         let Some(&(_, driver)) = sized.iter().min_by_key(|(size, _)| *size) else { return };
         let lists: Vec<&[Rank]> = match driver {
             WordSet::Whole(w) => vec![self.posting(w)],
