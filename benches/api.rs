@@ -93,9 +93,15 @@ fn scale(c: &mut Criterion) {
     let other_id = g.entity(other).id().to_owned();
     let name = g.actor(other).map(|a| a.name.clone()).unwrap_or_default();
     let typo: String = name.chars().enumerate().filter(|&(i, _)| i != 2).map(|(_, c)| c).collect();
+    // The same name with its longest word mistyped (second letter dropped): a typo that
+    // finds the actor at every size, whereas `typo` may cut a short word below the length
+    // that allows one (then nothing is found, at some sizes only).
+    let longest = name.split(' ').max_by_key(|w| w.chars().count()).unwrap_or_default();
+    let mistyped: String = longest.chars().enumerate().filter(|&(i, _)| i != 1).map(|(_, c)| c).collect();
+    let word_typo = name.replacen(longest, &mistyped, 1);
     let label =
         format!("{} ({} events, of {})", busy_id, g.reverse(busiest).events.len(), g.all(EntityKind::Event).len());
-    eprintln!("scale bench on {dir}: busiest actor {label}; search {typo:?}");
+    eprintln!("scale bench on {dir}: busiest actor {label}; search {typo:?}, {word_typo:?}, {name:?}");
     let cases: Vec<(&str, String, Value)> = vec![
         (
             "busy-actor-first-page",
@@ -127,6 +133,16 @@ fn scale(c: &mut Criterion) {
             "search",
             "query($t: String!) { search(text: $t, first: 10) { ... on Node { id } } }".into(),
             json!({ "t": typo }),
+        ),
+        (
+            "search-word-typo",
+            "query($t: String!) { search(text: $t, first: 10) { ... on Node { id } } }".into(),
+            json!({ "t": word_typo }),
+        ),
+        (
+            "search-exact-name",
+            "query($t: String!) { search(text: $t, first: 10) { ... on Node { id } } }".into(),
+            json!({ "t": name }),
         ),
         (
             "path",
