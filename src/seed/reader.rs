@@ -24,10 +24,8 @@ use toml::Spanned;
 /// when the file is not in the subset or a record has no string `id`. It checks less than
 /// [`read`] does (the loader reads every file again with it before using anything).
 pub(super) fn read_ids(text: &str) -> Option<Vec<(EntityKind, Text)>> {
-    let mut r = Reader { s: text, b: text.as_bytes(), i: 0, keep: false };
     let mut by_kind: [Vec<Text>; 6] = Default::default();
-    let mut table: Option<Table> = None;
-    let mut flush = |t: Table| -> Option<()> {
+    each_table(text, false, |t| {
         let kind = match t.header {
             "source" => 0,
             "actor" => 1,
@@ -43,25 +41,7 @@ pub(super) fn read_ids(text: &str) -> Option<Vec<(EntityKind, Text)>> {
         let id = t.pairs.into_iter().find(|p| p.key == "id").and_then(as_text)?;
         by_kind[kind].push(id);
         Some(())
-    };
-    loop {
-        r.blank();
-        if r.i == r.b.len() {
-            break;
-        }
-        if r.b[r.i] == b'[' {
-            if let Some(t) = table.take() {
-                flush(t)?;
-            }
-            table = Some(r.header()?);
-        } else {
-            let pair = r.pair()?;
-            table.as_mut()?.add(pair)?;
-        }
-    }
-    if let Some(t) = table {
-        flush(t)?;
-    }
+    })?;
     const KINDS: [EntityKind; 6] = [
         EntityKind::Source,
         EntityKind::Actor,
@@ -75,8 +55,16 @@ pub(super) fn read_ids(text: &str) -> Option<Vec<(EntityKind, Text)>> {
 
 /// The records of `text`, or `None` when it is not in the subset or not a valid seed file.
 pub(super) fn read(text: &str) -> Option<SeedFile> {
-    let mut r = Reader { s: text, b: text.as_bytes(), i: 0, keep: true };
     let mut seed = SeedFile::default();
+    each_table(text, true, |t| t.store(&mut seed))?;
+    Some(seed)
+}
+
+/// Reads `text` a `[[header]]` table at a time, giving each complete table (its header and
+/// pairs) to `each`; `None` as soon as the text leaves the subset or `each` declines.
+/// `keep`: whether arrays keep their strings (only ids are wanted otherwise).
+fn each_table<'a>(text: &'a str, keep: bool, mut each: impl FnMut(Table<'a>) -> Option<()>) -> Option<()> {
+    let mut r = Reader { s: text, b: text.as_bytes(), i: 0, keep };
     let mut table: Option<Table> = None;
     loop {
         r.blank();
@@ -85,7 +73,7 @@ pub(super) fn read(text: &str) -> Option<SeedFile> {
         }
         if r.b[r.i] == b'[' {
             if let Some(t) = table.take() {
-                t.store(&mut seed)?;
+                each(t)?;
             }
             table = Some(r.header()?);
         } else {
@@ -93,10 +81,7 @@ pub(super) fn read(text: &str) -> Option<SeedFile> {
             table.as_mut()?.add(pair)?;
         }
     }
-    if let Some(t) = table {
-        t.store(&mut seed)?;
-    }
-    Some(seed)
+    table.map_or(Some(()), each)
 }
 
 /// A value as written.
