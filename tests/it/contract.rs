@@ -63,19 +63,92 @@ fn contract() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// Contract names an open issue brings, each with its issue: allowed to be missing from the
+/// served schema (or served with an older type) until that issue lands. This list only shrinks:
+/// a name served as the contract says must leave it (the test below fails until it does).
+/// A prefix ending in `.` or `(` stands for every name under it.
+const PENDING: &[(&str, u32)] = &[
+    // #11 fidelity
+    ("Position.attested", 11),
+    ("Source.publisher", 11),
+    ("Source.credits", 11),
+    // #13 analytics and time
+    ("Actor.positions(asOf)", 13),
+    ("EventFilter.knownBy", 13),
+    ("StatementFilter.knownBy", 13),
+    ("AgreementFilter.knownBy", 13),
+    ("ActorFilter.holding", 13),
+    ("ActorFilter.asOf", 13),
+    ("EventConnection.facets", 13),
+    ("EventConnection.timeline", 13),
+    ("AgreementConnection.facets", 13),
+    ("StatementConnection.facets", 13),
+    ("TimeBucket", 13),
+    ("TimelineBucket", 13),
+    ("EventFacets", 13),
+    ("AgreementFacets", 13),
+    ("StatementFacets", 13),
+    ("EventKindCount", 13),
+    ("EventStatusCount", 13),
+    ("EventModeCount", 13),
+    ("AgreementKindCount", 13),
+    ("AgreementStatusCount", 13),
+    ("StatementChannelCount", 13),
+    ("PlaceCount", 13),
+    ("ActorCount", 13),
+    ("TopicCount", 13),
+    // #15 curated writes
+    ("Query.changes", 15),
+    ("Mutation", 15),
+    ("Subscription", 15),
+    ("Change", 15),
+    ("ChangeKind", 15),
+    ("ChangeConnection", 15),
+    ("ChangeEdge", 15),
+    ("ChangeInput", 15),
+    ("SourceInput", 15),
+    ("NoteInput", 15),
+    ("PositionInput", 15),
+    ("ActorInput", 15),
+    ("PlaceInput", 15),
+    ("ParticipantInput", 15),
+    ("EventInput", 15),
+    ("MoneyInput", 15),
+    ("AgreementInput", 15),
+    ("StatementInput", 15),
+];
+
+/// The entry of `PENDING` that covers `name` (the name itself or a type, field or argument
+/// it belongs to), if any.
+fn pending(name: &str) -> Option<&'static str> {
+    PENDING
+        .iter()
+        .map(|&(p, _)| p)
+        .find(|p| name.strip_prefix(p).is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '(', '|', ' '])))
+}
+
 #[test]
 fn every_name_in_the_contract_is_served_with_the_same_type() {
     let served = names(&diplograph::api::sdl());
     let wanted = names(&contract());
     let mut problems = Vec::new();
+    let mut still_pending = std::collections::BTreeSet::new();
     for (name, ty) in &wanted {
-        match served.get(name) {
-            None => problems.push(format!("missing: {name}")),
-            Some(got) if got != ty => problems.push(format!("{name}: contract says `{ty}`, served `{got}`")),
-            Some(_) => {}
+        let problem = match served.get(name) {
+            None => format!("missing: {name}"),
+            Some(got) if got != ty => format!("{name}: contract says `{ty}`, served `{got}`"),
+            Some(_) => continue,
+        };
+        match pending(name) {
+            Some(entry) => {
+                still_pending.insert(entry);
+            }
+            None => problems.push(problem),
         }
     }
     assert!(problems.is_empty(), "the served schema breaks the contract:\n{}", problems.join("\n"));
+    let done: Vec<_> = PENDING.iter().filter(|(p, _)| !still_pending.contains(p)).collect();
+    assert!(done.is_empty(), "served as the contract says: remove from PENDING {done:?}");
     assert!(wanted.len() > 300, "the contract was read ({} names)", wanted.len());
 }
 
