@@ -91,7 +91,7 @@ impl<'a> EventObj<'a> {
             .filter_map(|p| ActorObj::of(g, p.actor).map(|actor| ParticipationObj { g, p, actor }))
             .collect()
     }
-    /// Agreements reached, signed or announced at it.
+    /// Agreements reached, signed or announced at it or at any of its parts, however deep (the memorandum signed within a meeting, every agreement of a trip), by date. `Agreement.event` names the event each was reached at.
     async fn agreements(&self) -> Vec<AgreementObj<'a>> {
         self.g.reverse(self.n).agreements.iter().filter_map(|&a| AgreementObj::of(self.g, a)).collect()
     }

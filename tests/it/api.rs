@@ -457,3 +457,29 @@ fn date_range_pages_match_brute_force_on_a_generated_seed() {
     let g = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed"));
     date_paging_matches_brute_force(&g, 0x9e37_79b9_7f4a_7c15, 60);
 }
+
+#[test]
+fn an_event_lists_the_agreements_reached_at_it_and_at_its_parts() {
+    // The June 8 meeting is the morning's bilateral visit: the mural tour and the signing
+    // the two leaders witnessed are its parts, so the memorandum signed there is among its
+    // agreements, while the signing lists only its own.
+    let d = data(
+        r#"{ meeting: event(id: "event:2021-06-08-harris-lopez-obrador") { parts { id } agreements { id event { id } } }
+             signing: event(id: "event:2021-06-08-mou-signing") { partOf { id } agreements { id } }
+             trip: event(id: "event:2021-06-harris-trip-guatemala-mexico") { agreements { id } } }"#,
+        json!({}),
+    );
+    assert_eq!(ids(&d["meeting"]["parts"]), ["event:2021-06-08-mou-signing", "event:2021-06-08-national-palace-mural-tour"]);
+    let mou = "agreement:2021-06-08-us-mexico-central-america-development-mou";
+    let meeting = d["meeting"]["agreements"].as_array().unwrap();
+    assert_eq!(meeting.len(), 5, "{meeting:?}");
+    let signed = meeting.iter().find(|a| a["id"] == mou).expect("the memorandum");
+    assert_eq!(signed["event"]["id"], "event:2021-06-08-mou-signing", "still reached at the signing itself");
+    assert_eq!(d["signing"]["partOf"]["id"], "event:2021-06-08-harris-lopez-obrador");
+    assert_eq!(ids(&d["signing"]["agreements"]), [mou]);
+    // A trip's agreements are those of every stop, however deep.
+    let trip = ids(&d["trip"]["agreements"]);
+    assert_eq!(trip.len(), 6, "{trip:?}");
+    assert_eq!(trip[0], "agreement:2021-06-07-us-commitments-guatemala", "by date, then id");
+    assert!(trip.contains(&mou.to_owned()), "{trip:?}");
+}

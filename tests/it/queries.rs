@@ -106,6 +106,12 @@ fn mission_query_lists_lopez_obrador_meetings_with_their_agreements() {
                                 "amount": null
                             },
                             {
+                                "title": "U.S.-Mexico memorandum of understanding on development cooperation in Central America",
+                                "kind": "MEMORANDUM",
+                                "status": "SIGNED",
+                                "amount": null
+                            },
+                            {
                                 "title": "U.S.-Mexico economic dialogue in September 2021",
                                 "kind": "DIALOGUE",
                                 "status": "AGREED",
