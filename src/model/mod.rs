@@ -68,8 +68,9 @@ pub struct Position {
     pub organization: Option<NodeId>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
-    /// A day on which the office was held, when the span is unknown.
-    pub as_of: Option<NaiveDate>,
+    /// The days reports say the office was held on, when its span is unknown; in date
+    /// order, each once.
+    pub attested: Vec<NaiveDate>,
     pub sources: Vec<NodeId>,
 }
 

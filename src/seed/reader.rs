@@ -180,7 +180,7 @@ impl Table<'_> {
 
     fn position(self) -> Option<PositionRecord> {
         record!(self => PositionRecord {
-            title: as_text req, organization: as_text opt, start: as_text opt, end: as_text opt, as_of: as_text opt,
+            title: as_text req, organization: as_text opt, start: as_text opt, end: as_text opt, as_of: as_days def,
             sources: as_texts def,
         })
     }
@@ -247,6 +247,14 @@ fn as_string(p: Pair) -> Option<String> {
 fn as_texts(p: Pair) -> Option<Vec<Text>> {
     match p.value {
         Value::Strings(list) => Some(list),
+        _ => None,
+    }
+}
+
+fn as_days(p: Pair) -> Option<Days> {
+    match p.value {
+        Value::Str(s) => Some(Days(vec![Spanned::new(p.span, s.into_owned())])),
+        Value::Strings(list) => Some(Days(list)),
         _ => None,
     }
 }

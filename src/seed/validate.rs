@@ -383,12 +383,16 @@ impl Checker<'_> {
                         self.error(t.span(), format!("the position `{}` ends before it starts", pr.title.get_ref()));
                     }
                 }
+                let day = |cx: &mut Self, d: &Text| TimeSpan::parse_day(d.get_ref()).map_err(|e| cx.error(d.span(), e.to_string()));
+                let mut attested: Vec<NaiveDate> = pr.as_of.0.iter().filter_map(|d| day(self, d).ok()).collect();
+                attested.sort_unstable();
+                attested.dedup();
                 Position {
                     title: self.text(&pr.title, "title"),
                     organization: self.opt_ref(&pr.organization, EntityKind::Actor),
                     start,
                     end,
-                    as_of: self.day(&pr.as_of),
+                    attested,
                     sources: self.sources(&pr.sources, p.span(), "a position"),
                 }
             })

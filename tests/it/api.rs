@@ -483,3 +483,41 @@ fn an_event_lists_the_agreements_reached_at_it_and_at_its_parts() {
     assert_eq!(trip[0], "agreement:2021-06-07-us-commitments-guatemala", "by date, then id");
     assert!(trip.contains(&mou.to_owned()), "{trip:?}");
 }
+
+#[test]
+fn each_office_is_listed_once_with_every_day_and_report_that_attests_it() {
+    check(
+        r#"{ amlo: actor(id: "actor:andres-manuel-lopez-obrador") { positions { title asOf attested sources { id } } }
+             biden: actor(id: "actor:joe-biden") { positions { title asOf attested sources { id } } } }"#,
+        json!({}),
+        json!({
+            "amlo": { "positions": [{
+                "title": "President of Mexico",
+                "asOf": "2021-06-08",
+                "attested": ["2021-06-08", "2023-12-27"],
+                "sources": [
+                    { "id": "source:report-002-2021-06-07" },
+                    { "id": "source:report-000-2021-06-08" },
+                    { "id": "source:report-001-2021-06-09" },
+                    { "id": "source:report-003-2023-12-28" }
+                ]
+            }] },
+            "biden": { "positions": [{
+                "title": "President of the United States",
+                "asOf": "2021-06-08",
+                "attested": ["2021-06-08", "2023-12-28"],
+                "sources": [{ "id": "source:report-001-2021-06-09" }, { "id": "source:report-003-2023-12-28" }]
+            }] }
+        }),
+    );
+    // No actor of the seed holds the same office twice.
+    let d = data(r#"{ actors(first: 100) { nodes { id positions { title organization { id } } } } }"#, json!({}));
+    for a in d["actors"]["nodes"].as_array().unwrap() {
+        let offices: Vec<String> =
+            a["positions"].as_array().unwrap().iter().map(|p| format!("{}|{}", p["title"], p["organization"])).collect();
+        let mut once = offices.clone();
+        once.sort();
+        once.dedup();
+        assert_eq!(once.len(), offices.len(), "{}: {offices:?}", a["id"]);
+    }
+}
