@@ -27,7 +27,7 @@ impl NodeId {
 }
 
 /// A news report the facts were read from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Source {
     pub id: String,
     pub outlet: String,
@@ -37,6 +37,11 @@ pub struct Source {
     pub document: String,
     /// How the date or outlet was inferred, when the report does not say.
     pub note: Option<String>,
+    /// Who published it, when the document names them.
+    pub publisher: Option<String>,
+    /// Who the document credits (contributing wire services and reporters, photo
+    /// agencies), in the order it names them.
+    pub credits: Vec<String>,
 }
 
 /// Another version of a fact, or a remark on one, with the reports behind it.

@@ -163,7 +163,7 @@ impl Table<'_> {
     fn source(self) -> Option<SourceRecord> {
         record!(self => SourceRecord {
             id: as_text req, outlet: as_text req, title: as_text req, published: as_text opt, document: as_text req,
-            note: as_string opt,
+            note: as_string opt, publisher: as_text opt, credits: as_texts def,
         })
     }
 

@@ -37,6 +37,9 @@ pub struct SourceRecord {
     pub published: Option<Text>,
     pub document: Text,
     pub note: Option<String>,
+    pub publisher: Option<Text>,
+    #[serde(default)]
+    pub credits: Vec<Text>,
 }
 
 /// `[[kind.note]]`: another version of a fact, with its reports.

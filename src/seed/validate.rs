@@ -146,8 +146,7 @@ pub(super) fn ids_of(seed: SeedFile) -> Ids {
 
 /// An entity standing for one that could not be read (never in a graph: its file is an error).
 fn stand_in() -> Entity {
-    let none = String::new;
-    Entity::Source(Source { id: none(), outlet: none(), title: none(), published: None, document: none(), note: None })
+    Entity::Source(Source::default())
 }
 
 /// A problem at a byte offset of a file. Lines and columns are worked out only when there
@@ -367,6 +366,8 @@ impl Checker<'_> {
             published: self.day(&s.published),
             document: self.text(&s.document, "document"),
             note: s.note.clone(),
+            publisher: s.publisher.as_ref().map(|p| self.text(p, "publisher")),
+            credits: self.texts(&s.credits, "credits"),
         }
     }
 

@@ -521,3 +521,48 @@ fn each_office_is_listed_once_with_every_day_and_report_that_attests_it() {
         assert_eq!(once.len(), offices.len(), "{}: {offices:?}", a["id"]);
     }
 }
+
+#[test]
+fn sources_name_their_publisher_and_credits_as_the_documents_do() {
+    let d = data(r#"{ sources { nodes { id outlet publisher credits title published document } } }"#, json!({}));
+    let nodes = d["sources"]["nodes"].as_array().unwrap();
+    let got: Vec<(&str, &Value, &Value)> =
+        nodes.iter().map(|s| (s["id"].as_str().unwrap(), &s["publisher"], &s["credits"])).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "source:report-002-2021-06-07",
+                &Value::Null,
+                &json!([
+                    "Erin Schaff/The New York Times/Redux (photograph)",
+                    "Jim Watson/AFP/Getty Images (photographs)",
+                    "Carlos Barria/Reuters (photographs)",
+                    "Jacquelyn Martin/AP (photographs)"
+                ])
+            ),
+            ("source:report-000-2021-06-08", &Value::Null, &json!([])),
+            (
+                "source:report-001-2021-06-09",
+                &Value::Null,
+                &json!([
+                    "Elliot Spagat of The Associated Press (contributed information)",
+                    "Jacquelyn Martin/AP Photo (photographs)"
+                ])
+            ),
+            ("source:report-003-2023-12-28", &json!("UPI"), &json!(["Madia Hartz/EPA-EFE (photograph)"])),
+        ]
+    );
+    // Where the documents are beside the repository, every name credited is in its document.
+    let shared = crate::support::root().join("../shared/seeds");
+    for s in nodes {
+        let Ok(text) = std::fs::read_to_string(shared.join(s["document"].as_str().unwrap())) else { continue };
+        let named = s["publisher"].as_str().into_iter().chain(s["credits"].as_array().unwrap().iter().flat_map(|c| {
+            let who = c.as_str().unwrap().split(" (").next().unwrap();
+            who.split('/').flat_map(|w| w.split(" of "))
+        }));
+        for name in named {
+            assert!(text.contains(name), "{}: {name:?} is not in {}", s["id"], s["document"]);
+        }
+    }
+}
