@@ -269,6 +269,10 @@ pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, Nod
         }
         Entity::Agreement(ag) => {
             ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
+            let mut scheduled = ag.schedules.clone();
+            scheduled.sort();
+            scheduled.dedup();
+            scheduled.into_iter().for_each(|ev| link(me, ev, LinkKind::Schedules));
             ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
             ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
         }

@@ -138,6 +138,8 @@ pub struct Agreement {
     pub parties: Vec<NodeId>,
     pub signatories: Vec<NodeId>,
     pub event: Option<NodeId>,
+    /// The events it schedules (a dialogue it sets up for later).
+    pub schedules: Vec<NodeId>,
     pub when: Option<TimeSpan>,
     pub amount: Option<Money>,
     pub duration_months: Option<u32>,

@@ -207,7 +207,7 @@ impl Table<'_> {
     fn agreement(self) -> Option<AgreementRecord> {
         record!(self => AgreementRecord {
             id: as_text req, title: as_text req, kind: as_text req, status: as_text req, summary: as_text req,
-            parties: as_texts def, signatories: as_texts def, event: as_text opt, when: as_text opt,
+            parties: as_texts def, signatories: as_texts def, event: as_text opt, schedules: as_texts def, when: as_text opt,
             amount: as_float opt, currency: as_text opt, duration_months: as_int opt, topics: as_texts def,
             sources: as_texts def,
         } nested { note })

@@ -193,6 +193,8 @@ pub struct AgreementRecord {
     #[serde(default)]
     pub signatories: Vec<Text>,
     pub event: Option<Text>,
+    #[serde(default)]
+    pub schedules: Vec<Text>,
     pub when: Option<Text>,
     pub amount: Option<Spanned<f64>>,
     pub currency: Option<Text>,

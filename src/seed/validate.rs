@@ -522,6 +522,7 @@ impl Checker<'_> {
             parties: self.refs(&a.parties, EntityKind::Actor),
             signatories: self.refs(&a.signatories, EntityKind::Actor),
             event: self.opt_ref(&a.event, EntityKind::Event),
+            schedules: self.refs(&a.schedules, EntityKind::Event),
             when: a.when.as_ref().map(|w| self.span(w)),
             amount,
             duration_months,

@@ -566,3 +566,40 @@ fn sources_name_their_publisher_and_credits_as_the_documents_do() {
         }
     }
 }
+
+#[test]
+fn an_agreement_links_to_the_event_it_schedules_both_ways() {
+    let dialogue = "agreement:2021-06-08-us-mexico-economic-dialogue";
+    let september = "event:2021-09-us-mexico-economic-dialogue";
+    check(
+        r#"{ agreement(id: "agreement:2021-06-08-us-mexico-economic-dialogue") { event { id } schedules { id status } sources { id } }
+             event(id: "event:2021-09-us-mexico-economic-dialogue") { scheduledBy { id } } }"#,
+        json!({}),
+        json!({
+            "agreement": {
+                "event": { "id": "event:2021-06-08-harris-lopez-obrador" },
+                "schedules": [{ "id": september, "status": "PLANNED" }],
+                "sources": [{ "id": "source:report-001-2021-06-09" }]
+            },
+            "event": { "scheduledBy": [{ "id": dialogue }] }
+        }),
+    );
+    // Path and neighbourhood walk it from either end.
+    check(
+        &format!(r#"{{ path(from: "{september}", to: "{dialogue}") {{ hops steps {{ node {{ id }} link forward }} }} }}"#),
+        json!({}),
+        json!({ "path": { "hops": 1, "steps": [
+            { "node": { "id": september }, "link": "SCHEDULES", "forward": false },
+            { "node": { "id": dialogue }, "link": null, "forward": null }
+        ] } }),
+    );
+    let around = data(&format!(r#"{{ neighborhood(id: "{september}", depth: 1) {{ links {{ from to kind }} }} }}"#), json!({}));
+    let links = around["neighborhood"]["links"].as_array().unwrap();
+    assert!(links.contains(&json!({ "from": dialogue, "to": september, "kind": "SCHEDULES" })), "{links:?}");
+    // The December 2023 talks likewise schedule the January 2024 meeting in Washington.
+    check(
+        r#"{ event(id: "event:2024-01-us-mexico-washington-meeting") { scheduledBy { id } } }"#,
+        json!({}),
+        json!({ "event": { "scheduledBy": [{ "id": "agreement:2023-12-27-us-mexico-continue-talks" }] } }),
+    );
+}
