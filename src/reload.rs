@@ -5,9 +5,9 @@
 use crate::graph::KnowledgeGraph;
 use crate::seed::{self, SeedErrors};
 use arc_swap::ArcSwap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 /// Reloads one seed directory into the graph a server reads.
 #[derive(Clone)]
@@ -59,12 +59,13 @@ impl Reloader {
         }
     }
 
-    /// Polls the seed files every `every` and reloads when any changed (path, size, time).
+    /// Polls the seed files every `every` and reloads when any the seed reads changed (path,
+    /// size, time; see [`seed::fingerprint`]).
     pub async fn watch(self, every: Duration) {
-        let mut last = fingerprint(&self.dir);
+        let mut last = seed::fingerprint(&self.dir);
         loop {
             tokio::time::sleep(every).await;
-            let now = fingerprint(&self.dir);
+            let now = seed::fingerprint(&self.dir);
             if now != last {
                 last = now;
                 self.reload_logged("files changed").await;
@@ -84,23 +85,4 @@ impl Reloader {
             self.reload_logged("SIGHUP").await;
         }
     }
-}
-
-/// The path, length and modification time of every file below `dir`, sorted.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let path = e.path();
-            match e.metadata() {
-                Ok(m) if m.is_dir() => stack.push(path),
-                Ok(m) => out.push((path, m.len(), m.modified().ok())),
-                Err(_) => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }
