@@ -14,12 +14,23 @@ use toml::Spanned;
 /// The longest quotation a statement may hold, in characters: quotations stay short.
 const MAX_QUOTE_CHARS: usize = 400;
 
+/// One file's entities and what was found checking them.
+pub(super) struct Converted {
+    /// The entities, in [`KIND_ORDER`].
+    pub entities: Vec<Entity>,
+    pub problems: Vec<Problem>,
+    /// For each reference not checked (its id seems defined by a file that cannot be read),
+    /// that file.
+    pub unchecked: Vec<usize>,
+}
+
 /// The entities of one file's records, in [`KIND_ORDER`] (the order pass 1 registered their
 /// ids in), with the problems found in them.
-pub(super) fn convert(seed: &SeedFile, file: usize, registry: &Registry) -> (Vec<Entity>, Vec<Problem>) {
+pub(super) fn convert(seed: &SeedFile, file: usize, registry: &Registry) -> Converted {
     let mut problems = Vec::new();
+    let mut unchecked = Vec::new();
     let mut out = Vec::new();
-    let mut cx = Checker { file, registry, problems: &mut problems };
+    let mut cx = Checker { file, registry, problems: &mut problems, unchecked: &mut unchecked };
     for kind in KIND_ORDER {
         match kind {
             EntityKind::Source => out.extend(seed.source.iter().map(|r| Entity::Source(cx.source(r)))),
@@ -30,7 +41,7 @@ pub(super) fn convert(seed: &SeedFile, file: usize, registry: &Registry) -> (Vec
             EntityKind::Statement => out.extend(seed.statement.iter().map(|r| Entity::Statement(cx.statement(r)))),
         }
     }
-    (out, problems)
+    Converted { entities: out, problems, unchecked }
 }
 
 /// Converts the records of one file, reporting problems against it.
@@ -38,6 +49,7 @@ struct Checker<'a> {
     file: usize,
     registry: &'a Registry,
     problems: &'a mut Vec<Problem>,
+    unchecked: &'a mut Vec<usize>,
 }
 
 impl Checker<'_> {
@@ -93,6 +105,9 @@ impl Checker<'_> {
                     t.span(),
                     format!("`{wanted}` is {}, but {} is expected here", found.with_article(), want.with_article()),
                 );
+            }
+            None if self.registry.unread_file(wanted).is_some() => {
+                self.unchecked.extend(self.registry.unread_file(wanted));
             }
             None => {
                 let hint = match self.registry.suggest(wanted, want) {

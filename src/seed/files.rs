@@ -5,6 +5,7 @@
 //! files; the reloader asks [`fingerprint`] whether anything changed.
 
 use super::error::{LineIndex, SeedError, SeedErrors};
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -14,11 +15,23 @@ pub(crate) struct SeedPath {
     pub path: PathBuf,
     /// The path below the seed directory, `/`-separated, for the content hash.
     pub relative: String,
+    /// The text, for a file built into the binary; `None` for a file on disk.
+    pub embedded: Option<&'static str>,
+}
+
+impl SeedPath {
+    /// The text of this seed file, or why it cannot be read (invalid UTF-8 located).
+    pub fn read_text(&self) -> Result<Cow<'static, str>, SeedError> {
+        match self.embedded {
+            Some(text) => Ok(Cow::Borrowed(text)),
+            None => read_text(&self.path).map(Cow::Owned),
+        }
+    }
 }
 
 /// Every `*.toml` file below `dir`, sorted by path.
 pub(super) fn list_files(dir: &Path) -> Result<Vec<SeedPath>, SeedErrors> {
-    let whole = |message: String| SeedErrors(vec![SeedError { file: dir.to_path_buf(), line: 0, column: 0, message }]);
+    let whole = |message: String| SeedErrors(vec![SeedError::whole(dir, message)]);
     let mut paths = Vec::new();
     collect_toml(dir, &mut paths).map_err(|e| whole(format!("cannot read the seed directory: {e}")))?;
     if paths.is_empty() {
@@ -29,25 +42,19 @@ pub(super) fn list_files(dir: &Path) -> Result<Vec<SeedPath>, SeedErrors> {
         .into_iter()
         .map(|path| {
             let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            SeedPath { path, relative }
+            SeedPath { path, relative, embedded: None }
         })
         .collect())
 }
 
-/// The text of one seed file, or why it cannot be read (invalid UTF-8 located).
-pub(super) fn read_text(f: &SeedPath) -> Result<String, SeedError> {
-    let path = &f.path;
-    let bytes = std::fs::read(path).map_err(|e| SeedError {
-        file: path.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {e}"),
-    })?;
+/// The text of the file at `path`, or why it cannot be read (invalid UTF-8 located).
+fn read_text(path: &Path) -> Result<String, SeedError> {
+    let bytes = std::fs::read(path).map_err(|e| SeedError::whole(path, format!("cannot read: {e}")))?;
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
-        let (line, column) = LineIndex::new(&text).locate(offset);
-        SeedError { file: path.to_path_buf(), line, column, message: "the file is not valid UTF-8".into() }
+        // The line shown is the bad line with its bad bytes replaced; the text before them is intact.
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        SeedError::at(path, &text, &LineIndex::new(&text), offset, "the file is not valid UTF-8")
     })
 }
 

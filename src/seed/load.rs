@@ -2,9 +2,9 @@
 //! references may point forward or into other files), then for its records, which are
 //! converted against the finished registry. Every problem is collected, located at the end.
 
-use super::convert::convert;
+use super::convert::{convert, Converted};
 use super::error::{LineIndex, SeedError, SeedErrors};
-use super::files::{read_text, SeedPath};
+use super::files::SeedPath;
 use super::records::*;
 use super::registry::Registry;
 use super::KIND_ORDER;
@@ -23,20 +23,27 @@ use rustc_hash::FxHashMap as HashMap;
 /// second and saves about a gigabyte).
 pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
     // Pass 1: every id, its kind and where it was defined.
-    let parsed: Vec<Result<(u64, Ids), SeedError>> = crate::timed("seed pass 1: ids", || {
+    let parsed: Vec<Result<Parsed<Ids>, SeedError>> = crate::timed("seed pass 1: ids", || {
         files.par_iter().map(|f| parse(f, super::reader::read_ids, ids_of)).collect()
     });
     let mut errors = Vec::new();
     let mut hashes: Vec<Option<u64>> = vec![None; files.len()];
-    let total = parsed.iter().map(|r| r.as_ref().map_or(0, |(_, ids)| ids.len())).sum();
+    let total = parsed.iter().map(|r| r.as_ref().map_or(0, |p| p.value.as_ref().map_or(0, Vec::len))).sum();
     let mut registry = Registry::with_capacity(total);
     let mut counts = vec![0; files.len()];
     for (file, result) in parsed.into_iter().enumerate() {
         match result {
-            Ok((hash, ids)) => {
+            // Problems of a file that can be read are reported by pass 2, which reads it all.
+            Ok(Parsed { hash, value: Some(ids), .. }) => {
                 hashes[file] = Some(hash);
                 counts[file] = ids.len();
                 ids.into_iter().for_each(|(kind, id)| registry.register(file, kind, id));
+            }
+            Ok(Parsed { value: None, errors: found, .. }) => {
+                errors.extend(found);
+                if let Some(text) = files[file].read_text().ok() {
+                    registry.unread(file, super::reader::salvage_ids(&text));
+                }
             }
             Err(e) => errors.push(e),
         }
@@ -45,33 +52,34 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
 
     // Pass 2: convert each file in parallel, in the same order as pass 1 so that NodeIds
     // match; the registry is only read.
-    let converted: Vec<Result<Converted, SeedError>> = crate::timed("seed pass 2: entities", || {
+    let converted: Vec<(Option<Converted>, Vec<SeedError>)> = crate::timed("seed pass 2: entities", || {
         readable
             .par_iter()
-            .map(|&file| {
-                let (hash, seed) = parse(&files[file], super::reader::read, |seed| seed)?;
-                if Some(hash) != hashes[file] {
-                    let message = "the file changed during the load: load again".to_owned();
-                    return Err(SeedError { file: files[file].path.clone(), line: 0, column: 0, message });
+            .map(|&file| match parse(&files[file], super::reader::read, |seed| seed) {
+                Ok(parsed) if Some(parsed.hash) == hashes[file] => {
+                    (parsed.value.map(|seed| convert(&seed, file, &registry)), parsed.errors)
                 }
-                Ok(convert(&seed, file, &registry))
+                Ok(_) => {
+                    (None, vec![SeedError::whole(&files[file].path, "the file changed during the load: load again")])
+                }
+                Err(e) => (None, vec![e]),
             })
             .collect()
     });
     let mut entities = Vec::with_capacity(registry.origins.len());
     let mut problems = Vec::new();
-    for (file, result) in readable.into_iter().zip(converted) {
-        match result {
-            Ok((out, found)) => {
-                entities.extend(out);
-                problems.extend(found);
+    let mut unchecked = vec![0usize; files.len()];
+    for (file, (converted, found)) in readable.into_iter().zip(converted) {
+        errors.extend(found);
+        match converted {
+            Some(c) => {
+                entities.extend(c.entities);
+                problems.extend(c.problems);
+                c.unchecked.into_iter().for_each(|f| unchecked[f] += 1);
             }
-            Err(e) => {
-                // Pass 1 read this file's ids but pass 2 cannot read its records: keep later
-                // files' NodeIds in place with stand-ins, so that their checks stay right.
-                errors.push(e);
-                entities.extend((0..counts[file]).map(|_| stand_in()));
-            }
+            // Pass 1 read this file's ids but pass 2 cannot read its records: keep later
+            // files' NodeIds in place with stand-ins, so that their checks stay right.
+            None => entities.extend((0..counts[file]).map(|_| stand_in())),
         }
     }
     registry.report_duplicates(&mut problems);
@@ -83,6 +91,15 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
         Ok((entities, registry.ids, snapshot))
     } else {
         errors.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        // References into a file that cannot be read are not checked: one line says how many,
+        // after that file's own errors.
+        for (file, n) in unchecked.into_iter().enumerate().filter(|&(_, n)| n > 0) {
+            let path = &files[file].path;
+            let at = errors.iter().rposition(|e| &e.file == path).map_or(errors.len(), |i| i + 1);
+            let s = if n == 1 { "" } else { "s" };
+            let message = format!("{n} reference{s} into {} not checked", files[file].relative);
+            errors.insert(at, SeedError::whole(path, message));
+        }
         Err(SeedErrors(errors))
     }
 }
@@ -93,26 +110,66 @@ pub(super) type Validated = (Vec<Entity>, HashMap<String, NodeId>, Snapshot);
 /// The ids one file defines, with their kinds.
 pub(super) type Ids = Vec<(EntityKind, Text)>;
 
-/// One file's entities and the problems found in them.
-type Converted = (Vec<Entity>, Vec<Problem>);
+/// What parsing one file gave.
+struct Parsed<T> {
+    /// The hash of the text read.
+    hash: u64,
+    /// What the file holds, when it could be read (perhaps after setting unknown fields aside).
+    value: Option<T>,
+    /// Its problems as TOML or as records, in file order.
+    errors: Vec<SeedError>,
+}
 
-/// Reads and parses one file: its content hash and what `fast` (one of the fast reader's
-/// functions) makes of it, or, when that declines, what `slow` makes of toml's records;
-/// toml also words every error.
-fn parse<T>(f: &SeedPath, fast: fn(&str) -> Option<T>, slow: fn(SeedFile) -> T) -> Result<(u64, T), SeedError> {
-    let text = read_text(f)?;
+/// Reads and parses one file: what `fast` (one of the fast reader's functions) makes of it,
+/// or, when that declines, what `slow` makes of toml's records, with toml's errors in plain
+/// words. An unknown field is reported and set aside (its line read as blank), so that the
+/// rest of the file is still read and checked: every problem is reported at once.
+fn parse<T>(f: &SeedPath, fast: fn(&str) -> Option<T>, slow: fn(SeedFile) -> T) -> Result<Parsed<T>, SeedError> {
+    let text = f.read_text()?;
     let hash = Snapshot::content_hash(&text);
     if let Some(out) = fast(&text) {
-        return Ok((hash, out));
+        return Ok(Parsed { hash, value: Some(out), errors: Vec::new() });
     }
-    toml::from_str(&text).map(|seed| (hash, slow(seed))).map_err(|e| {
-        let (line, column) = e.span().map(|s| LineIndex::new(&text).locate(s.start)).unwrap_or((0, 0));
-        let message = match e.message().trim() {
-            "" => "the file is not valid TOML here".to_owned(),
-            m => m.to_owned(),
+    let lines = LineIndex::new(&text);
+    let mut errors = Vec::new();
+    let mut current = std::borrow::Cow::Borrowed(text.as_ref());
+    loop {
+        let e = match toml::from_str::<SeedFile>(&current) {
+            Ok(seed) => return Ok(Parsed { hash, value: Some(slow(seed)), errors }),
+            Err(e) => e,
         };
-        SeedError { file: f.path.clone(), line, column, message }
-    })
+        // With a field set aside the text is still TOML; if not, setting it aside broke it
+        // (a value over several lines), and that error is not the author's.
+        if !errors.is_empty() && current.parse::<toml::Table>().is_err() {
+            break;
+        }
+        let offset = e.span().map_or(0, |s| s.start);
+        let message = super::wording::toml_message(e.message(), &text, offset);
+        errors.push(match e.span() {
+            Some(_) => SeedError::at(&f.path, &text, &lines, offset, message),
+            None => SeedError::whole(&f.path, message),
+        });
+        match set_aside(&current, offset) {
+            Some(next) if e.message().starts_with("unknown field") && errors.len() < 100 => current = next.into(),
+            _ => break,
+        }
+    }
+    Ok(Parsed { hash, value: None, errors })
+}
+
+/// `text` with the `key = value` line starting at byte `offset` blanked (every byte of it a
+/// space, so that every other offset stays), or `None` when no one-line pair starts there.
+fn set_aside(text: &str, offset: usize) -> Option<String> {
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let pair = text[offset..end].trim_end_matches('\r');
+    let alone = text[line_start..offset].trim().is_empty();
+    if !alone || pair.parse::<toml::Table>().map_or(true, |t| t.len() != 1) {
+        return None;
+    }
+    let mut out = text.to_owned();
+    out.replace_range(offset..offset + pair.len(), &" ".repeat(pair.len()));
+    Some(out)
 }
 
 /// The ids a file defines, in [`KIND_ORDER`] (the order pass 2 converts its records in).
@@ -161,14 +218,15 @@ fn locate(files: &[SeedPath], hashes: &[Option<u64>], problems: Vec<Problem>) ->
     concerned.sort_unstable();
     concerned.dedup();
     // A file edited since it was read would give wrong lines: it gives none instead.
-    let lines: HashMap<usize, LineIndex> = concerned
+    let lines: HashMap<usize, (String, LineIndex)> = concerned
         .into_par_iter()
         .filter_map(|f| {
-            let text = read_text(&files[f]).ok().filter(|t| Some(Snapshot::content_hash(t)) == hashes[f])?;
-            Some((f, LineIndex::new(&text)))
+            let text = files[f].read_text().ok().filter(|t| Some(Snapshot::content_hash(t)) == hashes[f])?;
+            let index = LineIndex::new(&text);
+            Some((f, (text.into_owned(), index)))
         })
         .collect();
-    let at = |file: usize, offset: usize| lines.get(&file).map(|ix| ix.locate(offset));
+    let at = |file: usize, offset: usize| lines.get(&file).map(|(_, ix)| ix.locate(offset));
     problems
         .into_iter()
         .map(|p| {
@@ -177,15 +235,13 @@ fn locate(files: &[SeedPath], hashes: &[Option<u64>], problems: Vec<Problem>) ->
                 let line = at(file, offset).map_or(0, |(l, _)| l);
                 message.push_str(&format!("{}:{line}", files[file].path.display()));
             }
-            let file = files[p.file].path.clone();
-            match at(p.file, p.offset) {
-                Some((line, column)) => SeedError { file, line, column, message },
-                None => SeedError {
+            let file = &files[p.file].path;
+            match lines.get(&p.file) {
+                Some((text, index)) => SeedError::at(file, text, index, p.offset, message),
+                None => SeedError::whole(
                     file,
-                    line: 0,
-                    column: 0,
-                    message: format!("{message} (the file changed during the load: load again for its line)"),
-                },
+                    format!("{message} (the file changed during the load: load again for its line)"),
+                ),
             }
         })
         .collect()
@@ -236,7 +292,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a.toml");
         std::fs::write(&path, "one\ntwo\nthree\n").expect("write");
-        let files = [SeedPath { path: path.clone(), relative: "a.toml".into() }];
+        let files = [SeedPath { path: path.clone(), relative: "a.toml".into(), embedded: None }];
         let read = Some(Snapshot::content_hash("one\ntwo\nthree\n"));
         let located = locate(&files, &[read], vec![problem(8)]);
         assert_eq!((located[0].line, located[0].column, located[0].message.as_str()), (3, 1, "bad"));

@@ -15,6 +15,7 @@ mod load;
 mod reader;
 mod records;
 mod registry;
+mod wording;
 
 pub use error::{SeedError, SeedErrors};
 pub use files::{fingerprint, Fingerprint};

@@ -44,6 +44,28 @@ pub(super) fn read_ids(text: &str) -> Option<Vec<(EntityKind, Text)>> {
     Some(KIND_ORDER.into_iter().zip(by_kind).flat_map(|(k, ids)| ids.into_iter().map(move |id| (k, id))).collect())
 }
 
+/// The ids a file that is not valid TOML seems to define: each `id = "..."` line of a
+/// `[[kind]]` record, read line by line whatever else the file holds. Only used to tell
+/// references that fail because their file cannot be read from other unknown references.
+pub(super) fn salvage_ids(text: &str) -> Vec<String> {
+    let mut in_record = false;
+    let mut ids = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if let Some(header) = line.strip_prefix("[[") {
+            let header = header.split("]]").next().unwrap_or(header).trim();
+            in_record = KIND_ORDER.iter().any(|k| k.as_str() == header);
+        } else if let Some(value) = line.strip_prefix("id").map(str::trim_start).and_then(|l| l.strip_prefix('=')) {
+            let value = value.trim();
+            let quote = value.chars().next().filter(|q| matches!(q, '"' | '\''));
+            if let (true, Some(q)) = (in_record, quote) {
+                let inner = &value[1..];
+                ids.push(inner.split(q).next().unwrap_or(inner).to_owned());
+            }
+        }
+    }
+    ids
+}
+
 /// The records of `text`, or `None` when it is not in the subset or not a valid seed file.
 pub(super) fn read(text: &str) -> Option<SeedFile> {
     let mut seed = SeedFile::default();

@@ -21,6 +21,9 @@ pub(super) struct Registry {
     pub origins: Vec<Origin>,
     /// Later definitions of an id already taken: (origin, first NodeId).
     duplicates: Vec<(Origin, NodeId)>,
+    /// The ids that files which cannot be read seem to define, with the file: references
+    /// to them are not checked (they fail only because their file could not be read).
+    unread: HashMap<String, usize>,
 }
 
 impl Registry {
@@ -30,6 +33,7 @@ impl Registry {
             ids: HashMap::with_capacity_and_hasher(capacity, Default::default()),
             origins: Vec::with_capacity(capacity),
             duplicates: Vec::new(),
+            unread: HashMap::default(),
         }
     }
 
@@ -43,6 +47,16 @@ impl Registry {
         } else {
             self.ids.insert(id.into_inner(), node);
         }
+    }
+
+    /// Notes the ids `file`, which cannot be read, seems to define.
+    pub fn unread(&mut self, file: usize, ids: Vec<String>) {
+        self.unread.extend(ids.into_iter().map(|id| (id, file)));
+    }
+
+    /// The file that cannot be read and seems to define `id`, if any.
+    pub fn unread_file(&self, id: &str) -> Option<usize> {
+        self.unread.get(id).copied()
     }
 
     /// A problem for each id defined twice, pointing at its first definition.

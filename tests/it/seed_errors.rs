@@ -87,3 +87,25 @@ fn an_empty_or_missing_directory_is_an_error() {
     let e = seed::load(&dir.path().join("nope")).expect_err("missing dir");
     assert!(e.to_string().contains("cannot read the seed directory"), "{e}");
 }
+
+#[test]
+fn one_syntax_error_in_the_bundled_actors_gives_one_problem_and_a_count_of_unchecked_references() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_into(&root().join("seed"), dir.path());
+    let actors = dir.path().join("actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors.toml");
+    // Drop the closing quote of the first name.
+    let at = text.find("name = \"").expect("a name") + "name = \"".len();
+    let close = at + text[at..].find('"').expect("closing quote");
+    std::fs::write(&actors, format!("{}{}", &text[..close], &text[close + 1..])).expect("write");
+    let errors = seed::load(dir.path()).expect_err("a broken actors.toml").0;
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{lines:#?}");
+    assert!(errors[0].message.starts_with("string not closed"), "{lines:#?}");
+    let count: usize = errors[1]
+        .message
+        .strip_suffix(" references into actors.toml not checked")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(count > 20, "the bundled seed refers to its actors many times: {count}");
+}
