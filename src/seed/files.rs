@@ -76,7 +76,7 @@ fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
 pub struct Fingerprint(Vec<(PathBuf, u64, Option<SystemTime>)>);
 
 /// The fingerprint of the seed directory `dir` (empty when it cannot be read).
-pub fn fingerprint(dir: &Path) -> Fingerprint {
+pub(super) fn fingerprint(dir: &Path) -> Fingerprint {
     let mut paths = Vec::new();
     // An unreadable directory fingerprints as what could be read: a later load reports it.
     let _ = collect_toml(dir, &mut paths);
