@@ -41,7 +41,7 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
             }
             Ok(Parsed { value: None, errors: found, .. }) => {
                 errors.extend(found);
-                if let Some(text) = files[file].read_text().ok() {
+                if let Ok(text) = files[file].read_text() {
                     registry.unread(file, super::reader::salvage_ids(&text));
                 }
             }
