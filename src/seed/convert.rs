@@ -167,6 +167,8 @@ impl Checker<'_> {
             published: self.day(&s.published),
             document: self.text(&s.document, "document"),
             note: s.note.clone(),
+            publisher: s.publisher.as_ref().map(|p| self.text(p, "publisher")),
+            credits: self.texts(&s.credits, "credits"),
         }
     }
 
@@ -183,12 +185,18 @@ impl Checker<'_> {
                         self.error(t.span(), format!("the position `{}` ends before it starts", pr.title.get_ref()));
                     }
                 }
+                let day = |cx: &mut Self, d: &Text| {
+                    TimeSpan::parse_day(d.get_ref()).map_err(|e| cx.error(d.span(), e.to_string()))
+                };
+                let mut attested: Vec<NaiveDate> = pr.as_of.0.iter().filter_map(|d| day(self, d).ok()).collect();
+                attested.sort_unstable();
+                attested.dedup();
                 Position {
                     title: self.text(&pr.title, "title"),
                     organization: self.opt_ref(&pr.organization, EntityKind::Actor),
                     start,
                     end,
-                    as_of: self.day(&pr.as_of),
+                    attested,
                     sources: self.sources(&pr.sources, p.span(), "a position"),
                 }
             })
@@ -317,6 +325,7 @@ impl Checker<'_> {
             parties: self.refs(&a.parties, EntityKind::Actor),
             signatories: self.refs(&a.signatories, EntityKind::Actor),
             event: self.opt_ref(&a.event, EntityKind::Event),
+            schedules: self.refs(&a.schedules, EntityKind::Event),
             when: a.when.as_ref().map(|w| self.span(w)),
             amount,
             duration_months,

@@ -197,8 +197,7 @@ pub(super) fn ids_of(mut seed: SeedFile) -> Ids {
 
 /// An entity standing for one that could not be read (never in a graph: its file is an error).
 fn stand_in() -> Entity {
-    let none = String::new;
-    Entity::Source(Source { id: none(), outlet: none(), title: none(), published: None, document: none(), note: None })
+    Entity::Source(Source::default())
 }
 
 /// A problem at a byte offset of a file. Lines and columns are worked out only when there
