@@ -2,9 +2,8 @@
 //! swapped in whole. Requests in flight keep the snapshot they started with (they hold an
 //! `Arc` to it); a broken edit leaves the old graph serving and logs every problem.
 
-use crate::graph::KnowledgeGraph;
+use crate::graph::ServedGraph;
 use crate::seed::{self, SeedErrors};
-use arc_swap::ArcSwap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
@@ -13,7 +12,7 @@ use std::time::{Duration, SystemTime};
 #[derive(Clone)]
 pub struct Reloader {
     dir: PathBuf,
-    graph: Arc<ArcSwap<KnowledgeGraph>>,
+    graph: ServedGraph,
 }
 
 /// What a reload did.
@@ -27,7 +26,7 @@ pub enum Reloaded {
 
 impl Reloader {
     /// A reloader of `dir` into `graph`.
-    pub fn new(dir: impl Into<PathBuf>, graph: Arc<ArcSwap<KnowledgeGraph>>) -> Self {
+    pub fn new(dir: impl Into<PathBuf>, graph: ServedGraph) -> Self {
         Reloader { dir: dir.into(), graph }
     }
 
@@ -39,7 +38,7 @@ impl Reloader {
         if self.graph.load().snapshot().hash == hash {
             return Ok(Reloaded::Unchanged);
         }
-        self.graph.store(Arc::new(fresh));
+        self.graph.swap(Arc::new(fresh));
         Ok(Reloaded::Swapped(hash))
     }
 

@@ -9,7 +9,7 @@
 //! schema alone, whose size is fixed, and GraphiQL's own introspection query must pass.
 
 use super::codes::{code_execution_errors, ensure_code};
-use super::error::code;
+use super::error::Code;
 use super::paging::MAX_PAGE;
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
@@ -198,7 +198,7 @@ struct LimitsExtension {
 fn over(limit: &str, measured: u64, maximum: u64, message: String) -> ServerError {
     let mut e = ServerError::new(message, None);
     let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code::LIMIT_EXCEEDED);
+    ext.set("code", Code::LimitExceeded);
     ext.set("limit", limit);
     ext.set("measured", measured);
     ext.set("maximum", maximum);
@@ -233,7 +233,7 @@ impl Extension for LimitsExtension {
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
         let doc = next.run(ctx, query, variables).await.map_err(|mut e| {
-            ensure_code(&mut e, code::GRAPHQL_PARSE_FAILED);
+            ensure_code(&mut e, Code::GraphqlParseFailed);
             e
         })?;
         let wanted = self.operation.lock().ok().and_then(|o| o.clone());
@@ -248,7 +248,7 @@ impl Extension for LimitsExtension {
         if !l.introspection && m.introspection > 0 {
             let mut e = ServerError::new("introspection is disabled on this server", None);
             let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", code::GRAPHQL_VALIDATION_FAILED);
+            ext.set("code", Code::GraphqlValidationFailed);
             e.extensions = Some(ext);
             return Err(e);
         }
@@ -291,7 +291,7 @@ impl Extension for LimitsExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|mut errors| {
-            errors.iter_mut().for_each(|e| ensure_code(e, code::GRAPHQL_VALIDATION_FAILED));
+            errors.iter_mut().for_each(|e| ensure_code(e, Code::GraphqlValidationFailed));
             errors
         })
     }

@@ -22,7 +22,8 @@ mod scalars;
 mod source;
 mod statement;
 
-pub use codes::is_request_error;
+pub use codes::{code_of, is_internal, is_request_error};
+pub use error::Code;
 pub use query::Query;
 
 use crate::graph::KnowledgeGraph;
