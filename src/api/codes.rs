@@ -25,18 +25,24 @@ pub fn ensure_code(e: &mut ServerError, fallback: Code) {
     }
 }
 
-/// True when `e` was raised by the request itself (parse, validation or a query limit),
-/// before execution.
+/// True when `e` was raised by the request itself before execution (parse, validation, a
+/// query limit, or variables that do not fit the operation); errors raised while executing
+/// always have a `path`.
 pub fn is_request_error(e: &ServerError) -> bool {
-    matches!(code_of(e), Some(Code::GraphqlParseFailed | Code::GraphqlValidationFailed))
-        || e.extensions.as_ref().is_some_and(|ext| ext.get("maximum").is_some())
+    match code_of(e) {
+        Some(Code::GraphqlParseFailed | Code::GraphqlValidationFailed) => true,
+        Some(Code::BadUserInput) => e.path.is_empty(),
+        _ => e.extensions.as_ref().is_some_and(|ext| ext.get("maximum").is_some()),
+    }
 }
 
 /// Gives a code to the errors of an executed response that have none: input values that
 /// failed to parse are the client's fault; anything else is ours.
 pub fn code_execution_errors(response: &mut Response) {
     for e in &mut response.errors {
-        let input = e.message.starts_with("Failed to parse") || e.message.starts_with("Invalid value");
+        let input = e.message.starts_with("Failed to parse")
+            || e.message.starts_with("Invalid value")
+            || e.message.starts_with("Expected input type");
         ensure_code(e, if input { Code::BadUserInput } else { Code::InternalServerError });
     }
 }

@@ -11,6 +11,7 @@
 use super::codes::{code_execution_errors, ensure_code};
 use super::error::Code;
 use super::paging::MAX_PAGE;
+use super::{syntax, variables};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
 };
@@ -182,7 +183,12 @@ pub struct QueryLimits(pub Arc<Limits>);
 
 impl ExtensionFactory for QueryLimits {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(LimitsExtension { limits: self.0.clone(), operation: Mutex::new(None), cost: Mutex::new(None) })
+        Arc::new(LimitsExtension {
+            limits: self.0.clone(),
+            operation: Mutex::new(None),
+            cost: Mutex::new(None),
+            bad_variables: Mutex::new(Vec::new()),
+        })
     }
 }
 
@@ -192,6 +198,8 @@ struct LimitsExtension {
     operation: Mutex<Option<String>>,
     /// The measured cost, reported after execution.
     cost: Mutex<Option<u64>>,
+    /// Errors of variables that cannot be used, answered once the document is valid.
+    bad_variables: Mutex<Vec<ServerError>>,
 }
 
 /// A LIMIT_EXCEEDED error raised before execution, with what was measured.
@@ -204,6 +212,34 @@ fn over(limit: &str, measured: u64, maximum: u64, message: String) -> ServerErro
     ext.set("maximum", maximum);
     e.extensions = Some(ext);
     e
+}
+
+impl LimitsExtension {
+    /// Checks the request's variables against the operation it selects; the errors of those
+    /// that cannot be used, which are taken out of the request so that validation judges the
+    /// document alone.
+    fn check_variables(&self, ctx: &ExtensionContext<'_>, request: &mut Request) -> Vec<ServerError> {
+        let variables = std::mem::take(&mut request.variables);
+        let wanted = request.operation_name.clone();
+        let bad = match request.parsed_query() {
+            Ok(doc) => {
+                let op = match &wanted {
+                    Some(w) => doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == w)),
+                    None if doc.operations.iter().count() == 1 => doc.operations.iter().next(),
+                    None => None,
+                };
+                op.map(|(_, op)| variables::check(&ctx.schema_env.registry, &op.node, &variables)).unwrap_or_default()
+            }
+            Err(_) => Vec::new(),
+        };
+        request.variables = variables;
+        bad.into_iter()
+            .map(|b| {
+                request.variables.remove(&b.name);
+                b.error
+            })
+            .collect()
+    }
 }
 
 #[async_trait::async_trait]
@@ -222,6 +258,11 @@ impl Extension for LimitsExtension {
         if let Ok(mut op) = self.operation.lock() {
             op.clone_from(&request.operation_name);
         }
+        let mut request = request;
+        let bad = self.check_variables(ctx, &mut request);
+        if let Ok(mut errors) = self.bad_variables.lock() {
+            *errors = bad;
+        }
         next.run(ctx, request).await
     }
 
@@ -232,10 +273,7 @@ impl Extension for LimitsExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        let doc = next.run(ctx, query, variables).await.map_err(|mut e| {
-            ensure_code(&mut e, Code::GraphqlParseFailed);
-            e
-        })?;
+        let doc = next.run(ctx, query, variables).await.map_err(|e| syntax::describe(query, e))?;
         let wanted = self.operation.lock().ok().and_then(|o| o.clone());
         let op = doc.operations.iter().find(|(name, _)| match (&wanted, name) {
             (Some(w), Some(n)) => n.as_str() == w,
@@ -290,10 +328,18 @@ impl Extension for LimitsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|mut errors| {
+        let valid = next.run(ctx).await.map_err(|mut errors| {
             errors.iter_mut().for_each(|e| ensure_code(e, Code::GraphqlValidationFailed));
+            errors.dedup_by(|a, b| a.message == b.message && a.locations == b.locations);
             errors
-        })
+        })?;
+        // The document is valid: now its variables must fit it (the spec's order).
+        let bad = self.bad_variables.lock().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default();
+        if bad.is_empty() {
+            Ok(valid)
+        } else {
+            Err(bad)
+        }
     }
 
     async fn execute(

@@ -21,6 +21,8 @@ mod query;
 mod scalars;
 mod source;
 mod statement;
+mod syntax;
+mod variables;
 
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
