@@ -5,13 +5,14 @@
 //!
 //! It also gives parse, validation and input errors their `code`.
 //!
-//! Introspection (`__schema`, `__type`) is measured as one field: it resolves against the
-//! schema alone, whose size is fixed, and GraphiQL's own introspection query must pass.
+//! Introspection (`__schema`, `__type`) is measured by what it returns, counted against the
+//! schema (see [`super::introspection`]); nesting its list fields too deeply is refused, as
+//! graphql-js refuses it. GraphiQL's own introspection query passes both.
 
 use super::codes::{code_execution_errors, ensure_code};
 use super::error::Code;
 use super::paging::MAX_PAGE;
-use super::{syntax, variables};
+use super::{introspection, syntax, variables};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
 };
@@ -74,9 +75,16 @@ pub struct Measure {
     pub introspection: usize,
 }
 
-/// Measures `operation` of `doc` against the schema in `registry`.
-pub fn measure(registry: &Registry, doc: &ExecutableDocument, op: &OperationDefinition, vars: &Variables) -> Measure {
-    let mut m = Measurer { registry, doc, vars, aliases: 0, depth: 0, introspection: 0, fragments: Vec::new() };
+/// Measures `operation` of `doc` against the schema in `registry`; the count of an
+/// introspection field stops a little past `cap`.
+pub fn measure(
+    registry: &Registry,
+    doc: &ExecutableDocument,
+    op: &OperationDefinition,
+    vars: &Variables,
+    cap: u64,
+) -> Measure {
+    let mut m = Measurer { registry, doc, vars, aliases: 0, depth: 0, introspection: 0, fragments: Vec::new(), cap };
     let cost = m.set(&op.selection_set.node, &registry.query_type, 1, MAX_PAGE as u64);
     Measure { cost, depth: m.depth, aliases: m.aliases, introspection: m.introspection }
 }
@@ -90,6 +98,8 @@ struct Measurer<'a> {
     introspection: usize,
     /// Fragments being expanded (a cycle is left to validation to report).
     fragments: Vec<&'a Name>,
+    /// Where counting an introspection field may stop.
+    cap: u64,
 }
 
 impl<'a> Measurer<'a> {
@@ -131,11 +141,12 @@ impl<'a> Measurer<'a> {
             self.aliases += 1;
         }
         let name = f.name.node.as_str();
-        if name.starts_with("__") {
-            if name != "__typename" {
-                self.introspection += 1;
-            }
+        if name == "__typename" {
             return 1;
+        }
+        if name.starts_with("__") {
+            self.introspection += 1;
+            return introspection::Cost::new(self.registry, self.doc, self.vars, self.cap).root(f);
         }
         let ty =
             self.registry.types.get(parent).and_then(|t| t.field_by_name(name)).map(|mf| mf.ty.as_str()).unwrap_or("");
@@ -281,14 +292,23 @@ impl Extension for LimitsExtension {
             _ => false,
         });
         let Some((_, op)) = op else { return Ok(doc) };
-        let m = measure(&ctx.schema_env.registry, &doc, &op.node, variables);
         let l = &self.limits;
+        let m = measure(&ctx.schema_env.registry, &doc, &op.node, variables, l.max_cost);
         if !l.introspection && m.introspection > 0 {
             let mut e = ServerError::new("introspection is disabled on this server", None);
             let mut ext = async_graphql::ErrorExtensionValues::default();
             ext.set("code", Code::GraphqlValidationFailed);
             e.extensions = Some(ext);
             return Err(e);
+        }
+        if m.introspection > 0 {
+            if let Some(at) = introspection::too_deep(&doc, &op.node.selection_set.node) {
+                let mut e = ServerError::new("Maximum introspection depth exceeded", Some(at));
+                let mut ext = async_graphql::ErrorExtensionValues::default();
+                ext.set("code", Code::GraphqlValidationFailed);
+                e.extensions = Some(ext);
+                return Err(e);
+            }
         }
         if m.depth > l.max_depth {
             return Err(over(

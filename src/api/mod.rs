@@ -13,6 +13,7 @@ mod enums;
 pub mod error;
 mod event;
 mod filters;
+mod introspection;
 pub mod limits;
 mod node;
 pub mod paging;

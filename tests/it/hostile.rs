@@ -293,3 +293,43 @@ fn parse_errors_are_one_line_with_a_location() {
     let (code, _, _) = first_error(&run("mutation { __typename }", json!({})));
     assert_eq!(code, "GRAPHQL_VALIDATION_FAILED");
 }
+
+#[test]
+fn introspection_nested_too_deeply_is_refused_before_it_runs() {
+    let cycles = "{ __schema { types { possibleTypes { interfaces { possibleTypes { interfaces { possibleTypes { name } } } } } } } }";
+    let through_fragments = "{ __type(name: \"Actor\") { ...F } } fragment F on __Type { fields { type { ...G } } } fragment G on __Type { fields { type { inputFields { name } } } }";
+    for q in [cycles, through_fragments] {
+        let r = run(q, json!({}));
+        let (code, message, _) = first_error(&r);
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("GRAPHQL_VALIDATION_FAILED", "Maximum introspection depth exceeded"),
+            "{q}: {r}"
+        );
+        assert!(r.get("data").is_none_or(Value::is_null), "nothing ran: {r}");
+    }
+    let r = query(cycles, json!({}));
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Two levels of lists are what graphql-js allows too.
+    let r = run("{ __schema { queryType { fields { type { fields { name } } } } } }", json!({}));
+    assert!(r.get("errors").is_none(), "{r}");
+    still_serving();
+}
+
+#[test]
+fn introspection_costs_what_it_returns() {
+    let r = run("{ __schema { types { name } } }", json!({}));
+    let types = r["data"]["__schema"]["types"].as_array().expect("types").len() as u64;
+    // __schema, types, and each type with its name.
+    assert_eq!(r["extensions"]["cost"]["requestedQueryCost"].as_u64(), Some(1 + 1 + types * 2), "{}", r["extensions"]);
+    let r = run(&crate::support::client_query("introspection.graphql"), json!({}));
+    let cost = r["extensions"]["cost"]["requestedQueryCost"].as_u64().expect("a cost");
+    assert!(cost > 50 * types && cost <= 25_000, "GraphiQL's query costs {cost} and passes");
+    // Copies of a large introspection under aliases cost what they return (about 1,000 each)
+    // and are refused together.
+    let big: String = (0..40)
+        .map(|i| format!("a{i}: __schema {{ types {{ fields {{ name args {{ name type {{ name }} }} }} }} }} "))
+        .collect();
+    let (code, _, e) = crate::support::error(&format!("{{ {big} }}"), json!({}));
+    assert_eq!((code.as_str(), &e["extensions"]["limit"]), ("LIMIT_EXCEEDED", &json!("cost")), "{e}");
+}
