@@ -19,6 +19,7 @@ use async_graphql::extensions::{
 use async_graphql::parser::types::{ExecutableDocument, Field, OperationDefinition, Selection, SelectionSet};
 use async_graphql::registry::Registry;
 use async_graphql::{Name, Request, Response, ServerError, ServerResult, ValidationResult, Value, Variables};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 /// The limits a query must stay within; every one is on by default.
@@ -146,7 +147,10 @@ impl<'a> Measurer<'a> {
         }
         if name.starts_with("__") {
             self.introspection += 1;
-            return introspection::Cost::new(self.registry, self.doc, self.vars, self.cap).root(f);
+            // One budget for every introspection field of the document.
+            let cost = introspection::Cost::new(self.registry, self.doc, self.vars, self.cap).root(f);
+            self.cap = self.cap.saturating_sub(cost);
+            return cost;
         }
         let ty =
             self.registry.types.get(parent).and_then(|t| t.field_by_name(name)).map(|mf| mf.ty.as_str()).unwrap_or("");
@@ -187,6 +191,38 @@ impl<'a> Measurer<'a> {
             _ => None,
         }
     }
+}
+
+/// How many fields the operations of `doc` select once every fragment spread is replaced by
+/// the fragment (each fragment is counted once and remembered, so this is linear in the text
+/// even when expanding would be exponential: fragments that spread the next one twice).
+/// Checked before anything else walks the document expanded (async-graphql's own checks,
+/// validation, the cost model), which would take seconds on such a document.
+pub fn expanded_fields(doc: &ExecutableDocument) -> u64 {
+    fn set<'a>(doc: &'a ExecutableDocument, s: &'a SelectionSet, memo: &mut HashMap<&'a Name, Option<u64>>) -> u64 {
+        s.items.iter().fold(0u64, |n, item| {
+            n.saturating_add(match &item.node {
+                Selection::Field(f) => 1u64.saturating_add(set(doc, &f.node.selection_set.node, memo)),
+                Selection::InlineFragment(i) => set(doc, &i.node.selection_set.node, memo),
+                Selection::FragmentSpread(spread) => {
+                    let name = &spread.node.fragment_name.node;
+                    match (memo.get(name), doc.fragments.get(name)) {
+                        (Some(Some(n)), _) => *n,
+                        // Being expanded (a cycle, which validation reports) or unknown.
+                        (Some(None), _) | (None, None) => 0,
+                        (None, Some(frag)) => {
+                            memo.insert(name, None);
+                            let n = set(doc, &frag.node.selection_set.node, memo);
+                            memo.insert(name, Some(n));
+                            n
+                        }
+                    }
+                }
+            })
+        })
+    }
+    let mut memo = HashMap::new();
+    doc.operations.iter().fold(0u64, |n, (_, op)| n.saturating_add(set(doc, &op.node.selection_set.node, &mut memo)))
 }
 
 /// The extension that enforces [`Limits`] and reports each query's cost.
@@ -270,6 +306,14 @@ impl Extension for LimitsExtension {
             op.clone_from(&request.operation_name);
         }
         let mut request = request;
+        if let Ok(doc) = request.parsed_query() {
+            let (n, max) = (expanded_fields(doc), self.limits.max_cost);
+            if n > max {
+                let message =
+                    format!("the query selects {n} fields once its fragments are expanded; at most {max} are allowed");
+                return Err(over("fields", n, max, message));
+            }
+        }
         let bad = self.check_variables(ctx, &mut request);
         if let Ok(mut errors) = self.bad_variables.lock() {
             *errors = bad;

@@ -333,3 +333,19 @@ fn introspection_costs_what_it_returns() {
     let (code, _, e) = crate::support::error(&format!("{{ {big} }}"), json!({}));
     assert_eq!((code.as_str(), &e["extensions"]["limit"]), ("LIMIT_EXCEEDED", &json!("cost")), "{e}");
 }
+
+#[test]
+fn fragments_that_expand_exponentially_are_refused_before_anything_walks_them() {
+    // Each fragment spreads the next twice: 2^24 selections from 1 KB of text, which
+    // async-graphql's own checks, validation and the cost model would each walk in full.
+    let n = 24;
+    let mut q = String::from("query { ...F0 } ");
+    for i in 0..n {
+        q.push_str(&format!("fragment F{i} on Query {{ ...F{} ...F{} }} ", i + 1, i + 1));
+    }
+    q.push_str(&format!("fragment F{n} on Query {{ __schema {{ types {{ name }} }} }}"));
+    let (code, message, e) = error(&q, json!({}));
+    assert_eq!((code.as_str(), &e["extensions"]["limit"]), ("LIMIT_EXCEEDED", &json!("fields")), "{e}");
+    assert_eq!(e["extensions"]["measured"], json!(3u64 << n), "three fields, 2^n times: {message}");
+    still_serving();
+}
