@@ -95,7 +95,7 @@ enum Meta<'r> {
 }
 
 /// Counts what an introspection field returns: each field resolved counts 1, once per item
-/// of the lists it sits in, as [`super::limits::measure`] counts the rest of a query. Stops
+/// of the lists it sits in, as [`super::cost::measure`] counts the rest of a query. Stops
 /// counting once `cap` is passed.
 pub struct Cost<'a> {
     registry: &'a Registry,

@@ -8,6 +8,7 @@ mod actor;
 mod agreement;
 mod codes;
 mod common;
+pub mod cost;
 mod documents;
 mod enums;
 pub mod error;
