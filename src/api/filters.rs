@@ -1,7 +1,7 @@
 //! Filter inputs and how names and ids in arguments are resolved.
 
 use super::enums::*;
-use super::error::{code, coded, not_found};
+use super::error::{coded, not_found, Code};
 use super::scalars::Date;
 use crate::graph::{EventsInRange, KnowledgeGraph, NameMatch};
 use crate::model::{fold, EntityKind, NodeId};
@@ -104,7 +104,7 @@ pub fn ambiguous(g: &KnowledgeGraph, text: &str, nodes: &[NodeId]) -> async_grap
         })
         .collect();
     coded(
-        code::AMBIGUOUS_NAME,
+        Code::AmbiguousName,
         format!("`{}` fits several entities: {}; use an id or a fuller name", clip(text), names.join(", ")),
     )
     .extend_with(|_, e| e.set("candidates", Value::List(candidates.clone())))

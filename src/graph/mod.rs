@@ -11,11 +11,13 @@ mod dates;
 mod names;
 mod paths;
 mod search;
+mod served;
 
 pub use dates::EventsInRange;
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
 pub use search::SearchHit;
+pub use served::ServedGraph;
 
 use crate::model::*;
 use chrono::{DateTime, Utc};
