@@ -1,5 +1,5 @@
-//! The client queries of `shared/queries/`, copied into `tests/queries/`, and the answers
-//! they must give on the bundled seed.
+//! The shared client queries of `queries/` (also read by the playground and the benches)
+//! and the answers they must give on the bundled seed.
 
 use crate::support::{client_query, data, run_op};
 use serde_json::{json, Value};

@@ -87,7 +87,7 @@ pub fn seed_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// A query file of the shared client queries, as copied into `tests/queries/`.
+/// A query file of the shared client queries, in `queries/`.
 pub fn client_query(name: &str) -> String {
-    std::fs::read_to_string(root().join("tests/queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(root().join("queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
