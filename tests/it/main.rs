@@ -11,4 +11,5 @@ mod http;
 mod props;
 mod queries;
 mod reload;
+mod search;
 mod seed_errors;
