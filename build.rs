@@ -35,8 +35,14 @@ const PLACEHOLDER_MARK: &str = ".placeholder";
 
 /// What the bundle is built from (relative to `web`): one folder per page, the build
 /// script and the npm package, and the shared client query the playground opens with.
-const SOURCES: [&str; 6] =
-    ["playground", "explorer", "package.json", "package-lock.json", "build.mjs", "../queries/meetings-with-agreements.graphql"];
+const SOURCES: [&str; 6] = [
+    "playground",
+    "explorer",
+    "package.json",
+    "package-lock.json",
+    "build.mjs",
+    "../queries/meetings-with-agreements.graphql",
+];
 
 fn main() {
     let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
