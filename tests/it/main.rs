@@ -5,9 +5,11 @@ mod support;
 
 mod api;
 mod contract;
+mod generate;
 mod graph;
 mod hostile;
 mod http;
+mod paths;
 mod props;
 mod queries;
 mod reload;
