@@ -2,7 +2,7 @@
 //! code, and afterwards the server still answers `/health` and the mission query.
 
 use crate::http::{base, client, post, send, Reply};
-use crate::support::{error, run};
+use crate::support::{error, graph, request, run};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -163,7 +163,7 @@ fn cost_multiplies_by_list_sizes_and_is_reported() {
     assert!(msg.contains(&measured.to_string()), "{msg}");
     // The same shape with small pages passes, and its cost is reported.
     let modest = "{ actors(first: 5) { nodes { events(first: 5) { nodes { participants { actor { name } } } } } } }";
-    let r = run(modest, json!({}));
+    let r = run(&graph(), request(modest, json!({})));
     assert!(r.get("errors").is_none(), "{r}");
     let cost = r["extensions"]["cost"]["requestedQueryCost"].as_u64().unwrap();
     assert_eq!(
@@ -179,7 +179,7 @@ fn cost_multiplies_by_list_sizes_and_is_reported() {
 #[test]
 fn graphiql_introspection_passes_the_limits() {
     let q = crate::support::client_query("introspection.graphql");
-    let r = run(&q, json!({}));
+    let r = run(&graph(), request(&q, json!({})));
     assert!(r.get("errors").is_none(), "{}", r["errors"]);
     assert!(r["data"]["__schema"]["types"].as_array().unwrap().len() > 40);
     let r = query(&q, json!({}));
@@ -201,6 +201,6 @@ fn introspection_and_suggestions_can_be_turned_off() {
     assert_eq!(r["data"]["__typename"], "Query", "__typename is not introspection of the schema");
     let r = exec("{ actorz { totalCount } }");
     assert!(!r["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{r}");
-    let on = run("{ actorz { totalCount } }", json!({}));
+    let on = run(&graph(), request("{ actorz { totalCount } }", json!({})));
     assert!(on["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{on}");
 }
