@@ -16,7 +16,7 @@ impl KnowledgeGraph {
     pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
         assert_eq!(by_id.len(), entities.len(), "one id per entity");
         debug_assert!(entities.iter().enumerate().all(|(i, e)| by_id.get(e.id()) == Some(&NodeId(i as u32))));
-        crate::timed("graph: citations in order", || sort_citations(&mut entities));
+        crate::timing::timed("graph: citations in order", || sort_citations(&mut entities));
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
         for e in entities {
             graph.add_node(e);
@@ -49,11 +49,11 @@ impl KnowledgeGraph {
             dates: DateIndex::default(),
             snapshot,
         };
-        crate::timed("graph: orders", || kg.build_orders());
-        crate::timed("graph: date index", || kg.build_dates());
-        crate::timed("graph: reverse links", || kg.build_reverse());
-        kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
-        kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
+        crate::timing::timed("graph: orders", || kg.build_orders());
+        crate::timing::timed("graph: date index", || kg.build_dates());
+        crate::timing::timed("graph: reverse links", || kg.build_reverse());
+        kg.names = crate::timing::timed("graph: name index", || NameIndex::build(&kg));
+        kg.search = crate::timing::timed("graph: search index", || SearchIndex::build(&kg));
         kg
     }
 
