@@ -9,6 +9,7 @@ mod generate;
 mod graph;
 mod hostile;
 mod http;
+mod layers;
 mod paths;
 mod props;
 mod queries;
