@@ -1,4 +1,17 @@
 //! Building the graph and all its indexes from validated entities.
+//!
+//! What is built, once: id -> node; each kind's order (events by start, end, id; actors and
+//! places by folded name...) with a sort key per node (what cursors carry); reverse lists
+//! per node (an actor's events, a place's events including those inside it, an event's
+//! agreements...; only the nodes something points at hold them); counterparts; source fact
+//! counts; each node's link count; for each actor the actors met at an event with the first
+//! such event (sorted by actor); then the date, name and search indexes. Every index is
+//! built in parallel where the work allows (`rayon`): a large seed's load time is mostly
+//! these builds (BENCHMARKS.md).
+//!
+//! [`each_link`] is the one place that says which links an entity states (every link is
+//! stated by exactly one of its ends): it builds the edges, and finds a link between two
+//! nodes without walking either's link list.
 
 use super::{dates::DateIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;

@@ -3,6 +3,14 @@
 //! Sources are leaves here: a path never passes through a report (every fact cites one, so
 //! they would join everything to everything), and a neighbourhood shows the reports of what
 //! it holds without expanding through them.
+//!
+//! A shortest path is found in three steps, cheapest first: a direct link between the two
+//! entities (found in what the two entities state, without walking either link list: see
+//! `each_link` in `build.rs`), then, for two actors, an event they share (from the
+//! per-actor index of actors met), then a breadth-first search from both ends that expands, a
+//! level at a time, the side with fewer links. Only the last walks link lists, so a path
+//! between two busy nodes that share no event is the expensive case (BENCHMARKS.md has the
+//! figures).
 
 use super::KnowledgeGraph;
 use crate::model::*;

@@ -146,3 +146,22 @@ fn the_scan_sees_use_groups_paths_and_super() {
         imports("use diplograph::{api, http};\nuse diplograph::reload::Reloader;", &module("main"), "diplograph::");
     assert_eq!(seen, ["api", "http", "reload"].map(str::to_owned).into_iter().collect());
 }
+
+#[test]
+fn only_the_seed_reload_generate_and_timing_touch_files() {
+    let mut all = Vec::new();
+    files(&root().join("src"), &[], &mut all);
+    let mut found = Vec::new();
+    for (shown, module, text) in &all {
+        let top = module.first().map(String::as_str).unwrap_or_default();
+        // Unit tests may read fixtures; main reads nothing itself either, but may.
+        if matches!(top, "seed" | "reload" | "generate" | "timing" | "main" | "") || shown.ends_with("tests.rs") {
+            continue;
+        }
+        let code: Vec<&str> = text.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+        if code.iter().any(|l| l.contains("std::fs") || l.contains("fs::") || l.contains("File::")) {
+            found.push(shown.clone());
+        }
+    }
+    assert!(found.is_empty(), "file system use outside seed, reload, generate and timing: {found:?}");
+}
