@@ -1,41 +1,65 @@
-//! Builds the browser pages (web/playground: the GraphiQL playground and the graph explorer)
-//! into `$OUT_DIR/playground`, where `src/http/assets.rs` embeds them with `include_bytes!`.
+//! Builds the browser pages (`web/`: the GraphiQL playground in `web/playground/` and the
+//! graph explorer in `web/explorer/`, one npm package) into `$OUT_DIR/playground`, and writes
+//! `$OUT_DIR/assets.rs`, the list of served files that `src/http/assets.rs` includes: the
+//! table [`ASSETS`] below is the one place that names them.
 //!
-//! Steps: `npm ci` when `web/playground/node_modules` is missing or older than the lockfile,
-//! then `node build.mjs $OUT_DIR/playground` (esbuild) when the bundle is missing or older
-//! than its sources. Needs Node.js 18+ and npm on PATH, and the npm registry for the first
+//! Steps: `npm ci` when `web/node_modules` is missing or older than the lockfile, then
+//! `node build.mjs $OUT_DIR/playground` (esbuild) when the bundle is missing or older than
+//! its sources. Needs Node.js 18+ and npm on PATH, and the npm registry for the first
 //! `npm ci`. `DIPLOGRAPH_SKIP_WEB=1` writes small placeholder pages instead, for quick
-//! checks on a machine without Node.js.
+//! checks on a machine without Node.js. What it does is reported as `cargo:warning` lines
+//! (cargo shows them when the script ends; while it runs, cargo's progress line names
+//! `diplograph(build)`), and a failure is a message and exit status 1, not a panic.
 
 use std::env;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::SystemTime;
+use std::time::{Instant, SystemTime};
 
-/// The files the bundle is made of, as written by web/playground/build.mjs.
-const OUTPUTS: [&str; 7] =
-    ["index.html", "playground.js", "playground.css", "explore.html", "explore.js", "explore.css", "LICENSES.txt"];
+/// Every served file of the browser pages: (request path, file written by web/build.mjs,
+/// content type). The playground's page first, then the explorer's.
+const ASSETS: [(&str, &str, &str); 7] = [
+    ("/", "index.html", "text/html; charset=utf-8"),
+    ("/playground/playground.js", "playground.js", "text/javascript; charset=utf-8"),
+    ("/playground/playground.css", "playground.css", "text/css; charset=utf-8"),
+    ("/explore", "explore.html", "text/html; charset=utf-8"),
+    ("/playground/explore.js", "explore.js", "text/javascript; charset=utf-8"),
+    ("/playground/explore.css", "explore.css", "text/css; charset=utf-8"),
+    ("/playground/LICENSES.txt", "LICENSES.txt", "text/plain; charset=utf-8"),
+];
 
 /// Present in the output folder when it holds the placeholder rather than a real bundle.
 const PLACEHOLDER_MARK: &str = ".placeholder";
 
-/// The client query the playground opens with, shared with the tests (relative to `web`).
-const MISSION_QUERY: &str = "../../tests/queries/meetings-with-agreements.graphql";
+/// What the bundle is built from (relative to `web`): one folder per page, the build
+/// script and the npm package, and the shared client query the playground opens with.
+const SOURCES: [&str; 6] = [
+    "playground",
+    "explorer",
+    "package.json",
+    "package-lock.json",
+    "build.mjs",
+    "../queries/meetings-with-agreements.graphql",
+];
 
 fn main() {
-    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let out_dir = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR")).join("playground");
-    let web = manifest_dir.join("web").join("playground");
+    let manifest_dir = PathBuf::from(env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    let out = PathBuf::from(env::var_os("OUT_DIR").unwrap_or_default());
+    let out_dir = out.join("playground");
+    let web = manifest_dir.join("web");
 
-    // `src` is a folder: cargo reruns this script when anything under it changes.
-    for input in ["src", "package.json", "package-lock.json", "build.mjs", MISSION_QUERY] {
+    // Folders: cargo reruns this script when anything under them changes.
+    for input in SOURCES {
         println!("cargo:rerun-if-changed={}", web.join(input).display());
     }
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=DIPLOGRAPH_SKIP_WEB");
 
+    if let Err(e) = write_asset_list(&out.join("assets.rs"), &out_dir) {
+        fail(&format!("cannot write the list of assets in {}: {e}", out.display()));
+    }
     if env::var_os("DIPLOGRAPH_SKIP_WEB").is_some_and(|v| !v.is_empty() && v != "0") {
         println!("cargo:warning=DIPLOGRAPH_SKIP_WEB is set: the playground at / and the explorer are placeholders");
         write_placeholder(&out_dir).unwrap_or_else(|e| {
@@ -49,16 +73,29 @@ fn main() {
     }
 }
 
+/// Writes the Rust expression `[Asset { .. }, ..]` listing [`ASSETS`], each embedding its
+/// file of `out_dir`, for `src/http/assets.rs` to include.
+fn write_asset_list(list: &Path, out_dir: &Path) -> io::Result<()> {
+    let mut text = String::from("// Written by build.rs from its ASSETS table.\n[\n");
+    for (path, file, content_type) in ASSETS {
+        let file = out_dir.join(file);
+        text.push_str(&format!(
+            "    Asset {{ path: {path:?}, content_type: {content_type:?}, body: include_bytes!({:?}) }},\n",
+            file.display().to_string()
+        ));
+    }
+    text.push_str("]\n");
+    // Unchanged contents keep the file's time, so the crate is not rebuilt for nothing.
+    if fs::read_to_string(list).is_ok_and(|old| old == text) {
+        return Ok(());
+    }
+    fs::write(list, text)
+}
+
 /// Brings the bundle in `out_dir` up to date with the sources in `web`.
 fn build(web: &Path, out_dir: &Path) -> Result<(), String> {
-    let sources = newest_mtime(&[
-        web.join("src"),
-        web.join("package.json"),
-        web.join("package-lock.json"),
-        web.join("build.mjs"),
-        web.join(MISSION_QUERY),
-    ])
-    .map_err(|e| format!("cannot read the playground sources in {}: {e}", web.display()))?;
+    let sources = newest_mtime(&SOURCES.map(|s| web.join(s)))
+        .map_err(|e| format!("cannot read the browser pages' sources in {}: {e}", web.display()))?;
     if bundle_is_fresh(out_dir, sources) {
         return Ok(());
     }
@@ -69,14 +106,19 @@ fn build(web: &Path, out_dir: &Path) -> Result<(), String> {
     let lock = web.join("package-lock.json");
     let installed = web.join("node_modules").join(".package-lock.json");
     if is_older(&installed, &lock) {
-        run(
+        let took = run(
             Command::new(npm()).args(["ci", "--no-audit", "--no-fund"]).current_dir(web),
             "npm ci --no-audit --no-fund",
         )?;
+        println!(
+            "cargo:warning=installed the browser pages' npm packages into web/node_modules (`npm ci`, {took}; \
+             once, and again when web/package-lock.json changes; DIPLOGRAPH_SKIP_WEB=1 builds without the pages)"
+        );
     }
 
-    run(Command::new("node").arg("build.mjs").arg(out_dir).current_dir(web), "node build.mjs")?;
-    for name in OUTPUTS {
+    let took = run(Command::new("node").arg("build.mjs").arg(out_dir).current_dir(web), "node build.mjs")?;
+    println!("cargo:warning=bundled the playground and the explorer from web/ (esbuild, {took})");
+    for (_, name, _) in ASSETS {
         if !out_dir.join(name).is_file() {
             return Err(format!("node build.mjs finished but did not write {}", out_dir.join(name).display()));
         }
@@ -89,7 +131,7 @@ fn bundle_is_fresh(out_dir: &Path, sources: SystemTime) -> bool {
     if out_dir.join(PLACEHOLDER_MARK).exists() {
         return false;
     }
-    OUTPUTS.iter().all(|name| match fs::metadata(out_dir.join(name)).and_then(|m| m.modified()) {
+    ASSETS.iter().all(|(_, name, _)| match fs::metadata(out_dir.join(name)).and_then(|m| m.modified()) {
         Ok(built) => built >= sources,
         Err(_) => false,
     })
@@ -141,13 +183,15 @@ fn check_tool(program: &str, what: &str) -> Result<(), String> {
     }
 }
 
-/// Runs a command, its output going to the build log, and fails unless it succeeds.
-fn run(command: &mut Command, what: &str) -> Result<(), String> {
+/// Runs a command, its output going to the build log, and fails unless it succeeds; says
+/// how long it took.
+fn run(command: &mut Command, what: &str) -> Result<String, String> {
+    let started = Instant::now();
     // Keep the child's stdout off ours: cargo reads our stdout for `cargo:` lines.
     let status =
         command.stdout(Stdio::from(io::stderr())).status().map_err(|e| format!("cannot start `{what}`: {e}"))?;
     if status.success() {
-        Ok(())
+        Ok(format!("{:.1} s", started.elapsed().as_secs_f64()))
     } else {
         Err(format!("`{what}` failed ({status}); its output is above"))
     }
@@ -178,12 +222,19 @@ fn write_placeholder(out_dir: &Path) -> io::Result<()> {
     fs::write(out_dir.join(PLACEHOLDER_MARK), "")
 }
 
-/// Stops the build with a message that says what went wrong and how to get past it.
+/// Stops the build with a message that says what went wrong and how to get past it: as
+/// `cargo:warning` lines (shown in cargo's summary) and on stderr (shown under "failed to run
+/// custom build command"), then exit status 1, without a panic's backtrace.
 fn fail(message: &str) -> ! {
-    panic!(
-        "building the browser pages (web/playground) failed: {message}\n\
+    let text = format!(
+        "building the browser pages (web/) failed: {message}\n\
          Install Node.js 18+ and npm (Debian: apt-get install nodejs npm), make sure the npm \
          registry is reachable for the first `npm ci`, or set DIPLOGRAPH_SKIP_WEB=1 to build \
-         with a placeholder page."
+         with placeholder pages."
     );
+    for line in text.lines() {
+        println!("cargo:warning={line}");
+    }
+    eprintln!("{text}");
+    std::process::exit(1);
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn query_file(name: &str) -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/queries").join(name)).expect("query file")
+    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("queries").join(name)).expect("query file")
 }
 
 /// Runs one request in process and checks it had no error.

@@ -20,7 +20,7 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 python3 - "$tmp/mission.lua" <<'PY'
 import json, sys
-q = open("tests/queries/meetings-with-agreements.graphql").read()
+q = open("queries/meetings-with-agreements.graphql").read()
 body = json.dumps({"query": q}).replace("\\", "\\\\").replace('"', '\\"')
 open(sys.argv[1], "w").write(
     'wrk.method = "POST"\n'

@@ -58,7 +58,7 @@ type Job = (&'static str, String, serde_json::Value, fn(&serde_json::Value) -> b
 
 /// The contract queries and a check of each answer.
 fn workload() -> Vec<Job> {
-    let q = |name: &str| std::fs::read_to_string(format!("tests/queries/{name}")).expect("tests/queries");
+    let q = |name: &str| std::fs::read_to_string(format!("queries/{name}")).expect("queries");
     vec![
         ("mission", q("meetings-with-agreements.graphql"), serde_json::json!({}), |d| {
             d["actor"]["events"]["totalCount"] == 2
@@ -129,7 +129,7 @@ fn main() {
     // Clients that hang up after the first bytes of a large answer.
     for _ in 0..a.drop {
         let (stop, dropped) = (stop.clone(), dropped.clone());
-        let body = serde_json::json!({ "query": std::fs::read_to_string("tests/queries/introspection.graphql").expect("introspection") }).to_string();
+        let body = serde_json::json!({ "query": std::fs::read_to_string("queries/introspection.graphql").expect("introspection") }).to_string();
         threads.push(std::thread::spawn(move || {
             while !stop.load(Ordering::Relaxed) {
                 let Ok(mut s) = std::net::TcpStream::connect(addr) else { continue };

@@ -1,4 +1,17 @@
 //! Building the graph and all its indexes from validated entities.
+//!
+//! What is built, once: id -> node; each kind's order (events by start, end, id; actors and
+//! places by folded name...) with a sort key per node (what cursors carry); reverse lists
+//! per node (an actor's events, a place's events including those inside it, an event's
+//! agreements...; only the nodes something points at hold them); counterparts; source fact
+//! counts; each node's link count; for each actor the actors met at an event with the first
+//! such event (sorted by actor); then the date, name and search indexes. Every index is
+//! built in parallel where the work allows (`rayon`): a large seed's load time is mostly
+//! these builds (BENCHMARKS.md).
+//!
+//! [`each_link`] is the one place that says which links an entity states (every link is
+//! stated by exactly one of its ends): it builds the edges, and finds a link between two
+//! nodes without walking either's link list.
 
 use super::{dates::DateIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
@@ -16,7 +29,7 @@ impl KnowledgeGraph {
     pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
         assert_eq!(by_id.len(), entities.len(), "one id per entity");
         debug_assert!(entities.iter().enumerate().all(|(i, e)| by_id.get(e.id()) == Some(&NodeId(i as u32))));
-        crate::timed("graph: citations in order", || sort_citations(&mut entities));
+        crate::timing::timed("graph: citations in order", || sort_citations(&mut entities));
         let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
         for e in entities {
             graph.add_node(e);
@@ -49,11 +62,11 @@ impl KnowledgeGraph {
             dates: DateIndex::default(),
             snapshot,
         };
-        crate::timed("graph: orders", || kg.build_orders());
-        crate::timed("graph: date index", || kg.build_dates());
-        crate::timed("graph: reverse links", || kg.build_reverse());
-        kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
-        kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
+        crate::timing::timed("graph: orders", || kg.build_orders());
+        crate::timing::timed("graph: date index", || kg.build_dates());
+        crate::timing::timed("graph: reverse links", || kg.build_reverse());
+        kg.names = crate::timing::timed("graph: name index", || NameIndex::build(&kg));
+        kg.search = crate::timing::timed("graph: search index", || SearchIndex::build(&kg));
         kg
     }
 

@@ -1,8 +1,8 @@
 //! The browser pages as static files built into the binary: the playground (GraphiQL) at `/`
 //! and the graph explorer at `/explore`.
 //!
-//! `build.rs` bundles `web/playground` into `$OUT_DIR/playground`; this module embeds the
-//! result and maps request paths to files. It knows nothing of HTTP servers: the router
+//! `build.rs` bundles `web/` (one folder per page) into `$OUT_DIR/playground`; this module
+//! embeds the result and maps request paths to files. It knows nothing of HTTP servers: the router
 //! answers a GET for [`Asset::path`] with [`Asset::body`] and [`Asset::content_type`].
 //! The pages load only these files and post queries to `/graphql` on the same origin.
 
@@ -17,35 +17,9 @@ pub struct Asset {
     pub body: &'static [u8],
 }
 
-/// Embeds a file of the built pages.
-macro_rules! built {
-    ($name:literal) => {
-        include_bytes!(concat!(env!("OUT_DIR"), "/playground/", $name))
-    };
-}
-
-/// Every file of the browser pages: the playground's page first, then the explorer's.
-pub static ASSETS: [Asset; 7] = [
-    Asset { path: "/", content_type: "text/html; charset=utf-8", body: built!("index.html") },
-    Asset {
-        path: "/playground/playground.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: built!("playground.js"),
-    },
-    Asset {
-        path: "/playground/playground.css",
-        content_type: "text/css; charset=utf-8",
-        body: built!("playground.css"),
-    },
-    Asset { path: "/explore", content_type: "text/html; charset=utf-8", body: built!("explore.html") },
-    Asset {
-        path: "/playground/explore.js",
-        content_type: "text/javascript; charset=utf-8",
-        body: built!("explore.js"),
-    },
-    Asset { path: "/playground/explore.css", content_type: "text/css; charset=utf-8", body: built!("explore.css") },
-    Asset { path: "/playground/LICENSES.txt", content_type: "text/plain; charset=utf-8", body: built!("LICENSES.txt") },
-];
+/// Every file of the browser pages: the playground's page first, then the explorer's. The
+/// list is written by `build.rs` from its `ASSETS` table, the one place that names them.
+pub static ASSETS: &[Asset] = &include!(concat!(env!("OUT_DIR"), "/assets.rs"));
 
 /// The asset at `path` (e.g. "/", "/explore", "/playground/playground.js"), if any.
 pub fn asset(path: &str) -> Option<&'static Asset> {
@@ -58,7 +32,7 @@ mod tests {
 
     #[test]
     fn every_asset_is_found_at_its_path() {
-        for a in &ASSETS {
+        for a in ASSETS {
             assert_eq!(asset(a.path).map(|found| found.path), Some(a.path));
         }
         assert!(asset("/playground/").is_none());

@@ -1,6 +1,6 @@
 //! API behaviour on the bundled seed: paging, filters, name resolution, search, errors.
 
-use crate::support::{check, data, error, graph, run_on};
+use crate::support::{check, data, error, graph, request, run};
 use chrono::NaiveDate;
 use diplograph::api::paging::cursor;
 use diplograph::graph::KnowledgeGraph;
@@ -401,7 +401,7 @@ fn date_paging_matches_brute_force(g: &Arc<KnowledgeGraph>, seed: u64, ranges: u
                     "first": args.0, "after": args.1.map(|n| cursor(g, n)),
                     "last": args.2, "before": args.3.map(|n| cursor(g, n)),
                 });
-                let response = run_on(g, EVENT_PAGE, vars.clone());
+                let response = run(g, request(EVENT_PAGE, vars.clone()));
                 assert!(response.get("errors").is_none(), "{vars}: {response:#}");
                 let p = &response["data"]["events"];
                 let got: Expected = (

@@ -2,7 +2,7 @@
 //! code, and afterwards the server still answers `/health` and the mission query.
 
 use crate::http::{base, client, post, send, Reply};
-use crate::support::{error, run};
+use crate::support::{error, graph, request, run};
 use reqwest::header::CONTENT_TYPE;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -164,7 +164,7 @@ fn cost_multiplies_by_list_sizes_and_is_reported() {
     assert!(msg.contains(&measured.to_string()), "{msg}");
     // The same shape with small pages passes, and its cost is reported.
     let modest = "{ actors(first: 5) { nodes { events(first: 5) { nodes { participants { actor { name } } } } } } }";
-    let r = run(modest, json!({}));
+    let r = run(&graph(), request(modest, json!({})));
     assert!(r.get("errors").is_none(), "{r}");
     let cost = r["extensions"]["cost"]["requestedQueryCost"].as_u64().unwrap();
     assert_eq!(
@@ -180,7 +180,7 @@ fn cost_multiplies_by_list_sizes_and_is_reported() {
 #[test]
 fn graphiql_introspection_passes_the_limits() {
     let q = crate::support::client_query("introspection.graphql");
-    let r = run(&q, json!({}));
+    let r = run(&graph(), request(&q, json!({})));
     assert!(r.get("errors").is_none(), "{}", r["errors"]);
     assert!(r["data"]["__schema"]["types"].as_array().unwrap().len() > 40);
     let r = query(&q, json!({}));
@@ -202,7 +202,7 @@ fn introspection_and_suggestions_can_be_turned_off() {
     assert_eq!(r["data"]["__typename"], "Query", "__typename is not introspection of the schema");
     let r = exec("{ actorz { totalCount } }");
     assert!(!r["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{r}");
-    let on = run("{ actorz { totalCount } }", json!({}));
+    let on = run(&graph(), request("{ actorz { totalCount } }", json!({})));
     assert!(on["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{on}");
 }
 
@@ -249,7 +249,7 @@ fn variables_the_client_got_wrong_are_bad_user_input_worded_as_graphql_js() {
             r#"Variable "$f" got invalid value null at "f.involving[1]"; Expected non-nullable type "String!" not to be null."#,
         ),
     ] {
-        let r = run(query, variables.clone());
+        let r = run(&graph(), request(query, variables.clone()));
         let (code, got, locations) = first_error(&r);
         assert_eq!((code.as_str(), got.as_str()), ("BAD_USER_INPUT", message), "{variables}: {r}");
         assert_eq!(locations, json!([{ "line": 1, "column": 7 }]), "the variable's definition");
@@ -261,10 +261,9 @@ fn variables_the_client_got_wrong_are_bad_user_input_worded_as_graphql_js() {
     assert!(r.body.get("data").is_none(), "{}", r.body);
     assert_eq!(r.body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     // A nullable variable left out is null, and an undefined extra one is ignored.
-    let r = run(
+    let r = run(&graph(), request(
         "query($n: String, $f: Int = 3) { events(first: $f) { totalCount } actor(name: $n) { id } }",
-        json!({ "zz": 1 }),
-    );
+        json!({ "zz": 1 })));
     assert_eq!(r["data"]["events"]["totalCount"].as_u64().map(|n| n > 0), Some(true), "{r}");
 }
 
@@ -277,7 +276,7 @@ fn parse_errors_are_one_line_with_a_location() {
         ("{ a }}", r#"Syntax Error: Unexpected "}"."#, 1, 6),
         ("{ actor(name: \"Harris) { id } }", "Syntax Error: Unterminated string.", 1, 15),
     ] {
-        let r = run(query, json!({}));
+        let r = run(&graph(), request(query, json!({})));
         let (code, got, locations) = first_error(&r);
         assert_eq!((code.as_str(), got.as_str()), ("GRAPHQL_PARSE_FAILED", message), "{query:?}: {r}");
         assert_eq!(locations, json!([{ "line": line, "column": column }]), "{query:?}");
@@ -287,10 +286,10 @@ fn parse_errors_are_one_line_with_a_location() {
         ("{ __typename } { __typename }", "This anonymous operation must be the only defined operation."),
         ("fragment F on Query { __typename }", "Must provide an operation."),
     ] {
-        let (code, got, _) = first_error(&run(query, json!({})));
+        let (code, got, _) = first_error(&run(&graph(), request(query, json!({}))));
         assert_eq!((code.as_str(), got.as_str()), ("GRAPHQL_VALIDATION_FAILED", message), "{query}");
     }
-    let (code, _, _) = first_error(&run("mutation { __typename }", json!({})));
+    let (code, _, _) = first_error(&run(&graph(), request("mutation { __typename }", json!({}))));
     assert_eq!(code, "GRAPHQL_VALIDATION_FAILED");
 }
 
@@ -299,7 +298,7 @@ fn introspection_nested_too_deeply_is_refused_before_it_runs() {
     let cycles = "{ __schema { types { possibleTypes { interfaces { possibleTypes { interfaces { possibleTypes { name } } } } } } } }";
     let through_fragments = "{ __type(name: \"Actor\") { ...F } } fragment F on __Type { fields { type { ...G } } } fragment G on __Type { fields { type { inputFields { name } } } }";
     for q in [cycles, through_fragments] {
-        let r = run(q, json!({}));
+        let r = run(&graph(), request(q, json!({})));
         let (code, message, _) = first_error(&r);
         assert_eq!(
             (code.as_str(), message.as_str()),
@@ -311,18 +310,18 @@ fn introspection_nested_too_deeply_is_refused_before_it_runs() {
     let r = query(cycles, json!({}));
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     // Two levels of lists are what graphql-js allows too.
-    let r = run("{ __schema { queryType { fields { type { fields { name } } } } } }", json!({}));
+    let r = run(&graph(), request("{ __schema { queryType { fields { type { fields { name } } } } } }", json!({})));
     assert!(r.get("errors").is_none(), "{r}");
     still_serving();
 }
 
 #[test]
 fn introspection_costs_what_it_returns() {
-    let r = run("{ __schema { types { name } } }", json!({}));
+    let r = run(&graph(), request("{ __schema { types { name } } }", json!({})));
     let types = r["data"]["__schema"]["types"].as_array().expect("types").len() as u64;
     // __schema, types, and each type with its name.
     assert_eq!(r["extensions"]["cost"]["requestedQueryCost"].as_u64(), Some(1 + 1 + types * 2), "{}", r["extensions"]);
-    let r = run(&crate::support::client_query("introspection.graphql"), json!({}));
+    let r = run(&graph(), request(&crate::support::client_query("introspection.graphql"), json!({})));
     let cost = r["extensions"]["cost"]["requestedQueryCost"].as_u64().expect("a cost");
     assert!(cost > 50 * types && cost <= 25_000, "GraphiQL's query costs {cost} and passes");
     // Copies of a large introspection under aliases cost what they return (about 1,000 each)

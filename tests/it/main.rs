@@ -5,10 +5,14 @@ mod support;
 
 mod api;
 mod contract;
+mod generate;
 mod graph;
 mod hostile;
 mod http;
+mod layers;
+mod paths;
 mod props;
 mod queries;
 mod reload;
+mod search;
 mod seed_errors;

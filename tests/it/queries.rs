@@ -1,7 +1,7 @@
-//! The client queries of `shared/queries/`, copied into `tests/queries/`, and the answers
-//! they must give on the bundled seed.
+//! The shared client queries of `queries/` (also read by the playground and the benches)
+//! and the answers they must give on the bundled seed.
 
-use crate::support::{client_query, data, run_op};
+use crate::support::{client_query, data, graph, request, run};
 use serde_json::{json, Value};
 
 #[test]
@@ -231,7 +231,7 @@ fn timeline_of_the_trip_day_by_day() {
 
 /// Runs one named operation of `explore.graphql`.
 fn explore(op: &str, variables: Value) -> Value {
-    let response = run_op(&client_query("explore.graphql"), op, variables);
+    let response = run(&graph(), request(&client_query("explore.graphql"), variables).operation_name(op));
     assert!(response.get("errors").is_none(), "{op}: {response:#}");
     response["data"].clone()
 }

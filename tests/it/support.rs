@@ -1,4 +1,5 @@
-//! Shared helpers: the bundled seed loaded once, and `run`/`check` for GraphQL queries.
+//! Shared helpers: the bundled seed loaded once, `run` for a GraphQL request in process, and
+//! `check`/`data`/`error` on top of it.
 
 use diplograph::graph::KnowledgeGraph;
 use serde_json::Value;
@@ -23,41 +24,30 @@ pub fn graph() -> Arc<KnowledgeGraph> {
         .clone()
 }
 
-/// Runs `query` with `variables` against the bundled seed, in process; the whole response.
-pub fn run(query: &str, variables: Value) -> Value {
-    let schema = diplograph::api::schema();
-    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
-    let response = block_on(diplograph::api::execute(&schema, request, graph()));
-    serde_json::to_value(&response).expect("response serializes")
+/// A request of `query` with `variables` (name the operation of a document holding
+/// several with `.operation_name(..)`).
+pub fn request(query: &str, variables: Value) -> async_graphql::Request {
+    async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables))
 }
 
-/// Runs `query` with `variables` against the graph `g`, in process; the whole response.
-pub fn run_on(g: &Arc<KnowledgeGraph>, query: &str, variables: Value) -> Value {
+/// Runs `request` against the graph `g` (the bundled seed is `&graph()`), in process; the
+/// whole response.
+pub fn run(g: &Arc<KnowledgeGraph>, request: async_graphql::Request) -> Value {
     let schema = diplograph::api::schema();
-    let request = async_graphql::Request::new(query).variables(async_graphql::Variables::from_json(variables));
     let response = block_on(diplograph::api::execute(&schema, request, g.clone()));
-    serde_json::to_value(&response).expect("response serializes")
-}
-
-/// Runs the operation `op` of a document holding several.
-pub fn run_op(query: &str, op: &str, variables: Value) -> Value {
-    let schema = diplograph::api::schema();
-    let request =
-        async_graphql::Request::new(query).operation_name(op).variables(async_graphql::Variables::from_json(variables));
-    let response = block_on(diplograph::api::execute(&schema, request, graph()));
     serde_json::to_value(&response).expect("response serializes")
 }
 
 /// Runs `query` and returns `data`, failing on any error.
 pub fn data(query: &str, variables: Value) -> Value {
-    let response = run(query, variables);
+    let response = run(&graph(), request(query, variables));
     assert!(response.get("errors").is_none(), "unexpected errors: {response:#}");
     response["data"].clone()
 }
 
 /// Runs `query`, expecting exactly one error; returns (code, message, whole error).
 pub fn error(query: &str, variables: Value) -> (String, String, Value) {
-    let response = run(query, variables);
+    let response = run(&graph(), request(query, variables));
     let errors = response["errors"].as_array().unwrap_or_else(|| panic!("expected an error, got {response:#}"));
     assert_eq!(errors.len(), 1, "expected one error: {response:#}");
     let e = errors[0].clone();
@@ -87,7 +77,7 @@ pub fn seed_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-/// A query file of the shared client queries, as copied into `tests/queries/`.
+/// A query file of the shared client queries, in `queries/`.
 pub fn client_query(name: &str) -> String {
-    std::fs::read_to_string(root().join("tests/queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+    std::fs::read_to_string(root().join("queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }

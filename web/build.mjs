@@ -17,8 +17,8 @@ if (!outdir) {
 
 /** The pages: esbuild entry point name -> [entry source, HTML page copied beside it]. */
 const PAGES = {
-  playground: ['src/index.jsx', 'index.html'],
-  explore: ['src/explore.jsx', 'explore.html'],
+  playground: ['playground/index.jsx', 'playground/index.html'],
+  explore: ['explorer/explore.jsx', 'explorer/explore.html'],
 };
 
 /** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
@@ -51,7 +51,7 @@ async function main() {
   });
 
   for (const [, html] of Object.values(PAGES)) {
-    fs.copyFileSync(path.join(here, 'src', html), path.join(outdir, html));
+    fs.copyFileSync(path.join(here, html), path.join(outdir, path.basename(html)));
   }
   fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
   for (const name of LEGAL_FILES) {
@@ -90,7 +90,7 @@ function licences(metafile) {
       if (!holder || licenceName(pkg) !== 'MIT') {
         throw new Error(
           `${pkg.name}@${pkg.version} is bundled but ships no licence file: ` +
-            'add its copyright holder to MISSING_LICENCE_FILES in web/playground/build.mjs',
+            'add its copyright holder to MISSING_LICENCE_FILES in web/build.mjs',
         );
       }
       texts.push(mit(holder));

@@ -11,8 +11,8 @@ import './playground.css';
 const ENDPOINT = '/graphql';
 
 /** The query a first-time visitor sees: every meeting of one actor, with its outcomes
- * (the shared client query, `tests/queries/meetings-with-agreements.graphql`). */
-import MISSION_QUERY from '../../../tests/queries/meetings-with-agreements.graphql';
+ * (the shared client query, `queries/meetings-with-agreements.graphql`). */
+import MISSION_QUERY from '../../queries/meetings-with-agreements.graphql';
 
 /** The variables of the mission query. */
 const MISSION_VARIABLES = JSON.stringify({ name: 'Lopez Obrador' }, null, 2);

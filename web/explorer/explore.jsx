@@ -10,12 +10,12 @@
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, typeOfId } from './explore/api.js';
-import { Details } from './explore/Details.jsx';
-import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './explore/graph.js';
-import { KIND_ORDER, KINDS } from './explore/kinds.js';
-import { Search } from './explore/Search.jsx';
-import { Timeline } from './explore/Timeline.jsx';
+import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, typeOfId } from './api.js';
+import { Details } from './Details.jsx';
+import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './graph.js';
+import { KIND_ORDER, KINDS } from './kinds.js';
+import { Search } from './Search.jsx';
+import { Timeline } from './Timeline.jsx';
 import './explore.css';
 
 /** Longest wait between the two clicks of a double click, in milliseconds. */
