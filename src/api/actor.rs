@@ -88,7 +88,7 @@ impl<'a> ActorObj<'a> {
         before: Option<String>,
     ) -> Result<AgreementConnection<'a>> {
         let list = agreement_list(self.g, Some(&self.g.reverse(self.n).agreements), filter.as_ref())?;
-        AgreementConnection::new(self.g, &list, false, &PageArgs { first, after, last, before })
+        AgreementConnection::of_list(self.g, list, &PageArgs { first, after, last, before })
     }
     /// What it said.
     async fn statements(
@@ -100,7 +100,7 @@ impl<'a> ActorObj<'a> {
         before: Option<String>,
     ) -> Result<StatementConnection<'a>> {
         let list = statement_list(self.g, Some(&self.g.reverse(self.n).statements), filter.as_ref())?;
-        StatementConnection::new(self.g, &list, false, &PageArgs { first, after, last, before })
+        StatementConnection::of_list(self.g, list, &PageArgs { first, after, last, before })
     }
     /// Actors met through shared events, most shared events first (default 20, at most 100).
     async fn counterparts(&self, first: Option<i32>) -> Result<Vec<Counterpart<'a>>> {

@@ -1,6 +1,7 @@
 //! `Agreement`: a memorandum, funding, loan, dialogue, partnership or commitment.
 
 use super::actor::ActorObj;
+use super::analytics::AgreementFacets;
 use super::common::{notes, sources, MoneyObj, NoteObj, TimeSpanObj};
 use super::enums::{GAgreementKind, GAgreementStatus};
 use super::event::EventObj;
@@ -10,6 +11,7 @@ use super::source::SourceObj;
 use crate::graph::KnowledgeGraph;
 use crate::model::{Agreement, AgreementKind, EntityKind, NodeId};
 use async_graphql::{Object, Result, ID};
+use std::sync::Arc;
 
 /// An agreement.
 #[derive(Clone, Copy)]
@@ -28,7 +30,20 @@ impl<'a> AgreementObj<'a> {
     }
 }
 
-connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge");
+connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge", set: Arc<Vec<NodeId>>, {
+    /// Counts over every agreement of this list, not just the page.
+    async fn facets(&self) -> AgreementFacets<'a> {
+        AgreementFacets { g: self.g, list: self.set.clone() }
+    }
+});
+
+impl<'a> AgreementConnection<'a> {
+    /// The page `args` selects from `list`, which facets count whole.
+    pub fn of_list(g: &'a KnowledgeGraph, list: Vec<NodeId>, args: &super::paging::PageArgs) -> Result<Self> {
+        let list = Arc::new(list);
+        Self::with_set(g, &*list, false, args, list.clone())
+    }
+}
 
 /// The agreements `filter` keeps from `base` (all when `None`), by date.
 pub fn agreement_list(

@@ -2,6 +2,7 @@
 
 use super::actor::ActorObj;
 use super::agreement::AgreementObj;
+use super::analytics::{event_set, timeline, EventFacets, TimeBucket, TimelineBucket};
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
 use super::filters::{filter_events, EventFilter, EventList};
@@ -12,6 +13,7 @@ use super::statement::StatementObj;
 use crate::graph::KnowledgeGraph;
 use crate::model::{EntityKind, Event, NodeId, Participation};
 use async_graphql::{Object, Result, ID};
+use std::sync::Arc;
 
 /// Something that happened or is planned.
 #[derive(Clone, Copy)]
@@ -30,7 +32,18 @@ impl<'a> EventObj<'a> {
     }
 }
 
-connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge");
+connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge", set: Arc<EventList<'a>>, {
+    /// Counts over every event of this list, not just the page.
+    async fn facets(&self) -> EventFacets<'a> {
+        EventFacets { g: self.g, set: self.set.clone() }
+    }
+    /// How many of these events start in each period. An event known less precisely than the
+    /// bucket (a month-precision event in a DAY or WEEK timeline) counts at its first possible
+    /// day and also in `imprecise`. At most 1000 periods (else LIMIT_EXCEEDED).
+    async fn timeline(&self, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
+        timeline(self.g, event_set(&self.set), bucket)
+    }
+});
 
 /// The page of events `filter` keeps from `base` (all events when `None`).
 pub fn event_connection<'a>(
@@ -41,9 +54,10 @@ pub fn event_connection<'a>(
     args: &PageArgs,
 ) -> Result<EventConnection<'a>> {
     let descending = order == Some(EventOrder::DateDesc);
-    match filter_events(g, base, filter)? {
-        EventList::List(list) => EventConnection::new(g, &*list, descending, args),
-        EventList::Range(range) => EventConnection::new(g, &range, descending, args),
+    let set = Arc::new(filter_events(g, base, filter)?);
+    match &*set {
+        EventList::List(list) => EventConnection::with_set(g, &**list, descending, args, set.clone()),
+        EventList::Range(range) => EventConnection::with_set(g, range, descending, args, set.clone()),
     }
 }
 

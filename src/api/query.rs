@@ -143,7 +143,7 @@ impl Query {
     ) -> Result<AgreementConnection<'a>> {
         let g = graph(ctx)?;
         let list = agreement_list(g, None, filter.as_ref())?;
-        AgreementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        AgreementConnection::of_list(g, list, &PageArgs { first, after, last, before })
     }
     /// Statements, by date.
     async fn statements<'a>(
@@ -157,7 +157,7 @@ impl Query {
     ) -> Result<StatementConnection<'a>> {
         let g = graph(ctx)?;
         let list = statement_list(g, None, filter.as_ref())?;
-        StatementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        StatementConnection::of_list(g, list, &PageArgs { first, after, last, before })
     }
     /// The news reports, by publication date.
     async fn sources<'a>(

@@ -1,6 +1,7 @@
 //! `Statement`: something a named actor said.
 
 use super::actor::ActorObj;
+use super::analytics::StatementFacets;
 use super::common::{sources, TimeSpanObj};
 use super::enums::GStatementChannel;
 use super::event::EventObj;
@@ -10,6 +11,7 @@ use super::source::SourceObj;
 use crate::graph::KnowledgeGraph;
 use crate::model::{EntityKind, NodeId, Statement};
 use async_graphql::{Object, Result, ID};
+use std::sync::Arc;
 
 /// A statement.
 #[derive(Clone, Copy)]
@@ -28,7 +30,20 @@ impl<'a> StatementObj<'a> {
     }
 }
 
-connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge");
+connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge", set: Arc<Vec<NodeId>>, {
+    /// Counts over every statement of this list, not just the page.
+    async fn facets(&self) -> StatementFacets<'a> {
+        StatementFacets { g: self.g, list: self.set.clone() }
+    }
+});
+
+impl<'a> StatementConnection<'a> {
+    /// The page `args` selects from `list`, which facets count whole.
+    pub fn of_list(g: &'a KnowledgeGraph, list: Vec<NodeId>, args: &super::paging::PageArgs) -> Result<Self> {
+        let list = Arc::new(list);
+        Self::with_set(g, &*list, false, args, list.clone())
+    }
+}
 
 /// The statements `filter` keeps from `base` (all when `None`), by date.
 pub fn statement_list(

@@ -47,6 +47,7 @@ impl KnowledgeGraph {
             names: NameIndex::default(),
             search: SearchIndex::default(),
             dates: DateIndex::default(),
+            analytics: super::analytics::Analytics::default(),
             snapshot,
         };
         crate::timed("graph: orders", || kg.build_orders());
@@ -54,6 +55,7 @@ impl KnowledgeGraph {
         crate::timed("graph: reverse links", || kg.build_reverse());
         kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
         kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
+        kg.analytics = crate::timed("graph: analytics", || super::analytics::Analytics::build(&kg));
         kg
     }
 

@@ -6,12 +6,14 @@
 //! the request path unless the caller asked for a filter that needs it. It knows nothing of
 //! files, GraphQL or HTTP.
 
+mod analytics;
 mod build;
 mod dates;
 mod names;
 mod paths;
 mod search;
 
+pub use analytics::{held_on, AgreementTally, Bucket, EventSet, EventTally, Period, TooManyPeriods};
 pub use dates::EventsInRange;
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
@@ -104,6 +106,8 @@ pub struct KnowledgeGraph {
     search: search::SearchIndex,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).
     dates: dates::DateIndex,
+    /// Per-event records and prefix tallies for counting (see `analytics/`).
+    analytics: analytics::Analytics,
     snapshot: Snapshot,
 }
 
