@@ -10,7 +10,7 @@ use super::place::PlaceObj;
 use super::scalars::Date;
 use super::source::SourceObj;
 use super::statement::{statement_list, StatementConnection};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{held_on, KnowledgeGraph};
 use crate::model::{Actor, EntityKind, NodeId, Position};
 use async_graphql::{Object, Result, ID};
 
@@ -60,9 +60,13 @@ impl<'a> ActorObj<'a> {
     async fn country(&self) -> Option<PlaceObj<'a>> {
         self.a.country.and_then(|p| PlaceObj::of(self.g, p))
     }
-    /// Offices held, with the span they were held for.
-    async fn positions(&self) -> Vec<PositionObj<'a>> {
-        self.a.positions.iter().map(|p| PositionObj { g: self.g, p }).collect()
+    /// Offices held, with the span they were held for; one entry per office (reports that
+    /// attest the same office on several days are one position). With asOf: those held on
+    /// that day (between start and end where dated, or between the first and last attested
+    /// day).
+    async fn positions(&self, as_of: Option<Date>) -> Vec<PositionObj<'a>> {
+        let held = |p: &Position| as_of.is_none_or(|d| held_on(p, d.0));
+        self.a.positions.iter().filter(|p| held(p)).map(|p| PositionObj { g: self.g, p }).collect()
     }
     /// Events it took part in.
     #[allow(clippy::too_many_arguments)]

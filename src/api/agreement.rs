@@ -54,6 +54,7 @@ pub fn agreement_list(
     let party =
         filter.and_then(|f| f.party.as_deref()).map(|p| resolve(g, EntityKind::Actor, p, "party")).transpose()?;
     let kind = filter.and_then(|f| f.kind).map(AgreementKind::from);
+    let known_by = filter.and_then(|f| f.known_by).map(|d| d.0);
     let base = match (base, party) {
         (Some(b), _) => b,
         (None, Some(p)) => &g.reverse(p).agreements,
@@ -65,6 +66,7 @@ pub fn agreement_list(
         .filter(|&n| {
             g.agreement(n)
                 .is_some_and(|a| kind.is_none_or(|k| a.kind == k) && party.is_none_or(|p| a.parties.contains(&p)))
+                && known_by.is_none_or(|d| g.known_by(n, d))
         })
         .collect())
 }

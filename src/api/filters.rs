@@ -28,6 +28,9 @@ pub struct EventFilter {
     pub to: Option<Date>,
     /// Only events with this topic (a whole topic, folded).
     pub topic: Option<String>,
+    /// Only events the reports had told by this day (knowledge time): one of their sources
+    /// was published on or before it.
+    pub known_by: Option<Date>,
 }
 
 /// Which actors to list.
@@ -37,6 +40,11 @@ pub struct ActorFilter {
     pub name: Option<String>,
     /// Only actors of this kind.
     pub kind: Option<GActorKind>,
+    /// Actors holding an office whose title contains all these words (folded): "President
+    /// of Mexico".
+    pub holding: Option<String>,
+    /// With holding: held on this day (as Actor.positions(asOf:) says).
+    pub as_of: Option<Date>,
 }
 
 /// Which places to list.
@@ -57,6 +65,8 @@ pub struct AgreementFilter {
     pub party: Option<String>,
     /// Only agreements of this kind.
     pub kind: Option<GAgreementKind>,
+    /// Only agreements the reports had told by this day (knowledge time).
+    pub known_by: Option<Date>,
 }
 
 /// Which statements to list.
@@ -68,6 +78,8 @@ pub struct StatementFilter {
     pub from: Option<Date>,
     /// Statements made on or before this day.
     pub to: Option<Date>,
+    /// Only statements the reports had told by this day (knowledge time).
+    pub known_by: Option<Date>,
 }
 
 /// True when `text` is written like an id (`kind:slug`).
@@ -164,7 +176,9 @@ pub fn filter_events<'a>(
     }
     let (from, to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
     let range = (from.is_some() || to.is_some()).then(|| g.events_in_range(from, to));
-    let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
+    let known_by = f.known_by.map(|d| d.0);
+    let unfiltered =
+        f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none() && known_by.is_none();
     if unfiltered && lists.len() <= 1 {
         // Nothing to check: the list or the range is the answer (no scan, whatever its length).
         let all = g.all(EntityKind::Event);
@@ -183,6 +197,7 @@ pub fn filter_events<'a>(
         (kinds.is_empty() || kinds.contains(&e.kind))
             && status.is_none_or(|s| e.status == s)
             && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+            && known_by.is_none_or(|d| g.known_by(n, d))
             && (!dates || e.when.overlaps(from, to))
             && others.iter().all(|l| contains(g, l, n))
     };

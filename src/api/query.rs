@@ -79,9 +79,17 @@ impl Query {
         let g = graph(ctx)?;
         let f = filter.unwrap_or_default();
         let kind = f.kind.map(ActorKind::from);
-        let base = match &f.name {
-            Some(name) => name_matches(g, EntityKind::Actor, name),
-            None => g.all(EntityKind::Actor).to_vec(),
+        if f.as_of.is_some() && f.holding.is_none() {
+            return Err(bad_input("`asOf` in an actor filter needs `holding`: the office held on that day"));
+        }
+        let holders = f.holding.as_deref().map(|t| g.holders(t, f.as_of.map(|d| d.0)));
+        let base = match (&f.name, holders) {
+            (Some(name), Some(h)) => {
+                name_matches(g, EntityKind::Actor, name).into_iter().filter(|n| h.contains(n)).collect()
+            }
+            (Some(name), None) => name_matches(g, EntityKind::Actor, name),
+            (None, Some(h)) => h,
+            (None, None) => g.all(EntityKind::Actor).to_vec(),
         };
         let list: Vec<NodeId> =
             base.into_iter().filter(|&n| g.actor(n).is_some_and(|a| kind.is_none_or(|k| a.kind == k))).collect();

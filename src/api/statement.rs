@@ -55,6 +55,7 @@ pub fn statement_list(
         filter.and_then(|f| f.speaker.as_deref()).map(|s| resolve(g, EntityKind::Actor, s, "speaker")).transpose()?;
     let from = filter.and_then(|f| f.from).map(|d| d.0);
     let to = filter.and_then(|f| f.to).map(|d| d.0);
+    let known_by = filter.and_then(|f| f.known_by).map(|d| d.0);
     let base = match (base, speaker) {
         (Some(b), _) => b,
         (None, Some(s)) => &g.reverse(s).statements,
@@ -65,6 +66,7 @@ pub fn statement_list(
         .copied()
         .filter(|&n| {
             g.statement(n).is_some_and(|s| speaker.is_none_or(|sp| s.speaker == sp) && s.when.overlaps(from, to))
+                && known_by.is_none_or(|d| g.known_by(n, d))
         })
         .collect())
 }

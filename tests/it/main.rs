@@ -3,6 +3,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod analytics;
 mod api;
 mod contract;
 mod graph;
