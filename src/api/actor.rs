@@ -153,13 +153,17 @@ impl<'a> PositionObj<'a> {
     async fn end(&self) -> Option<Date> {
         self.p.end.map(Date)
     }
-    /// A day the office was held (the report's date), when its span is unknown.
+    /// A day the reports say it was held, when its span is unknown (the first of `attested`).
     async fn as_of(&self) -> Option<Date> {
-        self.p.as_of.map(Date)
+        self.p.attested.first().copied().map(Date)
     }
     /// The reports that say this office was held.
     async fn sources(&self) -> Vec<SourceObj<'a>> {
         sources(self.g, &self.p.sources)
+    }
+    /// Every day a report says it was held, in date order, when its span is unknown.
+    async fn attested(&self) -> Vec<Date> {
+        self.p.attested.iter().copied().map(Date).collect()
     }
 }
 

@@ -130,4 +130,8 @@ impl<'a> AgreementObj<'a> {
     async fn notes(&self) -> Vec<NoteObj<'a>> {
         notes(self.g, &self.a.notes)
     }
+    /// The events it schedules (the dialogue it sets up for a later date), as the agreement's sources tell.
+    async fn schedules(&self) -> Vec<EventObj<'a>> {
+        self.a.schedules.iter().filter_map(|&e| EventObj::of(self.g, e)).collect()
+    }
 }

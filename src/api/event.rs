@@ -11,7 +11,7 @@ use super::place::PlaceObj;
 use super::source::SourceObj;
 use super::statement::StatementObj;
 use crate::graph::KnowledgeGraph;
-use crate::model::{EntityKind, Event, NodeId, Participation};
+use crate::model::{EntityKind, Event, LinkKind, NodeId, Participation};
 use async_graphql::{Object, Result, ID};
 use std::sync::Arc;
 
@@ -105,7 +105,7 @@ impl<'a> EventObj<'a> {
             .filter_map(|p| ActorObj::of(g, p.actor).map(|actor| ParticipationObj { g, p, actor }))
             .collect()
     }
-    /// Agreements reached, signed or announced at it.
+    /// Agreements reached, signed or announced at it or at any of its parts, however deep (the memorandum signed within a meeting, every agreement of a trip), by date. `Agreement.event` names the event each was reached at.
     async fn agreements(&self) -> Vec<AgreementObj<'a>> {
         self.g.reverse(self.n).agreements.iter().filter_map(|&a| AgreementObj::of(self.g, a)).collect()
     }
@@ -132,6 +132,14 @@ impl<'a> EventObj<'a> {
     /// Other versions of its facts, where reports disagree.
     async fn notes(&self) -> Vec<NoteObj<'a>> {
         notes(self.g, &self.e.notes)
+    }
+    /// The agreements that schedule it (a planned dialogue and the talks that agreed on it), by date.
+    async fn scheduled_by(&self) -> Vec<AgreementObj<'a>> {
+        let mut by: Vec<NodeId> = (self.g.links(self.n))
+            .filter_map(|(a, kind, from_here)| (kind == LinkKind::Schedules && !from_here).then_some(a))
+            .collect();
+        by.sort_unstable_by_key(|&a| self.g.rank(a));
+        by.into_iter().filter_map(|a| AgreementObj::of(self.g, a)).collect()
     }
 }
 

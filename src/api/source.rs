@@ -56,4 +56,12 @@ impl<'a> SourceObj<'a> {
     async fn fact_count(&self) -> u32 {
         self.g.reverse(self.n).fact_count
     }
+    /// Who published it, when the document names them; null when it does not.
+    async fn publisher(&self) -> Option<&str> {
+        self.s.publisher.as_deref()
+    }
+    /// Who the document credits: contributing wire services and reporters, photo agencies.
+    async fn credits(&self) -> &[String] {
+        &self.s.credits
+    }
 }

@@ -135,7 +135,15 @@ impl KnowledgeGraph {
                     }
                     Entity::Agreement(ag) => {
                         ag.parties.iter().chain(&ag.signatories).for_each(|&a| to(a, AGREEMENTS));
-                        ag.event.into_iter().for_each(|ev| to(ev, AGREEMENTS));
+                        // The agreement counts for its event and every event containing it
+                        // (a signing within a meeting, every stop of a trip).
+                        let mut at = ag.event;
+                        let mut guard = 0;
+                        while let (Some(ev), true) = (at, guard < 64) {
+                            to(ev, AGREEMENTS);
+                            at = self.event(ev).and_then(|e| e.part_of);
+                            guard += 1;
+                        }
                     }
                     Entity::Statement(st) => {
                         to(st.speaker, STATEMENTS);
@@ -263,6 +271,10 @@ pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, Nod
         }
         Entity::Agreement(ag) => {
             ag.event.into_iter().for_each(|ev| link(me, ev, LinkKind::ReachedAt));
+            let mut scheduled = ag.schedules.clone();
+            scheduled.sort();
+            scheduled.dedup();
+            scheduled.into_iter().for_each(|ev| link(me, ev, LinkKind::Schedules));
             ag.parties.iter().for_each(|&a| link(a, me, LinkKind::PartyTo));
             ag.signatories.iter().for_each(|&a| link(a, me, LinkKind::Signed));
         }

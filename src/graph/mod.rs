@@ -61,7 +61,8 @@ impl Snapshot {
 pub struct Reverse {
     /// Actor: events it took part in. Place: events here or anywhere inside.
     pub events: Vec<NodeId>,
-    /// Actor: agreements it is party to or signed. Event: agreements reached at it.
+    /// Actor: agreements it is party to or signed. Event: agreements reached at it or at
+    /// any of its parts, however deep.
     pub agreements: Vec<NodeId>,
     /// Actor: what it said. Event: statements about it.
     pub statements: Vec<NodeId>,

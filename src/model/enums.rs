@@ -134,6 +134,8 @@ vocabulary!(
         BelongsTo = "BELONGS_TO",
         /// entity -> source
         Cites = "CITES",
+        /// agreement -> the (planned) event it schedules
+        Schedules = "SCHEDULES",
     }
 );
 

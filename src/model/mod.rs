@@ -27,7 +27,7 @@ impl NodeId {
 }
 
 /// A news report the facts were read from.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Source {
     pub id: String,
     pub outlet: String,
@@ -37,6 +37,11 @@ pub struct Source {
     pub document: String,
     /// How the date or outlet was inferred, when the report does not say.
     pub note: Option<String>,
+    /// Who published it, when the document names them.
+    pub publisher: Option<String>,
+    /// Who the document credits (contributing wire services and reporters, photo
+    /// agencies), in the order it names them.
+    pub credits: Vec<String>,
 }
 
 /// Another version of a fact, or a remark on one, with the reports behind it.
@@ -68,8 +73,9 @@ pub struct Position {
     pub organization: Option<NodeId>,
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
-    /// A day on which the office was held, when the span is unknown.
-    pub as_of: Option<NaiveDate>,
+    /// The days reports say the office was held on, when its span is unknown; in date
+    /// order, each once.
+    pub attested: Vec<NaiveDate>,
     pub sources: Vec<NodeId>,
 }
 
@@ -132,6 +138,8 @@ pub struct Agreement {
     pub parties: Vec<NodeId>,
     pub signatories: Vec<NodeId>,
     pub event: Option<NodeId>,
+    /// The events it schedules (a dialogue it sets up for later).
+    pub schedules: Vec<NodeId>,
     pub when: Option<TimeSpan>,
     pub amount: Option<Money>,
     pub duration_months: Option<u32>,

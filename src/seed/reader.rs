@@ -163,7 +163,7 @@ impl Table<'_> {
     fn source(self) -> Option<SourceRecord> {
         record!(self => SourceRecord {
             id: as_text req, outlet: as_text req, title: as_text req, published: as_text opt, document: as_text req,
-            note: as_string opt,
+            note: as_string opt, publisher: as_text opt, credits: as_texts def,
         })
     }
 
@@ -180,7 +180,7 @@ impl Table<'_> {
 
     fn position(self) -> Option<PositionRecord> {
         record!(self => PositionRecord {
-            title: as_text req, organization: as_text opt, start: as_text opt, end: as_text opt, as_of: as_text opt,
+            title: as_text req, organization: as_text opt, start: as_text opt, end: as_text opt, as_of: as_days def,
             sources: as_texts def,
         })
     }
@@ -207,7 +207,7 @@ impl Table<'_> {
     fn agreement(self) -> Option<AgreementRecord> {
         record!(self => AgreementRecord {
             id: as_text req, title: as_text req, kind: as_text req, status: as_text req, summary: as_text req,
-            parties: as_texts def, signatories: as_texts def, event: as_text opt, when: as_text opt,
+            parties: as_texts def, signatories: as_texts def, event: as_text opt, schedules: as_texts def, when: as_text opt,
             amount: as_float opt, currency: as_text opt, duration_months: as_int opt, topics: as_texts def,
             sources: as_texts def,
         } nested { note })
@@ -247,6 +247,14 @@ fn as_string(p: Pair) -> Option<String> {
 fn as_texts(p: Pair) -> Option<Vec<Text>> {
     match p.value {
         Value::Strings(list) => Some(list),
+        _ => None,
+    }
+}
+
+fn as_days(p: Pair) -> Option<Days> {
+    match p.value {
+        Value::Str(s) => Some(Days(vec![Spanned::new(p.span, s.into_owned())])),
+        Value::Strings(list) => Some(Days(list)),
         _ => None,
     }
 }

@@ -37,6 +37,9 @@ pub struct SourceRecord {
     pub published: Option<Text>,
     pub document: Text,
     pub note: Option<String>,
+    pub publisher: Option<Text>,
+    #[serde(default)]
+    pub credits: Vec<Text>,
 }
 
 /// `[[kind.note]]`: another version of a fact, with its reports.
@@ -75,9 +78,53 @@ pub struct PositionRecord {
     pub organization: Option<Text>,
     pub start: Option<Text>,
     pub end: Option<Text>,
-    pub as_of: Option<Text>,
+    #[serde(default)]
+    pub as_of: Days,
     #[serde(default)]
     pub sources: Vec<Text>,
+}
+
+/// `as_of`: one day (`"2021-06-08"`) or a list of days (`["2021-06-08", "2023-12-27"]`),
+/// each with where it was written (a single day's span is the value's).
+#[derive(Debug, Default)]
+pub struct Days(pub Vec<Text>);
+
+impl<'de> Deserialize<'de> for Days {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        /// The value as written: a string, or an array whose strings keep their spans.
+        enum OneOrMany {
+            One(String),
+            Many(Vec<Text>),
+        }
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a date or an array of dates")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v.to_owned()))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<OneOrMany, A::Error> {
+                let mut days = Vec::new();
+                while let Some(day) = seq.next_element()? {
+                    days.push(day);
+                }
+                Ok(OneOrMany::Many(days))
+            }
+        }
+        impl<'de> Deserialize<'de> for OneOrMany {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                d.deserialize_any(Visitor)
+            }
+        }
+        let value = Spanned::<OneOrMany>::deserialize(d)?;
+        let span = value.span();
+        Ok(Days(match value.into_inner() {
+            OneOrMany::One(day) => vec![Spanned::new(span, day)],
+            OneOrMany::Many(days) => days,
+        }))
+    }
 }
 
 /// `[[place]]`.
@@ -146,6 +193,8 @@ pub struct AgreementRecord {
     #[serde(default)]
     pub signatories: Vec<Text>,
     pub event: Option<Text>,
+    #[serde(default)]
+    pub schedules: Vec<Text>,
     pub when: Option<Text>,
     pub amount: Option<Spanned<f64>>,
     pub currency: Option<Text>,

@@ -146,8 +146,7 @@ pub(super) fn ids_of(seed: SeedFile) -> Ids {
 
 /// An entity standing for one that could not be read (never in a graph: its file is an error).
 fn stand_in() -> Entity {
-    let none = String::new;
-    Entity::Source(Source { id: none(), outlet: none(), title: none(), published: None, document: none(), note: None })
+    Entity::Source(Source::default())
 }
 
 /// A problem at a byte offset of a file. Lines and columns are worked out only when there
@@ -367,6 +366,8 @@ impl Checker<'_> {
             published: self.day(&s.published),
             document: self.text(&s.document, "document"),
             note: s.note.clone(),
+            publisher: s.publisher.as_ref().map(|p| self.text(p, "publisher")),
+            credits: self.texts(&s.credits, "credits"),
         }
     }
 
@@ -383,12 +384,16 @@ impl Checker<'_> {
                         self.error(t.span(), format!("the position `{}` ends before it starts", pr.title.get_ref()));
                     }
                 }
+                let day = |cx: &mut Self, d: &Text| TimeSpan::parse_day(d.get_ref()).map_err(|e| cx.error(d.span(), e.to_string()));
+                let mut attested: Vec<NaiveDate> = pr.as_of.0.iter().filter_map(|d| day(self, d).ok()).collect();
+                attested.sort_unstable();
+                attested.dedup();
                 Position {
                     title: self.text(&pr.title, "title"),
                     organization: self.opt_ref(&pr.organization, EntityKind::Actor),
                     start,
                     end,
-                    as_of: self.day(&pr.as_of),
+                    attested,
                     sources: self.sources(&pr.sources, p.span(), "a position"),
                 }
             })
@@ -517,6 +522,7 @@ impl Checker<'_> {
             parties: self.refs(&a.parties, EntityKind::Actor),
             signatories: self.refs(&a.signatories, EntityKind::Actor),
             event: self.opt_ref(&a.event, EntityKind::Event),
+            schedules: self.refs(&a.schedules, EntityKind::Event),
             when: a.when.as_ref().map(|w| self.span(w)),
             amount,
             duration_months,

@@ -457,3 +457,149 @@ fn date_range_pages_match_brute_force_on_a_generated_seed() {
     let g = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed"));
     date_paging_matches_brute_force(&g, 0x9e37_79b9_7f4a_7c15, 60);
 }
+
+#[test]
+fn an_event_lists_the_agreements_reached_at_it_and_at_its_parts() {
+    // The June 8 meeting is the morning's bilateral visit: the mural tour and the signing
+    // the two leaders witnessed are its parts, so the memorandum signed there is among its
+    // agreements, while the signing lists only its own.
+    let d = data(
+        r#"{ meeting: event(id: "event:2021-06-08-harris-lopez-obrador") { parts { id } agreements { id event { id } } }
+             signing: event(id: "event:2021-06-08-mou-signing") { partOf { id } agreements { id } }
+             trip: event(id: "event:2021-06-harris-trip-guatemala-mexico") { agreements { id } } }"#,
+        json!({}),
+    );
+    assert_eq!(ids(&d["meeting"]["parts"]), ["event:2021-06-08-mou-signing", "event:2021-06-08-national-palace-mural-tour"]);
+    let mou = "agreement:2021-06-08-us-mexico-central-america-development-mou";
+    let meeting = d["meeting"]["agreements"].as_array().unwrap();
+    assert_eq!(meeting.len(), 5, "{meeting:?}");
+    let signed = meeting.iter().find(|a| a["id"] == mou).expect("the memorandum");
+    assert_eq!(signed["event"]["id"], "event:2021-06-08-mou-signing", "still reached at the signing itself");
+    assert_eq!(d["signing"]["partOf"]["id"], "event:2021-06-08-harris-lopez-obrador");
+    assert_eq!(ids(&d["signing"]["agreements"]), [mou]);
+    // A trip's agreements are those of every stop, however deep.
+    let trip = ids(&d["trip"]["agreements"]);
+    assert_eq!(trip.len(), 6, "{trip:?}");
+    assert_eq!(trip[0], "agreement:2021-06-07-us-commitments-guatemala", "by date, then id");
+    assert!(trip.contains(&mou.to_owned()), "{trip:?}");
+}
+
+#[test]
+fn each_office_is_listed_once_with_every_day_and_report_that_attests_it() {
+    check(
+        r#"{ amlo: actor(id: "actor:andres-manuel-lopez-obrador") { positions { title asOf attested sources { id } } }
+             biden: actor(id: "actor:joe-biden") { positions { title asOf attested sources { id } } } }"#,
+        json!({}),
+        json!({
+            "amlo": { "positions": [{
+                "title": "President of Mexico",
+                "asOf": "2021-06-08",
+                "attested": ["2021-06-08", "2023-12-27"],
+                "sources": [
+                    { "id": "source:report-002-2021-06-07" },
+                    { "id": "source:report-000-2021-06-08" },
+                    { "id": "source:report-001-2021-06-09" },
+                    { "id": "source:report-003-2023-12-28" }
+                ]
+            }] },
+            "biden": { "positions": [{
+                "title": "President of the United States",
+                "asOf": "2021-06-08",
+                "attested": ["2021-06-08", "2023-12-28"],
+                "sources": [{ "id": "source:report-001-2021-06-09" }, { "id": "source:report-003-2023-12-28" }]
+            }] }
+        }),
+    );
+    // No actor of the seed holds the same office twice.
+    let d = data(r#"{ actors(first: 100) { nodes { id positions { title organization { id } } } } }"#, json!({}));
+    for a in d["actors"]["nodes"].as_array().unwrap() {
+        let offices: Vec<String> =
+            a["positions"].as_array().unwrap().iter().map(|p| format!("{}|{}", p["title"], p["organization"])).collect();
+        let mut once = offices.clone();
+        once.sort();
+        once.dedup();
+        assert_eq!(once.len(), offices.len(), "{}: {offices:?}", a["id"]);
+    }
+}
+
+#[test]
+fn sources_name_their_publisher_and_credits_as_the_documents_do() {
+    let d = data(r#"{ sources { nodes { id outlet publisher credits title published document } } }"#, json!({}));
+    let nodes = d["sources"]["nodes"].as_array().unwrap();
+    let got: Vec<(&str, &Value, &Value)> =
+        nodes.iter().map(|s| (s["id"].as_str().unwrap(), &s["publisher"], &s["credits"])).collect();
+    assert_eq!(
+        got,
+        [
+            (
+                "source:report-002-2021-06-07",
+                &Value::Null,
+                &json!([
+                    "Erin Schaff/The New York Times/Redux (photograph)",
+                    "Jim Watson/AFP/Getty Images (photographs)",
+                    "Carlos Barria/Reuters (photographs)",
+                    "Jacquelyn Martin/AP (photographs)"
+                ])
+            ),
+            ("source:report-000-2021-06-08", &Value::Null, &json!([])),
+            (
+                "source:report-001-2021-06-09",
+                &Value::Null,
+                &json!([
+                    "Elliot Spagat of The Associated Press (contributed information)",
+                    "Jacquelyn Martin/AP Photo (photographs)"
+                ])
+            ),
+            ("source:report-003-2023-12-28", &json!("UPI"), &json!(["Madia Hartz/EPA-EFE (photograph)"])),
+        ]
+    );
+    // Where the documents are beside the repository, every name credited is in its document.
+    let shared = crate::support::root().join("../shared/seeds");
+    for s in nodes {
+        let Ok(text) = std::fs::read_to_string(shared.join(s["document"].as_str().unwrap())) else { continue };
+        let named = s["publisher"].as_str().into_iter().chain(s["credits"].as_array().unwrap().iter().flat_map(|c| {
+            let who = c.as_str().unwrap().split(" (").next().unwrap();
+            who.split('/').flat_map(|w| w.split(" of "))
+        }));
+        for name in named {
+            assert!(text.contains(name), "{}: {name:?} is not in {}", s["id"], s["document"]);
+        }
+    }
+}
+
+#[test]
+fn an_agreement_links_to_the_event_it_schedules_both_ways() {
+    let dialogue = "agreement:2021-06-08-us-mexico-economic-dialogue";
+    let september = "event:2021-09-us-mexico-economic-dialogue";
+    check(
+        r#"{ agreement(id: "agreement:2021-06-08-us-mexico-economic-dialogue") { event { id } schedules { id status } sources { id } }
+             event(id: "event:2021-09-us-mexico-economic-dialogue") { scheduledBy { id } } }"#,
+        json!({}),
+        json!({
+            "agreement": {
+                "event": { "id": "event:2021-06-08-harris-lopez-obrador" },
+                "schedules": [{ "id": september, "status": "PLANNED" }],
+                "sources": [{ "id": "source:report-001-2021-06-09" }]
+            },
+            "event": { "scheduledBy": [{ "id": dialogue }] }
+        }),
+    );
+    // Path and neighbourhood walk it from either end.
+    check(
+        &format!(r#"{{ path(from: "{september}", to: "{dialogue}") {{ hops steps {{ node {{ id }} link forward }} }} }}"#),
+        json!({}),
+        json!({ "path": { "hops": 1, "steps": [
+            { "node": { "id": september }, "link": "SCHEDULES", "forward": false },
+            { "node": { "id": dialogue }, "link": null, "forward": null }
+        ] } }),
+    );
+    let around = data(&format!(r#"{{ neighborhood(id: "{september}", depth: 1) {{ links {{ from to kind }} }} }}"#), json!({}));
+    let links = around["neighborhood"]["links"].as_array().unwrap();
+    assert!(links.contains(&json!({ "from": dialogue, "to": september, "kind": "SCHEDULES" })), "{links:?}");
+    // The December 2023 talks likewise schedule the January 2024 meeting in Washington.
+    check(
+        r#"{ event(id: "event:2024-01-us-mexico-washington-meeting") { scheduledBy { id } } }"#,
+        json!({}),
+        json!({ "event": { "scheduledBy": [{ "id": "agreement:2023-12-27-us-mexico-continue-talks" }] } }),
+    );
+}

@@ -69,9 +69,6 @@ fn contract() -> String {
 /// A prefix ending in `.` or `(` stands for every name under it.
 const PENDING: &[(&str, u32)] = &[
     // #11 fidelity
-    ("Position.attested", 11),
-    ("Source.publisher", 11),
-    ("Source.credits", 11),
     // #13 analytics and time
     ("Actor.positions(asOf)", 13),
     ("EventFilter.knownBy", 13),

@@ -159,3 +159,27 @@ fn date_ranges_list_exactly_the_overlapping_events() {
         assert!(!brute.is_empty() || from == Some(d("2021-12-31")) || from > to, "{from:?}..{to:?} finds something");
     }
 }
+
+#[test]
+fn a_position_keeps_its_attested_days_in_date_order_once_each() {
+    let seed = |as_of: &str| {
+        let actors = format!(
+            "[[source]]\nid = \"source:a\"\noutlet = \"O\"\ntitle = \"T\"\ndocument = \"a.txt\"\n\n\
+             [[actor]]\nid = \"actor:a\"\nname = \"A\"\nkind = \"person\"\nsources = [\"source:a\"]\n\n\
+             [[actor.position]]\ntitle = \"President\"\nas_of = {as_of}\nsources = [\"source:a\"]\n"
+        );
+        let dir = crate::support::seed_dir(&[("seed.toml", &actors)]);
+        diplograph::seed::load(dir.path()).map(|g| {
+            let Entity::Actor(a) = g.entity(g.get("actor:a").expect("actor")) else { panic!("an actor") };
+            a.positions[0].attested.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+        })
+    };
+    assert_eq!(seed("\"2021-06-08\"").expect("one day"), ["2021-06-08"]);
+    assert_eq!(
+        seed("[\"2023-12-27\", \"2021-06-08\", \"2023-12-27\"]").expect("several days"),
+        ["2021-06-08", "2023-12-27"]
+    );
+    // A bad day in a list is reported where it is written.
+    let e = seed("[\"2021-06-08\", \"2021-13-01\"]").expect_err("a bad day");
+    assert_eq!((e.0[0].line, e.0[0].column), (15, 24), "{e}");
+}

@@ -106,6 +106,12 @@ fn mission_query_lists_lopez_obrador_meetings_with_their_agreements() {
                                 "amount": null
                             },
                             {
+                                "title": "U.S.-Mexico memorandum of understanding on development cooperation in Central America",
+                                "kind": "MEMORANDUM",
+                                "status": "SIGNED",
+                                "amount": null
+                            },
+                            {
                                 "title": "U.S.-Mexico economic dialogue in September 2021",
                                 "kind": "DIALOGUE",
                                 "status": "AGREED",
@@ -174,6 +180,14 @@ fn agreements_of_mexico_with_the_money_involved() {
     assert_eq!(mou["status"], "SIGNED");
     assert_eq!(mou["signatories"].as_array().unwrap().len(), 2, "the two officials who signed it");
     assert_eq!(mou["event"]["when"]["text"], "2021-06-08");
+    assert_eq!(
+        mou["sources"],
+        json!([
+            { "title": "Harris opens her Mexico City talks with López Obrador at the end of her regional trip", "published": "2021-06-08" },
+            { "title": "Harris tells López Obrador of a new era as her first foreign trip ends in Mexico", "published": "2021-06-09" }
+        ]),
+        "each report by its title and date"
+    );
     for n in a["nodes"].as_array().unwrap() {
         assert!(n["parties"].as_array().unwrap().iter().any(|p| p["name"] == "Government of Mexico"), "{n}");
         assert!(!n["sources"].as_array().unwrap().is_empty(), "{n}");

@@ -355,8 +355,10 @@ function SourceBody({ s }) {
       <Facts
         rows={[
           ['Outlet', s.outlet],
+          ['Publisher', s.publisher || 'not named in the document'],
           ['Published', s.published],
           ['Document', <code>{s.document}</code>],
+          ['Credits', s.credits && s.credits.length ? s.credits.join('; ') : 'none'],
           ['Facts citing it', String(s.factCount)],
         ]}
       />

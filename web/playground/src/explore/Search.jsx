@@ -20,7 +20,7 @@ function detailOf(hit) {
     case 'Statement':
       return hit.speaker ? `said by ${hit.speaker.name}` : '';
     case 'Source':
-      return clip(hit.title, 60);
+      return [hit.publisher, hit.document].filter(Boolean).join(' · ');
     default:
       return '';
   }

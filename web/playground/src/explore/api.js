@@ -16,7 +16,7 @@ export const SEARCH_QUERY = `query ExplorerSearch($text: String!) {
     ... on Event { title kind when { text } }
     ... on Agreement { title kind }
     ... on Statement { text speaker { name } }
-    ... on Source { title outlet published }
+    ... on Source { title published publisher document }
   }
 }`;
 
@@ -31,7 +31,7 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
       ... on Event { title kind when { text start end precision } }
       ... on Agreement { title kind }
       ... on Statement { text speaker { name } }
-      ... on Source { title outlet published }
+      ... on Source { title published publisher document }
     }
     links { from to kind }
     truncated
@@ -39,7 +39,7 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
 }`;
 
 /** The fields of a source as the details panel cites it. */
-const CITE = 'sources { id outlet title published }';
+const CITE = 'sources { id title published }';
 
 /** The details panel's query for each kind of entity, by GraphQL type name. */
 export const DETAILS_QUERIES = {
@@ -186,6 +186,8 @@ export const DETAILS_QUERIES = {
     id
     ... on Source {
       outlet
+      publisher
+      credits
       title
       published
       document

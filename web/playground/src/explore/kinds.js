@@ -25,10 +25,15 @@ export function labelOf(node) {
     case 'Statement':
       return node.speaker ? `${node.speaker.name}: “${node.text}”` : node.text;
     case 'Source':
-      return [node.outlet, node.published].filter(Boolean).join(', ') || node.title;
+      return sourceLabel(node);
     default:
       return node.id;
   }
+}
+
+/** A report by what tells it apart from the others: its date, then its title (cut to `max`). */
+export function sourceLabel(source, max = Infinity) {
+  return [source.published, clip(source.title, max)].filter(Boolean).join(' · ') || source.id;
 }
 
 /** A string cut to `max` characters, with an ellipsis when cut. */

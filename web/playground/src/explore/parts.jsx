@@ -1,6 +1,6 @@
 // Small pieces the details panel is made of: links to entities, dates with their precision,
 // money, and the sources a fact cites.
-import { KINDS, clip, words } from './kinds.js';
+import { KINDS, clip, sourceLabel, words } from './kinds.js';
 
 /** A link to another entity: opens it in the panel and the drawing. */
 export function Ref({ entity, type, label, onOpen }) {
@@ -67,7 +67,7 @@ export function Sources({ sources, onOpen, label = 'Sources' }) {
           title={s.title || s.id}
           onClick={() => onOpen(s.id)}
         >
-          {[s.outlet, s.published].filter(Boolean).join(', ')}
+          {sourceLabel(s, 32)}
         </button>
       ))}
     </span>
