@@ -384,7 +384,9 @@ impl Checker<'_> {
                         self.error(t.span(), format!("the position `{}` ends before it starts", pr.title.get_ref()));
                     }
                 }
-                let day = |cx: &mut Self, d: &Text| TimeSpan::parse_day(d.get_ref()).map_err(|e| cx.error(d.span(), e.to_string()));
+                let day = |cx: &mut Self, d: &Text| {
+                    TimeSpan::parse_day(d.get_ref()).map_err(|e| cx.error(d.span(), e.to_string()))
+                };
                 let mut attested: Vec<NaiveDate> = pr.as_of.0.iter().filter_map(|d| day(self, d).ok()).collect();
                 attested.sort_unstable();
                 attested.dedup();

@@ -2,7 +2,7 @@
 //! applied to the whole kind here, in the test) on the bundled seed and on a generated one,
 //! over random filter combinations at several depths; valid and knowledge time; bad input.
 
-use crate::support::{check, error, graph, run, run_on};
+use crate::support::{check, error, graph, run_on};
 use chrono::{Datelike, Days, NaiveDate};
 use diplograph::graph::KnowledgeGraph;
 use diplograph::model::*;
@@ -595,4 +595,144 @@ fn check_agreements_and_statements(g: &Arc<KnowledgeGraph>, picks: &[usize; 6]) 
         &response["data"]["statements"]
     };
     assert_eq!(got, &expected, "\nquery: {query}\nvariables: {vars}");
+}
+
+/// The dashboard query of the README: what the reports had told by June 9, 2021.
+const DASHBOARD: &str = r#"{
+  events(filter: { knownBy: "2021-06-09" }, first: 0) {
+    totalCount
+    facets {
+      kinds { kind count }
+      countries(first: 3) { place { name } count }
+      participants(kind: PERSON, first: 3) { actor { name } count }
+    }
+    timeline(bucket: MONTH) { label count imprecise }
+  }
+}"#;
+
+#[test]
+fn a_dashboard_counts_what_the_reports_had_told_by_a_day() {
+    check(
+        DASHBOARD,
+        json!({}),
+        json!({ "events": {
+            "totalCount": 20,
+            "facets": {
+                "kinds": [
+                    { "kind": "MEETING", "count": 8 }, { "kind": "TRIP", "count": 4 },
+                    { "kind": "PRESS_CONFERENCE", "count": 3 }, { "kind": "ROUNDTABLE", "count": 2 },
+                    { "kind": "CEREMONY", "count": 1 }, { "kind": "SIGNING", "count": 1 }, { "kind": "TOUR", "count": 1 }
+                ],
+                "countries": [
+                    { "place": { "name": "Mexico" }, "count": 8 },
+                    { "place": { "name": "Guatemala" }, "count": 6 },
+                    { "place": { "name": "United States" }, "count": 2 }
+                ],
+                "participants": [
+                    { "actor": { "name": "Kamala Harris" }, "count": 19 },
+                    { "actor": { "name": "Andrés Manuel López Obrador" }, "count": 4 },
+                    { "actor": { "name": "Alejandro Giammattei" }, "count": 2 }
+                ]
+            },
+            "timeline": [
+                { "label": "2021-05", "count": 1, "imprecise": 0 },
+                { "label": "2021-06", "count": 18, "imprecise": 0 },
+                { "label": "2021-07", "count": 0, "imprecise": 0 },
+                { "label": "2021-08", "count": 0, "imprecise": 0 },
+                { "label": "2021-09", "count": 1, "imprecise": 0 }
+            ]
+        } }),
+    );
+}
+
+#[test]
+fn knowledge_time_shrinks_as_the_day_moves_back() {
+    let total = |day: &str| {
+        let q = r#"query($d: Date) { events(filter: { knownBy: $d }) { totalCount }
+            agreements(filter: { knownBy: $d }) { totalCount } statements(filter: { knownBy: $d }) { totalCount } }"#;
+        let d = crate::support::data(q, json!({ "d": day }));
+        [&d["events"], &d["agreements"], &d["statements"]].map(|c| c["totalCount"].as_u64().unwrap_or(0))
+    };
+    let (before, first, later, all) =
+        (total("2021-06-06"), total("2021-06-07"), total("2021-06-09"), total("2024-01-01"));
+    assert_eq!(before, [0, 0, 0], "no report was out before June 7, 2021");
+    for k in 0..3 {
+        assert!(first[k] <= later[k] && later[k] <= all[k], "{first:?} {later:?} {all:?}");
+    }
+    assert!(first[0] > 0 && later[0] > first[0] && all[0] > later[0], "{first:?} {later:?} {all:?}");
+    let everything = crate::support::data("{ events { totalCount } }", json!({}));
+    assert_eq!(everything["events"]["totalCount"].as_u64(), Some(all[0]));
+}
+
+#[test]
+fn valid_time_says_who_held_an_office_on_a_day() {
+    check(
+        r#"{ mexico: actors(filter: { holding: "President of Mexico", asOf: "2022-07-01" }) { nodes { id } }
+             before: actors(filter: { holding: "President of Mexico", asOf: "2021-01-01" }) { nodes { id } }
+             anyDay: actors(filter: { holding: "president" }) { nodes { id } }
+             nobody: actors(filter: { holding: "Emperor of Mars" }) { totalCount }
+             biden: actor(id: "actor:joe-biden") {
+               positions { title attested }
+               then: positions(asOf: "2022-07-01") { title }
+               before: positions(asOf: "2021-06-07") { title } } }"#,
+        json!({}),
+        json!({
+            "mexico": { "nodes": [{ "id": "actor:andres-manuel-lopez-obrador" }] },
+            "before": { "nodes": [] },
+            "anyDay": { "nodes": [
+                { "id": "actor:alejandro-giammattei" }, { "id": "actor:andres-manuel-lopez-obrador" },
+                { "id": "actor:joe-biden" }, { "id": "actor:kamala-harris" }
+            ] },
+            "nobody": { "totalCount": 0 },
+            "biden": {
+                "positions": [{ "title": "President of the United States", "attested": ["2021-06-08", "2023-12-28"] }],
+                "then": [{ "title": "President of the United States" }],
+                "before": []
+            }
+        }),
+    );
+}
+
+#[test]
+fn bad_time_input_is_refused_with_the_accepted_form() {
+    for q in [
+        r#"{ events(filter: { knownBy: "June 7" }) { totalCount } }"#,
+        r#"{ agreements(filter: { knownBy: "2021-06" }) { totalCount } }"#,
+        r#"{ statements(filter: { knownBy: "2021-02-30" }) { totalCount } }"#,
+        r#"{ actors(filter: { holding: "President", asOf: "2021" }) { totalCount } }"#,
+        r#"{ actor(id: "actor:joe-biden") { positions(asOf: "yesterday") { title } } }"#,
+    ] {
+        let (code, message, _) = error(q, json!({}));
+        assert_eq!(code, "BAD_USER_INPUT", "{q}: {message}");
+        assert!(message.contains("YYYY-MM-DD"), "{q}: {message}");
+    }
+    let (code, message, _) = error(r#"{ actors(filter: { asOf: "2022-07-01" }) { totalCount } }"#, json!({}));
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert!(message.contains("holding"), "{message}");
+}
+
+#[test]
+fn a_day_timeline_over_years_is_refused_with_a_coarser_bucket_suggested() {
+    let g = generated();
+    let r = run_on(&g, "{ events { timeline(bucket: DAY) { label count } } }", json!({}));
+    let e = &r["errors"][0];
+    assert_eq!(e["extensions"]["code"], "LIMIT_EXCEEDED", "{r:#}");
+    let message = e["message"].as_str().unwrap_or_default();
+    assert!(message.contains("coarser bucket") && message.contains("MONTH"), "{message}");
+    let ok = run_on(&g, "{ events { timeline(bucket: MONTH) { label count } } }", json!({}));
+    assert!(ok.get("errors").is_none(), "{ok:#}");
+}
+
+#[test]
+fn facet_lists_take_first_as_other_lists_do() {
+    let d = crate::support::data(
+        r#"{ events { facets { one: participants(first: 1) { count } all: participants { count } } } }"#,
+        json!({}),
+    );
+    assert_eq!(d["events"]["facets"]["one"].as_array().map(Vec::len), Some(1));
+    assert!(d["events"]["facets"]["all"].as_array().map_or(0, Vec::len) > 1);
+    let (code, _, _) = error("{ events { facets { topics(first: 101) { count } } } }", json!({}));
+    assert_eq!(code, "LIMIT_EXCEEDED");
+    let (code, _, _) = error("{ events { facets { countries(first: -1) { count } } } }", json!({}));
+    assert_eq!(code, "BAD_USER_INPUT");
 }

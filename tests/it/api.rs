@@ -469,7 +469,10 @@ fn an_event_lists_the_agreements_reached_at_it_and_at_its_parts() {
              trip: event(id: "event:2021-06-harris-trip-guatemala-mexico") { agreements { id } } }"#,
         json!({}),
     );
-    assert_eq!(ids(&d["meeting"]["parts"]), ["event:2021-06-08-mou-signing", "event:2021-06-08-national-palace-mural-tour"]);
+    assert_eq!(
+        ids(&d["meeting"]["parts"]),
+        ["event:2021-06-08-mou-signing", "event:2021-06-08-national-palace-mural-tour"]
+    );
     let mou = "agreement:2021-06-08-us-mexico-central-america-development-mou";
     let meeting = d["meeting"]["agreements"].as_array().unwrap();
     assert_eq!(meeting.len(), 5, "{meeting:?}");
@@ -513,8 +516,12 @@ fn each_office_is_listed_once_with_every_day_and_report_that_attests_it() {
     // No actor of the seed holds the same office twice.
     let d = data(r#"{ actors(first: 100) { nodes { id positions { title organization { id } } } } }"#, json!({}));
     for a in d["actors"]["nodes"].as_array().unwrap() {
-        let offices: Vec<String> =
-            a["positions"].as_array().unwrap().iter().map(|p| format!("{}|{}", p["title"], p["organization"])).collect();
+        let offices: Vec<String> = a["positions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| format!("{}|{}", p["title"], p["organization"]))
+            .collect();
         let mut once = offices.clone();
         once.sort();
         once.dedup();
@@ -586,14 +593,17 @@ fn an_agreement_links_to_the_event_it_schedules_both_ways() {
     );
     // Path and neighbourhood walk it from either end.
     check(
-        &format!(r#"{{ path(from: "{september}", to: "{dialogue}") {{ hops steps {{ node {{ id }} link forward }} }} }}"#),
+        &format!(
+            r#"{{ path(from: "{september}", to: "{dialogue}") {{ hops steps {{ node {{ id }} link forward }} }} }}"#
+        ),
         json!({}),
         json!({ "path": { "hops": 1, "steps": [
             { "node": { "id": september }, "link": "SCHEDULES", "forward": false },
             { "node": { "id": dialogue }, "link": null, "forward": null }
         ] } }),
     );
-    let around = data(&format!(r#"{{ neighborhood(id: "{september}", depth: 1) {{ links {{ from to kind }} }} }}"#), json!({}));
+    let around =
+        data(&format!(r#"{{ neighborhood(id: "{september}", depth: 1) {{ links {{ from to kind }} }} }}"#), json!({}));
     let links = around["neighborhood"]["links"].as_array().unwrap();
     assert!(links.contains(&json!({ "from": dialogue, "to": september, "kind": "SCHEDULES" })), "{links:?}");
     // The December 2023 talks likewise schedule the January 2024 meeting in Washington.

@@ -11,8 +11,7 @@ pub fn held_on(p: &Position, day: NaiveDate) -> bool {
     if p.start.is_some() || p.end.is_some() {
         return p.start.is_none_or(|s| s <= day) && p.end.is_none_or(|e| day <= e);
     }
-    let attested = p.as_of.iter();
-    match (attested.clone().min(), attested.max()) {
+    match (p.attested.first(), p.attested.last()) {
         (Some(&first), Some(&last)) => first <= day && day <= last,
         _ => false,
     }
