@@ -736,3 +736,21 @@ fn facet_lists_take_first_as_other_lists_do() {
     let (code, _, _) = error("{ events { facets { countries(first: -1) { count } } } }", json!({}));
     assert_eq!(code, "BAD_USER_INPUT");
 }
+
+#[test]
+fn the_cost_model_counts_facet_lists_by_first_and_timelines_by_their_most_periods() {
+    let cost = |q: &str| {
+        let r = crate::support::run(q, json!({}));
+        assert!(r.get("errors").is_none(), "{r:#}");
+        r["extensions"]["cost"]["requestedQueryCost"].as_u64()
+    };
+    // events 1 + facets 1 + participants 1 + 5 counts.
+    assert_eq!(cost("{ events(first: 1) { facets { participants(first: 5) { count } } } }"), Some(8));
+    // A list without first holds 20.
+    assert_eq!(cost("{ events(first: 1) { facets { topics { count } } } }"), Some(23));
+    // events 1 + timeline 1 + 1000 periods of one field.
+    assert_eq!(cost("{ events(first: 1) { timeline(bucket: YEAR) { count } } }"), Some(1002));
+    let (code, message, _) =
+        error("{ actors(first: 100) { nodes { events { timeline(bucket: MONTH) { label count } } } } }", json!({}));
+    assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
+}
