@@ -4,12 +4,11 @@ use super::actor::ActorObj;
 use super::common::{notes, sources, MoneyObj, NoteObj, TimeSpanObj};
 use super::enums::{GAgreementKind, GAgreementStatus};
 use super::event::EventObj;
-use super::filters::{resolve, AgreementFilter};
 use super::paging::connection;
 use super::source::SourceObj;
 use crate::graph::KnowledgeGraph;
-use crate::model::{Agreement, AgreementKind, EntityKind, NodeId};
-use async_graphql::{Object, Result, ID};
+use crate::model::{Agreement, EntityKind, NodeId};
+use async_graphql::{Object, ID};
 
 /// An agreement.
 #[derive(Clone, Copy)]
@@ -29,30 +28,6 @@ impl<'a> AgreementObj<'a> {
 }
 
 connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge");
-
-/// The agreements `filter` keeps from `base` (all when `None`), by date.
-pub fn agreement_list(
-    g: &KnowledgeGraph,
-    base: Option<&[NodeId]>,
-    filter: Option<&AgreementFilter>,
-) -> Result<Vec<NodeId>> {
-    let party =
-        filter.and_then(|f| f.party.as_deref()).map(|p| resolve(g, EntityKind::Actor, p, "party")).transpose()?;
-    let kind = filter.and_then(|f| f.kind).map(AgreementKind::from);
-    let base = match (base, party) {
-        (Some(b), _) => b,
-        (None, Some(p)) => &g.reverse(p).agreements,
-        (None, None) => g.all(EntityKind::Agreement),
-    };
-    Ok(base
-        .iter()
-        .copied()
-        .filter(|&n| {
-            g.agreement(n)
-                .is_some_and(|a| kind.is_none_or(|k| a.kind == k) && party.is_none_or(|p| a.parties.contains(&p)))
-        })
-        .collect())
-}
 
 /// A memorandum, funding, loan, dialogue, partnership or commitment.
 #[Object(name = "Agreement")]

@@ -4,12 +4,12 @@ use super::actor::ActorObj;
 use super::agreement::AgreementObj;
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
-use super::filters::{filter_events, EventFilter, EventList};
+use super::filters::{event_query, EventFilter};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
 use super::source::SourceObj;
 use super::statement::StatementObj;
-use crate::graph::KnowledgeGraph;
+use crate::graph::{EventQuery, KnowledgeGraph};
 use crate::model::{EntityKind, Event, NodeId, Participation};
 use async_graphql::{Object, Result, ID};
 
@@ -32,19 +32,18 @@ impl<'a> EventObj<'a> {
 
 connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge");
 
-/// The page of events `filter` keeps from `base` (all events when `None`).
+/// The page of the events `filter` keeps from those `base` stands for (every event when
+/// empty).
 pub fn event_connection<'a>(
     g: &'a KnowledgeGraph,
-    base: Option<&'a [NodeId]>,
+    base: EventQuery,
     filter: Option<&EventFilter>,
     order: Option<EventOrder>,
     args: &PageArgs,
 ) -> Result<EventConnection<'a>> {
     let descending = order == Some(EventOrder::DateDesc);
-    match filter_events(g, base, filter)? {
-        EventList::List(list) => EventConnection::new(g, &*list, descending, args),
-        EventList::Range(range) => EventConnection::new(g, &range, descending, args),
-    }
+    let list = g.events(&event_query(g, base, filter)?);
+    EventConnection::new(g, &list, descending, args)
 }
 
 /// Something that happened or is planned: a meeting, call, trip, signing...

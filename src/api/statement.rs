@@ -4,7 +4,6 @@ use super::actor::ActorObj;
 use super::common::{sources, TimeSpanObj};
 use super::enums::GStatementChannel;
 use super::event::EventObj;
-use super::filters::{resolve, StatementFilter};
 use super::paging::connection;
 use super::source::SourceObj;
 use crate::graph::KnowledgeGraph;
@@ -29,30 +28,6 @@ impl<'a> StatementObj<'a> {
 }
 
 connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge");
-
-/// The statements `filter` keeps from `base` (all when `None`), by date.
-pub fn statement_list(
-    g: &KnowledgeGraph,
-    base: Option<&[NodeId]>,
-    filter: Option<&StatementFilter>,
-) -> Result<Vec<NodeId>> {
-    let speaker =
-        filter.and_then(|f| f.speaker.as_deref()).map(|s| resolve(g, EntityKind::Actor, s, "speaker")).transpose()?;
-    let from = filter.and_then(|f| f.from).map(|d| d.0);
-    let to = filter.and_then(|f| f.to).map(|d| d.0);
-    let base = match (base, speaker) {
-        (Some(b), _) => b,
-        (None, Some(s)) => &g.reverse(s).statements,
-        (None, None) => g.all(EntityKind::Statement),
-    };
-    Ok(base
-        .iter()
-        .copied()
-        .filter(|&n| {
-            g.statement(n).is_some_and(|s| speaker.is_none_or(|sp| s.speaker == sp) && s.when.overlaps(from, to))
-        })
-        .collect())
-}
 
 /// Something a named actor said: a short attributed quotation or a paraphrase.
 #[Object(name = "Statement")]

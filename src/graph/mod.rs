@@ -8,11 +8,13 @@
 
 mod build;
 mod dates;
+mod lists;
 mod names;
 mod paths;
 mod search;
 
-pub use dates::EventsInRange;
+pub use dates::{DateRange, EventsInRange};
+pub use lists::{ActorQuery, AgreementQuery, EventQuery, List, PlaceQuery, StatementQuery};
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
 pub use search::SearchHit;
@@ -104,6 +106,8 @@ pub struct KnowledgeGraph {
     search: search::SearchIndex,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).
     dates: dates::DateIndex,
+    /// The runs that answer list filters (see `lists.rs`).
+    lists: lists::ListIndex,
     snapshot: Snapshot,
 }
 
