@@ -8,6 +8,7 @@ mod contract;
 mod graph;
 mod hostile;
 mod http;
+mod lists;
 mod props;
 mod queries;
 mod reload;
