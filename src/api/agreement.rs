@@ -5,12 +5,11 @@ use super::analytics::AgreementFacets;
 use super::common::{notes, sources, MoneyObj, NoteObj, TimeSpanObj};
 use super::enums::{GAgreementKind, GAgreementStatus};
 use super::event::EventObj;
-use super::filters::{resolve, AgreementFilter};
 use super::paging::connection;
 use super::source::SourceObj;
-use crate::graph::KnowledgeGraph;
-use crate::model::{Agreement, AgreementKind, EntityKind, NodeId};
-use async_graphql::{Object, Result, ID};
+use crate::graph::{KnowledgeGraph, List};
+use crate::model::{Agreement, EntityKind, NodeId};
+use async_graphql::{Object, ID};
 use std::sync::Arc;
 
 /// An agreement.
@@ -30,7 +29,7 @@ impl<'a> AgreementObj<'a> {
     }
 }
 
-connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge", set: Arc<Vec<NodeId>>, {
+connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge", set: Arc<List<'a>>, {
     /// Counts over every agreement of this list, not just the page.
     async fn facets(&self) -> AgreementFacets<'a> {
         AgreementFacets { g: self.g, list: self.set.clone() }
@@ -39,36 +38,14 @@ connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnecti
 
 impl<'a> AgreementConnection<'a> {
     /// The page `args` selects from `list`, which facets count whole.
-    pub fn of_list(g: &'a KnowledgeGraph, list: Vec<NodeId>, args: &super::paging::PageArgs) -> Result<Self> {
+    pub fn of_list(
+        g: &'a KnowledgeGraph,
+        list: List<'a>,
+        args: &super::paging::PageArgs,
+    ) -> async_graphql::Result<Self> {
         let list = Arc::new(list);
         Self::with_set(g, &*list, false, args, list.clone())
     }
-}
-
-/// The agreements `filter` keeps from `base` (all when `None`), by date.
-pub fn agreement_list(
-    g: &KnowledgeGraph,
-    base: Option<&[NodeId]>,
-    filter: Option<&AgreementFilter>,
-) -> Result<Vec<NodeId>> {
-    let party =
-        filter.and_then(|f| f.party.as_deref()).map(|p| resolve(g, EntityKind::Actor, p, "party")).transpose()?;
-    let kind = filter.and_then(|f| f.kind).map(AgreementKind::from);
-    let known_by = filter.and_then(|f| f.known_by).map(|d| d.0);
-    let base = match (base, party) {
-        (Some(b), _) => b,
-        (None, Some(p)) => &g.reverse(p).agreements,
-        (None, None) => g.all(EntityKind::Agreement),
-    };
-    Ok(base
-        .iter()
-        .copied()
-        .filter(|&n| {
-            g.agreement(n)
-                .is_some_and(|a| kind.is_none_or(|k| a.kind == k) && party.is_none_or(|p| a.parties.contains(&p)))
-                && known_by.is_none_or(|d| g.known_by(n, d))
-        })
-        .collect())
 }
 
 /// A memorandum, funding, loan, dialogue, partnership or commitment.

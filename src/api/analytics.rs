@@ -7,11 +7,10 @@ use super::enums::{
     GActorKind, GAgreementKind, GAgreementStatus, GEventKind, GEventMode, GEventStatus, GStatementChannel,
 };
 use super::error::limit_exceeded;
-use super::filters::EventList;
 use super::paging::{count_arg, MAX_PAGE};
 use super::place::PlaceObj;
 use super::scalars::Date;
-use crate::graph::{Bucket, EventSet, KnowledgeGraph, Period, TooManyPeriods};
+use crate::graph::{Bucket, EventSet, KnowledgeGraph, List, Period, TooManyPeriods};
 use crate::model::{self, ActorKind, NodeId};
 use async_graphql::{Enum, Object, Result, SimpleObject};
 use std::sync::Arc;
@@ -181,17 +180,18 @@ fn actor_counts(g: &KnowledgeGraph, counts: Vec<(NodeId, u32)>) -> Vec<ActorCoun
 }
 
 /// The events a connection stands for, whole.
-pub fn event_set<'s>(list: &'s EventList<'_>) -> EventSet<'s> {
+pub fn event_set<'s>(list: &'s List<'_>) -> EventSet<'s> {
     match list {
-        EventList::List(l) => EventSet::List(l),
-        EventList::Range(r) => EventSet::Range(*r),
+        List::Slice(l) => EventSet::List(l),
+        List::Owned(l) => EventSet::List(l),
+        List::Range(r) => EventSet::Range(*r),
     }
 }
 
 /// Counts over every event of a connection (not just the page).
 pub struct EventFacets<'a> {
     pub g: &'a KnowledgeGraph,
-    pub set: Arc<EventList<'a>>,
+    pub set: Arc<List<'a>>,
 }
 
 /// Counts over every event of a connection, not just the page. Every list defaults to 20
@@ -248,7 +248,7 @@ impl<'a> EventFacets<'a> {
 /// Counts over every agreement of a connection, not just the page.
 pub struct AgreementFacets<'a> {
     pub g: &'a KnowledgeGraph,
-    pub list: Arc<Vec<NodeId>>,
+    pub list: Arc<List<'a>>,
 }
 
 /// Counts over every agreement of a connection, not just the page. Every list defaults to 20
@@ -257,7 +257,7 @@ pub struct AgreementFacets<'a> {
 impl<'a> AgreementFacets<'a> {
     /// Agreements per kind.
     async fn kinds(&self) -> Vec<AgreementKindCount> {
-        let t = self.g.agreement_tally(&self.list);
+        let t = self.g.agreement_tally(self.list.iter());
         ranked(model::AgreementKind::ALL, &t.kinds, model::AgreementKind::as_str)
             .into_iter()
             .map(|(k, count)| AgreementKindCount { kind: k.into(), count })
@@ -265,7 +265,7 @@ impl<'a> AgreementFacets<'a> {
     }
     /// Agreements per status.
     async fn statuses(&self) -> Vec<AgreementStatusCount> {
-        let t = self.g.agreement_tally(&self.list);
+        let t = self.g.agreement_tally(self.list.iter());
         ranked(model::AgreementStatus::ALL, &t.statuses, model::AgreementStatus::as_str)
             .into_iter()
             .map(|(s, count)| AgreementStatusCount { status: s.into(), count })
@@ -274,11 +274,11 @@ impl<'a> AgreementFacets<'a> {
     /// Agreements per party (of `kind`, when given).
     async fn parties(&self, kind: Option<GActorKind>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
         let first = first_arg(first)?;
-        Ok(actor_counts(self.g, self.g.agreement_parties(&self.list, kind.map(ActorKind::from), first)))
+        Ok(actor_counts(self.g, self.g.agreement_parties(self.list.iter(), kind.map(ActorKind::from), first)))
     }
     /// The sum of the amounts per currency, over the agreements that state one (by currency).
     async fn amounts(&self) -> Vec<MoneyObj> {
-        let t = self.g.agreement_tally(&self.list);
+        let t = self.g.agreement_tally(self.list.iter());
         t.amounts.into_iter().map(|(currency, amount)| MoneyObj { amount, currency }).collect()
     }
 }
@@ -286,7 +286,7 @@ impl<'a> AgreementFacets<'a> {
 /// Counts over every statement of a connection, not just the page.
 pub struct StatementFacets<'a> {
     pub g: &'a KnowledgeGraph,
-    pub list: Arc<Vec<NodeId>>,
+    pub list: Arc<List<'a>>,
 }
 
 /// Counts over every statement of a connection, not just the page. Every list defaults to
@@ -296,11 +296,11 @@ impl<'a> StatementFacets<'a> {
     /// Statements per speaker.
     async fn speakers(&self, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
         let first = first_arg(first)?;
-        Ok(actor_counts(self.g, self.g.statement_speakers(&self.list, first)))
+        Ok(actor_counts(self.g, self.g.statement_speakers(self.list.iter(), first)))
     }
     /// Statements per channel.
     async fn channels(&self) -> Vec<StatementChannelCount> {
-        let t = self.g.statement_channels(&self.list);
+        let t = self.g.statement_channels(self.list.iter());
         ranked(model::StatementChannel::ALL, &t, model::StatementChannel::as_str)
             .into_iter()
             .map(|(c, count)| StatementChannelCount { channel: c.into(), count })

@@ -5,12 +5,12 @@ use super::agreement::AgreementObj;
 use super::analytics::{event_set, timeline, EventFacets, TimeBucket, TimelineBucket};
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
-use super::filters::{filter_events, EventFilter, EventList};
+use super::filters::{event_query, EventFilter};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
 use super::source::SourceObj;
 use super::statement::StatementObj;
-use crate::graph::KnowledgeGraph;
+use crate::graph::{EventQuery, KnowledgeGraph, List};
 use crate::model::{EntityKind, Event, LinkKind, NodeId, Participation};
 use async_graphql::{Object, Result, ID};
 use std::sync::Arc;
@@ -32,7 +32,7 @@ impl<'a> EventObj<'a> {
     }
 }
 
-connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge", set: Arc<EventList<'a>>, {
+connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge", set: Arc<List<'a>>, {
     /// Counts over every event of this list, not just the page.
     async fn facets(&self) -> EventFacets<'a> {
         EventFacets { g: self.g, set: self.set.clone() }
@@ -45,20 +45,18 @@ connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge"
     }
 });
 
-/// The page of events `filter` keeps from `base` (all events when `None`).
+/// The page of the events `filter` keeps from those `base` stands for (every event when
+/// empty).
 pub fn event_connection<'a>(
     g: &'a KnowledgeGraph,
-    base: Option<&'a [NodeId]>,
+    base: EventQuery,
     filter: Option<&EventFilter>,
     order: Option<EventOrder>,
     args: &PageArgs,
 ) -> Result<EventConnection<'a>> {
     let descending = order == Some(EventOrder::DateDesc);
-    let set = Arc::new(filter_events(g, base, filter)?);
-    match &*set {
-        EventList::List(list) => EventConnection::with_set(g, &**list, descending, args, set.clone()),
-        EventList::Range(range) => EventConnection::with_set(g, range, descending, args, set.clone()),
-    }
+    let list = Arc::new(g.events(&event_query(g, base, filter)?));
+    EventConnection::with_set(g, &*list, descending, args, list.clone())
 }
 
 /// Something that happened or is planned: a meeting, call, trip, signing...

@@ -2,7 +2,7 @@
 //! sort key of an item (so they stay valid across reloads of the same data).
 
 use super::error::{bad_input, limit_exceeded};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{DateRange, KnowledgeGraph, List};
 use crate::model::{EntityKind, NodeId};
 use async_graphql::{Result, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -108,6 +108,33 @@ impl Ordered for [NodeId] {
     }
 }
 
+impl Ordered for crate::graph::List<'_> {
+    fn order(&self) -> &[NodeId] {
+        match self {
+            List::Slice(s) => s,
+            List::Owned(v) => v,
+            List::Range(r) => r.order(),
+        }
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        match self {
+            List::Slice(s) => s.forward(p, q, n, out),
+            List::Owned(v) => v.as_slice().forward(p, q, n, out),
+            List::Range(r) => r.forward(p, q, n, out),
+        }
+    }
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        match self {
+            List::Slice(s) => s.backward(p, q, n, out),
+            List::Owned(v) => v.as_slice().backward(p, q, n, out),
+            List::Range(r) => r.backward(p, q, n, out),
+        }
+    }
+}
+
 impl Ordered for Vec<NodeId> {
     fn order(&self) -> &[NodeId] {
         self
@@ -123,18 +150,18 @@ impl Ordered for Vec<NodeId> {
     }
 }
 
-impl Ordered for crate::graph::EventsInRange<'_> {
+impl Ordered for DateRange<'_> {
     fn order(&self) -> &[NodeId] {
-        crate::graph::EventsInRange::order(self)
+        DateRange::order(self)
     }
     fn count(&self) -> usize {
         self.len()
     }
     fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
-        crate::graph::EventsInRange::forward(self, p, q, n, out)
+        DateRange::forward(self, p, q, n, out)
     }
     fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
-        crate::graph::EventsInRange::backward(self, p, q, n, out)
+        DateRange::backward(self, p, q, n, out)
     }
 }
 

@@ -1,6 +1,8 @@
 //! Building the graph and all its indexes from validated entities.
 
-use super::{dates::DateIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
+use super::{
+    dates::DateIndex, lists::ListIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot,
+};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
@@ -47,12 +49,14 @@ impl KnowledgeGraph {
             names: NameIndex::default(),
             search: SearchIndex::default(),
             dates: DateIndex::default(),
+            lists: ListIndex::default(),
             analytics: super::analytics::Analytics::default(),
             snapshot,
         };
         crate::timed("graph: orders", || kg.build_orders());
         crate::timed("graph: date index", || kg.build_dates());
         crate::timed("graph: reverse links", || kg.build_reverse());
+        kg.lists = crate::timed("graph: list indexes", || ListIndex::build(&kg));
         kg.names = crate::timed("graph: name index", || NameIndex::build(&kg));
         kg.search = crate::timed("graph: search index", || SearchIndex::build(&kg));
         kg.analytics = crate::timed("graph: analytics", || super::analytics::Analytics::build(&kg));

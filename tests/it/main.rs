@@ -9,6 +9,7 @@ mod contract;
 mod graph;
 mod hostile;
 mod http;
+mod lists;
 mod props;
 mod queries;
 mod reload;

@@ -194,10 +194,10 @@ impl KnowledgeGraph {
     }
 
     /// Kinds, statuses and amounts of the agreements `list`.
-    pub fn agreement_tally(&self, list: &[NodeId]) -> AgreementTally {
+    pub fn agreement_tally(&self, list: impl Iterator<Item = NodeId>) -> AgreementTally {
         let mut t = AgreementTally::default();
         let mut sums: HashMap<&str, f64> = HashMap::default();
-        for a in list.iter().filter_map(|&n| self.agreement(n)) {
+        for a in list.filter_map(|n| self.agreement(n)) {
             t.kinds[AgreementKind::ALL.iter().position(|&k| k == a.kind).unwrap_or(0)] += 1;
             t.statuses[AgreementStatus::ALL.iter().position(|&s| s == a.status).unwrap_or(0)] += 1;
             if let Some(m) = &a.amount {
@@ -211,9 +211,14 @@ impl KnowledgeGraph {
 
     /// The parties (of `kind`, when given) of the agreements `list` with how many each, most
     /// first, at most `first`.
-    pub fn agreement_parties(&self, list: &[NodeId], kind: Option<ActorKind>, first: usize) -> Vec<(NodeId, u32)> {
+    pub fn agreement_parties(
+        &self,
+        list: impl Iterator<Item = NodeId>,
+        kind: Option<ActorKind>,
+        first: usize,
+    ) -> Vec<(NodeId, u32)> {
         let mut counts: HashMap<NodeId, u32> = HashMap::default();
-        for a in list.iter().filter_map(|&n| self.agreement(n)) {
+        for a in list.filter_map(|n| self.agreement(n)) {
             for (i, &p) in a.parties.iter().enumerate() {
                 let of_kind = kind.is_none_or(|k| self.actor(p).is_some_and(|x| x.kind == k));
                 if of_kind && !a.parties[..i].contains(&p) {
@@ -226,9 +231,9 @@ impl KnowledgeGraph {
 
     /// The speakers of the statements `list` with how many statements each, most first, at
     /// most `first`.
-    pub fn statement_speakers(&self, list: &[NodeId], first: usize) -> Vec<(NodeId, u32)> {
+    pub fn statement_speakers(&self, list: impl Iterator<Item = NodeId>, first: usize) -> Vec<(NodeId, u32)> {
         let mut counts: HashMap<NodeId, u32> = HashMap::default();
-        for s in list.iter().filter_map(|&n| self.statement(n)) {
+        for s in list.filter_map(|n| self.statement(n)) {
             *counts.entry(s.speaker).or_default() += 1;
         }
         top(self, counts.into_iter().collect(), first)
@@ -236,9 +241,9 @@ impl KnowledgeGraph {
 
     /// How many statements of `list` were made on each channel (indexed as
     /// `StatementChannel::ALL`).
-    pub fn statement_channels(&self, list: &[NodeId]) -> [u32; StatementChannel::ALL.len()] {
+    pub fn statement_channels(&self, list: impl Iterator<Item = NodeId>) -> [u32; StatementChannel::ALL.len()] {
         let mut t = [0; StatementChannel::ALL.len()];
-        for s in list.iter().filter_map(|&n| self.statement(n)) {
+        for s in list.filter_map(|n| self.statement(n)) {
             t[StatementChannel::ALL.iter().position(|&c| c == s.channel).unwrap_or(0)] += 1;
         }
         t
