@@ -180,8 +180,14 @@ fn agreements_of_mexico_with_the_money_involved() {
     assert_eq!(mou["status"], "SIGNED");
     assert_eq!(mou["signatories"].as_array().unwrap().len(), 2, "the two officials who signed it");
     assert_eq!(mou["event"]["when"]["text"], "2021-06-08");
+    assert_eq!(mou["sources"].as_array().map(Vec::len), Some(2), "{mou}");
+    // The client query asks for outlets only; a report is told apart by its title and date.
+    let titled = data(
+        "query($id: ID!) { node(id: $id) { ... on Agreement { sources { title published } } } }",
+        json!({ "id": "agreement:2021-06-08-us-mexico-central-america-development-mou" }),
+    );
     assert_eq!(
-        mou["sources"],
+        titled["node"]["sources"],
         json!([
             { "title": "Harris opens her Mexico City talks with López Obrador at the end of her regional trip", "published": "2021-06-08" },
             { "title": "Harris tells López Obrador of a new era as her first foreign trip ends in Mexico", "published": "2021-06-09" }
