@@ -36,7 +36,7 @@ pub struct EventFilter {
 /// Which actors to list.
 #[derive(InputObject, Clone, Default)]
 pub struct ActorFilter {
-    /// Actors one of whose names or aliases matches (as for `actor(name:)`).
+    /// Every actor one of whose names (name or alias) contains all these words as whole words, accents, case and punctuation aside, exact matches included (not a lookup: never ambiguous, never NOT_FOUND).
     pub name: Option<String>,
     /// Only actors of this kind.
     pub kind: Option<GActorKind>,
@@ -50,7 +50,7 @@ pub struct ActorFilter {
 /// Which places to list.
 #[derive(InputObject, Clone, Default)]
 pub struct PlaceFilter {
-    /// Places one of whose names or aliases matches (as for `place(name:)`).
+    /// Every place one of whose names (name or alias) contains all these words as whole words, accents, case and punctuation aside, exact matches included (not a lookup: never ambiguous, never NOT_FOUND).
     pub name: Option<String>,
     /// Only places of this kind.
     pub kind: Option<GPlaceKind>,

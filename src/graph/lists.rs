@@ -5,7 +5,7 @@
 //! A query is plain data over resolved [`NodeId`]s ([`EventQuery`], [`ActorQuery`]...). Each
 //! filter that an index answers exactly is a run of that index, already in the kind's order:
 //! an actor's events, a place's events, the agreements an actor is party to, the actors or
-//! places of a kind, the places inside a place, the entities a name fits; a date range is a
+//! places of a kind, the places inside a place, the entities whose names hold a word; a date range is a
 //! view of a date index ([`DateRange`]). With one such filter and nothing else, the list is
 //! that run or view, borrowed: a page and its `totalCount` cost the same whatever the size of
 //! the graph. With several, the shortest drives and each of its items is checked against the
@@ -92,7 +92,8 @@ pub struct EventQuery {
 /// Which actors to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActorQuery {
-    /// Actors this name fits (see [`KnowledgeGraph::lookup_name`]).
+    /// Actors one of whose names (name or alias) holds every word of this one, folded
+    /// (exact matches included; not the lookup's "exact name wins"). No word: every actor.
     pub name: Option<String>,
     /// Actors of this kind.
     pub kind: Option<ActorKind>,
@@ -105,7 +106,8 @@ pub struct ActorQuery {
 /// Which places to list.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PlaceQuery {
-    /// Places this name fits (see [`KnowledgeGraph::lookup_name`]).
+    /// Places one of whose names (name or alias) holds every word of this one, folded
+    /// (exact matches included; not the lookup's "exact name wins"). No word: every place.
     pub name: Option<String>,
     /// Places of this kind.
     pub kind: Option<PlaceKind>,
@@ -276,7 +278,7 @@ impl KnowledgeGraph {
     pub fn actors(&self, q: &ActorQuery) -> List<'_> {
         let mut runs = Vec::new();
         if let Some(name) = &q.name {
-            runs.push(self.name_run(EntityKind::Actor, name));
+            runs.extend(self.names.containing(EntityKind::Actor, name));
         }
         if let Some(k) = q.kind {
             runs.push(Cow::Borrowed(run_of(&self.lists.actors_by_kind, &k)));
@@ -291,7 +293,7 @@ impl KnowledgeGraph {
     pub fn places(&self, q: &PlaceQuery) -> List<'_> {
         let mut runs = Vec::new();
         if let Some(name) = &q.name {
-            runs.push(self.name_run(EntityKind::Place, name));
+            runs.extend(self.names.containing(EntityKind::Place, name));
         }
         if let Some(k) = q.kind {
             runs.push(Cow::Borrowed(run_of(&self.lists.places_by_kind, &k)));
@@ -333,18 +335,6 @@ impl KnowledgeGraph {
     /// The sources, by publication date.
     pub fn sources(&self) -> List<'_> {
         List::Slice(self.all(EntityKind::Source))
-    }
-
-    /// The entities of `kind` a name filter keeps, in the kind's order.
-    fn name_run(&self, kind: EntityKind, name: &str) -> Cow<'_, [NodeId]> {
-        match self.lookup_name(kind, name) {
-            super::NameMatch::None => Cow::Borrowed(&[]),
-            super::NameMatch::One(n) => Cow::Owned(vec![n]),
-            super::NameMatch::Many(mut nodes) => {
-                nodes.sort_by_key(|&n| self.rank(n));
-                Cow::Owned(nodes)
-            }
-        }
     }
 }
 

@@ -169,3 +169,111 @@ fn a_single_filter_is_a_borrowed_run_not_a_copy() {
     assert!(borrowed(&g.statements(&StatementQuery { from, ..StatementQuery::default() })));
     assert!(borrowed(&g.sources()));
 }
+
+/// The ids `actors`/`places` (the list field) gives for a name filter, every page.
+fn listed_by_name(field: &str, name: &str) -> Vec<String> {
+    let q =
+        format!("query($n: String) {{ {field}(filter: {{ name: $n }}, first: 100) {{ totalCount nodes {{ id }} }} }}");
+    let d = crate::support::data(&q, serde_json::json!({ "n": name }));
+    let ids: Vec<String> =
+        d[field]["nodes"].as_array().expect("nodes").iter().map(|n| n["id"].as_str().expect("id").to_owned()).collect();
+    assert_eq!(d[field]["totalCount"].as_u64(), Some(ids.len() as u64), "{field} {name:?}: one page holds them all");
+    ids
+}
+
+/// The entities of `kind` one of whose names holds every word of `text` (folded), in order.
+fn brute_by_name(g: &KnowledgeGraph, kind: EntityKind, text: &str) -> Vec<String> {
+    let words: Vec<String> = diplograph::model::FoldedName::new(text).words;
+    let names = |n: NodeId| -> Vec<String> {
+        match g.entity(n) {
+            diplograph::model::Entity::Actor(a) => std::iter::once(&a.name).chain(&a.aliases).cloned().collect(),
+            diplograph::model::Entity::Place(p) => std::iter::once(&p.name).chain(&p.aliases).cloned().collect(),
+            _ => Vec::new(),
+        }
+    };
+    g.all(kind)
+        .iter()
+        .copied()
+        .filter(|&n| {
+            words.is_empty()
+                || names(n).iter().any(|name| diplograph::model::FoldedName::new(name).has_all_words(&words))
+        })
+        .map(|n| g.entity(n).id().to_owned())
+        .collect()
+}
+
+#[test]
+fn name_filters_list_every_entity_whose_names_hold_the_words_exact_matches_included() {
+    // "Mexico" is exactly one place's name and one actor's alias: a lookup picks those, a list
+    // filter lists every entity one of whose names holds the word.
+    let places = listed_by_name("places", "Mexico");
+    for id in [
+        "place:mexico",
+        "place:mexico-city",
+        "place:palacio-nacional-mexico",
+        "place:benito-juarez-international-airport",
+    ] {
+        assert!(places.contains(&id.to_owned()), "places named Mexico: {places:?} lack {id}");
+    }
+    let actors = listed_by_name("actors", "Mexico");
+    for id in ["actor:government-of-mexico", "actor:us-embassy-in-mexico", "actor:us-charge-d-affaires-mexico"] {
+        assert!(actors.contains(&id.to_owned()), "actors named Mexico: {actors:?} lack {id}");
+    }
+    // The lookups keep "an exact name wins".
+    let one =
+        crate::support::data(r#"{ place(name: "Mexico") { id } actor(name: "Mexico") { id } }"#, serde_json::json!({}));
+    assert_eq!(
+        one,
+        serde_json::json!({ "place": { "id": "place:mexico" }, "actor": { "id": "actor:government-of-mexico" } })
+    );
+    // Against brute force, for names that are exact, partial, ambiguous as lookups, or unknown
+    // (an empty list, never NOT_FOUND or AMBIGUOUS_NAME).
+    let g = graph();
+    let texts = [
+        "Mexico",
+        "méxico city",
+        "National Palace",
+        "palacio nacional",
+        "Harris",
+        "US",
+        "U.S.",
+        "Lopez Obrador",
+        "united states",
+        "Guatemala",
+        "AMLO",
+        "Nobody Atall",
+        "Mexico Nobody",
+        "airport",
+    ];
+    for text in texts {
+        assert_eq!(listed_by_name("actors", text), brute_by_name(&g, EntityKind::Actor, text), "actors {text:?}");
+        assert_eq!(listed_by_name("places", text), brute_by_name(&g, EntityKind::Place, text), "places {text:?}");
+    }
+    assert!(listed_by_name("places", "Nobody Atall").is_empty());
+}
+
+#[test]
+fn name_filters_match_brute_force_on_a_generated_seed() {
+    let g = generated();
+    // Every word of a few names, alone and together, and a name with a word of another.
+    let mut texts: Vec<String> = Vec::new();
+    for kind in [EntityKind::Actor, EntityKind::Place] {
+        let all = g.all(kind);
+        for &n in [all[0], all[all.len() / 2], all[all.len() - 1]].iter() {
+            let name = g.entity(n).label().to_owned();
+            texts.extend(name.split(' ').map(str::to_owned));
+            texts.push(name.clone());
+            texts.push(format!("{name} {}", g.entity(all[1]).label()));
+        }
+    }
+    for text in &texts {
+        for kind in [EntityKind::Actor, EntityKind::Place] {
+            let list = match kind {
+                EntityKind::Actor => g.actors(&ActorQuery { name: Some(text.clone()), ..ActorQuery::default() }),
+                _ => g.places(&PlaceQuery { name: Some(text.clone()), ..PlaceQuery::default() }),
+            };
+            let listed: Vec<String> = list.iter().map(|n| g.entity(n).id().to_owned()).collect();
+            assert_eq!(listed, brute_by_name(&g, kind, text), "{kind:?} {text:?}");
+        }
+    }
+}
