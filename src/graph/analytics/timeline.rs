@@ -186,3 +186,42 @@ fn count(periods: &mut [Period], bucket: Bucket, first: NaiveDate, start: NaiveD
         p.imprecise += u32::from(bucket.is_imprecise(precision));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("a day")
+    }
+
+    #[test]
+    fn periods_are_named_in_iso_8601() {
+        let day = d("2021-06-08");
+        assert_eq!(Bucket::Day.label(Bucket::Day.start_of(day)), "2021-06-08");
+        assert_eq!(Bucket::Week.start_of(day), d("2021-06-07"), "ISO weeks start on Monday");
+        assert_eq!(Bucket::Week.label(Bucket::Week.start_of(day)), "2021-W23");
+        assert_eq!(Bucket::Month.label(Bucket::Month.start_of(day)), "2021-06");
+        assert_eq!(Bucket::Year.label(Bucket::Year.start_of(day)), "2021");
+        // January 3, 2021 is a Sunday of the last ISO week of 2020.
+        assert_eq!(Bucket::Week.label(Bucket::Week.start_of(d("2021-01-03"))), "2020-W53");
+    }
+
+    #[test]
+    fn periods_count_both_ends() {
+        assert_eq!(Bucket::Day.periods(d("2021-06-08"), d("2021-06-08")), 1);
+        assert_eq!(Bucket::Week.periods(d("2021-06-06"), d("2021-06-07")), 2, "a Sunday and the next Monday");
+        assert_eq!(Bucket::Month.periods(d("2021-12-31"), d("2022-01-01")), 2);
+        assert_eq!(Bucket::Year.periods(d("2021-01-01"), d("2023-12-31")), 3);
+    }
+
+    #[test]
+    fn imprecise_means_coarser_than_the_bucket() {
+        assert!(Bucket::Day.is_imprecise(DatePrecision::Month));
+        assert!(Bucket::Week.is_imprecise(DatePrecision::Month));
+        assert!(!Bucket::Month.is_imprecise(DatePrecision::Month));
+        assert!(Bucket::Month.is_imprecise(DatePrecision::Year));
+        assert!(!Bucket::Year.is_imprecise(DatePrecision::Year));
+        assert!(!Bucket::Day.is_imprecise(DatePrecision::Day));
+    }
+}
