@@ -52,9 +52,9 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8000", env = "DIPLOGRAPH_ADDR")]
     addr: SocketAddr,
-    /// The seed directory to load.
-    #[arg(long, default_value = "seed", env = "DIPLOGRAPH_SEED")]
-    seed: PathBuf,
+    /// The seed directory to load [default: ./seed if it exists, else the built-in seed].
+    #[arg(long, env = "DIPLOGRAPH_SEED")]
+    seed: Option<PathBuf>,
     /// Origins allowed to call the API from browsers (repeat, or `*` for any).
     #[arg(long = "cors-origin", default_value = "*")]
     cors_origins: Vec<String>,
@@ -167,7 +167,8 @@ fn check(dir: &std::path::Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let graph = match seed::load(&args.seed) {
+    let source = seed::SeedSource::find(args.seed.clone());
+    let graph = match seed::load_from(&source) {
         Ok(g) => Arc::new(g),
         Err(errors) => {
             eprintln!("{errors}\nthe server did not start: fix the seed and try again");
@@ -191,7 +192,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         response_cache_bytes: if args.no_response_cache { 0 } else { http::HttpConfig::default().response_cache_bytes },
     };
     let state = http::AppState::new(api::schema_with(&limits), graph, config);
-    let reloader = Reloader::new(&args.seed, state.graph.clone());
+    let reloader = Reloader::new(source.clone(), state.graph.clone());
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
@@ -213,7 +214,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             tokio::spawn(reloader.watch(Duration::from_secs(1)));
         }
         let g = state.snapshot();
-        tracing::info!(addr = %args.addr, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{}/ (GraphQL at /graphql)", args.addr);
+        if source == seed::SeedSource::BuiltIn {
+            tracing::info!("no --seed given and no ./seed directory here: serving the built-in seed");
+        }
+        tracing::info!(addr = %args.addr, seed = %source, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{}/ (GraphQL at /graphql)", args.addr);
         match http::serve(listener, http::app(state)).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

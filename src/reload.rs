@@ -3,16 +3,15 @@
 //! `Arc` to it); a broken edit leaves the old graph serving and logs every problem.
 
 use crate::graph::KnowledgeGraph;
-use crate::seed::{self, SeedErrors};
+use crate::seed::{self, SeedErrors, SeedSource};
 use arc_swap::ArcSwap;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
-/// Reloads one seed directory into the graph a server reads.
+/// Reloads one seed into the graph a server reads.
 #[derive(Clone)]
 pub struct Reloader {
-    dir: PathBuf,
+    source: SeedSource,
     graph: Arc<ArcSwap<KnowledgeGraph>>,
 }
 
@@ -26,15 +25,15 @@ pub enum Reloaded {
 }
 
 impl Reloader {
-    /// A reloader of `dir` into `graph`.
-    pub fn new(dir: impl Into<PathBuf>, graph: Arc<ArcSwap<KnowledgeGraph>>) -> Self {
-        Reloader { dir: dir.into(), graph }
+    /// A reloader of `source` (a seed directory, or the built-in seed) into `graph`.
+    pub fn new(source: impl Into<SeedSource>, graph: Arc<ArcSwap<KnowledgeGraph>>) -> Self {
+        Reloader { source: source.into(), graph }
     }
 
     /// Loads the seed again; swaps the new graph in when it is valid and different.
     /// On error the served graph is left as it was.
     pub fn reload(&self) -> Result<Reloaded, SeedErrors> {
-        let fresh = seed::load(&self.dir)?;
+        let fresh = seed::load_from(&self.source)?;
         let hash = fresh.snapshot().hash.clone();
         if self.graph.load().snapshot().hash == hash {
             return Ok(Reloaded::Unchanged);
@@ -59,12 +58,13 @@ impl Reloader {
         }
     }
 
-    /// Polls the seed files every `every` and reloads when any changed (path, size, time).
+    /// Polls the seed files every `every` and reloads when any the seed reads changed (path,
+    /// size, time; see [`seed::fingerprint`]).
     pub async fn watch(self, every: Duration) {
-        let mut last = fingerprint(&self.dir);
+        let mut last = seed::fingerprint(&self.source);
         loop {
             tokio::time::sleep(every).await;
-            let now = fingerprint(&self.dir);
+            let now = seed::fingerprint(&self.source);
             if now != last {
                 last = now;
                 self.reload_logged("files changed").await;
@@ -84,23 +84,4 @@ impl Reloader {
             self.reload_logged("SIGHUP").await;
         }
     }
-}
-
-/// The path, length and modification time of every file below `dir`, sorted.
-fn fingerprint(dir: &Path) -> Vec<(PathBuf, u64, Option<SystemTime>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
-        for e in entries.flatten() {
-            let path = e.path();
-            match e.metadata() {
-                Ok(m) if m.is_dir() => stack.push(path),
-                Ok(m) => out.push((path, m.len(), m.modified().ok())),
-                Err(_) => {}
-            }
-        }
-    }
-    out.sort();
-    out
 }

@@ -35,6 +35,8 @@ pub struct Snapshot {
     /// A hash of every seed file's path and content (64 bits, hex).
     pub hash: String,
     pub loaded_at: DateTime<Utc>,
+    /// Where the seed was read from: its directory, or `built-in`.
+    pub source: String,
 }
 
 impl Snapshot {
@@ -46,7 +48,7 @@ impl Snapshot {
             h.write_u8(0);
             h.write_u64(content);
         }
-        Snapshot { hash: format!("{:016x}", h.finish()), loaded_at: Utc::now() }
+        Snapshot { hash: format!("{:016x}", h.finish()), loaded_at: Utc::now(), source: String::new() }
     }
 
     /// A hash of one file's content (fast: it runs over every byte of every seed file).

@@ -139,6 +139,7 @@ async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
     Json(serde_json::json!({
         "status": "ok",
         "snapshot": { "hash": s.hash, "loadedAt": s.loaded_at.to_rfc3339(), "entities": g.node_count() },
+        "seed": s.source,
     }))
 }
 

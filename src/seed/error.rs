@@ -9,9 +9,32 @@ pub struct SeedError {
     pub file: PathBuf,
     /// 1-based line, 0 when the problem concerns the whole file or directory.
     pub line: usize,
-    /// 1-based column, 0 when unknown.
+    /// 1-based column (in bytes), 0 when unknown.
     pub column: usize,
     pub message: String,
+    /// The text of the line, shown under the message with a caret at the column.
+    pub source_line: Option<String>,
+}
+
+impl SeedError {
+    /// A problem with the whole file or directory `file`.
+    pub fn whole(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        SeedError { file: file.into(), line: 0, column: 0, message: message.into(), source_line: None }
+    }
+
+    /// A problem at byte `offset` of `text`, the content of `file`, located through `lines`
+    /// (an index of `text`).
+    pub fn at(
+        file: impl Into<PathBuf>,
+        text: &str,
+        lines: &LineIndex,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column) = lines.locate(offset);
+        let source_line = lines.line_text(text, line).map(str::to_owned);
+        SeedError { file: file.into(), line, column, message: message.into(), source_line }
+    }
 }
 
 impl fmt::Display for SeedError {
@@ -20,7 +43,17 @@ impl fmt::Display for SeedError {
             (0, _) => write!(f, "{}: {}", self.file.display(), self.message),
             (l, 0) => write!(f, "{}:{l}: {}", self.file.display(), self.message),
             (l, c) => write!(f, "{}:{l}:{c}: {}", self.file.display(), self.message),
+        }?;
+        // The line and a caret under the column, as rustc shows them.
+        if let (Some(text), true) = (&self.source_line, self.line > 0) {
+            let number = self.line.to_string();
+            let gutter = " ".repeat(number.len());
+            let before = text.get(..self.column.saturating_sub(1)).unwrap_or(text);
+            // Tabs stay tabs so that the caret lines up however they are shown.
+            let pad: String = before.chars().map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+            write!(f, "\n{gutter} |\n{number} | {text}\n{gutter} | {pad}^")?;
         }
+        Ok(())
     }
 }
 
@@ -56,6 +89,15 @@ impl LineIndex {
         let start = self.starts.get(line.wrapping_sub(1)).copied().unwrap_or(0);
         (line.max(1), offset.saturating_sub(start) + 1)
     }
+
+    /// The text of 1-based `line` of `text` (the text this index was built from), without
+    /// its line break.
+    pub fn line_text<'t>(&self, text: &'t str, line: usize) -> Option<&'t str> {
+        let start = *self.starts.get(line.checked_sub(1)?)?;
+        let end = self.starts.get(line).map_or(text.len(), |&next| next - 1);
+        let raw = text.get(start..end.max(start))?;
+        Some(raw.strip_suffix('\r').unwrap_or(raw))
+    }
 }
 
 #[cfg(test)]
@@ -69,5 +111,11 @@ mod tests {
         assert_eq!(idx.locate(1), (1, 2));
         assert_eq!(idx.locate(3), (2, 1));
         assert_eq!(idx.locate(7), (4, 1));
+        let text = "ab\r\ncd\n\nef";
+        let idx = LineIndex::new(text);
+        assert_eq!(
+            (1..=5).map(|l| idx.line_text(text, l)).collect::<Vec<_>>(),
+            [Some("ab"), Some("cd"), Some(""), Some("ef"), None]
+        );
     }
 }

@@ -1,76 +1,112 @@
-//! Reading a seed directory into a validated knowledge graph.
+//! Reading a seed (a directory, or the bundled one built into the binary) into a validated
+//! knowledge graph.
+//!
+//! The load goes by stages, a file each: `files` lists and reads the seed files
+//! (`embedded` holds the built-in ones), `reader`
+//! (or `toml`) parses one into `records`, `load` runs the two passes, `registry` holds every
+//! id between them, and `convert` turns records into model entities.
 //!
 //! Architecture Invariant: this is the only module that touches the file system, and it
 //! either returns a whole graph or every problem it found, never a partial graph. It knows
 //! nothing of GraphQL or HTTP.
 
+mod convert;
+mod embedded;
 mod error;
+mod files;
+mod load;
 mod reader;
 mod records;
-mod validate;
+mod registry;
+mod wording;
 
 pub use error::{SeedError, SeedErrors};
+pub use files::Fingerprint;
 
 use crate::graph::KnowledgeGraph;
+use crate::model::EntityKind;
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The order of the record kinds within a file. Pass 1 registers ids and pass 2 converts
+/// records in this order, file after file, so it decides every `NodeId`.
+pub(crate) const KIND_ORDER: [EntityKind; 6] = [
+    EntityKind::Source,
+    EntityKind::Actor,
+    EntityKind::Place,
+    EntityKind::Event,
+    EntityKind::Agreement,
+    EntityKind::Statement,
+];
+
+/// Where a seed is read from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SeedSource {
+    /// A directory of `*.toml` files.
+    Dir(PathBuf),
+    /// The bundled seed, built into the binary.
+    BuiltIn,
+}
+
+impl SeedSource {
+    /// The directory `given`; without one, `./seed` when it exists, else the built-in seed.
+    pub fn find(given: Option<PathBuf>) -> Self {
+        Self::find_in(given, Path::new("."))
+    }
+
+    /// [`SeedSource::find`] from the directory `cwd`.
+    pub fn find_in(given: Option<PathBuf>, cwd: &Path) -> Self {
+        match given {
+            Some(dir) => SeedSource::Dir(dir),
+            None if cwd.join("seed").is_dir() => SeedSource::Dir(PathBuf::from("seed")),
+            None => SeedSource::BuiltIn,
+        }
+    }
+}
+
+/// `built-in` or the directory, as logs and `/health` show where the data came from.
+impl fmt::Display for SeedSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SeedSource::Dir(dir) => write!(f, "{}", dir.display()),
+            SeedSource::BuiltIn => f.write_str("built-in"),
+        }
+    }
+}
+
+impl From<&Path> for SeedSource {
+    fn from(dir: &Path) -> Self {
+        SeedSource::Dir(dir.to_path_buf())
+    }
+}
+
+impl From<PathBuf> for SeedSource {
+    fn from(dir: PathBuf) -> Self {
+        SeedSource::Dir(dir)
+    }
+}
 
 /// Loads and validates every `*.toml` file below `dir` into a graph.
 pub fn load(dir: &Path) -> Result<KnowledgeGraph, SeedErrors> {
-    let files = list_files(dir)?;
-    let (entities, ids, snapshot) = crate::timed("read, parse and check seed files", || validate::validate(&files))?;
+    load_from(&SeedSource::Dir(dir.to_path_buf()))
+}
+
+/// Loads and validates the seed of `source` into a graph; its snapshot says where it came from.
+pub fn load_from(source: &SeedSource) -> Result<KnowledgeGraph, SeedErrors> {
+    let files = match source {
+        SeedSource::Dir(dir) => files::list_files(dir)?,
+        SeedSource::BuiltIn => embedded::files(),
+    };
+    let (entities, ids, mut snapshot) = crate::timed("read, parse and check seed files", || load::validate(&files))?;
+    snapshot.source = source.to_string();
     Ok(crate::timed("build the graph", || KnowledgeGraph::build(entities, ids, snapshot)))
 }
 
-/// One seed file, before it is read.
-pub(crate) struct SeedPath {
-    /// The path shown in error messages.
-    pub path: PathBuf,
-    /// The path below the seed directory, `/`-separated, for the content hash.
-    pub relative: String,
-}
-
-/// Every `*.toml` file below `dir`, sorted by path.
-fn list_files(dir: &Path) -> Result<Vec<SeedPath>, SeedErrors> {
-    let whole = |message: String| SeedErrors(vec![SeedError { file: dir.to_path_buf(), line: 0, column: 0, message }]);
-    let mut paths = Vec::new();
-    collect_toml(dir, &mut paths).map_err(|e| whole(format!("cannot read the seed directory: {e}")))?;
-    if paths.is_empty() {
-        return Err(whole("no `*.toml` seed files in this directory".into()));
+/// The fingerprint of the files a load of `source` would read: when it changes, the seed
+/// may have changed (the built-in seed never does).
+pub fn fingerprint(source: &SeedSource) -> Fingerprint {
+    match source {
+        SeedSource::Dir(dir) => files::fingerprint(dir),
+        SeedSource::BuiltIn => Fingerprint::default(),
     }
-    paths.sort();
-    Ok(paths
-        .into_iter()
-        .map(|path| {
-            let relative = path.strip_prefix(dir).unwrap_or(&path).to_string_lossy().replace('\\', "/");
-            SeedPath { path, relative }
-        })
-        .collect())
-}
-
-/// The text of one seed file, or why it cannot be read (invalid UTF-8 located).
-fn read_text(path: &Path) -> Result<String, SeedError> {
-    let bytes = std::fs::read(path).map_err(|e| SeedError {
-        file: path.to_path_buf(),
-        line: 0,
-        column: 0,
-        message: format!("cannot read: {e}"),
-    })?;
-    String::from_utf8(bytes).map_err(|e| {
-        let offset = e.utf8_error().valid_up_to();
-        let text = String::from_utf8_lossy(&e.into_bytes()[..offset]).into_owned();
-        let (line, column) = error::LineIndex::new(&text).locate(offset);
-        SeedError { file: path.to_path_buf(), line, column, message: "the file is not valid UTF-8".into() }
-    })
-}
-
-fn collect_toml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let path = entry?.path();
-        if path.is_dir() {
-            collect_toml(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "toml") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

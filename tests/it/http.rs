@@ -154,6 +154,7 @@ fn health_reports_the_loaded_snapshot() {
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.body["status"], "ok");
     assert_eq!(r.body["snapshot"]["hash"], graph().snapshot().hash.as_str());
+    assert!(r.body["seed"].as_str().is_some_and(|s| s.ends_with("seed")), "where the seed came from: {}", r.body);
 }
 
 #[test]

@@ -1,308 +1,87 @@
-//! Every validation error the loader reports, each from a small bad seed: the message names
-//! the file and the line, and a bad seed never yields a graph.
+//! Every validation error the loader reports, as golden files: each case in
+//! `tests/seed_errors/` is a small bad seed and the `.txt` beside it is what loading it says.
+//!
+//! A case `NNNN_name.toml` is loaded as `extra.toml` beside the minimal valid seed in
+//! `tests/seed_errors/base/`; a case folder `NNNN_name/` is a whole seed on its own. The
+//! expected text is the errors as `diplograph check` prints them, with the temporary seed
+//! directory left out of paths. `UPDATE_EXPECT=1 cargo test --test it seed_errors` rewrites
+//! every `.txt` from what the loader says now (review the diff before committing).
 
-use crate::support::seed_dir;
+use crate::support::root;
 use diplograph::seed;
+use std::path::{Path, PathBuf};
 
-/// A minimal valid seed, to which each case adds one mistake.
-const SOURCES: &str = r#"
-[[source]]
-id = "source:a"
-outlet = "Outlet"
-title = "A report"
-published = "2021-06-08"
-document = "a.txt"
-"#;
+/// The directory of cases.
+fn cases_dir() -> PathBuf {
+    root().join("tests/seed_errors")
+}
 
-const PLACES: &str = r#"
-[[place]]
-id = "place:mexico"
-name = "Mexico"
-kind = "country"
-code = "MEX"
-sources = ["source:a"]
-
-[[place]]
-id = "place:mexico-city"
-name = "Mexico City"
-kind = "city"
-within = "place:mexico"
-sources = ["source:a"]
-"#;
-
-const ACTORS: &str = r#"
-[[actor]]
-id = "actor:kamala-harris"
-name = "Kamala Harris"
-kind = "person"
-sources = ["source:a"]
-"#;
-
-/// Loads the minimal seed plus `extra` as `extra.toml`; returns the error lines.
-fn errors_with(extra: &str) -> Vec<String> {
-    let dir =
-        seed_dir(&[("sources.toml", SOURCES), ("places.toml", PLACES), ("actors.toml", ACTORS), ("extra.toml", extra)]);
-    match seed::load(dir.path()) {
-        Ok(_) => Vec::new(),
-        Err(e) => {
-            e.0.iter()
-                .map(|e| {
-                    format!("{}:{}:{}: {}", e.file.file_name().unwrap().to_string_lossy(), e.line, e.column, e.message)
-                })
-                .collect()
+/// Copies every file below `from` into `to`, keeping relative paths.
+fn copy_into(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let path = entry.expect("entry").path();
+        let target = to.join(path.file_name().expect("file name"));
+        if path.is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+            copy_into(&path, &target);
+        } else {
+            std::fs::copy(&path, &target).expect("copy");
         }
     }
 }
 
-/// Asserts that loading with `extra` fails with exactly `expected` (file:line:col: message).
-fn check(extra: &str, expected: &[&str]) {
-    let got = errors_with(extra);
-    assert_eq!(got, expected, "\nseed:\n{extra}");
+/// What loading the seed of `case` says, as the expected files hold it.
+fn outcome(case: &Path) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    if case.is_dir() {
+        copy_into(case, dir.path());
+    } else {
+        copy_into(&cases_dir().join("base"), dir.path());
+        std::fs::copy(case, dir.path().join("extra.toml")).expect("copy case");
+    }
+    let text = match seed::load(dir.path()) {
+        Ok(g) => format!("valid: {} entities", g.node_count()),
+        Err(errors) => errors.to_string(),
+    };
+    let prefix = format!("{}{}", dir.path().display(), std::path::MAIN_SEPARATOR);
+    format!("{}\n", text.replace(&prefix, ""))
 }
 
 #[test]
-fn the_minimal_seed_is_valid() {
-    check("", &[]);
-}
-
-#[test]
-fn syntax_error_names_file_line_and_column() {
-    check("[[event]\nid = 1\n", &["extra.toml:1:8: invalid table header\nexpected `.`, `]]`"]);
-}
-
-#[test]
-fn unknown_reference_suggests_the_closest_id() {
-    let extra = r#"
-[[event]]
-id = "event:x"
-title = "A meeting"
-kind = "meeting"
-status = "occurred"
-when = "2021-06-08"
-place = "place:mexico-cty"
-summary = "They met."
-sources = ["source:a"]
-"#;
-    check(extra, &["extra.toml:8:9: unknown place `place:mexico-cty` (did you mean `place:mexico-city`?)"]);
-}
-
-#[test]
-fn reference_to_the_wrong_kind() {
-    let extra = r#"
-[[event]]
-id = "event:x"
-title = "A meeting"
-kind = "meeting"
-status = "occurred"
-when = "2021-06-08"
-place = "actor:kamala-harris"
-summary = "They met."
-sources = ["source:a"]
-"#;
-    check(extra, &["extra.toml:8:9: `actor:kamala-harris` is an actor, but a place is expected here"]);
-}
-
-#[test]
-fn duplicate_ids_name_the_first_definition() {
-    let extra =
-        "[[actor]]\nid = \"actor:kamala-harris\"\nname = \"K. Harris\"\nkind = \"person\"\nsources = [\"source:a\"]\n";
-    let got = errors_with(extra);
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert!(got[0].starts_with("extra.toml:2:6: duplicate id: it is already defined at "), "{got:?}");
-    assert!(got[0].ends_with("actors.toml:3"), "{got:?}");
-}
-
-#[test]
-fn impossible_dates_and_spans_that_end_before_they_start() {
-    let extra = r#"
-[[event]]
-id = "event:x"
-title = "A meeting"
-kind = "meeting"
-status = "occurred"
-when = "2021-02-30"
-summary = "They met."
-sources = ["source:a"]
-
-[[event]]
-id = "event:y"
-title = "A trip"
-kind = "trip"
-status = "occurred"
-when = "2021-06-08/2021-06-06"
-summary = "They went."
-sources = ["source:a"]
-
-[[event]]
-id = "event:z"
-title = "A call"
-kind = "call"
-status = "occurred"
-when = "June"
-summary = "They spoke."
-sources = ["source:a"]
-"#;
-    check(
-        extra,
-        &[
-            "extra.toml:7:8: `2021-02-30` is not a day of the calendar",
-            "extra.toml:16:8: the span `2021-06-08/2021-06-06` ends before it starts",
-            "extra.toml:25:8: `June` is not a date: write YYYY-MM-DD, YYYY-MM, YYYY or START/END",
-        ],
-    );
-}
-
-#[test]
-fn unknown_enum_values_list_the_accepted_ones() {
-    let extra = r#"
-[[event]]
-id = "event:x"
-title = "A meeting"
-kind = "summit"
-mode = "telepathy"
-status = "occurred"
-when = "2021-06-08"
-summary = "They met."
-sources = ["source:a"]
-"#;
-    check(
-        extra,
-        &[
-            "extra.toml:5:8: unknown event kind `summit`: expected one of meeting, call, visit, trip, signing, roundtable, press_conference, ceremony, tour, announcement",
-            "extra.toml:6:8: unknown event mode `telepathy`: expected one of in_person, virtual, phone, unknown",
-        ],
-    );
-}
-
-#[test]
-fn facts_and_relations_without_a_source() {
-    let extra = r#"
-[[event]]
-id = "event:x"
-title = "A meeting"
-kind = "meeting"
-status = "occurred"
-when = "2021-06-08"
-summary = "They met."
-
-[[event.participant]]
-actor = "actor:kamala-harris"
-role = "guest"
-"#;
-    check(
-        extra,
-        &[
-            "extra.toml:3:6: this event has no `sources`: every fact cites the reports it was read from",
-            "extra.toml:10:1: a participant has no `sources`: every fact cites the reports it was read from",
-        ],
-    );
-}
-
-#[test]
-fn all_problems_are_reported_at_once_across_files() {
-    let dir = seed_dir(&[
-        ("sources.toml", SOURCES),
-        ("a.toml", "[[actor]]\nid = \"person:x\"\nname = \"X\"\nkind = \"human\"\nsources = [\"source:a\"]\n"),
-        (
-            "b.toml",
-            "[[place]]\nid = \"place:y\"\nname = \"Y\"\nkind = \"city\"\ncode = \"yy\"\nsources = [\"source:zz\"]\n",
-        ),
-        ("c.toml", "not toml at all = = =\n"),
-    ]);
-    let errors = seed::load(dir.path()).expect_err("bad seed must not load").0;
-    let text: Vec<String> = errors
-        .iter()
-        .map(|e| format!("{}:{}: {}", e.file.file_name().unwrap().to_string_lossy(), e.line, e.message))
+fn every_case_says_what_its_expected_file_says() {
+    let update = std::env::var_os("UPDATE_EXPECT").is_some_and(|v| !v.is_empty() && v != "0");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .expect("tests/seed_errors")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.as_bytes()[0].is_ascii_digit()))
+        .filter(|p| p.is_dir() || p.extension().is_some_and(|e| e == "toml"))
         .collect();
-    assert_eq!(errors.len(), 5, "{text:#?}");
-    assert!(
-        text.iter().any(|t| t.starts_with("a.toml:2: id `person:x` of an actor must start with `actor:`")),
-        "{text:#?}"
-    );
-    assert!(text.iter().any(|t| t.starts_with("a.toml:4: unknown actor kind `human`")), "{text:#?}");
-    assert!(
-        text.iter().any(|t| t.starts_with("b.toml:5: only countries and airports have a standard `code`")),
-        "{text:#?}"
-    );
-    assert!(text.iter().any(|t| t.starts_with("b.toml:6: unknown source `source:zz`")), "{text:#?}");
-    assert!(text.iter().any(|t| t.starts_with("c.toml:1: ")), "{text:#?}");
-}
-
-#[test]
-fn containment_cycles_are_rejected() {
-    let extra = r#"
-[[place]]
-id = "place:a"
-name = "A"
-kind = "region"
-within = "place:b"
-sources = ["source:a"]
-
-[[place]]
-id = "place:b"
-name = "B"
-kind = "region"
-within = "place:a"
-sources = ["source:a"]
-"#;
-    check(
-        extra,
-        &[
-            "extra.toml:3:6: `place:a` leads back to itself through `within`",
-            "extra.toml:10:6: `place:b` leads back to itself through `within`",
-        ],
-    );
-}
-
-#[test]
-fn money_needs_a_currency_code_and_quotes_stay_short() {
-    let long = "word ".repeat(100);
-    let extra = format!(
-        r#"
-[[agreement]]
-id = "agreement:x"
-title = "Funding"
-kind = "funding"
-status = "announced"
-summary = "Money."
-amount = 130000000
-currency = "dollars"
-sources = ["source:a"]
-
-[[statement]]
-id = "statement:x"
-speaker = "actor:kamala-harris"
-when = "2021-06-08"
-channel = "press"
-quote = true
-text = "{long}"
-sources = ["source:a"]
-"#
-    );
-    check(
-        &extra,
-        &[
-            "extra.toml:9:12: currency `dollars` is not an ISO 4217 code (three capital letters, e.g. USD)",
-            "extra.toml:18:8: a quotation is at most 400 characters: quote a sentence, paraphrase the rest",
-        ],
-    );
-}
-
-#[test]
-fn unknown_fields_and_missing_required_fields() {
-    let got = errors_with(
-        "[[actor]]\nid = \"actor:x\"\nname = \"X\"\nkind = \"person\"\nnationality = \"x\"\nsources = [\"source:a\"]\n",
-    );
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert!(got[0].starts_with("extra.toml:5:1: unknown field `nationality`"), "{got:?}");
-    let got = errors_with("[[actor]]\nid = \"actor:x\"\nkind = \"person\"\nsources = [\"source:a\"]\n");
-    assert_eq!(got.len(), 1, "{got:?}");
-    assert!(got[0].contains("missing field `name`"), "{got:?}");
+    cases.sort();
+    assert!(cases.len() >= 14, "the cases are missing: {cases:?}");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let got = outcome(case);
+        let expected_path = case.with_extension("txt");
+        let expected = std::fs::read_to_string(&expected_path).ok();
+        if expected.as_deref() == Some(got.as_str()) {
+            continue;
+        }
+        if update || expected.is_none() {
+            std::fs::write(&expected_path, &got).expect("write expected");
+        }
+        let name = case.file_name().unwrap_or_default().to_string_lossy();
+        match expected {
+            None => failures.push(format!("{name}: no expected file; written, review it and rerun\n{got}")),
+            Some(_) if update => eprintln!("{name}: expected file rewritten"),
+            Some(expected) => failures.push(format!("{name}:\n--- expected\n{expected}--- got\n{got}")),
+        }
+    }
+    assert!(failures.is_empty(), "{}\n(UPDATE_EXPECT=1 rewrites the expected files)", failures.join("\n"));
 }
 
 #[test]
 fn an_empty_or_missing_directory_is_an_error() {
-    let dir = seed_dir(&[]);
+    let dir = tempfile::tempdir().expect("temp dir");
     let e = seed::load(dir.path()).expect_err("empty seed");
     assert!(e.to_string().contains("no `*.toml` seed files"), "{e}");
     let e = seed::load(&dir.path().join("nope")).expect_err("missing dir");
@@ -310,10 +89,23 @@ fn an_empty_or_missing_directory_is_an_error() {
 }
 
 #[test]
-fn invalid_utf8_is_located() {
-    let dir = seed_dir(&[("sources.toml", SOURCES)]);
-    std::fs::write(dir.path().join("bad.toml"), b"# ok\n# caf\xe9\n").expect("write");
-    let e = seed::load(dir.path()).expect_err("bad utf-8");
-    assert_eq!(e.0.len(), 1);
-    assert_eq!((e.0[0].line, e.0[0].message.as_str()), (2, "the file is not valid UTF-8"));
+fn one_syntax_error_in_the_bundled_actors_gives_one_problem_and_a_count_of_unchecked_references() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_into(&root().join("seed"), dir.path());
+    let actors = dir.path().join("actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors.toml");
+    // Drop the closing quote of the first name.
+    let at = text.find("name = \"").expect("a name") + "name = \"".len();
+    let close = at + text[at..].find('"').expect("closing quote");
+    std::fs::write(&actors, format!("{}{}", &text[..close], &text[close + 1..])).expect("write");
+    let errors = seed::load(dir.path()).expect_err("a broken actors.toml").0;
+    let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    assert_eq!(errors.len(), 2, "{lines:#?}");
+    assert!(errors[0].message.starts_with("string not closed"), "{lines:#?}");
+    let count: usize = errors[1]
+        .message
+        .strip_suffix(" references into actors.toml not checked")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{lines:#?}"));
+    assert!(count > 20, "the bundled seed refers to its actors many times: {count}");
 }
