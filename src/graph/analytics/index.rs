@@ -64,7 +64,7 @@ impl EventTally {
 
     /// The tally of `self` without `other` (a tally of a prefix of it).
     pub(super) fn minus(&self, other: &EventTally) -> EventTally {
-        let sub = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x -= y);
+        let sub = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x = x.saturating_sub(*y));
         let mut t = self.clone();
         sub(&mut t.kinds, &other.kinds);
         sub(&mut t.statuses, &other.statuses);
@@ -174,12 +174,16 @@ impl Analytics {
         // The first boundary at or after p, and the last at or before q.
         let i = self.firsts.partition_point(|&f| (f as usize) < p);
         let j = self.firsts.partition_point(|&f| (f as usize) <= q).saturating_sub(1);
-        let (bp, bq) = (self.firsts[i] as usize, self.firsts[j] as usize);
-        if i < j && bp < bq {
-            t = self.before[j].minus(&self.before[i]);
-            self.attrs[p..bp].iter().chain(&self.attrs[bq..q]).for_each(|&a| t.add(a));
-        } else {
-            self.attrs[p..q].iter().for_each(|&a| t.add(a));
+        let at = |k: usize| self.firsts.get(k).map_or(self.attrs.len(), |&f| f as usize);
+        let (bp, bq) = (at(i), at(j));
+        let q = q.min(self.attrs.len());
+        let attrs = |from: usize, to: usize| self.attrs.get(from..to).unwrap_or_default();
+        match (self.before.get(i), self.before.get(j)) {
+            (Some(bi), Some(bj)) if i < j && bp < bq && bq <= q => {
+                t = bj.minus(bi);
+                attrs(p, bp).iter().chain(attrs(bq, q)).for_each(|&a| t.add(a));
+            }
+            _ => attrs(p, q).iter().for_each(|&a| t.add(a)),
         }
         t
     }

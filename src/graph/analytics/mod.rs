@@ -134,12 +134,12 @@ impl KnowledgeGraph {
         match self.positions(&set) {
             Some((p, q, others)) => {
                 let mut t = a.tally_run(p, q);
-                others.iter().for_each(|&pos| t.add(a.attrs[pos]));
+                others.iter().filter_map(|&pos| a.attrs.get(pos)).for_each(|&x| t.add(x));
                 t
             }
             None => {
                 let mut t = EventTally::default();
-                set.iter().for_each(|n| t.add(a.attrs[self.rank(n) as usize]));
+                set.iter().filter_map(|n| a.attrs.get(self.rank(n) as usize)).for_each(|&x| t.add(x));
                 t
             }
         }
@@ -154,7 +154,7 @@ impl KnowledgeGraph {
         }
         let mut counts: HashMap<u32, u32> = HashMap::default();
         for n in set.iter() {
-            let c = a.country[self.rank(n) as usize];
+            let c = a.country.get(self.rank(n) as usize).copied().unwrap_or(NONE);
             if c != NONE {
                 *counts.entry(c).or_default() += 1;
             }
