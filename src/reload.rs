@@ -2,9 +2,8 @@
 //! swapped in whole. Requests in flight keep the snapshot they started with (they hold an
 //! `Arc` to it); a broken edit leaves the old graph serving and logs every problem.
 
-use crate::graph::KnowledgeGraph;
+use crate::graph::ServedGraph;
 use crate::seed::{self, SeedErrors, SeedSource};
-use arc_swap::ArcSwap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,7 +11,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct Reloader {
     source: SeedSource,
-    graph: Arc<ArcSwap<KnowledgeGraph>>,
+    graph: ServedGraph,
 }
 
 /// What a reload did.
@@ -26,7 +25,7 @@ pub enum Reloaded {
 
 impl Reloader {
     /// A reloader of `source` (a seed directory, or the built-in seed) into `graph`.
-    pub fn new(source: impl Into<SeedSource>, graph: Arc<ArcSwap<KnowledgeGraph>>) -> Self {
+    pub fn new(source: impl Into<SeedSource>, graph: ServedGraph) -> Self {
         Reloader { source: source.into(), graph }
     }
 
@@ -38,7 +37,7 @@ impl Reloader {
         if self.graph.load().snapshot().hash == hash {
             return Ok(Reloaded::Unchanged);
         }
-        self.graph.store(Arc::new(fresh));
+        self.graph.swap(Arc::new(fresh));
         Ok(Reloaded::Swapped(hash))
     }
 

@@ -2,46 +2,98 @@
 
 use async_graphql::{Error, ErrorExtensions};
 
-/// Error codes, in `extensions.code`.
-pub mod code {
+/// Error codes, in `extensions.code`: the one list of them (the HTTP layer uses it too).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Code {
     /// A name or id that matches nothing (or an entity of another kind).
-    pub const NOT_FOUND: &str = "NOT_FOUND";
-    /// An argument that is malformed or out of its domain.
-    pub const BAD_USER_INPUT: &str = "BAD_USER_INPUT";
+    NotFound,
+    /// An argument or variable that is malformed or out of its domain.
+    BadUserInput,
     /// A name that fits several entities; `extensions.candidates` lists them.
-    pub const AMBIGUOUS_NAME: &str = "AMBIGUOUS_NAME";
+    AmbiguousName,
     /// A page size, depth, cost or other limit exceeded.
-    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
+    LimitExceeded,
     /// The document could not be parsed.
-    pub const GRAPHQL_PARSE_FAILED: &str = "GRAPHQL_PARSE_FAILED";
+    GraphqlParseFailed,
     /// The document does not fit the schema.
-    pub const GRAPHQL_VALIDATION_FAILED: &str = "GRAPHQL_VALIDATION_FAILED";
+    GraphqlValidationFailed,
+    /// The HTTP request is not a GraphQL request (body, media type, parameters, method).
+    BadRequest,
+    /// The client accepts none of the media types the server answers with.
+    NotAcceptable,
     /// Something broke on our side; the message is masked and the cause logged.
-    pub const INTERNAL_SERVER_ERROR: &str = "INTERNAL_SERVER_ERROR";
+    InternalServerError,
+}
+
+impl Code {
+    /// Every code, in the order the documentation lists them.
+    pub const ALL: [Code; 9] = [
+        Code::NotFound,
+        Code::BadUserInput,
+        Code::AmbiguousName,
+        Code::LimitExceeded,
+        Code::GraphqlParseFailed,
+        Code::GraphqlValidationFailed,
+        Code::BadRequest,
+        Code::NotAcceptable,
+        Code::InternalServerError,
+    ];
+
+    /// The code as it is sent, `NOT_FOUND`...
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Code::NotFound => "NOT_FOUND",
+            Code::BadUserInput => "BAD_USER_INPUT",
+            Code::AmbiguousName => "AMBIGUOUS_NAME",
+            Code::LimitExceeded => "LIMIT_EXCEEDED",
+            Code::GraphqlParseFailed => "GRAPHQL_PARSE_FAILED",
+            Code::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
+            Code::BadRequest => "BAD_REQUEST",
+            Code::NotAcceptable => "NOT_ACCEPTABLE",
+            Code::InternalServerError => "INTERNAL_SERVER_ERROR",
+        }
+    }
+
+    /// The code sent as `text`, if it is one.
+    pub fn parse(text: &str) -> Option<Code> {
+        Code::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Code> for async_graphql::Value {
+    fn from(code: Code) -> Self {
+        async_graphql::Value::from(code.as_str())
+    }
 }
 
 /// An error with `code` in its extensions.
-pub fn coded(code: &'static str, message: impl Into<String>) -> Error {
+pub fn coded(code: Code, message: impl Into<String>) -> Error {
     Error::new(message).extend_with(|_, e| e.set("code", code))
 }
 
 /// `BAD_USER_INPUT`.
 pub fn bad_input(message: impl Into<String>) -> Error {
-    coded(code::BAD_USER_INPUT, message)
+    coded(Code::BadUserInput, message)
 }
 
 /// `NOT_FOUND`.
 pub fn not_found(message: impl Into<String>) -> Error {
-    coded(code::NOT_FOUND, message)
+    coded(Code::NotFound, message)
 }
 
 /// `LIMIT_EXCEEDED`.
 pub fn limit_exceeded(message: impl Into<String>) -> Error {
-    coded(code::LIMIT_EXCEEDED, message)
+    coded(Code::LimitExceeded, message)
 }
 
 /// `INTERNAL_SERVER_ERROR`: a broken invariant; the message is logged, not shown.
 pub fn internal(cause: &str) -> Error {
     tracing::error!(cause, "internal error while resolving a query");
-    coded(code::INTERNAL_SERVER_ERROR, "internal error")
+    coded(Code::InternalServerError, "internal error")
 }

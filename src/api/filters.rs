@@ -2,7 +2,7 @@
 //! make (the graph plans and answers the lists: `graph/lists.rs`).
 
 use super::enums::*;
-use super::error::{code, coded, not_found};
+use super::error::{coded, not_found, Code};
 use super::scalars::Date;
 use crate::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, NameMatch, PlaceQuery, StatementQuery};
 use crate::model::{ActorKind, AgreementKind, EntityKind, EventKind, EventStatus, NodeId, PlaceKind};
@@ -116,7 +116,7 @@ pub fn ambiguous(g: &KnowledgeGraph, text: &str, nodes: &[NodeId]) -> async_grap
         })
         .collect();
     coded(
-        code::AMBIGUOUS_NAME,
+        Code::AmbiguousName,
         format!("`{}` fits several entities: {}; use an id or a fuller name", clip(text), names.join(", ")),
     )
     .extend_with(|_, e| e.set("candidates", Value::List(candidates.clone())))

@@ -9,11 +9,13 @@ mod agreement;
 mod analytics;
 mod codes;
 mod common;
+pub mod cost;
 mod documents;
 mod enums;
 pub mod error;
 mod event;
 mod filters;
+mod introspection;
 pub mod limits;
 mod node;
 pub mod paging;
@@ -22,8 +24,11 @@ mod query;
 mod scalars;
 mod source;
 mod statement;
+mod syntax;
+mod variables;
 
-pub use codes::is_request_error;
+pub use codes::{code_of, is_internal, is_request_error};
+pub use error::Code;
 pub use query::Query;
 
 use crate::graph::KnowledgeGraph;

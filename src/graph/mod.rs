@@ -13,6 +13,7 @@ mod lists;
 mod names;
 mod paths;
 mod search;
+mod served;
 
 pub use analytics::{held_on, AgreementTally, Bucket, EventSet, EventTally, Period, TooManyPeriods};
 pub use dates::{DateRange, EventsInRange};
@@ -20,6 +21,7 @@ pub use lists::{ActorQuery, AgreementQuery, EventQuery, List, PlaceQuery, Statem
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
 pub use search::SearchHit;
+pub use served::ServedGraph;
 
 use crate::model::*;
 use chrono::{DateTime, Utc};

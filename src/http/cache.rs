@@ -2,19 +2,28 @@
 //! answers. Entries are keyed by the snapshot they were computed on, and the cache is emptied
 //! when a new snapshot is seen, so an answer from an older snapshot is never served.
 
+use super::media::Answer;
 use axum::body::Bytes;
 use quick_cache::sync::Cache;
 use quick_cache::Weighter;
 use std::sync::Mutex;
 
-/// What identifies an answer: the snapshot, the media type and method, and the raw request
-/// (the POST body, or the GET query string).
+/// What identifies an answer: the snapshot, the method and media type (status codes differ
+/// between them), and the raw request (the POST body, or the GET query string).
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Key {
+    /// The snapshot the answer was computed on.
     pub snapshot: u64,
-    /// Which media type and method produced it (status codes differ between them).
-    pub variant: u8,
+    pub method: Method,
+    pub answer: Answer,
     pub request: Bytes,
+}
+
+/// The HTTP method of a GraphQL request.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Method {
+    Get,
+    Post,
 }
 
 /// A cached answer: status, content type and body.

@@ -6,11 +6,12 @@
 
 pub mod assets;
 pub mod cache;
+mod error;
 mod graphql;
+pub mod media;
 
 use crate::api::DiploSchema;
-use crate::graph::KnowledgeGraph;
-use arc_swap::ArcSwap;
+use crate::graph::{KnowledgeGraph, ServedGraph};
 use axum::extract::State;
 use axum::http::{HeaderValue, Method};
 use axum::routing::get;
@@ -52,7 +53,7 @@ impl Default for HttpConfig {
 pub struct AppState {
     pub schema: DiploSchema,
     /// The graph being served; a reload swaps it whole.
-    pub graph: Arc<ArcSwap<KnowledgeGraph>>,
+    pub graph: ServedGraph,
     pub config: Arc<HttpConfig>,
     /// Answers already computed on the current snapshot; `None` when turned off.
     pub cache: Option<Arc<cache::ResponseCache>>,
@@ -63,12 +64,12 @@ impl AppState {
     pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
         let cache =
             (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
-        AppState { schema, graph: Arc::new(ArcSwap::new(graph)), config: Arc::new(config), cache }
+        AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache }
     }
 
     /// The snapshot a new request runs on.
     pub fn snapshot(&self) -> Arc<KnowledgeGraph> {
-        self.graph.load_full()
+        self.graph.load()
     }
 }
 
@@ -98,7 +99,7 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
     use axum::response::IntoResponse;
     let text = cause.downcast_ref::<String>().map(String::as_str).or_else(|| cause.downcast_ref::<&str>().copied());
     tracing::error!(panic = text.unwrap_or("?"), "a request panicked");
-    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": "INTERNAL_SERVER_ERROR" } }] });
+    let body = serde_json::json!({ "errors": [{ "message": "internal error", "extensions": { "code": crate::api::Code::InternalServerError.as_str() } }] });
     (
         axum::http::StatusCode::INTERNAL_SERVER_ERROR,
         [(axum::http::header::CONTENT_TYPE, "application/json; charset=utf-8")],

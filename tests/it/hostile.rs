@@ -111,10 +111,11 @@ fn wrong_operations_variables_and_dates() {
         Some("application/graphql-response+json"),
     );
     expect(r, StatusCode::BAD_REQUEST, "GRAPHQL_VALIDATION_FAILED");
+    // A variable of the wrong type is the client's input: a request error, coded BAD_USER_INPUT.
     expect(
         query("query($n: Int) { events(first: $n) { totalCount } }", json!({ "n": "many" })),
         StatusCode::BAD_REQUEST,
-        "GRAPHQL_VALIDATION_FAILED",
+        "BAD_USER_INPUT",
     );
     for bad in ["2021-02-30", "June", "2021-6-8", ""] {
         let r = query("query($d: Date) { events(filter: { from: $d }) { totalCount } }", json!({ "d": bad }));
@@ -203,4 +204,148 @@ fn introspection_and_suggestions_can_be_turned_off() {
     assert!(!r["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{r}");
     let on = run("{ actorz { totalCount } }", json!({}));
     assert!(on["errors"][0]["message"].as_str().unwrap().contains("Did you mean"), "{on}");
+}
+
+/// The first error of `r`: (code, message, locations).
+fn first_error(r: &Value) -> (String, String, Value) {
+    let e = &r["errors"][0];
+    (
+        e["extensions"]["code"].as_str().unwrap_or_default().to_owned(),
+        e["message"].as_str().unwrap_or_default().to_owned(),
+        e["locations"].clone(),
+    )
+}
+
+#[test]
+fn variables_the_client_got_wrong_are_bad_user_input_worded_as_graphql_js() {
+    let lookup = "query($n: String!) { actor(name: $n) { id } }";
+    let filter = "query($f: EventFilter) { events(filter: $f) { totalCount } }";
+    for (query, variables, message) in [
+        (lookup, json!({}), r#"Variable "$n" of required type "String!" was not provided."#),
+        (lookup, json!({ "n": null }), r#"Variable "$n" of non-null type "String!" must not be null."#),
+        (
+            lookup,
+            json!({ "n": 5 }),
+            r#"Variable "$n" got invalid value 5; String cannot represent a non string value: 5"#,
+        ),
+        (
+            filter,
+            json!({ "f": 3 }),
+            r#"Variable "$f" got invalid value 3; Expected type "EventFilter" to be an object."#,
+        ),
+        (
+            filter,
+            json!({ "f": { "nope": 1 } }),
+            r#"Variable "$f" got invalid value { nope: 1 }; Field "nope" is not defined by type "EventFilter"."#,
+        ),
+        (
+            filter,
+            json!({ "f": { "kinds": ["NOPE"] } }),
+            r#"Variable "$f" got invalid value "NOPE" at "f.kinds[0]"; Value "NOPE" does not exist in "EventKind" enum."#,
+        ),
+        (
+            filter,
+            json!({ "f": { "involving": ["Harris", null] } }),
+            r#"Variable "$f" got invalid value null at "f.involving[1]"; Expected non-nullable type "String!" not to be null."#,
+        ),
+    ] {
+        let r = run(query, variables.clone());
+        let (code, got, locations) = first_error(&r);
+        assert_eq!((code.as_str(), got.as_str()), ("BAD_USER_INPUT", message), "{variables}: {r}");
+        assert_eq!(locations, json!([{ "line": 1, "column": 7 }]), "the variable's definition");
+        assert!(r.get("data").is_none_or(Value::is_null), "nothing ran: {r}");
+    }
+    // Over HTTP it is a request error: 400 and no `data` with graphql-response+json.
+    let r = query(lookup, json!({}));
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert!(r.body.get("data").is_none(), "{}", r.body);
+    assert_eq!(r.body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    // A nullable variable left out is null, and an undefined extra one is ignored.
+    let r = run(
+        "query($n: String, $f: Int = 3) { events(first: $f) { totalCount } actor(name: $n) { id } }",
+        json!({ "zz": 1 }),
+    );
+    assert_eq!(r["data"]["events"]["totalCount"].as_u64().map(|n| n > 0), Some(true), "{r}");
+}
+
+#[test]
+fn parse_errors_are_one_line_with_a_location() {
+    for (query, message, line, column) in [
+        ("{ actor(", "Syntax Error: Expected Name, found <EOF>.", 1, 9),
+        ("query {\n  actor(name: ) { id }\n}", r#"Syntax Error: Unexpected ")"."#, 2, 15),
+        ("{ }", r#"Syntax Error: Expected Name, found "}"."#, 1, 3),
+        ("{ a }}", r#"Syntax Error: Unexpected "}"."#, 1, 6),
+        ("{ actor(name: \"Harris) { id } }", "Syntax Error: Unterminated string.", 1, 15),
+    ] {
+        let r = run(query, json!({}));
+        let (code, got, locations) = first_error(&r);
+        assert_eq!((code.as_str(), got.as_str()), ("GRAPHQL_PARSE_FAILED", message), "{query:?}: {r}");
+        assert_eq!(locations, json!([{ "line": line, "column": column }]), "{query:?}");
+    }
+    for (query, message) in [
+        ("query A { __typename } query A { __typename }", r#"There can be only one operation named "A"."#),
+        ("{ __typename } { __typename }", "This anonymous operation must be the only defined operation."),
+        ("fragment F on Query { __typename }", "Must provide an operation."),
+    ] {
+        let (code, got, _) = first_error(&run(query, json!({})));
+        assert_eq!((code.as_str(), got.as_str()), ("GRAPHQL_VALIDATION_FAILED", message), "{query}");
+    }
+    let (code, _, _) = first_error(&run("mutation { __typename }", json!({})));
+    assert_eq!(code, "GRAPHQL_VALIDATION_FAILED");
+}
+
+#[test]
+fn introspection_nested_too_deeply_is_refused_before_it_runs() {
+    let cycles = "{ __schema { types { possibleTypes { interfaces { possibleTypes { interfaces { possibleTypes { name } } } } } } } }";
+    let through_fragments = "{ __type(name: \"Actor\") { ...F } } fragment F on __Type { fields { type { ...G } } } fragment G on __Type { fields { type { inputFields { name } } } }";
+    for q in [cycles, through_fragments] {
+        let r = run(q, json!({}));
+        let (code, message, _) = first_error(&r);
+        assert_eq!(
+            (code.as_str(), message.as_str()),
+            ("GRAPHQL_VALIDATION_FAILED", "Maximum introspection depth exceeded"),
+            "{q}: {r}"
+        );
+        assert!(r.get("data").is_none_or(Value::is_null), "nothing ran: {r}");
+    }
+    let r = query(cycles, json!({}));
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    // Two levels of lists are what graphql-js allows too.
+    let r = run("{ __schema { queryType { fields { type { fields { name } } } } } }", json!({}));
+    assert!(r.get("errors").is_none(), "{r}");
+    still_serving();
+}
+
+#[test]
+fn introspection_costs_what_it_returns() {
+    let r = run("{ __schema { types { name } } }", json!({}));
+    let types = r["data"]["__schema"]["types"].as_array().expect("types").len() as u64;
+    // __schema, types, and each type with its name.
+    assert_eq!(r["extensions"]["cost"]["requestedQueryCost"].as_u64(), Some(1 + 1 + types * 2), "{}", r["extensions"]);
+    let r = run(&crate::support::client_query("introspection.graphql"), json!({}));
+    let cost = r["extensions"]["cost"]["requestedQueryCost"].as_u64().expect("a cost");
+    assert!(cost > 50 * types && cost <= 25_000, "GraphiQL's query costs {cost} and passes");
+    // Copies of a large introspection under aliases cost what they return (about 1,000 each)
+    // and are refused together.
+    let big: String = (0..40)
+        .map(|i| format!("a{i}: __schema {{ types {{ fields {{ name args {{ name type {{ name }} }} }} }} }} "))
+        .collect();
+    let (code, _, e) = crate::support::error(&format!("{{ {big} }}"), json!({}));
+    assert_eq!((code.as_str(), &e["extensions"]["limit"]), ("LIMIT_EXCEEDED", &json!("cost")), "{e}");
+}
+
+#[test]
+fn fragments_that_expand_exponentially_are_refused_before_anything_walks_them() {
+    // Each fragment spreads the next twice: 2^24 selections from 1 KB of text, which
+    // async-graphql's own checks, validation and the cost model would each walk in full.
+    let n = 24;
+    let mut q = String::from("query { ...F0 } ");
+    for i in 0..n {
+        q.push_str(&format!("fragment F{i} on Query {{ ...F{} ...F{} }} ", i + 1, i + 1));
+    }
+    q.push_str(&format!("fragment F{n} on Query {{ __schema {{ types {{ name }} }} }}"));
+    let (code, message, e) = error(&q, json!({}));
+    assert_eq!((code.as_str(), &e["extensions"]["limit"]), ("LIMIT_EXCEEDED", &json!("fields")), "{e}");
+    assert_eq!(e["extensions"]["measured"], json!(3u64 << n), "three fields, 2^n times: {message}");
+    still_serving();
 }

@@ -2,7 +2,7 @@
 //! serving; a request keeps the snapshot it started with.
 
 use crate::support::{block_on, root};
-use arc_swap::ArcSwap;
+use diplograph::graph::ServedGraph;
 use diplograph::reload::{Reloaded, Reloader};
 use serde_json::{json, Value};
 use std::path::Path;
@@ -28,9 +28,9 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-fn ask(graph: &Arc<ArcSwap<diplograph::graph::KnowledgeGraph>>, query: &str) -> Value {
+fn ask(graph: &ServedGraph, query: &str) -> Value {
     let schema = diplograph::api::schema();
-    let r = block_on(diplograph::api::execute(&schema, async_graphql::Request::new(query), graph.load_full()));
+    let r = block_on(diplograph::api::execute(&schema, async_graphql::Request::new(query), graph.load()));
     serde_json::to_value(r).expect("json")["data"].clone()
 }
 
@@ -39,10 +39,10 @@ const RENAMED: (&str, &str) = ("name = \"Kamala Harris\"", "name = \"Kamala D. H
 #[test]
 fn a_valid_edit_is_swapped_in_and_old_requests_keep_their_snapshot() {
     let dir = seed_copy();
-    let graph = Arc::new(ArcSwap::from_pointee(diplograph::seed::load(dir.path()).expect("seed")));
+    let graph = ServedGraph::new(Arc::new(diplograph::seed::load(dir.path()).expect("seed")));
     let reloader = Reloader::new(dir.path(), graph.clone());
     assert_eq!(reloader.reload(), Ok(Reloaded::Unchanged));
-    let before = graph.load_full();
+    let before = graph.load();
     let old_hash = before.snapshot().hash.clone();
 
     let actors = dir.path().join("actors.toml");
@@ -69,7 +69,7 @@ fn a_valid_edit_is_swapped_in_and_old_requests_keep_their_snapshot() {
 #[test]
 fn a_broken_edit_leaves_the_old_graph_serving() {
     let dir = seed_copy();
-    let graph = Arc::new(ArcSwap::from_pointee(diplograph::seed::load(dir.path()).expect("seed")));
+    let graph = ServedGraph::new(Arc::new(diplograph::seed::load(dir.path()).expect("seed")));
     let reloader = Reloader::new(dir.path(), graph.clone());
     let hash = graph.load().snapshot().hash.clone();
     std::fs::write(dir.path().join("broken.toml"), "[[actor]]\nid = \"actor:x\"\nname = \"X\"\nkind = \"alien\"\n")
@@ -88,7 +88,7 @@ fn a_broken_edit_leaves_the_old_graph_serving() {
 #[test]
 fn watching_picks_up_an_edit() {
     let dir = seed_copy();
-    let graph = Arc::new(ArcSwap::from_pointee(diplograph::seed::load(dir.path()).expect("seed")));
+    let graph = ServedGraph::new(Arc::new(diplograph::seed::load(dir.path()).expect("seed")));
     let reloader = Reloader::new(dir.path(), graph.clone());
     let hash = graph.load().snapshot().hash.clone();
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("rt");
