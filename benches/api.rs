@@ -149,6 +149,35 @@ fn scale(c: &mut Criterion) {
             "query($a: ID!, $b: ID!) { path(from: $a, to: $b) { hops } }".into(),
             json!({ "a": busy_id, "b": other_id }),
         ),
+        (
+            "facets-all",
+            "{ events(first: 0) { facets { kinds { kind count } } timeline(bucket: MONTH) { count } } }".into(),
+            json!({}),
+        ),
+        (
+            "facets-date-range",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-06-30\" }, first: 0) { facets { kinds { kind count } } timeline(bucket: MONTH) { count } } }"
+                .into(),
+            json!({}),
+        ),
+        (
+            "facets-busy-actor",
+            "query($id: ID!) { actor(id: $id) { events(first: 0) { facets { kinds { count } countries(first: 10) { count } participants(first: 10) { count } } } } }"
+                .into(),
+            json!({ "id": busy_id }),
+        ),
+        (
+            "known-by-date-range",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-03-07\", knownBy: \"2020-03-05\" }, first: 20) { totalCount pageInfo { hasNextPage } nodes { id } } }"
+                .into(),
+            json!({}),
+        ),
+        (
+            "known-by-busy-actor",
+            "query($id: ID!) { actor(id: $id) { events(filter: { knownBy: \"2020-06-30\" }, first: 20) { totalCount nodes { id } } } }"
+                .into(),
+            json!({ "id": busy_id }),
+        ),
     ];
     let mut group = c.benchmark_group("scale");
     for (name, q, vars) in &cases {

@@ -1,16 +1,16 @@
 //! `Actor`: a person, government or organisation.
 
-use super::agreement::{agreement_list, AgreementConnection};
+use super::agreement::AgreementConnection;
 use super::common::{notes, sources, NoteObj};
 use super::enums::{EventOrder, GActorKind};
 use super::event::{event_connection, EventConnection};
-use super::filters::{AgreementFilter, EventFilter, StatementFilter};
+use super::filters::{agreement_query, statement_query, AgreementFilter, EventFilter, StatementFilter};
 use super::paging::{connection, count_arg, PageArgs, MAX_PAGE};
 use super::place::PlaceObj;
 use super::scalars::Date;
 use super::source::SourceObj;
-use super::statement::{statement_list, StatementConnection};
-use crate::graph::KnowledgeGraph;
+use super::statement::StatementConnection;
+use crate::graph::{held_on, AgreementQuery, EventQuery, KnowledgeGraph, StatementQuery};
 use crate::model::{Actor, EntityKind, NodeId, Position};
 use async_graphql::{Object, Result, ID};
 
@@ -60,9 +60,13 @@ impl<'a> ActorObj<'a> {
     async fn country(&self) -> Option<PlaceObj<'a>> {
         self.a.country.and_then(|p| PlaceObj::of(self.g, p))
     }
-    /// Offices held, with the span they were held for.
-    async fn positions(&self) -> Vec<PositionObj<'a>> {
-        self.a.positions.iter().map(|p| PositionObj { g: self.g, p }).collect()
+    /// Offices held, with the span they were held for; one entry per office (reports that
+    /// attest the same office on several days are one position). With asOf: those held on
+    /// that day (between start and end where dated, or between the first and last attested
+    /// day).
+    async fn positions(&self, as_of: Option<Date>) -> Vec<PositionObj<'a>> {
+        let held = |p: &Position| as_of.is_none_or(|d| held_on(p, d.0));
+        self.a.positions.iter().filter(|p| held(p)).map(|p| PositionObj { g: self.g, p }).collect()
     }
     /// Events it took part in.
     #[allow(clippy::too_many_arguments)]
@@ -75,8 +79,8 @@ impl<'a> ActorObj<'a> {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<EventConnection<'a>> {
-        let base = &self.g.reverse(self.n).events;
-        event_connection(self.g, Some(base), filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+        let base = EventQuery { involving: vec![self.n], ..EventQuery::default() };
+        event_connection(self.g, base, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
     }
     /// Agreements it is a party to or signed.
     async fn agreements(
@@ -87,8 +91,9 @@ impl<'a> ActorObj<'a> {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AgreementConnection<'a>> {
-        let list = agreement_list(self.g, Some(&self.g.reverse(self.n).agreements), filter.as_ref())?;
-        AgreementConnection::new(self.g, &list, false, &PageArgs { first, after, last, before })
+        let base = AgreementQuery { involving: vec![self.n], ..AgreementQuery::default() };
+        let list = self.g.agreements(&agreement_query(self.g, base, filter.as_ref())?);
+        AgreementConnection::of_list(self.g, list, &PageArgs { first, after, last, before })
     }
     /// What it said.
     async fn statements(
@@ -99,8 +104,9 @@ impl<'a> ActorObj<'a> {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatementConnection<'a>> {
-        let list = statement_list(self.g, Some(&self.g.reverse(self.n).statements), filter.as_ref())?;
-        StatementConnection::new(self.g, &list, false, &PageArgs { first, after, last, before })
+        let base = StatementQuery { speakers: vec![self.n], ..StatementQuery::default() };
+        let list = self.g.statements(&statement_query(self.g, base, filter.as_ref())?);
+        StatementConnection::of_list(self.g, list, &PageArgs { first, after, last, before })
     }
     /// Actors met through shared events, most shared events first (default 20, at most 100).
     async fn counterparts(&self, first: Option<i32>) -> Result<Vec<Counterpart<'a>>> {

@@ -1,15 +1,16 @@
 //! `Agreement`: a memorandum, funding, loan, dialogue, partnership or commitment.
 
 use super::actor::ActorObj;
+use super::analytics::AgreementFacets;
 use super::common::{notes, sources, MoneyObj, NoteObj, TimeSpanObj};
 use super::enums::{GAgreementKind, GAgreementStatus};
 use super::event::EventObj;
-use super::filters::{resolve, AgreementFilter};
 use super::paging::connection;
 use super::source::SourceObj;
-use crate::graph::KnowledgeGraph;
-use crate::model::{Agreement, AgreementKind, EntityKind, NodeId};
-use async_graphql::{Object, Result, ID};
+use crate::graph::{KnowledgeGraph, List};
+use crate::model::{Agreement, EntityKind, NodeId};
+use async_graphql::{Object, ID};
+use std::sync::Arc;
 
 /// An agreement.
 #[derive(Clone, Copy)]
@@ -28,30 +29,23 @@ impl<'a> AgreementObj<'a> {
     }
 }
 
-connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge");
+connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge", set: Arc<List<'a>>, {
+    /// Counts over every agreement of this list, not just the page.
+    async fn facets(&self) -> AgreementFacets<'a> {
+        AgreementFacets { g: self.g, list: self.set.clone() }
+    }
+});
 
-/// The agreements `filter` keeps from `base` (all when `None`), by date.
-pub fn agreement_list(
-    g: &KnowledgeGraph,
-    base: Option<&[NodeId]>,
-    filter: Option<&AgreementFilter>,
-) -> Result<Vec<NodeId>> {
-    let party =
-        filter.and_then(|f| f.party.as_deref()).map(|p| resolve(g, EntityKind::Actor, p, "party")).transpose()?;
-    let kind = filter.and_then(|f| f.kind).map(AgreementKind::from);
-    let base = match (base, party) {
-        (Some(b), _) => b,
-        (None, Some(p)) => &g.reverse(p).agreements,
-        (None, None) => g.all(EntityKind::Agreement),
-    };
-    Ok(base
-        .iter()
-        .copied()
-        .filter(|&n| {
-            g.agreement(n)
-                .is_some_and(|a| kind.is_none_or(|k| a.kind == k) && party.is_none_or(|p| a.parties.contains(&p)))
-        })
-        .collect())
+impl<'a> AgreementConnection<'a> {
+    /// The page `args` selects from `list`, which facets count whole.
+    pub fn of_list(
+        g: &'a KnowledgeGraph,
+        list: List<'a>,
+        args: &super::paging::PageArgs,
+    ) -> async_graphql::Result<Self> {
+        let list = Arc::new(list);
+        Self::with_set(g, &*list, false, args, list.clone())
+    }
 }
 
 /// A memorandum, funding, loan, dialogue, partnership or commitment.

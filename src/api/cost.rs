@@ -112,6 +112,10 @@ impl<'a> Measurer<'a> {
                 ("Subgraph", "nodes" | "links") | ("Path", "steps") => page,
                 ("Query", "nodes") => self.arg(f, "ids").unwrap_or(BOUNDED_LIST),
                 (_, "search" | "counterparts") => self.arg(f, "first").unwrap_or(20).min(MAX_PAGE as u64),
+                // Facet lists hold their `first` (20 by default); a timeline at most its
+                // number of periods, which it refuses to exceed.
+                (p, _) if p.ends_with("Facets") => self.arg(f, "first").unwrap_or(20).min(MAX_PAGE as u64),
+                ("EventConnection", "timeline") => super::analytics::MAX_PERIODS as u64,
                 _ => BOUNDED_LIST,
             }
         } else {

@@ -2,16 +2,18 @@
 
 use super::actor::ActorObj;
 use super::agreement::AgreementObj;
+use super::analytics::{event_set, timeline, EventFacets, TimeBucket, TimelineBucket};
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
-use super::filters::{filter_events, EventFilter, EventList};
+use super::filters::{event_query, EventFilter};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
 use super::source::SourceObj;
 use super::statement::StatementObj;
-use crate::graph::KnowledgeGraph;
+use crate::graph::{EventQuery, KnowledgeGraph, List};
 use crate::model::{EntityKind, Event, LinkKind, NodeId, Participation};
 use async_graphql::{Object, Result, ID};
+use std::sync::Arc;
 
 /// Something that happened or is planned.
 #[derive(Clone, Copy)]
@@ -30,21 +32,31 @@ impl<'a> EventObj<'a> {
     }
 }
 
-connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge");
+connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge", set: Arc<List<'a>>, {
+    /// Counts over every event of this list, not just the page.
+    async fn facets(&self) -> EventFacets<'a> {
+        EventFacets { g: self.g, set: self.set.clone() }
+    }
+    /// How many of these events start in each period. An event known less precisely than the
+    /// bucket (a month-precision event in a DAY or WEEK timeline) counts at its first possible
+    /// day and also in `imprecise`. At most 1000 periods (else LIMIT_EXCEEDED).
+    async fn timeline(&self, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
+        timeline(self.g, event_set(&self.set), bucket)
+    }
+});
 
-/// The page of events `filter` keeps from `base` (all events when `None`).
+/// The page of the events `filter` keeps from those `base` stands for (every event when
+/// empty).
 pub fn event_connection<'a>(
     g: &'a KnowledgeGraph,
-    base: Option<&'a [NodeId]>,
+    base: EventQuery,
     filter: Option<&EventFilter>,
     order: Option<EventOrder>,
     args: &PageArgs,
 ) -> Result<EventConnection<'a>> {
     let descending = order == Some(EventOrder::DateDesc);
-    match filter_events(g, base, filter)? {
-        EventList::List(list) => EventConnection::new(g, &*list, descending, args),
-        EventList::Range(range) => EventConnection::new(g, &range, descending, args),
-    }
+    let list = Arc::new(g.events(&event_query(g, base, filter)?));
+    EventConnection::with_set(g, &*list, descending, args, list.clone())
 }
 
 /// Something that happened or is planned: a meeting, call, trip, signing...

@@ -1,12 +1,12 @@
-//! Filter inputs and how names and ids in arguments are resolved.
+//! Filter inputs, how names and ids in arguments are resolved, and the graph queries they
+//! make (the graph plans and answers the lists: `graph/lists.rs`).
 
 use super::enums::*;
 use super::error::{coded, not_found, Code};
 use super::scalars::Date;
-use crate::graph::{EventsInRange, KnowledgeGraph, NameMatch};
-use crate::model::{fold, EntityKind, NodeId};
+use crate::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, NameMatch, PlaceQuery, StatementQuery};
+use crate::model::{ActorKind, AgreementKind, EntityKind, EventKind, EventStatus, NodeId, PlaceKind};
 use async_graphql::{ErrorExtensions, InputObject, Result, Value};
-use std::borrow::Cow;
 
 /// Which events to list. Every field narrows the list; an empty list is the same as
 /// leaving the field out.
@@ -28,21 +28,29 @@ pub struct EventFilter {
     pub to: Option<Date>,
     /// Only events with this topic (a whole topic, folded).
     pub topic: Option<String>,
+    /// Only events the reports had told by this day (knowledge time): one of their sources
+    /// was published on or before it.
+    pub known_by: Option<Date>,
 }
 
 /// Which actors to list.
 #[derive(InputObject, Clone, Default)]
 pub struct ActorFilter {
-    /// Actors one of whose names or aliases matches (as for `actor(name:)`).
+    /// Every actor one of whose names (name or alias) contains all these words as whole words, accents, case and punctuation aside, exact matches included (not a lookup: never ambiguous, never NOT_FOUND).
     pub name: Option<String>,
     /// Only actors of this kind.
     pub kind: Option<GActorKind>,
+    /// Actors holding an office whose title contains all these words (folded): "President
+    /// of Mexico".
+    pub holding: Option<String>,
+    /// With holding: held on this day (as Actor.positions(asOf:) says).
+    pub as_of: Option<Date>,
 }
 
 /// Which places to list.
 #[derive(InputObject, Clone, Default)]
 pub struct PlaceFilter {
-    /// Places one of whose names or aliases matches (as for `place(name:)`).
+    /// Every place one of whose names (name or alias) contains all these words as whole words, accents, case and punctuation aside, exact matches included (not a lookup: never ambiguous, never NOT_FOUND).
     pub name: Option<String>,
     /// Only places of this kind.
     pub kind: Option<GPlaceKind>,
@@ -57,6 +65,8 @@ pub struct AgreementFilter {
     pub party: Option<String>,
     /// Only agreements of this kind.
     pub kind: Option<GAgreementKind>,
+    /// Only agreements the reports had told by this day (knowledge time).
+    pub known_by: Option<Date>,
 }
 
 /// Which statements to list.
@@ -68,6 +78,8 @@ pub struct StatementFilter {
     pub from: Option<Date>,
     /// Statements made on or before this day.
     pub to: Option<Date>,
+    /// Only statements the reports had told by this day (knowledge time).
+    pub known_by: Option<Date>,
 }
 
 /// True when `text` is written like an id (`kind:slug`).
@@ -118,84 +130,72 @@ fn clip(text: &str) -> String {
     }
 }
 
-/// The entities of `kind` a name filter keeps (every match; never ambiguous).
-pub fn name_matches(g: &KnowledgeGraph, kind: EntityKind, name: &str) -> Vec<NodeId> {
-    match g.lookup_name(kind, name) {
-        NameMatch::None => Vec::new(),
-        NameMatch::One(n) => vec![n],
-        NameMatch::Many(mut nodes) => {
-            nodes.sort_by_key(|&n| g.rank(n));
-            nodes
-        }
-    }
-}
-
-/// Is `b` in `list`, which is sorted by rank?
-fn contains(g: &KnowledgeGraph, list: &[NodeId], n: NodeId) -> bool {
-    let r = g.rank(n);
-    list.binary_search_by_key(&r, |&x| g.rank(x)).is_ok()
-}
-
-/// The events a filter keeps, in date order.
-pub enum EventList<'a> {
-    /// A list (borrowed when the filter needed no copy).
-    List(Cow<'a, [NodeId]>),
-    /// Every event overlapping a date range: a view of the date index, never listed.
-    Range(EventsInRange<'a>),
-}
-
-/// The events `filter` keeps from `base` (every event when `None`), in date order.
-pub fn filter_events<'a>(
-    g: &'a KnowledgeGraph,
-    base: Option<&'a [NodeId]>,
-    filter: Option<&EventFilter>,
-) -> Result<EventList<'a>> {
-    let empty = EventFilter::default();
-    let f = filter.unwrap_or(&empty);
-    // Every list here is in date order; the shortest drives, the others are probed.
-    let mut lists: Vec<&'a [NodeId]> = base.into_iter().collect();
+/// `q` narrowed by `filter` (names and ids resolved; `q` is what the field's parent already
+/// narrows to, such as the actor whose events these are).
+pub fn event_query(g: &KnowledgeGraph, mut q: EventQuery, filter: Option<&EventFilter>) -> Result<EventQuery> {
+    let Some(f) = filter else { return Ok(q) };
     for who in f.involving.iter().flatten() {
-        let a = resolve(g, EntityKind::Actor, who, "involving")?;
-        lists.push(&g.reverse(a).events);
+        q.involving.push(resolve(g, EntityKind::Actor, who, "involving")?);
     }
     if let Some(at) = &f.at {
-        let p = resolve(g, EntityKind::Place, at, "at")?;
-        lists.push(&g.reverse(p).events);
+        q.at.push(resolve(g, EntityKind::Place, at, "at")?);
     }
-    let (from, to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
-    let range = (from.is_some() || to.is_some()).then(|| g.events_in_range(from, to));
-    let unfiltered = f.kinds.as_ref().is_none_or(Vec::is_empty) && f.status.is_none() && f.topic.is_none();
-    if unfiltered && lists.len() <= 1 {
-        // Nothing to check: the list or the range is the answer (no scan, whatever its length).
-        let all = g.all(EntityKind::Event);
-        match (range, lists.first()) {
-            (None, list) => return Ok(EventList::List(Cow::Borrowed(list.copied().unwrap_or(all)))),
-            (Some(r), None) => return Ok(EventList::Range(r)),
-            (Some(_), Some(_)) => {}
-        }
+    q.kinds.extend(f.kinds.iter().flatten().map(|&k| EventKind::from(k)));
+    q.status = f.status.map(EventStatus::from);
+    (q.from, q.to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
+    q.topic = f.topic.clone();
+    q.known_by = f.known_by.map(|d| d.0);
+    Ok(q)
+}
+
+/// The graph query for an actor filter.
+/// `asOf` without `holding`: BAD_USER_INPUT.
+pub fn actor_query(filter: Option<&ActorFilter>) -> Result<ActorQuery> {
+    let Some(f) = filter else { return Ok(ActorQuery::default()) };
+    if f.as_of.is_some() && f.holding.is_none() {
+        return Err(super::error::bad_input("`asOf` in an actor filter needs `holding`: the office held on that day"));
     }
-    lists.sort_by_key(|l| l.len());
-    let kinds: Vec<crate::model::EventKind> = f.kinds.iter().flatten().map(|&k| k.into()).collect();
-    let status = f.status.map(crate::model::EventStatus::from);
-    let topic = f.topic.as_deref().map(fold);
-    let keeps = |n: NodeId, others: &[&[NodeId]], dates: bool| {
-        let Some(e) = g.event(n) else { return false };
-        (kinds.is_empty() || kinds.contains(&e.kind))
-            && status.is_none_or(|s| e.status == s)
-            && topic.as_ref().is_none_or(|t| e.topics.contains(t))
-            && (!dates || e.when.overlaps(from, to))
-            && others.iter().all(|l| contains(g, l, n))
-    };
-    // The date range drives when it is shorter than every list (its length is known without
-    // listing it); otherwise the shortest list does and dates are checked item by item.
-    let list: Vec<NodeId> = match range {
-        Some(r) if lists.first().is_none_or(|l| r.len() <= l.len()) => {
-            r.iter().filter(|&n| keeps(n, &lists, false)).collect()
-        }
-        _ => {
-            let (driver, others) = lists.split_first().map_or((g.all(EntityKind::Event), &[][..]), |(d, o)| (*d, o));
-            driver.iter().copied().filter(|&n| keeps(n, others, range.is_some())).collect()
-        }
-    };
-    Ok(EventList::List(Cow::Owned(list)))
+    Ok(ActorQuery {
+        name: f.name.clone(),
+        kind: f.kind.map(ActorKind::from),
+        holding: f.holding.clone(),
+        as_of: f.as_of.map(|d| d.0),
+    })
+}
+
+/// The graph query for a place filter (names and ids resolved).
+pub fn place_query(g: &KnowledgeGraph, filter: Option<&PlaceFilter>) -> Result<PlaceQuery> {
+    let Some(f) = filter else { return Ok(PlaceQuery::default()) };
+    let within = f.within.as_deref().map(|w| resolve(g, EntityKind::Place, w, "within")).transpose()?;
+    Ok(PlaceQuery { name: f.name.clone(), kind: f.kind.map(PlaceKind::from), within })
+}
+
+/// `q` narrowed by `filter` (names and ids resolved).
+pub fn agreement_query(
+    g: &KnowledgeGraph,
+    mut q: AgreementQuery,
+    filter: Option<&AgreementFilter>,
+) -> Result<AgreementQuery> {
+    let Some(f) = filter else { return Ok(q) };
+    if let Some(p) = &f.party {
+        q.parties.push(resolve(g, EntityKind::Actor, p, "party")?);
+    }
+    q.kind = f.kind.map(AgreementKind::from);
+    q.known_by = f.known_by.map(|d| d.0);
+    Ok(q)
+}
+
+/// `q` narrowed by `filter` (names and ids resolved).
+pub fn statement_query(
+    g: &KnowledgeGraph,
+    mut q: StatementQuery,
+    filter: Option<&StatementFilter>,
+) -> Result<StatementQuery> {
+    let Some(f) = filter else { return Ok(q) };
+    if let Some(s) = &f.speaker {
+        q.speakers.push(resolve(g, EntityKind::Actor, s, "speaker")?);
+    }
+    (q.from, q.to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
+    q.known_by = f.known_by.map(|d| d.0);
+    Ok(q)
 }

@@ -6,6 +6,7 @@
 
 mod actor;
 mod agreement;
+mod analytics;
 mod codes;
 mod common;
 pub mod cost;

@@ -2,7 +2,7 @@
 //! sort key of an item (so they stay valid across reloads of the same data).
 
 use super::error::{bad_input, limit_exceeded};
-use crate::graph::KnowledgeGraph;
+use crate::graph::{DateRange, KnowledgeGraph, List};
 use crate::model::{EntityKind, NodeId};
 use async_graphql::{Result, SimpleObject};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -108,6 +108,33 @@ impl Ordered for [NodeId] {
     }
 }
 
+impl Ordered for crate::graph::List<'_> {
+    fn order(&self) -> &[NodeId] {
+        match self {
+            List::Slice(s) => s,
+            List::Owned(v) => v,
+            List::Range(r) => r.order(),
+        }
+    }
+    fn count(&self) -> usize {
+        self.len()
+    }
+    fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        match self {
+            List::Slice(s) => s.forward(p, q, n, out),
+            List::Owned(v) => v.as_slice().forward(p, q, n, out),
+            List::Range(r) => r.forward(p, q, n, out),
+        }
+    }
+    fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
+        match self {
+            List::Slice(s) => s.backward(p, q, n, out),
+            List::Owned(v) => v.as_slice().backward(p, q, n, out),
+            List::Range(r) => r.backward(p, q, n, out),
+        }
+    }
+}
+
 impl Ordered for Vec<NodeId> {
     fn order(&self) -> &[NodeId] {
         self
@@ -123,18 +150,18 @@ impl Ordered for Vec<NodeId> {
     }
 }
 
-impl Ordered for crate::graph::EventsInRange<'_> {
+impl Ordered for DateRange<'_> {
     fn order(&self) -> &[NodeId] {
-        crate::graph::EventsInRange::order(self)
+        DateRange::order(self)
     }
     fn count(&self) -> usize {
         self.len()
     }
     fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
-        crate::graph::EventsInRange::forward(self, p, q, n, out)
+        DateRange::forward(self, p, q, n, out)
     }
     fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
-        crate::graph::EventsInRange::backward(self, p, q, n, out)
+        DateRange::backward(self, p, q, n, out)
     }
 }
 
@@ -216,14 +243,12 @@ pub fn paginate<L: Ordered + ?Sized>(
     Ok(Page { items, total: list.count(), info })
 }
 
-/// Declares a Relay connection type and its edge type over one node wrapper.
+/// Declares a Relay connection type and its edge type over one node wrapper. With `set:`,
+/// the connection also keeps the whole list it pages (what its extra fields, such as facets,
+/// count) and serves the extra resolvers given in braces.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ident, $conn_name:literal, $edge_name:literal) => {
-        #[doc = concat!("A page of a list: ", $conn_name, ".")]
-        pub struct $conn<'a> {
-            g: &'a $crate::graph::KnowledgeGraph,
-            page: $crate::api::paging::Page,
-        }
+        connection!($conn, $edge, $node, $conn_name, $edge_name, set: (), {});
 
         impl<'a> $conn<'a> {
             /// The page `args` selects from `list` (in sort-key order; served in reverse when
@@ -234,8 +259,32 @@ macro_rules! connection {
                 descending: bool,
                 args: &$crate::api::paging::PageArgs,
             ) -> async_graphql::Result<Self> {
+                Self::with_set(g, list, descending, args, ())
+            }
+        }
+    };
+    ($conn:ident, $edge:ident, $node:ident, $conn_name:literal, $edge_name:literal, set: $set:ty, { $($extra:tt)* }) => {
+        #[doc = concat!("A page of a list: ", $conn_name, ".")]
+        pub struct $conn<'a> {
+            g: &'a $crate::graph::KnowledgeGraph,
+            page: $crate::api::paging::Page,
+            /// The whole list the page is cut from, for counts over it.
+            #[allow(dead_code)]
+            set: $set,
+        }
+
+        impl<'a> $conn<'a> {
+            /// The page `args` selects from `list` (in sort-key order; served in reverse when
+            /// `descending`), keeping `set`, the whole list.
+            pub fn with_set<L: $crate::api::paging::Ordered + ?Sized>(
+                g: &'a $crate::graph::KnowledgeGraph,
+                list: &L,
+                descending: bool,
+                args: &$crate::api::paging::PageArgs,
+                set: $set,
+            ) -> async_graphql::Result<Self> {
                 let page = $crate::api::paging::paginate(g, list, descending, $node::KIND, args)?;
-                Ok($conn { g, page })
+                Ok($conn { g, page, set })
             }
         }
 
@@ -257,6 +306,7 @@ macro_rules! connection {
             async fn total_count(&self) -> usize {
                 self.page.total
             }
+            $($extra)*
         }
 
         #[doc = concat!("An item of a ", $conn_name, " page, with its cursor.")]

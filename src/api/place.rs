@@ -3,12 +3,12 @@
 use super::common::{notes, sources, NoteObj};
 use super::enums::{EventOrder, GPlaceKind};
 use super::event::{event_connection, EventConnection};
-use super::filters::{name_matches, resolve, EventFilter, PlaceFilter};
+use super::filters::EventFilter;
 use super::paging::connection;
 use super::paging::PageArgs;
 use super::source::SourceObj;
-use crate::graph::KnowledgeGraph;
-use crate::model::{EntityKind, NodeId, Place, PlaceKind};
+use crate::graph::{EventQuery, KnowledgeGraph};
+use crate::model::{EntityKind, NodeId, Place};
 use async_graphql::{Object, Result, ID};
 
 /// A place.
@@ -29,36 +29,6 @@ impl<'a> PlaceObj<'a> {
 }
 
 connection!(PlaceConnection, PlaceEdge, PlaceObj, "PlaceConnection", "PlaceEdge");
-
-/// True when `inner` is `outer` or lies anywhere inside it.
-pub fn is_within(g: &KnowledgeGraph, inner: NodeId, outer: NodeId) -> bool {
-    let mut at = g.place(inner).and_then(|p| p.within);
-    for _ in 0..64 {
-        match at {
-            Some(p) if p == outer => return true,
-            Some(p) => at = g.place(p).and_then(|pl| pl.within),
-            None => return false,
-        }
-    }
-    false
-}
-
-/// The places `filter` keeps, by name.
-pub fn place_list(g: &KnowledgeGraph, filter: Option<&PlaceFilter>) -> Result<Vec<NodeId>> {
-    let Some(f) = filter else { return Ok(g.all(EntityKind::Place).to_vec()) };
-    let within = f.within.as_deref().map(|w| resolve(g, EntityKind::Place, w, "within")).transpose()?;
-    let kind = f.kind.map(PlaceKind::from);
-    let base = match &f.name {
-        Some(name) => name_matches(g, EntityKind::Place, name),
-        None => g.all(EntityKind::Place).to_vec(),
-    };
-    Ok(base
-        .into_iter()
-        .filter(|&n| {
-            g.place(n).is_some_and(|p| kind.is_none_or(|k| p.kind == k)) && within.is_none_or(|w| is_within(g, n, w))
-        })
-        .collect())
-}
 
 /// A country, region, city, venue, airport or military base.
 #[Object(name = "Place")]
@@ -110,8 +80,8 @@ impl<'a> PlaceObj<'a> {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<EventConnection<'a>> {
-        let base = &self.g.reverse(self.n).events;
-        event_connection(self.g, Some(base), filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+        let base = EventQuery { at: vec![self.n], ..EventQuery::default() };
+        event_connection(self.g, base, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
     }
     /// The reports that mention it.
     async fn sources(&self) -> Vec<SourceObj<'a>> {

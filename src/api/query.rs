@@ -1,21 +1,22 @@
 //! The `Query` root.
 
 use super::actor::{ActorConnection, ActorObj};
-use super::agreement::{agreement_list, AgreementConnection, AgreementObj};
+use super::agreement::{AgreementConnection, AgreementObj};
 use super::enums::{EventOrder, GEntityKind};
 use super::error::{bad_input, limit_exceeded};
 use super::event::{event_connection, EventConnection, EventObj};
 use super::filters::{
-    ambiguous, name_matches, ActorFilter, AgreementFilter, EventFilter, PlaceFilter, StatementFilter,
+    actor_query, agreement_query, ambiguous, place_query, statement_query, ActorFilter, AgreementFilter, EventFilter,
+    PlaceFilter, StatementFilter,
 };
 use super::graph;
 use super::node::{Node, PathObj, SearchHit, SubgraphObj};
 use super::paging::{count_arg, PageArgs, MAX_PAGE};
-use super::place::{place_list, PlaceConnection, PlaceObj};
+use super::place::{PlaceConnection, PlaceObj};
 use super::source::SourceConnection;
-use super::statement::{statement_list, StatementConnection};
-use crate::graph::{KnowledgeGraph, NameMatch};
-use crate::model::{ActorKind, EntityKind, NodeId};
+use super::statement::StatementConnection;
+use crate::graph::{AgreementQuery, EventQuery, KnowledgeGraph, NameMatch, StatementQuery};
+use crate::model::{EntityKind, NodeId};
 use async_graphql::{Context, Object, Result, SimpleObject, ID};
 
 /// The entry points of the API.
@@ -77,14 +78,7 @@ impl Query {
         before: Option<String>,
     ) -> Result<ActorConnection<'a>> {
         let g = graph(ctx)?;
-        let f = filter.unwrap_or_default();
-        let kind = f.kind.map(ActorKind::from);
-        let base = match &f.name {
-            Some(name) => name_matches(g, EntityKind::Actor, name),
-            None => g.all(EntityKind::Actor).to_vec(),
-        };
-        let list: Vec<NodeId> =
-            base.into_iter().filter(|&n| g.actor(n).is_some_and(|a| kind.is_none_or(|k| a.kind == k))).collect();
+        let list = g.actors(&actor_query(filter.as_ref())?);
         ActorConnection::new(g, &list, false, &PageArgs { first, after, last, before })
     }
     /// An event by id, or null.
@@ -105,7 +99,7 @@ impl Query {
         before: Option<String>,
     ) -> Result<EventConnection<'a>> {
         let g = graph(ctx)?;
-        event_connection(g, None, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+        event_connection(g, EventQuery::default(), filter.as_ref(), order_by, &PageArgs { first, after, last, before })
     }
     /// A place by id or by name (as for `actor`). Give exactly one.
     async fn place<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'a>>> {
@@ -123,7 +117,7 @@ impl Query {
         before: Option<String>,
     ) -> Result<PlaceConnection<'a>> {
         let g = graph(ctx)?;
-        let list = place_list(g, filter.as_ref())?;
+        let list = g.places(&place_query(g, filter.as_ref())?);
         PlaceConnection::new(g, &list, false, &PageArgs { first, after, last, before })
     }
     /// An agreement by id, or null.
@@ -142,8 +136,8 @@ impl Query {
         before: Option<String>,
     ) -> Result<AgreementConnection<'a>> {
         let g = graph(ctx)?;
-        let list = agreement_list(g, None, filter.as_ref())?;
-        AgreementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        let list = g.agreements(&agreement_query(g, AgreementQuery::default(), filter.as_ref())?);
+        AgreementConnection::of_list(g, list, &PageArgs { first, after, last, before })
     }
     /// Statements, by date.
     async fn statements<'a>(
@@ -156,8 +150,8 @@ impl Query {
         before: Option<String>,
     ) -> Result<StatementConnection<'a>> {
         let g = graph(ctx)?;
-        let list = statement_list(g, None, filter.as_ref())?;
-        StatementConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        let list = g.statements(&statement_query(g, StatementQuery::default(), filter.as_ref())?);
+        StatementConnection::of_list(g, list, &PageArgs { first, after, last, before })
     }
     /// The news reports, by publication date.
     async fn sources<'a>(
@@ -169,7 +163,7 @@ impl Query {
         before: Option<String>,
     ) -> Result<SourceConnection<'a>> {
         let g = graph(ctx)?;
-        SourceConnection::new(g, g.all(EntityKind::Source), false, &PageArgs { first, after, last, before })
+        SourceConnection::new(g, &g.sources(), false, &PageArgs { first, after, last, before })
     }
     /// Ranked full-text search over names, aliases, titles and summaries: exact name, then
     /// alias, prefix, whole words, words of summaries, then matches with one or two typos.

@@ -1,15 +1,16 @@
 //! `Statement`: something a named actor said.
 
 use super::actor::ActorObj;
+use super::analytics::StatementFacets;
 use super::common::{sources, TimeSpanObj};
 use super::enums::GStatementChannel;
 use super::event::EventObj;
-use super::filters::{resolve, StatementFilter};
 use super::paging::connection;
 use super::source::SourceObj;
-use crate::graph::KnowledgeGraph;
+use crate::graph::{KnowledgeGraph, List};
 use crate::model::{EntityKind, NodeId, Statement};
 use async_graphql::{Object, Result, ID};
+use std::sync::Arc;
 
 /// A statement.
 #[derive(Clone, Copy)]
@@ -28,30 +29,23 @@ impl<'a> StatementObj<'a> {
     }
 }
 
-connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge");
+connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge", set: Arc<List<'a>>, {
+    /// Counts over every statement of this list, not just the page.
+    async fn facets(&self) -> StatementFacets<'a> {
+        StatementFacets { g: self.g, list: self.set.clone() }
+    }
+});
 
-/// The statements `filter` keeps from `base` (all when `None`), by date.
-pub fn statement_list(
-    g: &KnowledgeGraph,
-    base: Option<&[NodeId]>,
-    filter: Option<&StatementFilter>,
-) -> Result<Vec<NodeId>> {
-    let speaker =
-        filter.and_then(|f| f.speaker.as_deref()).map(|s| resolve(g, EntityKind::Actor, s, "speaker")).transpose()?;
-    let from = filter.and_then(|f| f.from).map(|d| d.0);
-    let to = filter.and_then(|f| f.to).map(|d| d.0);
-    let base = match (base, speaker) {
-        (Some(b), _) => b,
-        (None, Some(s)) => &g.reverse(s).statements,
-        (None, None) => g.all(EntityKind::Statement),
-    };
-    Ok(base
-        .iter()
-        .copied()
-        .filter(|&n| {
-            g.statement(n).is_some_and(|s| speaker.is_none_or(|sp| s.speaker == sp) && s.when.overlaps(from, to))
-        })
-        .collect())
+impl<'a> StatementConnection<'a> {
+    /// The page `args` selects from `list`, which facets count whole.
+    pub fn of_list(
+        g: &'a KnowledgeGraph,
+        list: List<'a>,
+        args: &super::paging::PageArgs,
+    ) -> async_graphql::Result<Self> {
+        let list = Arc::new(list);
+        Self::with_set(g, &*list, false, args, list.clone())
+    }
 }
 
 /// Something a named actor said: a short attributed quotation or a paraphrase.

@@ -13,7 +13,9 @@
 //! stated by exactly one of its ends): it builds the edges, and finds a link between two
 //! nodes without walking either's link list.
 
-use super::{dates::DateIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot};
+use super::{
+    dates::DateIndex, lists::ListIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot,
+};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
@@ -60,13 +62,17 @@ impl KnowledgeGraph {
             names: NameIndex::default(),
             search: SearchIndex::default(),
             dates: DateIndex::default(),
+            lists: ListIndex::default(),
+            analytics: super::analytics::Analytics::default(),
             snapshot,
         };
         crate::timing::timed("graph: orders", || kg.build_orders());
         crate::timing::timed("graph: date index", || kg.build_dates());
         crate::timing::timed("graph: reverse links", || kg.build_reverse());
+        kg.lists = crate::timing::timed("graph: list indexes", || ListIndex::build(&kg));
         kg.names = crate::timing::timed("graph: name index", || NameIndex::build(&kg));
         kg.search = crate::timing::timed("graph: search index", || SearchIndex::build(&kg));
+        kg.analytics = crate::timing::timed("graph: analytics", || super::analytics::Analytics::build(&kg));
         kg
     }
 

@@ -1,5 +1,5 @@
 //! The date index: answers "which events overlap [from, to]" in the events' date order
-//! without listing them.
+//! without listing them (and the same for statements, over their own order).
 //!
 //! The events whose span overlaps `[from, to]`, in date order (start, end, id), are:
 //! (a) events that start before `from` and end on or after it (all of them come first in
@@ -144,11 +144,14 @@ impl DateIndex {
     }
 }
 
-/// The events whose span overlaps a date range, in date order: a view over the events'
-/// order (positions are ranks in `KnowledgeGraph::all(EntityKind::Event)`), never a list.
+/// The records whose span overlaps a date range, in date order: a view over the order of
+/// their kind (events, or statements; positions are ranks in `KnowledgeGraph::all`), never a
+/// list.
 #[derive(Clone, Copy)]
-pub struct EventsInRange<'g> {
-    g: &'g KnowledgeGraph,
+pub struct DateRange<'g> {
+    /// The index of the kind's order, and that order.
+    index: &'g DateIndex,
+    order: &'g [NodeId],
     /// The `from` day, when given: part (a) is the positions before `ongoing_end` ending on
     /// or after it.
     from: Option<i32>,
@@ -159,23 +162,32 @@ pub struct EventsInRange<'g> {
     len: usize,
 }
 
-impl<'g> EventsInRange<'g> {
-    /// How many events overlap the range.
+/// The events overlapping a date range (see [`DateRange`]).
+pub type EventsInRange<'g> = DateRange<'g>;
+
+impl<'g> DateRange<'g> {
+    /// How many records overlap the range.
     pub fn len(&self) -> usize {
         self.len
     }
 
-    /// True when no event overlaps the range.
+    /// True when no record overlaps the range.
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 
-    /// Every event, in date order (the order this view's positions count in).
+    /// Every record of the kind, in date order (the order this view's positions count in).
     pub fn order(&self) -> &'g [NodeId] {
-        self.g.all(EntityKind::Event)
+        self.order
     }
 
-    /// Pushes onto `out` the first `n` events of the range at positions in `[p, q)`, in
+    /// True when the record at position `p` of the order overlaps the range.
+    pub fn contains_position(&self, p: usize) -> bool {
+        (self.lo <= p && p < self.hi)
+            || self.from.is_some_and(|f| p < self.ongoing_end && self.index.end_at(p).is_some_and(|e| e >= f))
+    }
+
+    /// Pushes onto `out` the first `n` records of the range at positions in `[p, q)`, in
     /// date order.
     pub fn forward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
         let order = self.order();
@@ -183,7 +195,7 @@ impl<'g> EventsInRange<'g> {
         let mut at = p;
         if let Some(from) = self.from {
             while out.len() < stop {
-                match self.g.dates.next_ending(at, q.min(self.ongoing_end), from) {
+                match self.index.next_ending(at, q.min(self.ongoing_end), from) {
                     Some(pos) => {
                         out.push(order[pos]);
                         at = pos + 1;
@@ -198,7 +210,7 @@ impl<'g> EventsInRange<'g> {
         }
     }
 
-    /// Pushes onto `out` the last `n` events of the range at positions in `[p, q)`, last
+    /// Pushes onto `out` the last `n` records of the range at positions in `[p, q)`, last
     /// first.
     pub fn backward(&self, p: usize, q: usize, n: usize, out: &mut Vec<NodeId>) {
         let order = self.order();
@@ -211,7 +223,7 @@ impl<'g> EventsInRange<'g> {
         let Some(from) = self.from else { return };
         let mut at = q.min(self.ongoing_end);
         while out.len() < stop {
-            match self.g.dates.prev_ending(p, at, from) {
+            match self.index.prev_ending(p, at, from) {
                 Some(pos) => {
                     out.push(order[pos]);
                     at = pos;
@@ -221,17 +233,41 @@ impl<'g> EventsInRange<'g> {
         }
     }
 
-    /// Every event of the range, in date order.
+    /// Every record of the range, in date order.
     pub fn iter(&self) -> impl Iterator<Item = NodeId> + 'g {
         let this = *self;
         let order = self.order();
         let mut at = 0;
         let ongoing = std::iter::from_fn(move || {
-            let pos = this.g.dates.next_ending(at, this.ongoing_end, this.from?)?;
+            let pos = this.index.next_ending(at, this.ongoing_end, this.from?)?;
             at = pos + 1;
             Some(order[pos])
         });
         ongoing.chain(order[self.lo.min(self.hi)..self.hi].iter().copied())
+    }
+}
+
+impl DateIndex {
+    /// The records of `order` (the order this index was built over) whose span overlaps
+    /// `[from, to]` (open ends allowed: `from` alone is on or after, `to` alone on or before),
+    /// as a view: O(log n) to make, whatever the number of records in the range.
+    pub(super) fn range<'g>(
+        &'g self,
+        order: &'g [NodeId],
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> DateRange<'g> {
+        let (from, to) = (from.map(day), to.map(day));
+        let lo = from.map_or(0, |f| self.first_starting(f));
+        let hi = to.map_or(self.len, |t| self.first_starting(t.saturating_add(1)));
+        let ongoing_end = if from.is_some() { lo.min(hi) } else { 0 };
+        let ongoing = from.map_or(0, |f| ongoing_end - self.count_ending_before(ongoing_end, f));
+        DateRange { index: self, order, from, ongoing_end, lo, hi, len: ongoing + hi.saturating_sub(lo) }
+    }
+
+    /// The end day of the record at position `p`.
+    fn end_at(&self, p: usize) -> Option<i32> {
+        (p < self.len).then(|| self.latest[self.latest.len() / 2 + p])
     }
 }
 
@@ -240,13 +276,7 @@ impl KnowledgeGraph {
     /// after, `to` alone on or before), as a view over the date order: O(log n) to make,
     /// whatever the number of events in the range.
     pub fn events_in_range(&self, from: Option<NaiveDate>, to: Option<NaiveDate>) -> EventsInRange<'_> {
-        let d = &self.dates;
-        let (from, to) = (from.map(day), to.map(day));
-        let lo = from.map_or(0, |f| d.first_starting(f));
-        let hi = to.map_or(d.len, |t| d.first_starting(t.saturating_add(1)));
-        let ongoing_end = if from.is_some() { lo.min(hi) } else { 0 };
-        let ongoing = from.map_or(0, |f| ongoing_end - d.count_ending_before(ongoing_end, f));
-        EventsInRange { g: self, from, ongoing_end, lo, hi, len: ongoing + hi.saturating_sub(lo) }
+        self.dates.range(self.all(EntityKind::Event), from, to)
     }
 }
 

@@ -6,14 +6,18 @@
 //! the request path unless the caller asked for a filter that needs it. It knows nothing of
 //! files, GraphQL or HTTP.
 
+mod analytics;
 mod build;
 mod dates;
+mod lists;
 mod names;
 mod paths;
 mod search;
 mod served;
 
-pub use dates::EventsInRange;
+pub use analytics::{held_on, AgreementTally, Bucket, EventSet, EventTally, Period, TooManyPeriods};
+pub use dates::{DateRange, EventsInRange};
+pub use lists::{ActorQuery, AgreementQuery, EventQuery, List, PlaceQuery, StatementQuery};
 pub use names::NameMatch;
 pub use paths::{PathStep, Subgraph};
 pub use search::SearchHit;
@@ -109,6 +113,10 @@ pub struct KnowledgeGraph {
     search: search::SearchIndex,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).
     dates: dates::DateIndex,
+    /// The runs that answer list filters (see `lists.rs`).
+    lists: lists::ListIndex,
+    /// Per-event records and prefix tallies for counting (see `analytics/`).
+    analytics: analytics::Analytics,
     snapshot: Snapshot,
 }
 

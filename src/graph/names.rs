@@ -1,8 +1,12 @@
 //! Resolving a name to an entity: folded for accents, case and punctuation, through aliases.
+//! Two rules: a lookup (`actor(name:)`) takes an exact folded name or alias first, else the
+//! entities one of whose names holds every word; a list filter (`actors(filter: {name:})`)
+//! keeps every entity one of whose names holds every word, exact matches included.
 
 use super::KnowledgeGraph;
 use crate::model::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
 
 /// What a name resolved to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,6 +78,28 @@ impl NameIndex {
             .filter(|n| self.folded.get(n).is_some_and(|names| names.iter().any(|f| f.has_all_words(&words))))
             .collect();
         one_or_many(hits)
+    }
+}
+
+impl NameIndex {
+    /// The entities of `kind` one of whose names (name or alias) holds every folded word of
+    /// `name`, in the kind's order; `None` when `name` has no word (it narrows nothing). One
+    /// word: its posting list, borrowed. Several: the rarest word's postings, checked.
+    pub(super) fn containing(&self, kind: EntityKind, name: &str) -> Option<Cow<'_, [NodeId]>> {
+        let words = FoldedName::new(name).words;
+        let postings: Option<Vec<&Vec<NodeId>>> = words.iter().map(|w| self.words.get(&(kind, w.clone()))).collect();
+        let Some(postings) = postings else { return Some(Cow::Borrowed(&[])) };
+        let shortest = postings.iter().min_by_key(|p| p.len())?;
+        if words.len() == 1 {
+            return Some(Cow::Borrowed(shortest.as_slice()));
+        }
+        Some(Cow::Owned(
+            shortest
+                .iter()
+                .copied()
+                .filter(|n| self.folded.get(n).is_some_and(|names| names.iter().any(|f| f.has_all_words(&words))))
+                .collect(),
+        ))
     }
 }
 

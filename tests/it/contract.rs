@@ -69,31 +69,6 @@ fn contract() -> String {
 /// A prefix ending in `.` or `(` stands for every name under it.
 const PENDING: &[(&str, u32)] = &[
     // #11 fidelity
-    // #13 analytics and time
-    ("Actor.positions(asOf)", 13),
-    ("EventFilter.knownBy", 13),
-    ("StatementFilter.knownBy", 13),
-    ("AgreementFilter.knownBy", 13),
-    ("ActorFilter.holding", 13),
-    ("ActorFilter.asOf", 13),
-    ("EventConnection.facets", 13),
-    ("EventConnection.timeline", 13),
-    ("AgreementConnection.facets", 13),
-    ("StatementConnection.facets", 13),
-    ("TimeBucket", 13),
-    ("TimelineBucket", 13),
-    ("EventFacets", 13),
-    ("AgreementFacets", 13),
-    ("StatementFacets", 13),
-    ("EventKindCount", 13),
-    ("EventStatusCount", 13),
-    ("EventModeCount", 13),
-    ("AgreementKindCount", 13),
-    ("AgreementStatusCount", 13),
-    ("StatementChannelCount", 13),
-    ("PlaceCount", 13),
-    ("ActorCount", 13),
-    ("TopicCount", 13),
     // #15 curated writes
     ("Query.changes", 15),
     ("Mutation", 15),

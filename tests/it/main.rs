@@ -3,6 +3,7 @@
 #[allow(dead_code)]
 mod support;
 
+mod analytics;
 mod api;
 mod contract;
 mod generate;
@@ -10,6 +11,7 @@ mod graph;
 mod hostile;
 mod http;
 mod layers;
+mod lists;
 mod paths;
 mod props;
 mod queries;

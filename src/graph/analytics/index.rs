@@ -1,0 +1,216 @@
+//! What counting needs, built once at load: a compact record of each event by its position
+//! in the date order (kind, status, mode, precision, country), the tallies of every event
+//! starting before each distinct start day (so that a run of the order is tallied by one
+//! subtraction), the first day each record was known, and the whole kind's counts per
+//! country, participant and topic, most first.
+
+use super::{top, EventTally};
+use crate::graph::KnowledgeGraph;
+use crate::model::*;
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+/// No country, or no known day.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// A day as a number (days from the common era).
+pub(super) fn day(d: NaiveDate) -> i32 {
+    d.num_days_from_ce()
+}
+
+/// The counting indexes; see the module doc.
+#[derive(Default)]
+pub(crate) struct Analytics {
+    /// Per event, by position in the date order: kind, status, mode and precision, packed
+    /// (see [`pack`]).
+    pub(super) attrs: Vec<u16>,
+    /// Per event, by position: the country its place lies in ([`NONE`] when none).
+    pub(super) country: Vec<u32>,
+    /// Each distinct start day of the date order, ascending, then `i32::MAX`.
+    pub(super) days: Vec<i32>,
+    /// The position of the first event starting on each of `days` (the number of events for
+    /// the last entry).
+    pub(super) firsts: Vec<u32>,
+    /// The tally of the events before each of `firsts`.
+    pub(super) before: Vec<EventTally>,
+    /// Per node: the first day one of its sources was published (`i32::MAX` when none of
+    /// them is dated; sources themselves: their own publication day).
+    pub(super) known: Vec<i32>,
+    /// The whole kind's events per country, per participant and per topic, most first.
+    pub(super) countries: Vec<(NodeId, u32)>,
+    pub(super) participants: Vec<(NodeId, u32)>,
+    pub(super) topics: Vec<(Box<str>, u32)>,
+    /// Actors holding an office, in name order, with each position's folded title words.
+    pub(super) holders: Vec<(NodeId, Vec<Vec<String>>)>,
+}
+
+/// Packs what a tally needs of an event into 16 bits.
+fn pack(e: &Event) -> u16 {
+    idx(EventKind::ALL, e.kind)
+        | idx(EventStatus::ALL, e.status) << 4
+        | idx(EventMode::ALL, e.mode) << 6
+        | idx(DatePrecision::ALL, e.when.precision) << 9
+}
+
+impl EventTally {
+    /// Adds the event packed as `a`.
+    pub(super) fn add(&mut self, a: u16) {
+        self.kinds[(a & 0xf) as usize] += 1;
+        self.statuses[(a >> 4 & 0x3) as usize] += 1;
+        self.modes[(a >> 6 & 0x7) as usize] += 1;
+        self.precisions[(a >> 9 & 0x3) as usize] += 1;
+    }
+
+    /// The tally of `self` without `other` (a tally of a prefix of it).
+    pub(super) fn minus(&self, other: &EventTally) -> EventTally {
+        let sub = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x = x.saturating_sub(*y));
+        let mut t = self.clone();
+        sub(&mut t.kinds, &other.kinds);
+        sub(&mut t.statuses, &other.statuses);
+        sub(&mut t.modes, &other.modes);
+        sub(&mut t.precisions, &other.precisions);
+        t
+    }
+}
+
+/// The position of `v` in `all` (a vocabulary's `ALL`).
+pub(super) fn idx<T: PartialEq>(all: &[T], v: T) -> u16 {
+    all.iter().position(|x| *x == v).unwrap_or(0) as u16
+}
+
+/// The country `place` lies in (itself when it is one).
+fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
+    let mut at = place;
+    for _ in 0..64 {
+        match at.and_then(|p| g.place(p).map(|pl| (p, pl))) {
+            Some((p, pl)) if pl.kind == PlaceKind::Country => return p.0,
+            Some((_, pl)) => at = pl.within,
+            None => return NONE,
+        }
+    }
+    NONE
+}
+
+impl Analytics {
+    /// The indexes of `g`, whose orders are built.
+    pub(crate) fn build(g: &KnowledgeGraph) -> Self {
+        let order = g.all(EntityKind::Event);
+        let events: Vec<&Event> = order.iter().filter_map(|&n| g.event(n)).collect();
+        let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
+        let country: Vec<u32> = events.par_iter().map(|e| country_of(g, e.place)).collect();
+        let (mut days, mut firsts, mut before) = (Vec::new(), Vec::new(), Vec::new());
+        let mut running = EventTally::default();
+        for (i, e) in events.iter().enumerate() {
+            let d = day(e.when.start);
+            if days.last() != Some(&d) {
+                days.push(d);
+                firsts.push(i as u32);
+                before.push(running.clone());
+            }
+            running.add(attrs[i]);
+        }
+        days.push(i32::MAX);
+        firsts.push(events.len() as u32);
+        before.push(running);
+        let published: Vec<i32> = (0..g.node_count())
+            .into_par_iter()
+            .map(|i| g.source(NodeId(i as u32)).and_then(|s| s.published).map_or(i32::MAX, day))
+            .collect();
+        let known = (0..g.node_count())
+            .into_par_iter()
+            .map(|i| {
+                let n = NodeId(i as u32);
+                match g.entity(n) {
+                    Entity::Source(_) => published[i],
+                    e => e.sources().iter().map(|s| published[s.index()]).min().unwrap_or(i32::MAX),
+                }
+            })
+            .collect();
+        let mut by_country: HashMap<u32, u32> = HashMap::default();
+        country.iter().filter(|&&c| c != NONE).for_each(|&c| *by_country.entry(c).or_default() += 1);
+        let countries = top(g, by_country.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX);
+        let participants = events
+            .par_iter()
+            .fold(HashMap::<NodeId, u32>::default, |mut m, e| {
+                each_participant(e, |a| *m.entry(a).or_default() += 1);
+                m
+            })
+            .reduce(HashMap::default, merge);
+        let participants = top(g, participants.into_iter().collect(), usize::MAX);
+        let topics = events
+            .par_iter()
+            .fold(HashMap::<&str, u32>::default, |mut m, e| {
+                each_topic(e, |t| *m.entry(t).or_default() += 1);
+                m
+            })
+            .reduce(HashMap::default, merge);
+        let topics = super::top_topics(topics.into_iter().collect(), usize::MAX)
+            .into_iter()
+            .map(|(t, k)| (Box::from(t), k))
+            .collect();
+        let holders = g
+            .all(EntityKind::Actor)
+            .iter()
+            .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
+            .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
+            .collect();
+        Analytics { attrs, country, days, firsts, before, known, countries, participants, topics, holders }
+    }
+
+    /// The position of the first event starting on or after day `d`.
+    pub(super) fn first_starting(&self, d: i32) -> usize {
+        let i = self.days.partition_point(|&x| x < d);
+        self.firsts.get(i).map_or(self.attrs.len(), |&f| f as usize)
+    }
+
+    /// The tally of the events at positions `p..q`: a subtraction of prefix tallies between
+    /// the day boundaries inside it, plus the few events of a partial day at either end.
+    pub(super) fn tally_run(&self, p: usize, q: usize) -> EventTally {
+        let mut t = EventTally::default();
+        if p >= q {
+            return t;
+        }
+        // The first boundary at or after p, and the last at or before q.
+        let i = self.firsts.partition_point(|&f| (f as usize) < p);
+        let j = self.firsts.partition_point(|&f| (f as usize) <= q).saturating_sub(1);
+        let at = |k: usize| self.firsts.get(k).map_or(self.attrs.len(), |&f| f as usize);
+        let (bp, bq) = (at(i), at(j));
+        let q = q.min(self.attrs.len());
+        let attrs = |from: usize, to: usize| self.attrs.get(from..to).unwrap_or_default();
+        match (self.before.get(i), self.before.get(j)) {
+            (Some(bi), Some(bj)) if i < j && bp < bq && bq <= q => {
+                t = bj.minus(bi);
+                attrs(p, bp).iter().chain(attrs(bq, q)).for_each(|&a| t.add(a));
+            }
+            _ => attrs(p, q).iter().for_each(|&a| t.add(a)),
+        }
+        t
+    }
+}
+
+/// Calls `f` once for each actor taking part in `e` (an actor named twice counts once).
+pub(super) fn each_participant(e: &Event, mut f: impl FnMut(NodeId)) {
+    for (i, p) in e.participants.iter().enumerate() {
+        if !e.participants[..i].iter().any(|q| q.actor == p.actor) {
+            f(p.actor);
+        }
+    }
+}
+
+/// Calls `f` once for each topic of `e`.
+pub(super) fn each_topic<'e>(e: &'e Event, mut f: impl FnMut(&'e str)) {
+    for (i, t) in e.topics.iter().enumerate() {
+        if !e.topics[..i].contains(t) {
+            f(t);
+        }
+    }
+}
+
+/// Adds the counts of `b` into `a`.
+fn merge<K: std::hash::Hash + Eq>(mut a: HashMap<K, u32>, b: HashMap<K, u32>) -> HashMap<K, u32> {
+    for (k, v) in b {
+        *a.entry(k).or_default() += v;
+    }
+    a
+}

@@ -1,0 +1,263 @@
+//! Analytics: counts over a set of events, agreements or statements (facets) and counts per
+//! period (timelines), exact, for the whole filtered set whatever page is served; and the
+//! two time axes, valid time (who held an office on a day) and knowledge time (what the
+//! reports had told by a day).
+//!
+//! A set of events is a list (an actor's events, what several filters keep) or a view of the
+//! date index (the whole kind, a date range). A list is walked, one compact record per
+//! event; a view is tallied from prefix counts built at load, so that the whole kind or a
+//! date range costs O(log days) per count (plus the few events ongoing at the range's start)
+//! and never walks the events.
+//!
+//! Architecture Invariant: nothing here walks the events of the whole graph on the request
+//! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
+//! tallies; countries, participants and topics of the whole kind from totals built at load;
+//! anything else walks the set it is asked about and nothing more.
+
+mod index;
+mod offices;
+mod timeline;
+
+pub(crate) use index::Analytics;
+pub use offices::held_on;
+pub use timeline::{Bucket, Period, TooManyPeriods};
+
+use super::{EventsInRange, KnowledgeGraph};
+use crate::model::*;
+use chrono::NaiveDate;
+use index::{day, each_participant, each_topic, NONE};
+use rustc_hash::FxHashMap as HashMap;
+
+/// The events a count runs over.
+#[derive(Clone, Copy)]
+pub enum EventSet<'a> {
+    /// These events, in date order.
+    List(&'a [NodeId]),
+    /// The events overlapping a date range (or every event), as a view of the date index.
+    Range(EventsInRange<'a>),
+}
+
+/// How many events of a set have each kind, status, mode and date precision (indexed as
+/// the vocabularies' `ALL`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventTally {
+    pub kinds: [u32; EventKind::ALL.len()],
+    pub statuses: [u32; EventStatus::ALL.len()],
+    pub modes: [u32; EventMode::ALL.len()],
+    pub precisions: [u32; DatePrecision::ALL.len()],
+}
+
+/// How many agreements of a set have each kind and status, and the sum of their amounts
+/// per currency (by currency code).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AgreementTally {
+    pub kinds: [u32; AgreementKind::ALL.len()],
+    pub statuses: [u32; AgreementStatus::ALL.len()],
+    pub amounts: Vec<(String, f64)>,
+}
+
+/// The `first` entries of `counts` (nodes with a count), most first, ties in their kind's
+/// order (actors and places by name, then id).
+pub(crate) fn top(g: &KnowledgeGraph, mut counts: Vec<(NodeId, u32)>, first: usize) -> Vec<(NodeId, u32)> {
+    let key = |&(n, c): &(NodeId, u32)| (std::cmp::Reverse(c), g.rank(n));
+    if first < counts.len() {
+        counts.select_nth_unstable_by_key(first, key);
+        counts.truncate(first);
+    }
+    counts.sort_unstable_by_key(key);
+    counts
+}
+
+/// The `first` topics of `counts`, most first, ties by topic.
+pub(crate) fn top_topics(mut counts: Vec<(&str, u32)>, first: usize) -> Vec<(&str, u32)> {
+    counts.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    counts.truncate(first);
+    counts
+}
+
+impl<'a> EventSet<'a> {
+    /// Every event of the set, in date order.
+    fn iter(&self) -> Box<dyn Iterator<Item = NodeId> + 'a> {
+        match *self {
+            EventSet::List(l) => Box::new(l.iter().copied()),
+            EventSet::Range(r) => Box::new(r.iter()),
+        }
+    }
+}
+
+impl KnowledgeGraph {
+    /// The set of every event (a view of the date index, tallied without a walk).
+    pub fn all_events(&self) -> EventSet<'_> {
+        EventSet::Range(self.events_in_range(None, None))
+    }
+
+    /// True when `set` is every event.
+    fn is_every_event(&self, set: &EventSet<'_>) -> bool {
+        let all = self.all(EntityKind::Event);
+        match set {
+            EventSet::List(l) => l.len() == all.len() && std::ptr::eq(l.as_ptr(), all.as_ptr()),
+            EventSet::Range(r) => r.len() == all.len(),
+        }
+    }
+
+    /// The events of `set` as positions of the date order: a run `p..q` tallied from the
+    /// index, plus the other positions (walked); `None` when the set is a plain list.
+    fn positions(&self, set: &EventSet<'_>) -> Option<(usize, usize, Vec<usize>)> {
+        let a = &self.analytics;
+        match set {
+            _ if self.is_every_event(set) => Some((0, a.attrs.len(), Vec::new())),
+            EventSet::List(_) => None,
+            // A date range: the events starting within it are the run at its end, after the
+            // events already ongoing at its start.
+            EventSet::Range(r) => {
+                let mut tail = Vec::with_capacity(1);
+                r.backward(0, a.attrs.len(), 1, &mut tail);
+                let Some(&last) = tail.first() else { return Some((0, 0, Vec::new())) };
+                let (q, len) = (self.rank(last) as usize + 1, r.len());
+                // Positions rise through the set; once the rest would fill the positions up
+                // to the last one, they are that run.
+                let mut ongoing = Vec::new();
+                for pos in r.iter().map(|n| self.rank(n) as usize) {
+                    if pos + (len - ongoing.len()) == q {
+                        break;
+                    }
+                    ongoing.push(pos);
+                }
+                Some((q - (len - ongoing.len()), q, ongoing))
+            }
+        }
+    }
+
+    /// How many events of `set` have each kind, status, mode and precision.
+    pub fn event_tally(&self, set: EventSet<'_>) -> EventTally {
+        let a = &self.analytics;
+        match self.positions(&set) {
+            Some((p, q, others)) => {
+                let mut t = a.tally_run(p, q);
+                others.iter().filter_map(|&pos| a.attrs.get(pos)).for_each(|&x| t.add(x));
+                t
+            }
+            None => {
+                let mut t = EventTally::default();
+                set.iter().filter_map(|n| a.attrs.get(self.rank(n) as usize)).for_each(|&x| t.add(x));
+                t
+            }
+        }
+    }
+
+    /// The countries the events of `set` lie in with how many lie in each, most first, at
+    /// most `first`.
+    pub fn event_countries(&self, set: EventSet<'_>, first: usize) -> Vec<(NodeId, u32)> {
+        let a = &self.analytics;
+        if self.is_every_event(&set) {
+            return a.countries.iter().take(first).copied().collect();
+        }
+        let mut counts: HashMap<u32, u32> = HashMap::default();
+        for n in set.iter() {
+            let c = a.country.get(self.rank(n) as usize).copied().unwrap_or(NONE);
+            if c != NONE {
+                *counts.entry(c).or_default() += 1;
+            }
+        }
+        top(self, counts.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), first)
+    }
+
+    /// The actors (of `kind`, when given) taking part in the events of `set` with how many
+    /// events each, most first, at most `first`.
+    pub fn event_participants(&self, set: EventSet<'_>, kind: Option<ActorKind>, first: usize) -> Vec<(NodeId, u32)> {
+        let of_kind = |n: NodeId| kind.is_none_or(|k| self.actor(n).is_some_and(|a| a.kind == k));
+        if self.is_every_event(&set) {
+            return self.analytics.participants.iter().filter(|&&(n, _)| of_kind(n)).take(first).copied().collect();
+        }
+        let mut counts: HashMap<NodeId, u32> = HashMap::default();
+        for e in set.iter().filter_map(|n| self.event(n)) {
+            each_participant(e, |a| {
+                if of_kind(a) {
+                    *counts.entry(a).or_default() += 1
+                }
+            });
+        }
+        top(self, counts.into_iter().collect(), first)
+    }
+
+    /// The topics of the events of `set` with how many events each, most first, at most
+    /// `first`.
+    pub fn event_topics(&self, set: EventSet<'_>, first: usize) -> Vec<(&str, u32)> {
+        if self.is_every_event(&set) {
+            return self.analytics.topics.iter().take(first).map(|(t, k)| (&**t, *k)).collect();
+        }
+        let mut counts: HashMap<&str, u32> = HashMap::default();
+        for e in set.iter().filter_map(|n| self.event(n)) {
+            each_topic(e, |t| *counts.entry(t).or_default() += 1);
+        }
+        top_topics(counts.into_iter().collect(), first)
+    }
+
+    /// Kinds, statuses and amounts of the agreements `list`.
+    pub fn agreement_tally(&self, list: impl Iterator<Item = NodeId>) -> AgreementTally {
+        let mut t = AgreementTally::default();
+        let mut sums: HashMap<&str, f64> = HashMap::default();
+        for a in list.filter_map(|n| self.agreement(n)) {
+            t.kinds[AgreementKind::ALL.iter().position(|&k| k == a.kind).unwrap_or(0)] += 1;
+            t.statuses[AgreementStatus::ALL.iter().position(|&s| s == a.status).unwrap_or(0)] += 1;
+            if let Some(m) = &a.amount {
+                *sums.entry(&m.currency).or_default() += m.amount;
+            }
+        }
+        t.amounts = sums.into_iter().map(|(c, s)| (c.to_owned(), s)).collect();
+        t.amounts.sort_by(|a, b| a.0.cmp(&b.0));
+        t
+    }
+
+    /// The parties (of `kind`, when given) of the agreements `list` with how many each, most
+    /// first, at most `first`.
+    pub fn agreement_parties(
+        &self,
+        list: impl Iterator<Item = NodeId>,
+        kind: Option<ActorKind>,
+        first: usize,
+    ) -> Vec<(NodeId, u32)> {
+        let mut counts: HashMap<NodeId, u32> = HashMap::default();
+        for a in list.filter_map(|n| self.agreement(n)) {
+            for (i, &p) in a.parties.iter().enumerate() {
+                let of_kind = kind.is_none_or(|k| self.actor(p).is_some_and(|x| x.kind == k));
+                if of_kind && !a.parties[..i].contains(&p) {
+                    *counts.entry(p).or_default() += 1;
+                }
+            }
+        }
+        top(self, counts.into_iter().collect(), first)
+    }
+
+    /// The speakers of the statements `list` with how many statements each, most first, at
+    /// most `first`.
+    pub fn statement_speakers(&self, list: impl Iterator<Item = NodeId>, first: usize) -> Vec<(NodeId, u32)> {
+        let mut counts: HashMap<NodeId, u32> = HashMap::default();
+        for s in list.filter_map(|n| self.statement(n)) {
+            *counts.entry(s.speaker).or_default() += 1;
+        }
+        top(self, counts.into_iter().collect(), first)
+    }
+
+    /// How many statements of `list` were made on each channel (indexed as
+    /// `StatementChannel::ALL`).
+    pub fn statement_channels(&self, list: impl Iterator<Item = NodeId>) -> [u32; StatementChannel::ALL.len()] {
+        let mut t = [0; StatementChannel::ALL.len()];
+        for s in list.filter_map(|n| self.statement(n)) {
+            t[StatementChannel::ALL.iter().position(|&c| c == s.channel).unwrap_or(0)] += 1;
+        }
+        t
+    }
+
+    /// The first day a report told of `n` (the earliest publication day of its sources), or
+    /// `None` when none of them is dated.
+    pub fn known_from(&self, n: NodeId) -> Option<NaiveDate> {
+        let d = *self.analytics.known.get(n.index())?;
+        (d != i32::MAX).then(|| NaiveDate::from_num_days_from_ce_opt(d)).flatten()
+    }
+
+    /// True when one of the reports that tell of `n` was published on or before `day`.
+    pub fn known_by(&self, n: NodeId, by: NaiveDate) -> bool {
+        self.analytics.known.get(n.index()).is_some_and(|&d| d <= day(by))
+    }
+}

@@ -1,0 +1,344 @@
+//! Lists: the nodes of one kind that a query keeps, in that kind's order (events by date,
+//! actors and places by name...), for the API to page and count, and for anything that needs
+//! the whole filtered set (counts, timelines) to walk.
+//!
+//! A query is plain data over resolved [`NodeId`]s ([`EventQuery`], [`ActorQuery`]...). Each
+//! filter that an index answers exactly is a run of that index, already in the kind's order:
+//! an actor's events, a place's events, the agreements an actor is party to, the actors or
+//! places of a kind, the places inside a place, the entities whose names hold a word; a date range is a
+//! view of a date index ([`DateRange`]). With one such filter and nothing else, the list is
+//! that run or view, borrowed: a page and its `totalCount` cost the same whatever the size of
+//! the graph. With several, the shortest drives and each of its items is checked against the
+//! others (a binary search by rank in each run, a position test in a date range) and against
+//! the filters no index answers (an event's kind, status or topic).
+//!
+//! Architecture Invariant: no list copies, sorts or scans a whole kind unless the caller asked
+//! for a filter that no index answers, and then only the shortest of the other filters' runs
+//! is walked.
+
+use super::dates::{DateIndex, DateRange};
+use super::KnowledgeGraph;
+use crate::model::*;
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap as HashMap;
+use std::borrow::Cow;
+
+/// The nodes a query keeps, in their kind's order.
+#[derive(Clone)]
+pub enum List<'g> {
+    /// A run of an index, borrowed: the whole kind, an actor's events, the places of a kind...
+    Slice(&'g [NodeId]),
+    /// What several filters keep together, listed.
+    Owned(Vec<NodeId>),
+    /// The records overlapping a date range: a view of a date index, never listed.
+    Range(DateRange<'g>),
+}
+
+impl<'g> List<'g> {
+    /// How many nodes the list holds.
+    pub fn len(&self) -> usize {
+        match self {
+            List::Slice(s) => s.len(),
+            List::Owned(v) => v.len(),
+            List::Range(r) => r.len(),
+        }
+    }
+
+    /// True when the list holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every node of the list, in order.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = NodeId> + '_> {
+        match self {
+            List::Slice(s) => Box::new(s.iter().copied()),
+            List::Owned(v) => Box::new(v.iter().copied()),
+            List::Range(r) => Box::new(r.iter()),
+        }
+    }
+
+    /// The list as a slice, when it is one (not a date range).
+    pub fn as_slice(&self) -> Option<&[NodeId]> {
+        match self {
+            List::Slice(s) => Some(s),
+            List::Owned(v) => Some(v),
+            List::Range(_) => None,
+        }
+    }
+}
+
+/// Which events to list. Every field narrows the list; empty ones do not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EventQuery {
+    /// Events in which every one of these actors took part.
+    pub involving: Vec<NodeId>,
+    /// Events at each of these places or anywhere inside it.
+    pub at: Vec<NodeId>,
+    /// Events of one of these kinds.
+    pub kinds: Vec<EventKind>,
+    /// Events with this status.
+    pub status: Option<EventStatus>,
+    /// With `to`: events whose span overlaps `[from, to]`. Alone: on or after.
+    pub from: Option<NaiveDate>,
+    /// Alone: events on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Events with this topic (compared folded).
+    pub topic: Option<String>,
+    /// Events the reports had told by this day (knowledge time).
+    pub known_by: Option<NaiveDate>,
+}
+
+/// Which actors to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActorQuery {
+    /// Actors one of whose names (name or alias) holds every word of this one, folded
+    /// (exact matches included; not the lookup's "exact name wins"). No word: every actor.
+    pub name: Option<String>,
+    /// Actors of this kind.
+    pub kind: Option<ActorKind>,
+    /// Actors holding an office whose title contains all these words (folded)...
+    pub holding: Option<String>,
+    /// ...on this day (valid time; only with `holding`).
+    pub as_of: Option<NaiveDate>,
+}
+
+/// Which places to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PlaceQuery {
+    /// Places one of whose names (name or alias) holds every word of this one, folded
+    /// (exact matches included; not the lookup's "exact name wins"). No word: every place.
+    pub name: Option<String>,
+    /// Places of this kind.
+    pub kind: Option<PlaceKind>,
+    /// Places inside this place, at any depth (not the place itself).
+    pub within: Option<NodeId>,
+}
+
+/// Which agreements to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AgreementQuery {
+    /// Agreements each of these actors is a party to or signed (an actor's own agreements).
+    pub involving: Vec<NodeId>,
+    /// Agreements each of these actors is a party to.
+    pub parties: Vec<NodeId>,
+    /// Agreements of this kind.
+    pub kind: Option<AgreementKind>,
+    /// Agreements the reports had told by this day (knowledge time).
+    pub known_by: Option<NaiveDate>,
+}
+
+/// Which statements to list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StatementQuery {
+    /// Statements said by each of these actors (a statement has one speaker, so two
+    /// different actors keep nothing).
+    pub speakers: Vec<NodeId>,
+    /// With `to`: statements whose span overlaps `[from, to]`. Alone: on or after.
+    pub from: Option<NaiveDate>,
+    /// Alone: statements on or before this day.
+    pub to: Option<NaiveDate>,
+    /// Statements the reports had told by this day (knowledge time).
+    pub known_by: Option<NaiveDate>,
+}
+
+/// The runs of the kinds' orders that answer single filters, built once at load.
+#[derive(Default)]
+pub(super) struct ListIndex {
+    actors_by_kind: HashMap<ActorKind, Vec<NodeId>>,
+    places_by_kind: HashMap<PlaceKind, Vec<NodeId>>,
+    agreements_by_kind: HashMap<AgreementKind, Vec<NodeId>>,
+    /// Each actor's agreements as a party, by date (only actors party to one).
+    party_to: HashMap<NodeId, Vec<NodeId>>,
+    /// Each place's places inside, at any depth, by name (only places holding one).
+    inside: HashMap<NodeId, Vec<NodeId>>,
+    /// The date index over the statements' order.
+    statement_dates: DateIndex,
+}
+
+impl ListIndex {
+    /// Builds the runs from the kinds' orders (so each run is in its kind's order).
+    pub(super) fn build(g: &KnowledgeGraph) -> Self {
+        let mut ix = ListIndex::default();
+        for &n in g.all(EntityKind::Actor) {
+            if let Some(a) = g.actor(n) {
+                ix.actors_by_kind.entry(a.kind).or_default().push(n);
+            }
+        }
+        for &n in g.all(EntityKind::Place) {
+            let Some(p) = g.place(n) else { continue };
+            ix.places_by_kind.entry(p.kind).or_default().push(n);
+            // Every place containing it, up the chain (which the seed checks has no cycle).
+            let mut at = p.within;
+            for _ in 0..64 {
+                let Some(outer) = at else { break };
+                push_once(ix.inside.entry(outer).or_default(), n);
+                at = g.place(outer).and_then(|o| o.within);
+            }
+        }
+        for &n in g.all(EntityKind::Agreement) {
+            let Some(a) = g.agreement(n) else { continue };
+            ix.agreements_by_kind.entry(a.kind).or_default().push(n);
+            for &p in &a.parties {
+                push_once(ix.party_to.entry(p).or_default(), n);
+            }
+        }
+        let spans: Vec<_> = g
+            .all(EntityKind::Statement)
+            .iter()
+            .filter_map(|&n| g.statement(n).map(|s| (s.when.start, s.when.end)))
+            .collect();
+        ix.statement_dates = DateIndex::build(&spans);
+        ix
+    }
+}
+
+/// Pushes `n` unless it is already last (runs are built in order, so that is the only place
+/// a repeat can be).
+fn push_once(list: &mut Vec<NodeId>, n: NodeId) {
+    if list.last() != Some(&n) {
+        list.push(n);
+    }
+}
+
+/// How a list is found: runs that each hold exactly what one filter keeps (in the kind's
+/// order), at most one date range, and a check for the filters no index answers.
+struct Plan<'g, 'q> {
+    /// Every node of the kind, in order: the list when nothing narrows it.
+    all: &'g [NodeId],
+    runs: Vec<Cow<'g, [NodeId]>>,
+    range: Option<DateRange<'g>>,
+    check: Option<&'q dyn Fn(NodeId) -> bool>,
+}
+
+impl<'g> Plan<'g, '_> {
+    fn run(mut self, g: &'g KnowledgeGraph) -> List<'g> {
+        if self.check.is_none() && self.runs.len() + usize::from(self.range.is_some()) <= 1 {
+            // Nothing to check: the run or the range is the answer, whatever its length.
+            return match (self.range, self.runs.pop()) {
+                (Some(r), _) => List::Range(r),
+                (None, Some(Cow::Borrowed(run))) => List::Slice(run),
+                (None, Some(Cow::Owned(run))) => List::Owned(run),
+                (None, None) => List::Slice(self.all),
+            };
+        }
+        self.runs.sort_by_key(|r| r.len());
+        let check = self.check;
+        let keeps = |n: NodeId, others: &[Cow<'g, [NodeId]>], range: Option<&DateRange<'g>>| {
+            check.is_none_or(|c| c(n))
+                && range.is_none_or(|r| r.contains_position(g.rank(n) as usize))
+                && others.iter().all(|run| contains(g, run, n))
+        };
+        // The date range drives when it is shorter than every run (its length is known
+        // without listing it); otherwise the shortest run does and the range is checked
+        // item by item.
+        let list = match &self.range {
+            Some(r) if self.runs.first().is_none_or(|run| r.len() <= run.len()) => {
+                r.iter().filter(|&n| keeps(n, &self.runs, None)).collect()
+            }
+            range => {
+                let (driver, others) = match self.runs.split_first() {
+                    Some((d, o)) => (&**d, o),
+                    None => (self.all, &[][..]),
+                };
+                driver.iter().copied().filter(|&n| keeps(n, others, range.as_ref())).collect()
+            }
+        };
+        List::Owned(list)
+    }
+}
+
+/// Is `n` in `run`, which is in its kind's order?
+fn contains(g: &KnowledgeGraph, run: &[NodeId], n: NodeId) -> bool {
+    let r = g.rank(n);
+    run.binary_search_by_key(&r, |&x| g.rank(x)).is_ok()
+}
+
+impl KnowledgeGraph {
+    /// The events `q` keeps, in date order.
+    pub fn events(&self, q: &EventQuery) -> List<'_> {
+        let mut runs: Vec<Cow<'_, [NodeId]>> = Vec::new();
+        runs.extend(q.involving.iter().map(|&a| Cow::Borrowed(&self.reverse(a).events[..])));
+        runs.extend(q.at.iter().map(|&p| Cow::Borrowed(&self.reverse(p).events[..])));
+        let range = (q.from.is_some() || q.to.is_some()).then(|| self.events_in_range(q.from, q.to));
+        let topic = q.topic.as_deref().map(fold);
+        let check = |n: NodeId| {
+            self.event(n).is_some_and(|e| {
+                (q.kinds.is_empty() || q.kinds.contains(&e.kind))
+                    && q.status.is_none_or(|s| e.status == s)
+                    && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+            }) && q.known_by.is_none_or(|d| self.known_by(n, d))
+        };
+        let checked = !q.kinds.is_empty() || q.status.is_some() || topic.is_some() || q.known_by.is_some();
+        let check: Option<&dyn Fn(NodeId) -> bool> = if checked { Some(&check) } else { None };
+        Plan { all: self.all(EntityKind::Event), runs, range, check }.run(self)
+    }
+
+    /// The actors `q` keeps, by name.
+    pub fn actors(&self, q: &ActorQuery) -> List<'_> {
+        let mut runs = Vec::new();
+        if let Some(name) = &q.name {
+            runs.extend(self.names.containing(EntityKind::Actor, name));
+        }
+        if let Some(k) = q.kind {
+            runs.push(Cow::Borrowed(run_of(&self.lists.actors_by_kind, &k)));
+        }
+        if let Some(title) = &q.holding {
+            runs.push(Cow::Owned(self.holders(title, q.as_of)));
+        }
+        Plan { all: self.all(EntityKind::Actor), runs, range: None, check: None }.run(self)
+    }
+
+    /// The places `q` keeps, by name.
+    pub fn places(&self, q: &PlaceQuery) -> List<'_> {
+        let mut runs = Vec::new();
+        if let Some(name) = &q.name {
+            runs.extend(self.names.containing(EntityKind::Place, name));
+        }
+        if let Some(k) = q.kind {
+            runs.push(Cow::Borrowed(run_of(&self.lists.places_by_kind, &k)));
+        }
+        if let Some(w) = q.within {
+            runs.push(Cow::Borrowed(run_of(&self.lists.inside, &w)));
+        }
+        Plan { all: self.all(EntityKind::Place), runs, range: None, check: None }.run(self)
+    }
+
+    /// The agreements `q` keeps, by date.
+    pub fn agreements(&self, q: &AgreementQuery) -> List<'_> {
+        let mut runs: Vec<Cow<'_, [NodeId]>> = Vec::new();
+        runs.extend(q.involving.iter().map(|&a| Cow::Borrowed(&self.reverse(a).agreements[..])));
+        runs.extend(q.parties.iter().map(|p| Cow::Borrowed(run_of(&self.lists.party_to, p))));
+        if let Some(k) = q.kind {
+            runs.push(Cow::Borrowed(run_of(&self.lists.agreements_by_kind, &k)));
+        }
+        let known = |n: NodeId| q.known_by.is_none_or(|d| self.known_by(n, d));
+        let check: Option<&dyn Fn(NodeId) -> bool> = q.known_by.is_some().then_some(&known as _);
+        Plan { all: self.all(EntityKind::Agreement), runs, range: None, check }.run(self)
+    }
+
+    /// The statements `q` keeps, by date.
+    pub fn statements(&self, q: &StatementQuery) -> List<'_> {
+        let all = self.all(EntityKind::Statement);
+        // An actor's statements are what it said; anything else said nothing.
+        let said = |a: NodeId| match self.actor(a) {
+            Some(_) => &self.reverse(a).statements[..],
+            None => &[][..],
+        };
+        let runs = q.speakers.iter().map(|&a| Cow::Borrowed(said(a))).collect();
+        let range = (q.from.is_some() || q.to.is_some()).then(|| self.lists.statement_dates.range(all, q.from, q.to));
+        let known = |n: NodeId| q.known_by.is_none_or(|d| self.known_by(n, d));
+        let check: Option<&dyn Fn(NodeId) -> bool> = q.known_by.is_some().then_some(&known as _);
+        Plan { all, runs, range, check }.run(self)
+    }
+
+    /// The sources, by publication date.
+    pub fn sources(&self) -> List<'_> {
+        List::Slice(self.all(EntityKind::Source))
+    }
+}
+
+/// The run `map` holds for `key`, or none.
+fn run_of<'g, K: std::hash::Hash + Eq>(map: &'g HashMap<K, Vec<NodeId>>, key: &K) -> &'g [NodeId] {
+    map.get(key).map_or(&[], Vec::as_slice)
+}
