@@ -23,7 +23,7 @@ echo "== load: bundled seed"
 load seed
 for n in "${sizes[@]}"; do
   dir=/tmp/gen-$((n / 1000))k
-  [ -d "$dir" ] || "$bin" generate --events "$n" --out "$dir" --seed 42
+  [ -d "$dir" ] || "$bin" generate --events "$n" --out "$dir" --random-seed 42
   echo "== load: $dir"
   load "$dir"
 done

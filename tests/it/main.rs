@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod cli;
 mod contract;
 mod graph;
 mod hostile;
