@@ -12,4 +12,5 @@ mod http;
 mod props;
 mod queries;
 mod reload;
+mod reports;
 mod seed_errors;
