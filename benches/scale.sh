@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
-cargo build --release --quiet
-bin=target/release/diplograph
+cargo build --release
+bin=${CARGO_TARGET_DIR:-target}/release/diplograph
 
 load() {
   /usr/bin/time -f "%e s wall, %U s user, %S s system, peak RSS %M KiB" "$bin" check "$1" 2>&1 |
@@ -27,6 +27,8 @@ for n in "${sizes[@]}"; do
   echo "== load: $dir"
   load "$dir"
 done
+echo "== build the criterion benches"
+cargo bench --bench api --no-run
 for n in "${sizes[@]}"; do
   dir=/tmp/gen-$((n / 1000))k
   echo "== scale benches: $dir"
