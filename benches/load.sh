@@ -14,7 +14,8 @@ seed=${3:-seed}
 if ! command -v wrk >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
 fi
-cargo build --release --quiet
+cargo build --release
+bin=${CARGO_TARGET_DIR:-target}/release/diplograph
 tmp=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
@@ -49,7 +50,7 @@ PY
 
 run_server() {
   local port=$1; shift
-  ./target/release/diplograph serve --addr "127.0.0.1:$port" --seed "$seed" "$@" 2>"$tmp/server-$port.log" &
+  "$bin" serve --addr "127.0.0.1:$port" --seed "$seed" "$@" 2>"$tmp/server-$port.log" &
   for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; sleep 0.1; done
   echo "server did not start"; cat "$tmp/server-$port.log"; exit 1
 }

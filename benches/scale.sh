@@ -11,8 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(10000 100000 1000000)
-cargo build --release --quiet
-bin=target/release/diplograph
+cargo build --release
+bin=${CARGO_TARGET_DIR:-target}/release/diplograph
 
 load() {
   /usr/bin/time -f "%e s wall, %U s user, %S s system, peak RSS %M KiB" "$bin" check "$1" 2>&1 |
@@ -23,10 +23,12 @@ echo "== load: bundled seed"
 load seed
 for n in "${sizes[@]}"; do
   dir=/tmp/gen-$((n / 1000))k
-  [ -d "$dir" ] || "$bin" generate --events "$n" --out "$dir" --seed 42
+  [ -d "$dir" ] || "$bin" generate --events "$n" --out "$dir" --random-seed 42
   echo "== load: $dir"
   load "$dir"
 done
+echo "== build the criterion benches"
+cargo bench --bench api --no-run
 for n in "${sizes[@]}"; do
   dir=/tmp/gen-$((n / 1000))k
   echo "== scale benches: $dir"

@@ -1,10 +1,17 @@
-//! Soak: many concurrent clients on loopback sending the contract queries for a bounded
-//! time, plus slow clients (slowloris: headers dribbled a byte at a time) and clients that
-//! disconnect mid-response. Reports requests, failures, latency percentiles and the
-//! process's memory before and after; exits non-zero on any failed request or when memory
-//! grew by more than 64 MiB.
+//! Soak: many concurrent clients sending the contract queries for a bounded time, plus slow
+//! clients (slowloris: headers dribbled a byte at a time) and clients that disconnect
+//! mid-response. Reports requests, failures, latency percentiles and the server's memory
+//! before and after; exits non-zero on any failed request or when memory grew by more than
+//! 64 MiB.
 //!
-//! `cargo bench --bench soak -- --seconds 30 --clients 64 --slow 16 --drop 8`
+//! Two modes:
+//! - `--url http://HOST:PORT [--pid PID]`: soak a running server from outside (what CI does
+//!   with the release server it started). The memory is read from `/proc/PID/status` when
+//!   `--pid` names the server, and not checked otherwise.
+//! - no `--url`: load `--seed` (default `seed`) and serve it in this process on an ephemeral
+//!   loopback port, and read this process's memory.
+//!
+//! `cargo bench --bench soak -- --url http://127.0.0.1:8000 --seconds 30 --clients 64 --slow 16 --drop 8`
 
 use std::io::{Read, Write};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -17,10 +24,14 @@ struct Args {
     slow: usize,
     drop: usize,
     seed: String,
+    /// A running server's base URL; `None` serves `seed` in process.
+    url: Option<String>,
+    /// The running server's process id, for its memory.
+    pid: Option<u32>,
 }
 
 fn args() -> Args {
-    let mut a = Args { seconds: 10, clients: 32, slow: 8, drop: 4, seed: "seed".into() };
+    let mut a = Args { seconds: 10, clients: 32, slow: 8, drop: 4, seed: "seed".into(), url: None, pid: None };
     let v: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < v.len() {
@@ -36,16 +47,20 @@ fn args() -> Args {
             "--slow" => a.slow = n.parse().expect("--slow N"),
             "--drop" => a.drop = n.parse().expect("--drop N"),
             "--seed" => a.seed = n,
-            other => panic!("unknown flag {other}"),
+            "--url" => a.url = Some(n.trim_end_matches('/').to_owned()),
+            "--pid" => a.pid = Some(n.parse().expect("--pid PID")),
+            other => panic!(
+                "unknown flag {other} (flags: --url URL --pid PID --seed DIR --seconds N --clients N --slow N --drop N)"
+            ),
         }
         i += 2;
     }
     a
 }
 
-/// Resident memory of this process, in KiB (Linux).
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
+/// Resident memory of the process `pid` (`self` for this one), in KiB (Linux).
+fn rss_kib(pid: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
         .ok()
         .and_then(|s| {
             s.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
@@ -83,18 +98,34 @@ fn workload() -> Vec<Job> {
     ]
 }
 
+/// The socket address of `http://HOST:PORT`, for the raw-socket clients.
+fn socket_addr(url: &str) -> std::net::SocketAddr {
+    use std::net::ToSocketAddrs;
+    let authority = url.strip_prefix("http://").expect("--url http://HOST:PORT").split('/').next().unwrap_or_default();
+    authority.to_socket_addrs().ok().and_then(|mut a| a.next()).unwrap_or_else(|| panic!("cannot resolve {authority}"))
+}
+
 fn main() {
     let a = args();
     let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
-    let graph = Arc::new(diplograph::seed::load(std::path::Path::new(&a.seed)).unwrap_or_else(|e| panic!("{e}")));
-    let state = diplograph::http::AppState::new(diplograph::api::schema(), graph, Default::default());
-    let addr = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        tokio::spawn(diplograph::http::serve(listener, diplograph::http::app(state)));
-        addr
-    });
-    let url = format!("http://{addr}/graphql");
+    // Whose memory is watched: the server's process, or this one when it serves in process.
+    let (addr, watched) = match &a.url {
+        Some(url) => (socket_addr(url), a.pid.map(|p| p.to_string())),
+        None => {
+            let graph =
+                Arc::new(diplograph::seed::load(std::path::Path::new(&a.seed)).unwrap_or_else(|e| panic!("{e}")));
+            let state = diplograph::http::AppState::new(diplograph::api::schema(), graph, Default::default());
+            let addr = rt.block_on(async {
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+                let addr = listener.local_addr().expect("addr");
+                tokio::spawn(diplograph::http::serve(listener, diplograph::http::app(state)));
+                addr
+            });
+            (addr, Some("self".to_owned()))
+        }
+    };
+    let rss = || watched.as_deref().map(rss_kib);
+    let url = format!("{}/graphql", a.url.clone().unwrap_or_else(|| format!("http://{addr}")));
     let work = Arc::new(workload());
     let stop = Arc::new(AtomicBool::new(false));
     let failures = Arc::new(AtomicU64::new(0));
@@ -107,7 +138,7 @@ fn main() {
             let _ = c.post(&url).json(&serde_json::json!({ "query": q, "variables": v })).send().await;
         }
     });
-    let rss_before = rss_kib();
+    let rss_before = rss();
     let started = Instant::now();
 
     // Slow clients: dribble a request's headers forever, a byte every 200 ms.
@@ -182,7 +213,7 @@ fn main() {
     });
     stop.store(true, Ordering::Relaxed);
     let elapsed = started.elapsed();
-    let rss_after = rss_kib();
+    let rss_after = rss();
     for t in threads {
         let _ = t.join();
     }
@@ -192,18 +223,28 @@ fn main() {
         lat.get(((lat.len() as f64 * p) as usize).min(lat.len().saturating_sub(1))).copied().unwrap_or_default()
     };
     let failed = failures.load(Ordering::Relaxed);
-    println!("soak: {} s, {} clients, {} slow clients, {} disconnecting clients", a.seconds, a.clients, a.slow, a.drop);
+    let server = match &a.url {
+        Some(u) => format!("the server at {u}"),
+        None => format!("an in-process server on {addr} (seed {})", a.seed),
+    };
+    println!(
+        "soak of {server}: {} s, {} clients, {} slow clients, {} disconnecting clients",
+        a.seconds, a.clients, a.slow, a.drop
+    );
     println!("requests    {} ({:.0}/s)", lat.len(), lat.len() as f64 / elapsed.as_secs_f64());
     println!("failed      {failed}");
     println!("hang-ups    {} answers abandoned mid-response", dropped.load(Ordering::Relaxed));
     println!("latency     p50 {:?}  p99 {:?}  max {:?}", pct(0.50), pct(0.99), lat.last().copied().unwrap_or_default());
-    println!(
-        "memory      {} KiB before, {} KiB after ({:+} KiB)",
-        rss_before,
-        rss_after,
-        rss_after as i64 - rss_before as i64
-    );
-    let grew = rss_after.saturating_sub(rss_before) > 64 * 1024;
+    let grew = match (rss_before, rss_after) {
+        (Some(before), Some(after)) => {
+            println!("memory      {before} KiB before, {after} KiB after ({:+} KiB)", after as i64 - before as i64);
+            after.saturating_sub(before) > 64 * 1024
+        }
+        _ => {
+            println!("memory      not checked (give the server's --pid)");
+            false
+        }
+    };
     if failed > 0 || lat.is_empty() || grew {
         println!("soak: FAILED");
         std::process::exit(1);

@@ -1,10 +1,9 @@
 //! The `diplograph` command: serve the API, check a seed, print the schema.
 
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use diplograph::api::Limits;
 use diplograph::reload::Reloader;
 use diplograph::{api, http, seed};
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -14,11 +13,20 @@ use std::time::Duration;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Diplograph: a GraphQL knowledge graph of facts from news reports.
+///
+/// Without a command it serves (`diplograph --addr 8080` is `diplograph serve --addr 8080`).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// The flags of `serve`, the default command.
+    #[command(flatten)]
+    serve: ServeArgs,
+    /// How logs are written to stderr: `text` for people, `json` (one object per line) for
+    /// log collectors.
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "DIPLOGRAPH_LOG_FORMAT")]
+    log_format: LogFormat,
 }
 
 #[derive(Subcommand)]
@@ -43,15 +51,17 @@ enum Command {
         out: PathBuf,
         /// The random seed: the same number gives the same files.
         #[arg(long, default_value_t = 42)]
-        seed: u64,
+        random_seed: u64,
     },
 }
 
-#[derive(Parser)]
+#[derive(Args)]
 struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1:8000", env = "DIPLOGRAPH_ADDR")]
-    addr: SocketAddr,
+    /// Address to listen on: HOST:PORT (`127.0.0.1:8000`, `localhost:8000`, `[::1]:8000`,
+    /// `0.0.0.0:8000` for every interface), `:PORT` (every interface, as in Go) or PORT
+    /// alone (loopback only, 127.0.0.1).
+    #[arg(long, default_value = "127.0.0.1:8000", env = "DIPLOGRAPH_ADDR", value_parser = listen::parse)]
+    addr: listen::ListenAddr,
     /// The seed directory to load [default: ./seed if it exists, else the built-in seed].
     #[arg(long, env = "DIPLOGRAPH_SEED")]
     seed: Option<PathBuf>,
@@ -93,29 +103,28 @@ struct ServeArgs {
     no_response_cache: bool,
 }
 
-impl Default for ServeArgs {
-    fn default() -> Self {
-        ServeArgs::parse_from(["serve"])
-    }
+/// How logs are written.
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines, coloured only when stderr is a terminal and `NO_COLOR` is unset.
+    Text,
+    /// One JSON object per line (time, level, target, message and fields), for log collectors.
+    Json,
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
     let cli = Cli::parse();
-    match cli.command.unwrap_or_else(|| Command::Serve(ServeArgs::default())) {
+    init_logs(cli.log_format);
+    match cli.command.unwrap_or(Command::Serve(cli.serve)) {
         Command::Serve(args) => serve(args),
         Command::Check { dir } => check(&dir),
         Command::Schema => {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        Command::Generate { events, out, seed } => {
-            match diplograph::generate::generate(&diplograph::generate::GenerateConfig { events, seed }, &out) {
+        Command::Generate { events, out, random_seed } => {
+            let config = diplograph::generate::GenerateConfig { events, seed: random_seed };
+            match diplograph::generate::generate(&config, &out) {
                 Ok(s) => {
                     println!(
                         "{}: {} events, {} actors, {} places, {} agreements, {} statements, {} sources in {} files ({} bytes)",
@@ -136,6 +145,70 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// Logs to stderr, filtered by `RUST_LOG` (default: `info`), in the format asked for.
+fn init_logs(format: LogFormat) {
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.with_ansi(colour_logs()).init(),
+        // Fields flattened to the top level, so that collectors index `addr` and `snapshot`.
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}
+
+/// Colour only on a terminal, and never when `NO_COLOR` is set to anything (no-color.org).
+fn colour_logs() -> bool {
+    use std::io::IsTerminal;
+    colour(std::io::stderr().is_terminal(), std::env::var_os("NO_COLOR").as_deref())
+}
+
+/// Whether to colour logs, given whether stderr is a terminal and the value of `NO_COLOR`.
+fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
+    terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsStr;
+
+    #[test]
+    fn logs_are_coloured_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some(OsStr::new(""))), "an empty NO_COLOR does not count (no-color.org)");
+        assert!(!colour(true, Some(OsStr::new("1"))));
+        assert!(!colour(false, None), "a file or a pipe gets no escape codes");
+    }
+
+    #[test]
+    fn serve_flags_work_without_naming_serve() {
+        let cli = Cli::try_parse_from(["diplograph", "--addr", "9000", "--seed", "elsewhere"]).expect("parses");
+        assert!(cli.command.is_none());
+        assert_eq!((cli.serve.addr.to_string(), cli.serve.seed), ("127.0.0.1:9000".into(), Some(PathBuf::from("elsewhere"))));
+        let cli = Cli::try_parse_from(["diplograph", "serve", "--addr", ":9000"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Serve(a)) if a.addr.to_string() == "0.0.0.0:9000"));
+        assert!(
+            Cli::try_parse_from(["diplograph", "--addr", "9000", "check"]).is_err(),
+            "serve flags with another command"
+        );
+    }
+
+    #[test]
+    fn generate_takes_a_random_seed_not_a_folder_flag() {
+        let cli = Cli::try_parse_from(["diplograph", "generate", "--out", "x", "--random-seed", "7"]).expect("parses");
+        assert!(matches!(cli.command, Some(Command::Generate { random_seed: 7, .. })));
+        assert!(Cli::try_parse_from(["diplograph", "generate", "--out", "x", "--seed", "7"]).is_err());
+    }
+
+    #[test]
+    fn log_format_is_global() {
+        for args in [&["diplograph", "--log-format", "json"][..], &["diplograph", "check", "--log-format", "json"]] {
+            assert!(Cli::try_parse_from(args).is_ok_and(|c| c.log_format == LogFormat::Json), "{args:?}");
         }
     }
 }
@@ -167,6 +240,14 @@ fn check(dir: &std::path::Path) -> ExitCode {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
+    // Bind first: a busy port is reported at once, not after a long load.
+    let listener = match args.addr.bind() {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("cannot listen on {}: {e}", args.addr);
+            return ExitCode::FAILURE;
+        }
+    };
     let source = seed::SeedSource::find(args.seed.clone());
     let graph = match seed::load_from(&source) {
         Ok(g) => Arc::new(g),
@@ -201,13 +282,14 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let listener = match tokio::net::TcpListener::bind(args.addr).await {
+        let listener = match tokio::net::TcpListener::from_std(listener) {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("cannot listen on {}: {e}", args.addr);
                 return ExitCode::FAILURE;
             }
         };
+        let local = listener.local_addr().map_or_else(|_| args.addr.to_string(), |a| a.to_string());
         #[cfg(unix)]
         tokio::spawn(reloader.clone().on_sighup());
         if args.watch {
@@ -217,7 +299,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         if source == seed::SeedSource::BuiltIn {
             tracing::info!("no --seed given and no ./seed directory here: serving the built-in seed");
         }
-        tracing::info!(addr = %args.addr, seed = %source, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{}/ (GraphQL at /graphql)", args.addr);
+        tracing::info!(addr = %local, seed = %source, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql)");
         match http::serve(listener, http::app(state)).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -226,4 +308,129 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     })
+}
+
+/// The `--addr` flag: the forms people type, and binding to what they name.
+mod listen {
+    use std::net::{SocketAddr, TcpListener, ToSocketAddrs};
+
+    /// What the accepted forms are, said in every parse error.
+    const FORMS: &str = "expected HOST:PORT (127.0.0.1:8000, localhost:8000, [::1]:8000, 0.0.0.0:8000), \
+                         :PORT (every interface) or PORT (loopback only)";
+
+    /// An address to listen on, as written: a host (an IP or a name, resolved when bound) and
+    /// a port.
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub struct ListenAddr {
+        host: String,
+        port: u16,
+    }
+
+    impl std::fmt::Display for ListenAddr {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            if self.host.contains(':') {
+                write!(f, "[{}]:{}", self.host, self.port)
+            } else {
+                write!(f, "{}:{}", self.host, self.port)
+            }
+        }
+    }
+
+    /// Reads `--addr`: `HOST:PORT`, `[IPV6]:PORT`, `:PORT` (0.0.0.0, every interface, as Go's
+    /// `net.Listen` reads it) or `PORT` (127.0.0.1, like the default).
+    pub fn parse(text: &str) -> Result<ListenAddr, String> {
+        let text = text.trim();
+        let port = |p: &str| p.parse::<u16>().map_err(|_| format!("`{p}` is not a port (0 to 65535); {FORMS}"));
+        if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+            return Ok(ListenAddr { host: "127.0.0.1".into(), port: port(text)? });
+        }
+        if let Some(p) = text.strip_prefix(':') {
+            return Ok(ListenAddr { host: "0.0.0.0".into(), port: port(p)? });
+        }
+        if let Ok(a) = text.parse::<SocketAddr>() {
+            return Ok(ListenAddr { host: a.ip().to_string(), port: a.port() });
+        }
+        let Some((host, p)) = text.rsplit_once(':') else {
+            return Err(format!("`{text}` has no port; {FORMS}"));
+        };
+        if host.contains(':') || host.starts_with('[') {
+            return Err(format!("`{text}` is not an address: write an IPv6 address in brackets; {FORMS}"));
+        }
+        let name_ok = host.split('.').all(|label| {
+            !label.is_empty()
+                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+        });
+        if !name_ok {
+            return Err(format!("`{host}` is not a host name or IP address; {FORMS}"));
+        }
+        Ok(ListenAddr { host: host.to_ascii_lowercase(), port: port(p)? })
+    }
+
+    impl ListenAddr {
+        /// The socket addresses the host resolves to, IPv4 first (so `localhost` is
+        /// 127.0.0.1 where the system lists both it and ::1).
+        pub fn resolve(&self) -> std::io::Result<Vec<SocketAddr>> {
+            let mut addrs: Vec<SocketAddr> = (self.host.as_str(), self.port).to_socket_addrs()?.collect();
+            addrs.sort_by_key(SocketAddr::is_ipv6);
+            addrs.dedup();
+            Ok(addrs)
+        }
+
+        /// Binds the first resolved address that accepts (non-blocking, ready for tokio).
+        pub fn bind(&self) -> std::io::Result<TcpListener> {
+            let mut last = None;
+            for addr in self.resolve()? {
+                match TcpListener::bind(addr) {
+                    Ok(l) => {
+                        l.set_nonblocking(true)?;
+                        return Ok(l);
+                    }
+                    Err(e) => last = Some(e),
+                }
+            }
+            Err(last.unwrap_or_else(|| std::io::Error::other("the host name resolves to no address")))
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        fn ok(text: &str) -> String {
+            parse(text).unwrap_or_else(|e| panic!("{text}: {e}")).to_string()
+        }
+
+        #[test]
+        fn accepts_what_people_type() {
+            assert_eq!(ok("127.0.0.1:8000"), "127.0.0.1:8000");
+            assert_eq!(ok("0.0.0.0:8080"), "0.0.0.0:8080");
+            assert_eq!(ok("[::1]:8000"), "[::1]:8000");
+            assert_eq!(ok("localhost:8000"), "localhost:8000");
+            assert_eq!(ok("LocalHost:8000"), "localhost:8000");
+            assert_eq!(ok("api.example.org:443"), "api.example.org:443");
+            assert_eq!(ok(":8000"), "0.0.0.0:8000");
+            assert_eq!(ok("8000"), "127.0.0.1:8000");
+            assert_eq!(ok(" 8000 "), "127.0.0.1:8000");
+        }
+
+        #[test]
+        fn refusals_say_the_accepted_forms() {
+            for bad in ["", "localhost", ":", "8000000", "localhost:http", "::1:8000", "[::1]", "bad host:80", "-x:80"]
+            {
+                let e = parse(bad).expect_err(bad);
+                assert!(e.contains("HOST:PORT") && e.contains(":PORT"), "{bad}: {e}");
+            }
+        }
+
+        #[test]
+        fn localhost_resolves_to_loopback_ipv4_first() {
+            let addrs = parse("localhost:8000").and_then(|a| a.resolve().map_err(|e| e.to_string())).expect("resolves");
+            assert!(!addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback() && a.port() == 8000), "{addrs:?}");
+            if addrs.iter().any(SocketAddr::is_ipv4) {
+                assert!(addrs[0].is_ipv4(), "{addrs:?}");
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod analytics;
 mod api;
+mod cli;
 mod contract;
 mod generate;
 mod graph;
@@ -16,5 +17,6 @@ mod paths;
 mod props;
 mod queries;
 mod reload;
+mod reports;
 mod search;
 mod seed_errors;
