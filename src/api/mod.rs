@@ -12,6 +12,7 @@ mod documents;
 mod enums;
 pub mod error;
 mod event;
+mod event_codes;
 mod filters;
 pub mod limits;
 mod node;

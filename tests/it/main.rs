@@ -4,6 +4,7 @@
 mod support;
 
 mod api;
+mod codes;
 mod contract;
 mod graph;
 mod hostile;
