@@ -45,6 +45,18 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Export the graph for other tools: graphml, jsonld, csv (one file per table) or gdelt.
+    Export {
+        /// graphml, jsonld, csv or gdelt.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["graphml", "jsonld", "csv", "gdelt"]))]
+        format: String,
+        /// The seed directory to load.
+        #[arg(long, default_value = "seed", env = "DIPLOGRAPH_SEED")]
+        seed: PathBuf,
+        /// The file to write (a directory for csv); standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Parser)]
@@ -114,6 +126,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
+        Command::Export { format, seed, out } => export(&format, &seed, out.as_deref()),
         Command::Generate { events, out, seed } => {
             match diplograph::generate::generate(&diplograph::generate::GenerateConfig { events, seed }, &out) {
                 Ok(s) => {
@@ -136,6 +149,34 @@ fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+    }
+}
+
+/// `diplograph export`: loads the seed and writes `format` to `out` (or stdout).
+fn export(format: &str, dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let Some(format) = diplograph::export::Format::parse(format) else {
+        eprintln!("unknown format `{format}`: expected one of {}", diplograph::export::Format::spellings());
+        return ExitCode::from(2);
+    };
+    let g = match seed::load(dir) {
+        Ok(g) => g,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = diplograph::export::export(&g, format, out);
+    // The process ends here: freeing a large graph piece by piece would only cost time.
+    std::mem::forget(g);
+    match result {
+        Ok(files) => {
+            files.iter().for_each(|f| eprintln!("wrote {}", f.display()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
         }
     }
 }
