@@ -6,6 +6,7 @@ mod support;
 mod api;
 mod codes;
 mod contract;
+mod export;
 mod graph;
 mod hostile;
 mod http;
