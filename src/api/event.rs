@@ -138,7 +138,7 @@ impl<'a> EventObj<'a> {
     /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and
     /// guest give 042/043 pairs, signatories 057...; docs/codes.md).
     async fn dyads(&self) -> Vec<DyadObj<'a>> {
-        self.e.dyads().into_iter().map(|d| DyadObj { g: self.g, d }).collect()
+        self.e.dyads().into_iter().filter_map(|d| DyadObj::of(self.g, d)).collect()
     }
 }
 

@@ -62,24 +62,33 @@ impl PloverObj {
 
 /// One CAMEO dyad of an event: who did what to whom.
 pub struct DyadObj<'a> {
-    pub g: &'a KnowledgeGraph,
-    pub d: Dyad,
+    source: ActorObj<'a>,
+    target: Option<ActorObj<'a>>,
+    cameo: CameoCode,
+}
+
+impl<'a> DyadObj<'a> {
+    /// The dyad `d` of graph `g` (`None` if its source is not an actor of `g`).
+    pub fn of(g: &'a KnowledgeGraph, d: Dyad) -> Option<Self> {
+        let source = ActorObj::of(g, d.source)?;
+        Some(DyadObj { source, target: d.target.and_then(|t| ActorObj::of(g, t)), cameo: d.cameo })
+    }
 }
 
 /// One CAMEO dyad of an event: who did what to whom (CAMEO's source and target actors).
 #[Object(name = "Dyad")]
 impl<'a> DyadObj<'a> {
     /// The actor who acted (CAMEO's source; PLOVER's actor).
-    async fn source(&self) -> Option<ActorObj<'a>> {
-        ActorObj::of(self.g, self.d.source)
+    async fn source(&self) -> &ActorObj<'a> {
+        &self.source
     }
     /// The actor acted upon (CAMEO's target; PLOVER's recipient); null when there is none.
-    async fn target(&self) -> Option<ActorObj<'a>> {
-        self.d.target.and_then(|t| ActorObj::of(self.g, t))
+    async fn target(&self) -> Option<&ActorObj<'a>> {
+        self.target.as_ref()
     }
     /// The CAMEO event code of this dyad, e.g. "042" (visitor) or "043" (host).
     async fn cameo(&self) -> String {
-        self.d.cameo.to_string()
+        self.cameo.to_string()
     }
 }
 
