@@ -53,6 +53,18 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         random_seed: u64,
     },
+    /// Export the graph for other tools: graphml, jsonld, csv (one file per table) or gdelt.
+    Export {
+        /// graphml, jsonld, csv or gdelt.
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["graphml", "jsonld", "csv", "gdelt"]))]
+        format: String,
+        /// The seed directory to load.
+        #[arg(long, default_value = "seed", env = "DIPLOGRAPH_SEED")]
+        seed: PathBuf,
+        /// The file to write (a directory for csv); standard output when absent.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
 }
 
 #[derive(Args)]
@@ -122,6 +134,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
+        Command::Export { format, seed, out } => export(&format, &seed, out.as_deref()),
         Command::Generate { events, out, random_seed } => {
             let config = diplograph::generate::GenerateConfig { events, seed: random_seed };
             match diplograph::generate::generate(&config, &out) {
@@ -172,6 +185,34 @@ fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
     terminal && no_color.is_none_or(|v| v.is_empty())
 }
 
+/// `diplograph export`: loads the seed and writes `format` to `out` (or stdout).
+fn export(format: &str, dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+    let Some(format) = diplograph::export::Format::parse(format) else {
+        eprintln!("unknown format `{format}`: expected one of {}", diplograph::export::Format::spellings());
+        return ExitCode::from(2);
+    };
+    let g = match seed::load(dir) {
+        Ok(g) => g,
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = diplograph::export::export(&g, format, out);
+    // The process ends here: freeing a large graph piece by piece would only cost time.
+    std::mem::forget(g);
+    match result {
+        Ok(files) => {
+            files.iter().for_each(|f| eprintln!("wrote {}", f.display()));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,7 +230,10 @@ mod tests {
     fn serve_flags_work_without_naming_serve() {
         let cli = Cli::try_parse_from(["diplograph", "--addr", "9000", "--seed", "elsewhere"]).expect("parses");
         assert!(cli.command.is_none());
-        assert_eq!((cli.serve.addr.to_string(), cli.serve.seed), ("127.0.0.1:9000".into(), Some(PathBuf::from("elsewhere"))));
+        assert_eq!(
+            (cli.serve.addr.to_string(), cli.serve.seed),
+            ("127.0.0.1:9000".into(), Some(PathBuf::from("elsewhere")))
+        );
         let cli = Cli::try_parse_from(["diplograph", "serve", "--addr", ":9000"]).expect("parses");
         assert!(matches!(cli.command, Some(Command::Serve(a)) if a.addr.to_string() == "0.0.0.0:9000"));
         assert!(

@@ -5,6 +5,7 @@ use super::agreement::AgreementObj;
 use super::analytics::{event_set, timeline, EventFacets, TimeBucket, TimelineBucket};
 use super::common::{notes, sources, NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
+use super::event_codes::{cameo_description, DyadObj, PloverObj};
 use super::filters::{event_query, EventFilter};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
@@ -138,6 +139,26 @@ impl<'a> EventObj<'a> {
             .collect();
         by.sort_unstable_by_key(|&a| self.g.rank(a));
         by.into_iter().filter_map(|a| AgreementObj::of(self.g, a)).collect()
+    }
+    /// Its PLOVER event type and mode (null for press conferences and announcements: PLOVER
+    /// has no statement category). Derived from kind, mode, status and roles (docs/codes.md)
+    /// unless the seed gives its own.
+    async fn plover(&self) -> Option<PloverObj> {
+        self.e.codes().plover.map(PloverObj)
+    }
+    /// Its CAMEO event code, e.g. "042" (make a visit); derived like `plover`.
+    async fn cameo(&self) -> String {
+        self.e.codes().cameo.to_string()
+    }
+    /// The CAMEO description of `cameo`, e.g. "Make a visit" (null for a code Diplograph does
+    /// not list).
+    async fn cameo_description(&self) -> Option<&'static str> {
+        cameo_description(self.e.codes().cameo)
+    }
+    /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and
+    /// guest give 042/043 pairs, signatories 057...; docs/codes.md).
+    async fn dyads(&self) -> Vec<DyadObj<'a>> {
+        self.e.dyads().into_iter().filter_map(|d| DyadObj::of(self.g, d)).collect()
     }
 }
 

@@ -14,6 +14,7 @@ mod documents;
 mod enums;
 pub mod error;
 mod event;
+mod event_codes;
 mod filters;
 mod introspection;
 pub mod limits;

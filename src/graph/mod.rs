@@ -193,6 +193,13 @@ impl KnowledgeGraph {
         out.chain(inc)
     }
 
+    /// Calls `link(from, to, kind)` for each link the entity `n` states (every link of the
+    /// graph is stated by exactly one of its ends), as stored: a walk over every node's
+    /// stated links visits every link once.
+    pub fn each_stated_link(&self, n: NodeId, link: impl FnMut(NodeId, NodeId, LinkKind)) {
+        build::each_link(n, self.entity(n), link)
+    }
+
     /// The actor `n`, if it is one.
     pub fn actor(&self, n: NodeId) -> Option<&Actor> {
         match self.entity(n) {

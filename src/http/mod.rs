@@ -7,6 +7,7 @@
 pub mod assets;
 pub mod cache;
 mod error;
+mod export;
 mod graphql;
 pub mod media;
 
@@ -73,12 +74,13 @@ impl AppState {
     }
 }
 
-/// The router: `/graphql` (POST, GET), `/health`, and the playground at `/`.
+/// The router: `/graphql` (POST, GET), `/health`, `/export/...`, and the playground at `/`.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health", get(health))
+        .route("/export/{file}", get(export::get))
         .route("/", get(static_asset))
         .route("/explore", get(static_asset))
         .route("/playground/{file}", get(static_asset))

@@ -5,10 +5,12 @@
 //! refer to each other through [`NodeId`]s that the seed layer resolved; the graph layer
 //! derives its links from those fields.
 
+mod codes;
 mod enums;
 mod text;
 mod time;
 
+pub use codes::{CameoCode, CodeError, CodeOverride, Dyad, EventCodes, Plover, PloverType};
 pub use enums::*;
 pub use text::{fold, fold_words, FoldedName};
 pub use time::{DateError, TimeSpan};
@@ -110,6 +112,8 @@ pub struct Event {
     pub summary: String,
     pub notes: Vec<Note>,
     pub sources: Vec<NodeId>,
+    /// The seed record's own PLOVER and CAMEO codes, if it gives any (see [`Event::codes`]).
+    pub code_override: CodeOverride,
 }
 
 /// An actor's part in an event.

@@ -280,6 +280,17 @@ impl Checker<'_> {
             summary: self.text(&e.summary, "summary"),
             notes: self.notes(&e.note),
             sources: self.sources(&e.sources, e.id.span(), "this event"),
+            // Optional PLOVER/CAMEO codes that win over the derived ones (model::codes).
+            code_override: CodeOverride {
+                cameo: e
+                    .cameo
+                    .as_ref()
+                    .and_then(|t| CameoCode::parse(t.get_ref()).map_err(|x| self.error(t.span(), x.to_string())).ok()),
+                plover: e
+                    .plover
+                    .as_ref()
+                    .and_then(|t| Plover::parse(t.get_ref()).map_err(|x| self.error(t.span(), x.to_string())).ok()),
+            },
         }
     }
 

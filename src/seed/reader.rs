@@ -209,7 +209,7 @@ impl Table<'_> {
         record!(self => EventRecord {
             id: as_text req, title: as_text req, kind: as_text req, mode: as_text opt, status: as_text req,
             when: as_text req, place: as_text opt, part_of: as_text opt, topics: as_texts def, summary: as_text req,
-            sources: as_texts def,
+            sources: as_texts def, cameo: as_text opt, plover: as_text opt,
         } nested { participant, note })
     }
 

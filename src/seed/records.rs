@@ -163,6 +163,10 @@ pub struct EventRecord {
     pub summary: Text,
     #[serde(default)]
     pub participant: Vec<Spanned<ParticipantRecord>>,
+    /// A CAMEO event code overriding the derived one (`"046"`).
+    pub cameo: Option<Text>,
+    /// A PLOVER event type and mode overriding the derived ones (`"CONSULT:multilateral"`).
+    pub plover: Option<Text>,
     #[serde(default)]
     pub note: Vec<Spanned<NoteRecord>>,
     #[serde(default)]

@@ -261,9 +261,13 @@ fn variables_the_client_got_wrong_are_bad_user_input_worded_as_graphql_js() {
     assert!(r.body.get("data").is_none(), "{}", r.body);
     assert_eq!(r.body["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     // A nullable variable left out is null, and an undefined extra one is ignored.
-    let r = run(&graph(), request(
-        "query($n: String, $f: Int = 3) { events(first: $f) { totalCount } actor(name: $n) { id } }",
-        json!({ "zz": 1 })));
+    let r = run(
+        &graph(),
+        request(
+            "query($n: String, $f: Int = 3) { events(first: $f) { totalCount } actor(name: $n) { id } }",
+            json!({ "zz": 1 }),
+        ),
+    );
     assert_eq!(r["data"]["events"]["totalCount"].as_u64().map(|n| n > 0), Some(true), "{r}");
 }
 
