@@ -38,7 +38,7 @@ fn check(g: &KnowledgeGraph, kind: EntityKind, list: &List<'_>, keep: impl Fn(No
 /// A few nodes of `kind`: the first, the last, and the ones `pick` prefers, plus none.
 fn some(g: &KnowledgeGraph, kind: EntityKind, by: impl Fn(NodeId) -> usize) -> Vec<Option<NodeId>> {
     let all = g.all(kind);
-    let mut picks: Vec<NodeId> = all.iter().copied().collect();
+    let mut picks: Vec<NodeId> = all.to_vec();
     picks.sort_by_key(|&n| std::cmp::Reverse(by(n)));
     picks.truncate(3);
     picks.extend(all.first().copied());
