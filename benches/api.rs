@@ -1,7 +1,8 @@
 //! In-process benchmarks: each contract query on the bundled seed, graph load, and search,
 //! path and neighbourhood on their own. With `DIPLOGRAPH_BENCH_SEED=DIR` (a seed made by
 //! `diplograph generate`), the `scale` group measures the queries whose latency must stay
-//! flat as the graph grows.
+//! flat as the graph grows (among them every top-level list, unfiltered and with each single
+//! filter).
 //!
 //! `cargo bench --bench api`
 
@@ -81,11 +82,39 @@ fn graph_operations(c: &mut Criterion) {
 }
 
 /// The queries whose latency must not grow with the graph, on `DIPLOGRAPH_BENCH_SEED`.
+///
+/// With several seeds (`DIPLOGRAPH_BENCH_SEED=DIR1,DIR2`), every case runs on each in turn
+/// (`scale/CASE/DIR`), so that the sizes are compared under the same load of the machine.
 fn scale(c: &mut Criterion) {
-    let Ok(dir) = std::env::var("DIPLOGRAPH_BENCH_SEED") else { return };
+    let Ok(dirs) = std::env::var("DIPLOGRAPH_BENCH_SEED") else { return };
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
-    let g = Arc::new(diplograph::seed::load(Path::new(&dir)).expect("generated seed"));
     let schema = diplograph::api::schema();
+    let dirs: Vec<&str> = dirs.split(',').collect();
+    let seeds: Vec<(String, Arc<KnowledgeGraph>, Vec<Case>)> = dirs
+        .iter()
+        .map(|dir| {
+            let g = Arc::new(diplograph::seed::load(Path::new(dir)).expect("generated seed"));
+            let cases = scale_cases(dir, &g);
+            let short = Path::new(dir).file_name().map_or((*dir).to_owned(), |f| f.to_string_lossy().into_owned());
+            (short, g, cases)
+        })
+        .collect();
+    let mut group = c.benchmark_group("scale");
+    for i in 0..seeds[0].2.len() {
+        for (short, g, cases) in &seeds {
+            let (name, q, vars) = &cases[i];
+            let id = if seeds.len() > 1 { format!("{name}/{short}") } else { (*name).to_owned() };
+            group.bench_function(id, |b| b.iter(|| run(&rt, &schema, g, q, None, vars)));
+        }
+    }
+    group.finish();
+}
+
+/// A named query and its variables.
+type Case = (&'static str, String, Value);
+
+/// The scale cases on the graph `g` loaded from `dir`.
+fn scale_cases(dir: &str, g: &KnowledgeGraph) -> Vec<Case> {
     let actors = g.all(EntityKind::Actor);
     let busiest = *actors.iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
     let busy_id = g.entity(busiest).id().to_owned();
@@ -102,7 +131,7 @@ fn scale(c: &mut Criterion) {
     let label =
         format!("{} ({} events, of {})", busy_id, g.reverse(busiest).events.len(), g.all(EntityKind::Event).len());
     eprintln!("scale bench on {dir}: busiest actor {label}; search {typo:?}, {word_typo:?}, {name:?}");
-    let cases: Vec<(&str, String, Value)> = vec![
+    let mut cases: Vec<Case> = vec![
         (
             "busy-actor-first-page",
             "query($id: ID!) { actor(id: $id) { events(first: 20) { nodes { id title when { text } } } } }".into(),
@@ -179,11 +208,57 @@ fn scale(c: &mut Criterion) {
             json!({ "id": busy_id }),
         ),
     ];
-    let mut group = c.benchmark_group("scale");
-    for (name, q, vars) in &cases {
-        group.bench_function(*name, |b| b.iter(|| run(&rt, &schema, &g, q, None, vars)));
-    }
-    group.finish();
+    cases.extend(list_cases(g));
+    cases
+}
+
+/// The top-level lists with `first: 20` and `totalCount`, unfiltered and with each single
+/// filter, each argument chosen to be among the busiest of its kind (so that the list grows
+/// with the graph unless it is a run of an index).
+fn list_cases(g: &KnowledgeGraph) -> Vec<Case> {
+    let busiest = |kind: EntityKind, by: &dyn Fn(diplograph::model::NodeId) -> usize| {
+        *g.all(kind).iter().max_by_key(|&&n| by(n)).expect("a node")
+    };
+    let party = busiest(EntityKind::Actor, &|a| g.reverse(a).agreements.len());
+    let speaker = busiest(EntityKind::Actor, &|a| g.reverse(a).statements.len());
+    let country = busiest(EntityKind::Place, &|p| g.reverse(p).events.len());
+    let actor = busiest(EntityKind::Actor, &|a| g.reverse(a).events.len());
+    let id = |n| g.entity(n).id().to_owned();
+    let label = |n| g.entity(n).label().to_owned();
+    eprintln!(
+        "list cases: party {} ({} agreements), speaker {} ({} statements), within {} ({} events), names {:?} and {:?}",
+        id(party),
+        g.reverse(party).agreements.len(),
+        id(speaker),
+        g.reverse(speaker).statements.len(),
+        id(country),
+        g.reverse(country).events.len(),
+        label(actor),
+        label(country),
+    );
+    let list = |field: &str, filter: &str| {
+        let vars = if filter.contains("$v") { "($v: String)" } else { "" };
+        let filter = if filter.is_empty() { String::new() } else { format!("filter: {{ {filter} }}, ") };
+        format!("query{vars} {{ {field}({filter}first: 20) {{ totalCount nodes {{ id }} }} }}")
+    };
+    vec![
+        ("actors", list("actors", ""), json!({})),
+        ("actors-name", list("actors", "name: $v"), json!({ "v": label(actor) })),
+        ("actors-kind", list("actors", "kind: PERSON"), json!({})),
+        ("places", list("places", ""), json!({})),
+        ("places-name", list("places", "name: $v"), json!({ "v": label(country) })),
+        ("places-kind", list("places", "kind: CITY"), json!({})),
+        ("places-within", list("places", "within: $v"), json!({ "v": id(country) })),
+        ("agreements", list("agreements", ""), json!({})),
+        ("agreements-party", list("agreements", "party: $v"), json!({ "v": id(party) })),
+        ("agreements-kind", list("agreements", "kind: MEMORANDUM"), json!({})),
+        ("statements", list("statements", ""), json!({})),
+        ("statements-speaker", list("statements", "speaker: $v"), json!({ "v": id(speaker) })),
+        ("statements-range", list("statements", "from: \"2020-03-01\", to: \"2020-03-07\""), json!({})),
+        ("statements-from", list("statements", "from: \"2020-03-01\""), json!({})),
+        ("statements-to", list("statements", "to: \"2020-03-07\""), json!({})),
+        ("sources", list("sources", ""), json!({})),
+    ]
 }
 
 criterion_group!(benches, contract_queries, graph_operations, scale);
