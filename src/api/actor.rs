@@ -60,10 +60,7 @@ impl<'a> ActorObj<'a> {
     async fn country(&self) -> Option<PlaceObj<'a>> {
         self.a.country.and_then(|p| PlaceObj::of(self.g, p))
     }
-    /// Offices held, with the span they were held for; one entry per office (reports that
-    /// attest the same office on several days are one position). With asOf: those held on
-    /// that day (between start and end where dated, or between the first and last attested
-    /// day).
+    /// Offices held, with the span they were held for; one entry per office (reports that attest the same office on several days are one position). With asOf: those held on that day (between start and end where dated, or between the first and last attested day).
     async fn positions(&self, as_of: Option<Date>) -> Vec<PositionObj<'a>> {
         let held = |p: &Position| as_of.is_none_or(|d| held_on(p, d.0));
         self.a.positions.iter().filter(|p| held(p)).map(|p| PositionObj { g: self.g, p }).collect()

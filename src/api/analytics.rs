@@ -59,8 +59,7 @@ pub struct TimelineBucket {
     imprecise: u32,
 }
 
-/// The timeline of `set` by `bucket`: LIMIT_EXCEEDED, naming coarser buckets that fit, when
-/// it would have more than [`MAX_PERIODS`] periods.
+/// The timeline of `set` by `bucket`: LIMIT_EXCEEDED, naming coarser buckets that fit, when it would have more than [`MAX_PERIODS`] periods.
 pub fn timeline(g: &KnowledgeGraph, set: EventSet<'_>, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
     let b = Bucket::from(bucket);
     let periods = g.event_timeline(set, b, MAX_PERIODS).map_err(|e| too_long(b, &e))?;
@@ -103,8 +102,7 @@ fn first_arg(first: Option<i32>) -> Result<usize> {
     count_arg("first", first, DEFAULT_FACETS, MAX_PAGE)
 }
 
-/// Counts of a closed vocabulary, most first, ties by name; values that count none are left
-/// out.
+/// Counts of a closed vocabulary, most first, ties by name; values that count none are left out.
 fn ranked<M: Copy>(all: &[M], counts: &[u32], name: impl Fn(M) -> &'static str) -> Vec<(M, u32)> {
     let mut v: Vec<(M, u32)> = all.iter().copied().zip(counts.iter().copied()).filter(|&(_, c)| c > 0).collect();
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| name(a.0).to_ascii_uppercase().cmp(&name(b.0).to_ascii_uppercase())));
@@ -194,8 +192,7 @@ pub struct EventFacets<'a> {
     pub set: Arc<List<'a>>,
 }
 
-/// Counts over every event of a connection, not just the page. Every list defaults to 20
-/// entries and allows at most 100 (`first`); counts come most first, ties by name then id.
+/// Counts over every event of a connection, not just the page. Every list defaults to 20 entries and allows at most 100 (`first`); counts come most first, ties by name then id.
 #[Object]
 impl<'a> EventFacets<'a> {
     /// Events per kind.
@@ -251,8 +248,7 @@ pub struct AgreementFacets<'a> {
     pub list: Arc<List<'a>>,
 }
 
-/// Counts over every agreement of a connection, not just the page. Every list defaults to 20
-/// entries and allows at most 100 (`first`); counts come most first, ties by name then id.
+/// Counts over every agreement of a connection, not just the page. Every list defaults to 20 entries and allows at most 100 (`first`); counts come most first, ties by name then id.
 #[Object]
 impl<'a> AgreementFacets<'a> {
     /// Agreements per kind.
@@ -289,8 +285,7 @@ pub struct StatementFacets<'a> {
     pub list: Arc<List<'a>>,
 }
 
-/// Counts over every statement of a connection, not just the page. Every list defaults to
-/// 20 entries and allows at most 100 (`first`); counts come most first, ties by name then id.
+/// Counts over every statement of a connection, not just the page. Every list defaults to 20 entries and allows at most 100 (`first`); counts come most first, ties by name then id.
 #[Object]
 impl<'a> StatementFacets<'a> {
     /// Statements per speaker.

@@ -25,9 +25,7 @@ pub fn ensure_code(e: &mut ServerError, fallback: Code) {
     }
 }
 
-/// True when `e` was raised by the request itself before execution (parse, validation, a
-/// query limit, or variables that do not fit the operation); errors raised while executing
-/// always have a `path`.
+/// True when `e` was raised by the request itself before execution (parse, validation, a query limit, or variables that do not fit the operation); errors raised while executing always have a `path`.
 pub fn is_request_error(e: &ServerError) -> bool {
     match code_of(e) {
         Some(Code::GraphqlParseFailed | Code::GraphqlValidationFailed) => true,
@@ -36,8 +34,7 @@ pub fn is_request_error(e: &ServerError) -> bool {
     }
 }
 
-/// Gives a code to the errors of an executed response that have none: input values that
-/// failed to parse are the client's fault; anything else is ours.
+/// Gives a code to the errors of an executed response that have none: input values that failed to parse are the client's fault; anything else is ours.
 pub fn code_execution_errors(response: &mut Response) {
     for e in &mut response.errors {
         let input = e.message.starts_with("Failed to parse")
@@ -47,8 +44,7 @@ pub fn code_execution_errors(response: &mut Response) {
     }
 }
 
-/// Gives a code to the errors async-graphql raises outside the extension hooks: an unknown
-/// or missing operation name is the request's fault; anything else is ours.
+/// Gives a code to the errors async-graphql raises outside the extension hooks: an unknown or missing operation name is the request's fault; anything else is ours.
 pub fn code_remaining(response: &mut Response) {
     for e in &mut response.errors {
         let request = e.message.starts_with("Unknown operation") || e.message.starts_with("Operation name required");

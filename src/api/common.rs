@@ -40,8 +40,7 @@ pub struct MoneyObj {
     pub currency: String,
 }
 
-/// Another version of a fact, or a remark on it, with the reports behind it. Where reports
-/// disagree, the entity states one version and a note the other.
+/// Another version of a fact, or a remark on it, with the reports behind it. Where reports disagree, the entity states one version and a note the other.
 pub struct NoteObj<'a> {
     pub g: &'a KnowledgeGraph,
     pub note: &'a model::Note,

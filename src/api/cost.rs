@@ -15,9 +15,7 @@ const BOUNDED_LIST: u64 = 10;
 /// What a query would cost.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Measure {
-    /// Fields resolved, each multiplied by the size of the lists it sits in: `first`/`last`
-    /// (or the cap of 100 when absent) for connections, `first`/`limit` for search and
-    /// neighbourhoods, 10 for lists without arguments.
+    /// Fields resolved, each multiplied by the size of the lists it sits in: `first`/`last` (or the cap of 100 when absent) for connections, `first`/`limit` for search and neighbourhoods, 10 for lists without arguments.
     pub cost: u64,
     /// The deepest nesting of selections.
     pub depth: usize,
@@ -27,8 +25,7 @@ pub struct Measure {
     pub introspection: usize,
 }
 
-/// Measures `operation` of `doc` against the schema in `registry`; the count of an
-/// introspection field stops a little past `cap`.
+/// Measures `operation` of `doc` against the schema in `registry`; the count of an introspection field stops a little past `cap`.
 pub fn measure(
     registry: &Registry,
     doc: &ExecutableDocument,
@@ -55,9 +52,7 @@ struct Measurer<'a> {
 }
 
 impl<'a> Measurer<'a> {
-    /// The cost of resolving `set` once on an object of type `ty` at nesting `depth`; `page`
-    /// is how many items its list fields hold when paged by the field above (a connection's
-    /// `first`, a neighbourhood's `limit`).
+    /// The cost of resolving `set` once on an object of type `ty` at nesting `depth`; `page` is how many items its list fields hold when paged by the field above (a connection's `first`, a neighbourhood's `limit`).
     fn set(&mut self, set: &'a SelectionSet, ty: &str, depth: usize, page: u64) -> u64 {
         self.depth = self.depth.max(depth);
         let mut cost: u64 = 0;
@@ -148,11 +143,7 @@ impl<'a> Measurer<'a> {
     }
 }
 
-/// How many fields the operations of `doc` select once every fragment spread is replaced by
-/// the fragment (each fragment is counted once and remembered, so this is linear in the text
-/// even when expanding would be exponential: fragments that spread the next one twice).
-/// Checked before anything else walks the document expanded (async-graphql's own checks,
-/// validation, the cost model), which would take seconds on such a document.
+/// How many fields the operations of `doc` select once every fragment spread is replaced by the fragment (each fragment is counted once and remembered, so this is linear in the text even when expanding would be exponential: fragments that spread the next one twice). Checked before anything else walks the document expanded (async-graphql's own checks, validation, the cost model), which would take seconds on such a document.
 pub fn expanded_fields(doc: &ExecutableDocument) -> u64 {
     fn set<'a>(doc: &'a ExecutableDocument, s: &'a SelectionSet, memo: &mut HashMap<&'a Name, Option<u64>>) -> u64 {
         s.items.iter().fold(0u64, |n, item| {

@@ -18,8 +18,7 @@ fn cache() -> &'static Cache<Arc<str>, Arc<ExecutableDocument>> {
     CACHE.get_or_init(|| Cache::new(DOCUMENTS))
 }
 
-/// Gives `request` its parsed document from the cache, parsing and keeping it on a miss.
-/// A text that does not parse is left to the schema, which reports the error.
+/// Gives `request` its parsed document from the cache, parsing and keeping it on a miss. A text that does not parse is left to the schema, which reports the error.
 pub fn attach(request: &mut Request) {
     if request.query.len() > MAX_CACHED_QUERY_BYTES {
         return;

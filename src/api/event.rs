@@ -38,16 +38,13 @@ connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge"
     async fn facets(&self) -> EventFacets<'a> {
         EventFacets { g: self.g, set: self.set.clone() }
     }
-    /// How many of these events start in each period. An event known less precisely than the
-    /// bucket (a month-precision event in a DAY or WEEK timeline) counts at its first possible
-    /// day and also in `imprecise`. At most 1000 periods (else LIMIT_EXCEEDED).
+    /// How many of these events start in each period. An event known less precisely than the bucket (a month-precision event in a DAY or WEEK timeline) counts at its first possible day and also in `imprecise`. At most 1000 periods (else LIMIT_EXCEEDED).
     async fn timeline(&self, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
         timeline(self.g, event_set(&self.set), bucket)
     }
 });
 
-/// The page of the events `filter` keeps from those `base` stands for (every event when
-/// empty).
+/// The page of the events `filter` keeps from those `base` stands for (every event when empty).
 pub fn event_connection<'a>(
     g: &'a KnowledgeGraph,
     base: EventQuery,
@@ -140,9 +137,7 @@ impl<'a> EventObj<'a> {
         by.sort_unstable_by_key(|&a| self.g.rank(a));
         by.into_iter().filter_map(|a| AgreementObj::of(self.g, a)).collect()
     }
-    /// Its PLOVER event type and mode (null for press conferences and announcements: PLOVER
-    /// has no statement category). Derived from kind, mode, status and roles (docs/codes.md)
-    /// unless the seed gives its own.
+    /// Its PLOVER event type and mode (null for press conferences and announcements: PLOVER has no statement category). Derived from kind, mode, status and roles (docs/codes.md) unless the seed gives its own.
     async fn plover(&self) -> Option<PloverObj> {
         self.e.codes().plover.map(PloverObj)
     }
@@ -150,13 +145,11 @@ impl<'a> EventObj<'a> {
     async fn cameo(&self) -> String {
         self.e.codes().cameo.to_string()
     }
-    /// The CAMEO description of `cameo`, e.g. "Make a visit" (null for a code Diplograph does
-    /// not list).
+    /// The CAMEO description of `cameo`, e.g. "Make a visit" (null for a code Diplograph does not list).
     async fn cameo_description(&self) -> Option<&'static str> {
         cameo_description(self.e.codes().cameo)
     }
-    /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and
-    /// guest give 042/043 pairs, signatories 057...; docs/codes.md).
+    /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and guest give 042/043 pairs, signatories 057...; docs/codes.md).
     async fn dyads(&self) -> Vec<DyadObj<'a>> {
         self.e.dyads().into_iter().filter_map(|d| DyadObj::of(self.g, d)).collect()
     }

@@ -8,8 +8,7 @@ use crate::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, NameM
 use crate::model::{ActorKind, AgreementKind, EntityKind, EventKind, EventStatus, NodeId, PlaceKind};
 use async_graphql::{ErrorExtensions, InputObject, Result, Value};
 
-/// Which events to list. Every field narrows the list; an empty list is the same as
-/// leaving the field out.
+/// Which events to list. Every field narrows the list; an empty list is the same as leaving the field out.
 #[derive(InputObject, Clone, Default)]
 pub struct EventFilter {
     /// Only events in which every one of these actors (ids or names) took part.
@@ -18,18 +17,15 @@ pub struct EventFilter {
     pub kinds: Option<Vec<GEventKind>>,
     /// Only events with this status.
     pub status: Option<GEventStatus>,
-    /// Events at this place (id or name) or anywhere inside it (a venue inside a city inside
-    /// a country).
+    /// Events at this place (id or name) or anywhere inside it (a venue inside a city inside a country).
     pub at: Option<String>,
-    /// With to: events whose time span overlaps [from, to], both days included. Alone: on or
-    /// after.
+    /// With to: events whose time span overlaps [from, to], both days included. Alone: on or after.
     pub from: Option<Date>,
     /// Alone: events on or before this day.
     pub to: Option<Date>,
     /// Only events with this topic (a whole topic, folded).
     pub topic: Option<String>,
-    /// Only events the reports had told by this day (knowledge time): one of their sources
-    /// was published on or before it.
+    /// Only events the reports had told by this day (knowledge time): one of their sources was published on or before it.
     pub known_by: Option<Date>,
 }
 
@@ -40,8 +36,7 @@ pub struct ActorFilter {
     pub name: Option<String>,
     /// Only actors of this kind.
     pub kind: Option<GActorKind>,
-    /// Actors holding an office whose title contains all these words (folded): "President
-    /// of Mexico".
+    /// Actors holding an office whose title contains all these words (folded): "President of Mexico".
     pub holding: Option<String>,
     /// With holding: held on this day (as Actor.positions(asOf:) says).
     pub as_of: Option<Date>,
@@ -87,8 +82,7 @@ fn looks_like_id(text: &str) -> bool {
     text.split_once(':').is_some_and(|(k, s)| EntityKind::parse(k).is_some() && !s.is_empty() && !s.contains(' '))
 }
 
-/// Resolves `text`, an id or a name, to an entity of `kind`, for the argument `arg`.
-/// Nothing found, or an id of another kind: NOT_FOUND. Several: AMBIGUOUS_NAME.
+/// Resolves `text`, an id or a name, to an entity of `kind`, for the argument `arg`. Nothing found, or an id of another kind: NOT_FOUND. Several: AMBIGUOUS_NAME.
 pub fn resolve(g: &KnowledgeGraph, kind: EntityKind, text: &str, arg: &str) -> Result<NodeId> {
     let what = kind.as_str();
     if looks_like_id(text) {
@@ -130,8 +124,7 @@ fn clip(text: &str) -> String {
     }
 }
 
-/// `q` narrowed by `filter` (names and ids resolved; `q` is what the field's parent already
-/// narrows to, such as the actor whose events these are).
+/// `q` narrowed by `filter` (names and ids resolved; `q` is what the field's parent already narrows to, such as the actor whose events these are).
 pub fn event_query(g: &KnowledgeGraph, mut q: EventQuery, filter: Option<&EventFilter>) -> Result<EventQuery> {
     let Some(f) = filter else { return Ok(q) };
     for who in f.involving.iter().flatten() {
@@ -148,8 +141,7 @@ pub fn event_query(g: &KnowledgeGraph, mut q: EventQuery, filter: Option<&EventF
     Ok(q)
 }
 
-/// The graph query for an actor filter.
-/// `asOf` without `holding`: BAD_USER_INPUT.
+/// The graph query for an actor filter. `asOf` without `holding`: BAD_USER_INPUT.
 pub fn actor_query(filter: Option<&ActorFilter>) -> Result<ActorQuery> {
     let Some(f) = filter else { return Ok(ActorQuery::default()) };
     if f.as_of.is_some() && f.holding.is_none() {

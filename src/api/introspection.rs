@@ -7,17 +7,13 @@ use async_graphql::parser::types::{ExecutableDocument, Field, Selection, Selecti
 use async_graphql::registry::{MetaInputValue, MetaType, Registry};
 use async_graphql::{Name, Pos, Value, Variables};
 
-/// How many introspection list fields (`fields`, `interfaces`, `possibleTypes`,
-/// `inputFields`) may be nested: reaching this many is refused (graphql-js's
-/// `MAX_LISTS_DEPTH`). GraphiQL's own query nests them one deep; `ofType` chains are bounded
-/// by the schema's type wrappers and are not counted.
+/// How many introspection list fields (`fields`, `interfaces`, `possibleTypes`, `inputFields`) may be nested: reaching this many is refused (graphql-js's `MAX_LISTS_DEPTH`). GraphiQL's own query nests them one deep; `ofType` chains are bounded by the schema's type wrappers and are not counted.
 const MAX_LISTS_DEPTH: usize = 3;
 
 /// The introspection list fields that can cycle through types.
 const LISTS: [&str; 4] = ["fields", "interfaces", "possibleTypes", "inputFields"];
 
-/// The position of the first `__schema` or `__type` field in `set` (fragments followed) that
-/// nests introspection lists [`MAX_LISTS_DEPTH`] deep.
+/// The position of the first `__schema` or `__type` field in `set` (fragments followed) that nests introspection lists [`MAX_LISTS_DEPTH`] deep.
 pub fn too_deep(doc: &ExecutableDocument, set: &SelectionSet) -> Option<Pos> {
     let mut walk = DepthWalk { doc, fragments: Vec::new() };
     walk.find_roots(set)
@@ -94,9 +90,7 @@ enum Meta<'r> {
     Leaves,
 }
 
-/// Counts what an introspection field returns: each field resolved counts 1, once per item
-/// of the lists it sits in, as [`super::cost::measure`] counts the rest of a query. Stops
-/// counting once `cap` is passed.
+/// Counts what an introspection field returns: each field resolved counts 1, once per item of the lists it sits in, as [`super::cost::measure`] counts the rest of a query. Stops counting once `cap` is passed.
 pub struct Cost<'a> {
     registry: &'a Registry,
     doc: &'a ExecutableDocument,

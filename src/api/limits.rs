@@ -93,9 +93,7 @@ fn over(limit: &str, measured: u64, maximum: u64, message: String) -> ServerErro
 }
 
 impl LimitsExtension {
-    /// Checks the request's variables against the operation it selects; the errors of those
-    /// that cannot be used, which are taken out of the request so that validation judges the
-    /// document alone.
+    /// Checks the request's variables against the operation it selects; the errors of those that cannot be used, which are taken out of the request so that validation judges the document alone.
     fn check_variables(&self, ctx: &ExtensionContext<'_>, request: &mut Request) -> Vec<ServerError> {
         let variables = std::mem::take(&mut request.variables);
         let wanted = request.operation_name.clone();

@@ -43,8 +43,7 @@ pub type DiploSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
 pub use limits::Limits;
 
-/// Builds the schema with the default limits (without data: each request brings its graph
-/// snapshot).
+/// Builds the schema with the default limits (without data: each request brings its graph snapshot).
 pub fn schema() -> DiploSchema {
     schema_with(&Limits::default())
 }

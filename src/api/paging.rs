@@ -73,9 +73,7 @@ fn decode(cursor: &str, kind: EntityKind) -> Result<String> {
     Ok(key.to_owned())
 }
 
-/// A list in sort-key order that a page can be cut from without being materialised: its
-/// items sit at some of the positions of `order()` (a slice of nodes in sort-key order, the
-/// list itself or the whole kind it filters).
+/// A list in sort-key order that a page can be cut from without being materialised: its items sit at some of the positions of `order()` (a slice of nodes in sort-key order, the list itself or the whole kind it filters).
 pub trait Ordered {
     /// The nodes whose positions the items occupy, in sort-key order.
     fn order(&self) -> &[NodeId];
@@ -165,9 +163,7 @@ impl Ordered for DateRange<'_> {
     }
 }
 
-/// Cuts the page `args` asks for out of `list` (of nodes of `kind`), served in sort-key
-/// order or, when `descending`, in reverse. Only the page and one item on each side are
-/// looked at: the list is never walked or copied.
+/// Cuts the page `args` asks for out of `list` (of nodes of `kind`), served in sort-key order or, when `descending`, in reverse. Only the page and one item on each side are looked at: the list is never walked or copied.
 pub fn paginate<L: Ordered + ?Sized>(
     g: &KnowledgeGraph,
     list: &L,
@@ -243,16 +239,13 @@ pub fn paginate<L: Ordered + ?Sized>(
     Ok(Page { items, total: list.count(), info })
 }
 
-/// Declares a Relay connection type and its edge type over one node wrapper. With `set:`,
-/// the connection also keeps the whole list it pages (what its extra fields, such as facets,
-/// count) and serves the extra resolvers given in braces.
+/// Declares a Relay connection type and its edge type over one node wrapper. With `set:`, the connection also keeps the whole list it pages (what its extra fields, such as facets, count) and serves the extra resolvers given in braces.
 macro_rules! connection {
     ($conn:ident, $edge:ident, $node:ident, $conn_name:literal, $edge_name:literal) => {
         connection!($conn, $edge, $node, $conn_name, $edge_name, set: (), {});
 
         impl<'a> $conn<'a> {
-            /// The page `args` selects from `list` (in sort-key order; served in reverse when
-            /// `descending`).
+            /// The page `args` selects from `list` (in sort-key order; served in reverse when `descending`).
             pub fn new<L: $crate::api::paging::Ordered + ?Sized>(
                 g: &'a $crate::graph::KnowledgeGraph,
                 list: &L,
@@ -274,8 +267,7 @@ macro_rules! connection {
         }
 
         impl<'a> $conn<'a> {
-            /// The page `args` selects from `list` (in sort-key order; served in reverse when
-            /// `descending`), keeping `set`, the whole list.
+            /// The page `args` selects from `list` (in sort-key order; served in reverse when `descending`), keeping `set`, the whole list.
             pub fn with_set<L: $crate::api::paging::Ordered + ?Sized>(
                 g: &'a $crate::graph::KnowledgeGraph,
                 list: &L,

@@ -61,8 +61,7 @@ impl Query {
         }
         Ok(ids.iter().map(|id| g.get(id).and_then(|n| Node::of(g, n))).collect())
     }
-    /// An actor by id or by name (accents, case and punctuation optional; aliases count).
-    /// Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
+    /// An actor by id or by name (accents, case and punctuation optional; aliases count). Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
     async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
         let g = graph(ctx)?;
         Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
@@ -165,9 +164,7 @@ impl Query {
         let g = graph(ctx)?;
         SourceConnection::new(g, &g.sources(), false, &PageArgs { first, after, last, before })
     }
-    /// Ranked full-text search over names, aliases, titles and summaries: exact name, then
-    /// alias, prefix, whole words, words of summaries, then matches with one or two typos.
-    /// Accents and case are ignored. At most `first` hits (default 20, at most 100).
+    /// Ranked full-text search over names, aliases, titles and summaries: exact name, then alias, prefix, whole words, words of summaries, then matches with one or two typos. Accents and case are ignored. At most `first` hits (default 20, at most 100).
     async fn search<'a>(
         &self,
         ctx: &Context<'a>,
@@ -187,8 +184,7 @@ impl Query {
             .map(SearchHit::from)
             .collect())
     }
-    /// Shortest chain of facts linking two entities, or null when none within maxHops
-    /// (default 6, at most 10). Sources are never in the middle of a path.
+    /// Shortest chain of facts linking two entities, or null when none within maxHops (default 6, at most 10). Sources are never in the middle of a path.
     async fn path<'a>(
         &self,
         ctx: &Context<'a>,
@@ -201,9 +197,7 @@ impl Query {
         let (a, b) = (node_arg(g, &from, "from")?, node_arg(g, &to, "to")?);
         Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
     }
-    /// The entities and links within `depth` hops of an entity (default 1, at most 3),
-    /// nearest first, at most `limit` nodes (default 200, at most 1000), for drawing.
-    /// Reports are shown but not walked through.
+    /// The entities and links within `depth` hops of an entity (default 1, at most 3), nearest first, at most `limit` nodes (default 200, at most 1000), for drawing. Reports are shown but not walked through.
     async fn neighborhood<'a>(
         &self,
         ctx: &Context<'a>,

@@ -6,9 +6,7 @@ use super::error::Code;
 use async_graphql::parser::Error as ParseError;
 use async_graphql::{Pos, ServerError};
 
-/// The error to answer for a document that failed to parse (or failed async-graphql's checks
-/// that run with parsing: directives per field, nesting of fragments); `error` is what
-/// async-graphql reported for `query`.
+/// The error to answer for a document that failed to parse (or failed async-graphql's checks that run with parsing: directives per field, nesting of fragments); `error` is what async-graphql reported for `query`.
 pub fn describe(query: &str, error: ServerError) -> ServerError {
     let (message, pos, code) = match async_graphql::parser::parse_query(query) {
         // The text parses: the error came from the checks that run with parsing.
@@ -47,8 +45,7 @@ pub fn describe(query: &str, error: ServerError) -> ServerError {
     e
 }
 
-/// The one-line message and location of a syntax error that pest reported at `at` with
-/// `drawing` (whose last line says what was expected).
+/// The one-line message and location of a syntax error that pest reported at `at` with `drawing` (whose last line says what was expected).
 fn syntax(query: &str, drawing: &str, at: Pos) -> (String, Pos) {
     let offset = offset_of(query, at);
     let start = skip_ignored(query, offset);
@@ -99,8 +96,7 @@ fn pos_of(text: &str, offset: usize) -> Pos {
     Pos { line, column }
 }
 
-/// The offset of the first token at or after `offset`: whitespace, commas and comments are
-/// skipped.
+/// The offset of the first token at or after `offset`: whitespace, commas and comments are skipped.
 fn skip_ignored(text: &str, mut offset: usize) -> usize {
     let bytes = text.as_bytes();
     while offset < bytes.len() {
@@ -118,8 +114,7 @@ fn skip_ignored(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// The token `rest` starts with, described as graphql-js does (`<EOF>`, `"}"`, `Name "x"`),
-/// or the lexical error there (`Unterminated string.`).
+/// The token `rest` starts with, described as graphql-js does (`<EOF>`, `"}"`, `Name "x"`), or the lexical error there (`Unterminated string.`).
 fn token_at(rest: &str) -> Result<String, String> {
     let Some(c) = rest.chars().next() else { return Ok("<EOF>".to_owned()) };
     if rest.starts_with("...") {

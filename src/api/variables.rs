@@ -22,9 +22,7 @@ pub struct BadVariable {
     pub error: ServerError,
 }
 
-/// Checks `variables` against the variable definitions of `op`; one error per variable that
-/// is missing, null where it must not be, or of the wrong type or shape. Variables the
-/// operation does not define are ignored, as the spec says.
+/// Checks `variables` against the variable definitions of `op`; one error per variable that is missing, null where it must not be, or of the wrong type or shape. Variables the operation does not define are ignored, as the spec says.
 pub fn check(registry: &Registry, op: &OperationDefinition, variables: &Variables) -> Vec<BadVariable> {
     let mut bad = Vec::new();
     for def in &op.variable_definitions {

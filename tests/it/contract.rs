@@ -143,3 +143,53 @@ fn schema_graphql_is_the_served_schema() {
         panic!("schema.graphql was out of date and has been rewritten: review the diff and rerun");
     }
 }
+
+/// Every description of `sdl` (types, fields, arguments, input fields, enum values).
+fn descriptions(sdl: &str) -> Vec<(String, String)> {
+    let doc = parse_schema(sdl).unwrap_or_else(|e| panic!("SDL does not parse: {e}"));
+    let mut out = Vec::new();
+    let mut add = |name: String, d: &Option<async_graphql::Positioned<String>>| {
+        if let Some(d) = d {
+            out.push((name, d.node.clone()));
+        }
+    };
+    for def in doc.definitions {
+        let TypeSystemDefinition::Type(t) = def else { continue };
+        let t = t.node;
+        let name = t.name.node.to_string();
+        add(name.clone(), &t.description);
+        let fields = match &t.kind {
+            TypeKind::Object(o) => o.fields.clone(),
+            TypeKind::Interface(o) => o.fields.clone(),
+            TypeKind::InputObject(i) => {
+                i.fields.iter().for_each(|f| add(format!("{name}.{}", f.node.name.node), &f.node.description));
+                vec![]
+            }
+            TypeKind::Enum(e) => {
+                e.values.iter().for_each(|v| add(format!("{name}.{}", v.node.value.node), &v.node.description));
+                vec![]
+            }
+            _ => vec![],
+        };
+        for f in fields {
+            let field = format!("{name}.{}", f.node.name.node);
+            add(field.clone(), &f.node.description);
+            for a in &f.node.arguments {
+                add(format!("{field}({})", a.node.name.node), &a.node.description);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn descriptions_are_one_paragraph_per_line() {
+    // A docs pane wraps text itself: a line break inside a paragraph breaks a sentence in the
+    // middle ("inside / a country"). Paragraphs are separated by an empty line.
+    let wrapped: Vec<String> = descriptions(&diplograph::api::sdl())
+        .into_iter()
+        .filter(|(_, d)| d.trim().split("\n\n").any(|paragraph| paragraph.contains('\n')))
+        .map(|(name, d)| format!("{name}: {d:?}"))
+        .collect();
+    assert!(wrapped.is_empty(), "descriptions wrapped inside a paragraph:\n{}", wrapped.join("\n"));
+}
