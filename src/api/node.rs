@@ -95,7 +95,7 @@ impl<'a> PathStepObj<'a> {
     async fn node(&self) -> &Node<'a> {
         &self.node
     }
-    /// The kind of the link between this node and the next, as stored (PARTICIPATED_IN, HELD_AT, PART_OF, CONTAINED_IN, REACHED_AT, PARTY_TO, SIGNED, SAID, ABOUT, RESPONDS_TO, HOLDS_POSITION, BELONGS_TO); null on the last step.
+    /// The kind of the link between this node and the next, as stored (PARTICIPATED_IN, HELD_AT, PART_OF, CONTAINED_IN, REACHED_AT, PARTY_TO, SIGNED, SAID, ABOUT, RESPONDS_TO, HOLDS_POSITION, BELONGS_TO, SCHEDULES); null on the last step.
     async fn link(&self) -> Option<&'static str> {
         self.step.link.map(|(k, _)| k.as_str())
     }
@@ -143,6 +143,6 @@ pub struct Link {
     pub from: ID,
     /// The id of the entity it points to.
     pub to: ID,
-    /// PARTICIPATED_IN, HELD_AT, PART_OF, CONTAINED_IN, REACHED_AT, PARTY_TO, SIGNED, SAID, ABOUT, RESPONDS_TO, HOLDS_POSITION, BELONGS_TO or CITES.
+    /// PARTICIPATED_IN, HELD_AT, PART_OF, CONTAINED_IN, REACHED_AT, PARTY_TO, SIGNED, SAID, ABOUT, RESPONDS_TO, HOLDS_POSITION, BELONGS_TO, SCHEDULES or CITES.
     pub kind: &'static str,
 }
