@@ -342,16 +342,16 @@ fn event_case(g: &KnowledgeGraph, picks: &[usize; 12]) -> (EventF, Depth) {
     };
     let sources = g.all(EntityKind::Source);
     let mut f = EventF::default();
-    if picks[0] % 4 == 0 {
+    if picks[0].is_multiple_of(4) {
         f.involving = busy(picks[1]).into_iter().collect();
     }
-    if picks[2] % 3 == 0 {
+    if picks[2].is_multiple_of(3) {
         f.kinds = (0..1 + picks[3] % 3).map(|i| EventKind::ALL[(picks[3] + i * 3) % EventKind::ALL.len()]).collect();
     }
-    if picks[4] % 4 == 0 {
+    if picks[4].is_multiple_of(4) {
         f.status = Some(EventStatus::ALL[picks[4] / 4 % 2]);
     }
-    if picks[5] % 5 == 0 {
+    if picks[5].is_multiple_of(5) {
         f.at = Some(places[picks[6] % places.len()]);
     }
     match picks[7] % 4 {
@@ -363,14 +363,14 @@ fn event_case(g: &KnowledgeGraph, picks: &[usize; 12]) -> (EventF, Depth) {
         }
         _ => {}
     }
-    if picks[9] % 6 == 0 {
+    if picks[9].is_multiple_of(6) {
         let e = g.event(events[picks[10] % events.len()]).expect("event");
         f.topic = e.topics.first().cloned();
     }
-    if picks[10] % 3 == 0 {
+    if picks[10].is_multiple_of(3) {
         // Publication days of the reports, or a day between them.
         let s = g.source(sources[picks[11] % sources.len()]).and_then(|s| s.published).unwrap_or(lo);
-        f.known_by = Some(if picks[11] % 2 == 0 { s } else { s - Days::new(1) });
+        f.known_by = Some(if picks[11].is_multiple_of(2) { s } else { s - Days::new(1) });
     }
     let depth = match picks[11] % 4 {
         0 => Depth::Top,
@@ -438,9 +438,9 @@ fn check_agreements_and_statements(g: &Arc<KnowledgeGraph>, picks: &[usize; 6]) 
     let agreements = g.all(EntityKind::Agreement);
     let statements = g.all(EntityKind::Statement);
     let sources = g.all(EntityKind::Source);
-    let known_by = (picks[0] % 2 == 0).then(|| {
+    let known_by = (picks[0].is_multiple_of(2)).then(|| {
         let s = g.source(sources[picks[1] % sources.len()]).and_then(|s| s.published).unwrap_or(day("2021-06-08"));
-        if picks[1] % 3 == 0 {
+        if picks[1].is_multiple_of(3) {
             s - Days::new(1)
         } else {
             s
@@ -453,8 +453,8 @@ fn check_agreements_and_statements(g: &Arc<KnowledgeGraph>, picks: &[usize; 6]) 
     let speaker = (!statements.is_empty())
         .then(|| g.statement(statements[picks[3] % statements.len()]).map(|s| s.speaker))
         .flatten();
-    let kind = (picks[4] % 3 == 0).then(|| AgreementKind::ALL[picks[4] / 3 % AgreementKind::ALL.len()]);
-    let under = picks[5] % 2 == 0;
+    let kind = (picks[4].is_multiple_of(3)).then(|| AgreementKind::ALL[picks[4] / 3 % AgreementKind::ALL.len()]);
+    let under = picks[5].is_multiple_of(2);
     let known_ok = |n: NodeId| known_by.is_none_or(|d| known(g, n).is_some_and(|k| k <= d));
     let id = |n: NodeId| g.entity(n).id().to_owned();
     let ranked_nodes = |m: BTreeMap<NodeId, u32>, key: &str| -> Value {
@@ -476,7 +476,7 @@ fn check_agreements_and_statements(g: &Arc<KnowledgeGraph>, picks: &[usize; 6]) 
     }
     let owner = party;
     if !under {
-        if let Some(p) = party.filter(|_| picks[5] % 3 == 0) {
+        if let Some(p) = party.filter(|_| picks[5].is_multiple_of(3)) {
             filter.insert("party".into(), json!(id(p)));
         }
     }
@@ -545,15 +545,15 @@ fn check_agreements_and_statements(g: &Arc<KnowledgeGraph>, picks: &[usize; 6]) 
     if let Some(d) = known_by {
         filter.insert("knownBy".into(), json!(d.to_string()));
     }
-    let from = (picks[4] % 2 == 0).then(|| day("2021-06-08"));
-    let to = (picks[3] % 3 == 0).then(|| day("2023-12-27"));
+    let from = (picks[4].is_multiple_of(2)).then(|| day("2021-06-08"));
+    let to = (picks[3].is_multiple_of(3)).then(|| day("2023-12-27"));
     if let Some(d) = from {
         filter.insert("from".into(), json!(d.to_string()));
     }
     if let Some(d) = to {
         filter.insert("to".into(), json!(d.to_string()));
     }
-    let by_speaker = !under && picks[2] % 2 == 0;
+    let by_speaker = !under && picks[2].is_multiple_of(2);
     if by_speaker {
         if let Some(s) = speaker {
             filter.insert("speaker".into(), json!(id(s)));
