@@ -34,14 +34,15 @@ const ASSETS: [(&str, &str, &str); 7] = [
 const PLACEHOLDER_MARK: &str = ".placeholder";
 
 /// What the bundle is built from (relative to `web`): one folder per page, the build
-/// script and the npm package, and the shared client query the playground opens with.
-const SOURCES: [&str; 6] = [
+/// script and the npm package, and the shared client queries the playground offers.
+const SOURCES: [&str; 7] = [
     "playground",
     "explorer",
     "package.json",
     "package-lock.json",
     "build.mjs",
     "../queries/meetings-with-agreements.graphql",
+    "../queries/dashboard.graphql",
 ];
 
 fn main() {

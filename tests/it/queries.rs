@@ -290,3 +290,57 @@ fn explore_find_open_around_connect() {
     assert!(steps[1]["node"]["id"].as_str().unwrap().starts_with("event:2021-06-07-harris-giammattei"));
     assert_eq!(steps[2], json!({ "node": { "id": "actor:alejandro-giammattei" }, "link": null }));
 }
+
+#[test]
+fn dashboard_query_counts_meetings_per_month_and_who_takes_part_most() {
+    let got = data(&client_query("dashboard.graphql"), json!({}));
+    let events = &got["events"];
+    // The same meetings, listed and counted here.
+    let listed = data(
+        "{ events(filter: { kinds: [MEETING] }, orderBy: DATE_ASC, first: 100) {
+             nodes { when { start } participants { actor { id name } } } } }",
+        json!({}),
+    );
+    let nodes = listed["events"]["nodes"].as_array().expect("nodes");
+    assert!(nodes.len() > 2, "the seed has meetings over several months");
+    assert_eq!(events["totalCount"], json!(nodes.len()));
+
+    // Per month, from the first meeting's month to the last's, empty months included.
+    let month = |n: &Value| n["when"]["start"].as_str().expect("dated")[..7].to_owned();
+    let mut per_month = std::collections::BTreeMap::new();
+    for n in nodes {
+        *per_month.entry(month(n)).or_insert(0u64) += 1;
+    }
+    let timeline = events["timeline"].as_array().expect("timeline");
+    assert_eq!(timeline.first().map(|b| b["label"].clone()), Some(json!(month(&nodes[0]))));
+    assert_eq!(timeline.last().map(|b| b["label"].clone()), Some(json!(month(&nodes[nodes.len() - 1]))));
+    for b in timeline {
+        let label = b["label"].as_str().expect("label");
+        assert_eq!(b["count"], json!(per_month.get(label).copied().unwrap_or(0)), "{label}");
+    }
+    let counted: u64 = timeline.iter().map(|b| b["count"].as_u64().expect("count")).sum();
+    assert_eq!(counted, nodes.len() as u64);
+
+    // Who takes part most: counted per actor, most first, ties by name then id, top five.
+    let mut per_actor: std::collections::HashMap<(String, String), u64> = std::collections::HashMap::new();
+    for n in nodes {
+        for p in n["participants"].as_array().expect("participants") {
+            let key = (
+                p["actor"]["name"].as_str().unwrap_or_default().to_owned(),
+                p["actor"]["id"].as_str().unwrap_or_default().to_owned(),
+            );
+            *per_actor.entry(key).or_insert(0) += 1;
+        }
+    }
+    let mut ranked: Vec<_> = per_actor.into_iter().collect();
+    ranked.sort_by(|(a, x), (b, y)| y.cmp(x).then_with(|| a.cmp(b)));
+    let want: Vec<Value> = ranked.iter().take(5).map(|((_, id), n)| json!([id, n])).collect();
+    let got: Vec<Value> = events["facets"]["participants"]
+        .as_array()
+        .expect("participants")
+        .iter()
+        .map(|p| json!([p["actor"]["id"], p["count"]]))
+        .collect();
+    assert_eq!(got, want);
+    assert!(!events["facets"]["countries"].as_array().expect("countries").is_empty());
+}

@@ -1,7 +1,10 @@
 // Drives the graph explorer of a running server in headless Chromium, as an analyst would:
 // search "Giammattei" with the keyboard, open the actor, click the meeting in the drawing,
 // then an agreement in the panel, and read its title and sources; finally open the panel's
-// query in the playground ("Copy as GraphQL") and run it there.
+// query in the playground ("Copy as GraphQL") and run it there. On the way, the timeline
+// strip must chart the API's months (`timeline(bucket: MONTH)`) of the entity drawn, and the
+// panel must show its facets (kinds, countries, who it meets most) as the API counts them,
+// for the actor and then for a place whose events span years (empty months included).
 //
 // Usage: node explore.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
@@ -9,8 +12,8 @@
 // throws, or when a step does not show what the API says it should. The expectations (the
 // meeting's participants, its agreements and their sources) are read from the API itself.
 // Saves OUTDIR/explore-search.png (the actor drawn), OUTDIR/explore.png (the agreement
-// open), OUTDIR/explore-query.png (its query shown) and OUTDIR/explore-playground.png (the
-// query run in the playground).
+// open), OUTDIR/explore-query.png (its query shown), OUTDIR/explore-playground.png (the
+// query run in the playground) and OUTDIR/explore-place.png (a place's months and facets).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
@@ -25,6 +28,7 @@ fs.mkdirSync(outdir, { recursive: true });
 
 const ACTOR = 'actor:alejandro-giammattei';
 const MEETING = 'event:2021-06-07-harris-giammattei';
+const PLACE = 'place:mexico';
 const STEP_TIMEOUT_MS = 20_000;
 
 const foreign = []; // requests to any host but the server's: each one is a failure
@@ -60,6 +64,43 @@ if (!expected || expected.participants.length < 2 || expected.agreements.length 
   process.exit(1);
 }
 const AGREEMENT = expected.agreements[0];
+
+/** What the API counts over the events of `id` (an actor or a place), asked directly. */
+async function analytics(id) {
+  const data = await api(
+    `query ($id: ID!) {
+      node(id: $id) {
+        ... on Actor { events { ...Counts } }
+        ... on Place { events { ...Counts } }
+      }
+    }
+    fragment Counts on EventConnection {
+      timeline(bucket: MONTH) { label count }
+      facets {
+        kinds { kind count }
+        countries(first: 5) { place { id } count }
+        participants(first: 6) { actor { id } count }
+      }
+    }`,
+    { id },
+  );
+  const ev = data.node.events;
+  return {
+    months: ev.timeline.map((b) => [b.label, b.count]),
+    kinds: ev.facets.kinds.map((k) => [k.kind, k.count]),
+    countries: ev.facets.countries.map((c) => [c.place.id, c.count]),
+    participants: ev.facets.participants
+      .filter((p) => p.actor.id !== id)
+      .slice(0, 5)
+      .map((p) => [p.actor.id, p.count]),
+  };
+}
+const actorCounts = await analytics(ACTOR);
+const placeCounts = await analytics(PLACE);
+if (placeCounts.months.length < 3 || !placeCounts.months.some(([, n]) => n === 0)) {
+  console.error(`explore: ${PLACE} no longer has events over months with an empty one between`);
+  process.exit(1);
+}
 
 // A laptop screen: the page must be readable at 1366x768.
 const { browser, page, killer } = await openOffline('explore', baseUrl, { width: 1366, height: 768 }, 120_000, foreign, problems);
@@ -103,6 +144,7 @@ try {
   await waitForPanel(page, ACTOR);
   seen.panelTitle = await page.locator('#ex-details-title').innerText();
   if (!/Giammattei/.test(seen.panelTitle)) throw new Error('the panel does not show the actor');
+  await checkCounts(page, ACTOR, actorCounts, 'actor');
   await page.screenshot({ path: path.join(outdir, 'explore-search.png') });
 
   // Click the meeting in the drawing: it opens in the panel and expands to its participants.
@@ -167,6 +209,15 @@ try {
   if (!seen.playgroundResult.includes(AGREEMENT.title)) throw new Error('running the query in the playground failed');
   await page.screenshot({ path: path.join(outdir, 'explore-playground.png') });
 
+  // A place drawn from the address: the strip charts its months, empty ones included, and
+  // the panel shows its facets.
+  await page.goto(new URL(`/explore#${PLACE}`, baseUrl).href, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  await waitForNodes(page, [PLACE]);
+  await waitForPanel(page, PLACE);
+  await checkCounts(page, PLACE, placeCounts, 'place');
+  await page.screenshot({ path: path.join(outdir, 'explore-place.png') });
+
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
   if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
@@ -187,6 +238,38 @@ try {
   await browser.close();
 }
 process.exit(ok ? 0 : 1);
+
+/**
+ * Checks that the timeline strip charts `want.months` for `id` and that the panel's facets
+ * list `want`'s kinds, countries and participants with the API's counts, in its order.
+ */
+async function checkCounts(page, id, want, key) {
+  try {
+    await page.waitForSelector(`.ex-months[data-id="${id}"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
+  } catch {
+    throw new Error(`the timeline strip charts no month of ${id}`);
+  }
+  const months = await page
+    .locator(`.ex-months[data-id="${id}"] .ex-month`)
+    .evaluateAll((els) => els.map((e) => [e.dataset.label, Number(e.dataset.count)]));
+  seen[`${key}Months`] = months;
+  if (JSON.stringify(months) !== JSON.stringify(want.months)) {
+    throw new Error(`the strip charts ${JSON.stringify(months)}, not the API's months ${JSON.stringify(want.months)}`);
+  }
+  // The busiest month's count is written over its bar.
+  const busiest = want.months.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const label = await page.locator(`.ex-month[data-label="${busiest[0]}"] .ex-month-count`).innerText();
+  if (Number(label) !== busiest[1]) throw new Error(`the bar of ${busiest[0]} reads ${label}, not ${busiest[1]}`);
+  for (const facet of ['kinds', 'countries', 'participants']) {
+    const rows = await page
+      .locator(`.ex-details .ex-facets [data-facet="${facet}"] li`)
+      .evaluateAll((els) => els.map((e) => [e.dataset.key, Number(e.querySelector('.ex-facet-count').innerText)]));
+    seen[`${key}Facet_${facet}`] = rows;
+    if (JSON.stringify(rows) !== JSON.stringify(want[facet])) {
+      throw new Error(`the panel's ${facet} of ${id} are ${JSON.stringify(rows)}, not the API's ${JSON.stringify(want[facet])}`);
+    }
+  }
+}
 
 /** The id of the search result the keyboard is on (aria-activedescendant), or null. */
 async function activeOption(page) {

@@ -1,11 +1,15 @@
 // Drives the playground of a running server in headless Chromium, as a person would:
-// open the page, see the mission query, run it, read the answer.
+// open the page, see the mission query, run it, read the answer; then pick the dashboard
+// example from the header, run it and read the API's counts; reload, and pick an example
+// again: each example keeps one tab.
 //
 // Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
 // Fails (exit 1) when the page asks any other host for anything, logs a console error or
 // throws, when the editor does not hold the mission query, or when running it does not
-// show the López Obrador meetings. Saves OUTDIR/playground.png either way it gets there.
+// show the López Obrador meetings, or when the dashboard example does not open, answer as the
+// API does or keep a single tab. Saves OUTDIR/playground.png and
+// OUTDIR/playground-dashboard.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
@@ -23,6 +27,8 @@ const MISSION_START = '# All meetings involving López Obrador, with where and w
 const MISSION_OPERATION = 'query MeetingsWithAgreements($name: String = "Lopez Obrador")';
 const EXPECTED_EVENT = 'event:2021-06-08-harris-lopez-obrador';
 const STEP_TIMEOUT_MS = 20_000;
+/** The dashboard example, as the playground must show it. */
+const DASHBOARD = fs.readFileSync(new URL('../../queries/dashboard.graphql', import.meta.url), 'utf8');
 
 const foreign = []; // requests to any host but the server's: each one is a failure
 const problems = []; // console errors and uncaught page errors
@@ -75,9 +81,54 @@ try {
     if (!seen.result.includes(want)) throw new Error(`the result does not contain ${want}`);
   }
 
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: path.join(outdir, 'playground.png') });
+
+  // The dashboard example, picked from the header, opens in a tab of its own and answers
+  // what the API answers.
+  const want = await api(DASHBOARD);
+  await openExample(page, 'Dashboard');
+  seen.query = await editorText(page, '.graphiql-query-editor .CodeMirror');
+  if (seen.query !== DASHBOARD) throw new Error('the Dashboard example does not put queries/dashboard.graphql in the editor');
+  seen.tabs = await tabTitles(page);
+  if (seen.tabs.length !== 2) throw new Error(`after picking the dashboard there are ${seen.tabs.length} tabs, not 2`);
+  await page.click('button.graphiql-execute-button', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(
+    () => {
+      const cm = document.querySelector('.result-window .CodeMirror');
+      const text = cm && cm.CodeMirror ? cm.CodeMirror.getValue() : '';
+      return text.includes('"timeline"') || text.includes('"errors"');
+    },
+    null,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  seen.result = await editorText(page, '.result-window .CodeMirror');
+  let got;
+  try {
+    got = JSON.parse(seen.result).data;
+  } catch {
+    throw new Error('the dashboard result is not JSON');
+  }
+  if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error('the dashboard result is not what the API answers');
+  if (want.events.timeline.length < 2 || want.events.facets.participants.length === 0) {
+    throw new Error('the dashboard counts nothing on this seed');
+  }
+  await page.screenshot({ path: path.join(outdir, 'playground-dashboard.png') });
+
+  // A reload, then each example picked again: still one tab each.
+  await page.reload({ waitUntil: 'load' });
+  await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: STEP_TIMEOUT_MS });
+  seen.tabs = await tabTitles(page);
+  if (seen.tabs.length !== 2) throw new Error(`after a reload there are ${seen.tabs.length} tabs, not 2`);
+  await openExample(page, 'Meetings and agreements');
+  seen.query = await editorText(page, '.graphiql-query-editor .CodeMirror');
+  if (!seen.query.startsWith(MISSION_START)) throw new Error('the first example does not bring back the mission query');
+  await openExample(page, 'Dashboard');
+  seen.tabs = await tabTitles(page);
+  if (seen.tabs.length !== 2) throw new Error(`picking the examples again makes ${seen.tabs.length} tabs, not 2`);
+
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
-  await page.screenshot({ path: path.join(outdir, 'playground.png') });
   if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
   if (problems.length) throw new Error(`the page logged ${problems.length} error(s)`);
   ok = true;
@@ -91,6 +142,33 @@ try {
   await browser.close();
 }
 process.exit(ok ? 0 : 1);
+
+/** Asks the server's API directly (not through the page) for what the page should show. */
+async function api(query, variables) {
+  const response = await fetch(new URL('/graphql', baseUrl), {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await response.json();
+  if (body.errors) throw new Error(`API: ${JSON.stringify(body.errors)}`);
+  return body.data;
+}
+
+/** Follows the header's link to the example `name` and waits for the editor. */
+async function openExample(page, name) {
+  const link = page.locator(`.dg-examples a[data-example="${name}"]`);
+  if ((await link.count()) !== 1) throw new Error(`the header offers no "${name}" example`);
+  const href = new URL(await link.getAttribute('href'), baseUrl).href;
+  await Promise.all([page.waitForURL(href, { waitUntil: 'load', timeout: STEP_TIMEOUT_MS }), link.click()]);
+  await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: STEP_TIMEOUT_MS });
+}
+
+/** The titles of GraphiQL's tabs (it draws none while there is only one). */
+async function tabTitles(page) {
+  const titles = await page.locator('.graphiql-tab').evaluateAll((els) => els.map((e) => e.innerText.trim()));
+  return titles.length ? titles : ['(one tab)'];
+}
 
 /** The full text of the CodeMirror 5 editor under `selector` ('' if there is none). */
 async function editorText(page, selector) {

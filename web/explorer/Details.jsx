@@ -220,6 +220,7 @@ function ActorBody({ a, onOpen }) {
           </ul>
         ) : null}
       </Section>
+      <Facets of={a} events={a.events} onOpen={onOpen} />
       <Section title="Events" count={a.events.totalCount}>
         {a.events.nodes.length ? <EventList events={a.events.nodes} onOpen={onOpen} /> : null}
       </Section>
@@ -301,6 +302,7 @@ function PlaceBody({ p, onOpen }) {
           </ul>
         ) : null}
       </Section>
+      <Facets of={p} events={p.events} onOpen={onOpen} />
       <Section title="Events here" count={p.events.totalCount}>
         {p.events.nodes.length ? <EventList events={p.events.nodes} onOpen={onOpen} /> : null}
       </Section>
@@ -364,6 +366,73 @@ function SourceBody({ s }) {
       />
       {s.note ? <p className="ex-summary">{s.note}</p> : null}
     </>
+  );
+}
+
+/** Most people a facet list shows. */
+const MET_MOST = 5;
+
+/**
+ * The facets of an actor's or a place's events, as the API counts them over all of them:
+ * their kinds, the countries they happen in, and who takes part most (the actor itself left
+ * out).
+ */
+function Facets({ of, events, onOpen }) {
+  const f = events.facets;
+  if (!f || events.totalCount === 0) return null;
+  const people = f.participants.filter((p) => p.actor.id !== of.id).slice(0, MET_MOST);
+  return (
+    <section className="ex-section ex-facets" aria-label={`Facets of the events of ${of.name}`}>
+      <h3>
+        Facets <span className="ex-muted ex-facets-of">of {events.totalCount} events</span>
+      </h3>
+      <FacetList
+        name="kinds"
+        title="Kinds"
+        rows={f.kinds.map((k) => ({ key: k.kind, label: words(k.kind), count: k.count }))}
+      />
+      <FacetList
+        name="countries"
+        title="Countries"
+        empty="No event at a place in a known country."
+        rows={f.countries.map((c) => ({
+          key: c.place.id,
+          label: <Ref entity={c.place} type="Place" onOpen={onOpen} />,
+          count: c.count,
+        }))}
+      />
+      <FacetList
+        name="participants"
+        title={of.__typename === 'Actor' ? 'Meets most' : 'Who comes most'}
+        empty="Nobody else takes part."
+        rows={people.map((p) => ({
+          key: p.actor.id,
+          label: <Ref entity={p.actor} type="Actor" onOpen={onOpen} />,
+          count: p.count,
+        }))}
+      />
+    </section>
+  );
+}
+
+/** One facet: its entries with their counts, most first (the API's order). */
+function FacetList({ name, title, rows, empty }) {
+  return (
+    <div className="ex-facet" data-facet={name}>
+      <h4>{title}</h4>
+      {rows.length ? (
+        <ul className="ex-facet-list">
+          {rows.map((r) => (
+            <li key={r.key} data-key={r.key}>
+              <span className="ex-facet-label">{r.label}</span>
+              <span className="ex-facet-count">{r.count}</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="ex-muted">{empty}</p>
+      )}
+    </div>
   );
 }
 

@@ -1,10 +1,16 @@
-// The timeline strip: the events in the drawing, in date order. Pointing at one (or tabbing to
-// it) highlights its node; choosing it opens it.
+// The timeline strip: how many events of the drawn entity start in each month (the API's
+// `timeline(bucket: MONTH)`, empty months included), then the events in the drawing, in date
+// order. Pointing at a month highlights the drawn events of that month; pointing at an event
+// (or tabbing to it) highlights its node; choosing it opens it.
 import { useEffect, useRef } from 'react';
 import { clip } from './kinds.js';
 
-/** One strip of buttons; `events` are node data ({ id, label, when }) in date order. */
-export function Timeline({ events, selectedId, onOpen, onHighlight }) {
+/**
+ * One strip: the month chart of `months` ({ id, name, status, total, buckets, error }, or
+ * null when the drawn entity is not an actor or a place), then buttons for `events`, node
+ * data ({ id, label, when }) in date order.
+ */
+export function Timeline({ months, events, selectedId, onOpen, onHighlight, onHighlightMonth }) {
   const list = useRef(null);
 
   // Bring the selected event into view when it changes.
@@ -19,6 +25,7 @@ export function Timeline({ events, selectedId, onOpen, onHighlight }) {
       <h2 className="ex-timeline-title">
         Timeline <span className="ex-count">{events.length}</span>
       </h2>
+      <Months months={months} onHighlightMonth={onHighlightMonth} />
       {events.length === 0 ? (
         <p className="ex-muted ex-timeline-empty">No event in view.</p>
       ) : (
@@ -49,5 +56,61 @@ export function Timeline({ events, selectedId, onOpen, onHighlight }) {
         </ol>
       )}
     </nav>
+  );
+}
+
+/** Bar height in pixels for the busiest month. */
+const BAR_MAX = 34;
+
+/** The month chart: one bar per month of the drawn entity's events, from the API. */
+function Months({ months, onHighlightMonth }) {
+  if (!months) return null;
+  const { buckets } = months;
+  if (months.status === 'error') {
+    return (
+      <p className="ex-months ex-muted" role="alert">
+        No monthly counts: {months.error}
+      </p>
+    );
+  }
+  if (!buckets) return <p className="ex-months ex-muted">Counting {months.name || months.id}…</p>;
+  if (buckets.length === 0) return <p className="ex-months ex-muted">No dated event of {months.name}.</p>;
+  const most = Math.max(1, ...buckets.map((b) => b.count));
+  const first = buckets[0].label;
+  const last = buckets[buckets.length - 1].label;
+  return (
+    <figure className="ex-months" data-id={months.id} aria-label={`Events of ${months.name} per month`}>
+      <ol className="ex-months-bars">
+        {buckets.map((b, i) => {
+          const tip = `${b.label}: ${b.count} event${b.count === 1 ? '' : 's'}${
+            b.imprecise ? ` (${b.imprecise} dated less precisely)` : ''
+          }`;
+          const year = b.label.slice(0, 4);
+          const newYear = i > 0 && buckets[i - 1].label.slice(0, 4) !== year;
+          return (
+            <li
+              key={b.label}
+              className={`ex-month${b.count ? '' : ' ex-month-empty'}${newYear ? ' ex-month-year' : ''}`}
+              data-label={b.label}
+              data-count={b.count}
+              title={tip}
+              aria-label={tip}
+              onMouseEnter={() => onHighlightMonth(b.label)}
+              onMouseLeave={() => onHighlightMonth(null)}
+            >
+              {b.count ? <span className="ex-month-count">{b.count}</span> : null}
+              <span className="ex-month-bar" style={{ height: `${Math.max(b.count ? 3 : 1, Math.round((b.count / most) * BAR_MAX))}px` }} />
+            </li>
+          );
+        })}
+      </ol>
+      <figcaption className="ex-months-caption">
+        <span>{first}</span>
+        <span className="ex-months-total">
+          {months.total} event{months.total === 1 ? '' : 's'} of {months.name}, per month
+        </span>
+        {last !== first ? <span>{last}</span> : null}
+      </figcaption>
+    </figure>
   );
 }

@@ -64,6 +64,11 @@ export const DETAILS_QUERIES = {
       events(orderBy: DATE_ASC, first: 100) {
         totalCount
         nodes { id title kind when { text precision } }
+        facets {
+          kinds { kind count }
+          countries(first: 5) { place { id name } count }
+          participants(first: 6) { actor { id name } count }
+        }
       }
       agreements(first: 100) {
         totalCount
@@ -157,6 +162,11 @@ export const DETAILS_QUERIES = {
       events(orderBy: DATE_ASC, first: 100) {
         totalCount
         nodes { id title kind when { text precision } }
+        facets {
+          kinds { kind count }
+          countries(first: 5) { place { id name } count }
+          participants(first: 6) { actor { id name } count }
+        }
       }
       ${CITE}
       notes { text ${CITE} }
@@ -193,6 +203,33 @@ export const DETAILS_QUERIES = {
       document
       note
       factCount
+    }
+  }
+}`,
+};
+
+/**
+ * The timeline strip's query for each kind of entity it can count: how many of the drawn
+ * entity's events start in each month (the API's own timeline, empty months included).
+ */
+export const TIMELINE_QUERIES = {
+  Actor: `query ActorTimeline($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Actor {
+      name
+      events { totalCount timeline(bucket: MONTH) { label start count imprecise } }
+    }
+  }
+}`,
+  Place: `query PlaceTimeline($id: ID!) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Place {
+      name
+      events { totalCount timeline(bucket: MONTH) { label start count imprecise } }
     }
   }
 }`,

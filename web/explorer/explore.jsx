@@ -1,5 +1,6 @@
 // The Diplograph graph explorer (GET /explore): search, an entity's neighbourhood drawn as a
-// network that grows by clicking, a timeline of the events in view, and a panel with each
+// network that grows by clicking, a timeline (the drawn entity's events per month, from the
+// API, and the events in view), and a panel with each
 // fact and its sources. Everything goes through the public GraphQL API at /graphql.
 //
 // Gestures: click a node to open and expand it, double-click to redraw around it (focus).
@@ -10,7 +11,7 @@
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, typeOfId } from './api.js';
+import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, TIMELINE_QUERIES, typeOfId } from './api.js';
 import { Details } from './Details.jsx';
 import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './graph.js';
 import { KIND_ORDER, KINDS } from './kinds.js';
@@ -46,6 +47,8 @@ function Explorer() {
   const [showSources, setShowSources] = useState(false);
   const [depth, setDepth] = useState(1);
   const [events, setEvents] = useState([]);
+  const [months, setMonths] = useState(null);
+  const monthsTicket = useRef(0);
   const [counts, setCounts] = useState({ nodes: 0, links: 0, sources: 0 });
   const [truncated, setTruncated] = useState(false);
   const [problem, setProblem] = useState('');
@@ -116,6 +119,35 @@ function Explorer() {
     [track],
   );
 
+  /**
+   * Loads the timeline strip's months for the entity drawn at the centre: the API's monthly
+   * timeline of its events when it is an actor or a place, none otherwise.
+   */
+  const loadMonths = useCallback(
+    (id) => {
+      const ticket = ++monthsTicket.current;
+      const query = TIMELINE_QUERIES[typeOfId(id)];
+      if (!query) {
+        setMonths(null);
+        return Promise.resolve();
+      }
+      setMonths({ id, name: id, status: 'loading', buckets: null });
+      return track(async () => {
+        try {
+          const data = await request(query, { id });
+          if (ticket !== monthsTicket.current) return;
+          if (!data.node) throw new Error('no such entity');
+          const { name, events: ev } = data.node;
+          setMonths({ id, name, status: 'ready', total: ev.totalCount, buckets: ev.timeline });
+        } catch (err) {
+          if (ticket !== monthsTicket.current) return;
+          setMonths({ id, name: id, status: 'error', error: err.message, buckets: null });
+        }
+      });
+    },
+    [track],
+  );
+
   /** Fetches the neighbourhood of `id` and adds it to the drawing. */
   const grow = useCallback(
     async (id, d, fresh) => {
@@ -125,7 +157,10 @@ function Explorer() {
       // A newer redraw started while this one waited: it wins.
       if (ticket !== drawTicket.current) return;
       const sub = data.neighborhood;
-      if (fresh) cy.elements().remove();
+      if (fresh) {
+        cy.elements().remove();
+        loadMonths(id);
+      }
       const added = merge(cy, sub, id, settings.current.showSources);
       const node = cy.getElementById(id);
       node.addClass('expanded');
@@ -134,7 +169,7 @@ function Explorer() {
       if (fresh || added > 0) await layout(cy, { fresh, centreId: id });
       refresh();
     },
-    [refresh],
+    [loadMonths, refresh],
   );
 
   /** Redraws around `id`: its neighbourhood alone, at the chosen depth. */
@@ -254,6 +289,21 @@ function Explorer() {
     updateEdgeLabels(cy);
   };
 
+  /** Highlights the drawn events that start in `month` ("2021-06"), or none. */
+  const highlightMonth = (month) => {
+    const cy = cyRef.current;
+    cy.nodes('.hl').removeClass('hl');
+    if (month) {
+      cy.nodes('[type = "Event"]')
+        .filter((n) => {
+          const when = n.data('when');
+          return Boolean(when && when.start && when.start.startsWith(month));
+        })
+        .addClass('hl');
+    }
+    updateEdgeLabels(cy);
+  };
+
   const empty = counts.nodes === 0 && !busy;
   return (
     <div className="ex-page">
@@ -341,7 +391,14 @@ function Explorer() {
             {busy ? 'Loading…' : `${counts.nodes} nodes · ${counts.links} links`}
             {truncated ? ' · cut short by the node limit' : ''}
           </p>
-          <Timeline events={events} selectedId={selectedId} onOpen={open} onHighlight={highlight} />
+          <Timeline
+            months={months}
+            events={events}
+            selectedId={selectedId}
+            onOpen={open}
+            onHighlight={highlight}
+            onHighlightMonth={highlightMonth}
+          />
         </section>
         <aside className="ex-panel" aria-label="Details" aria-labelledby={details ? 'ex-details-title' : undefined}>
           <Details details={details} onOpen={open} onFocus={focus} />

@@ -17,6 +17,28 @@ import MISSION_QUERY from '../../queries/meetings-with-agreements.graphql';
 /** The variables of the mission query. */
 const MISSION_VARIABLES = JSON.stringify({ name: 'Lopez Obrador' }, null, 2);
 
+/** A dashboard in one request: meetings per month, who meets most, in which countries
+ * (the shared client query, `queries/dashboard.graphql`). */
+import DASHBOARD_QUERY from '../../queries/dashboard.graphql';
+
+/** The variables of the dashboard query (its defaults, written out to be edited). */
+const DASHBOARD_VARIABLES = JSON.stringify({ kinds: ['MEETING'] }, null, 2);
+
+/**
+ * The examples the header offers. Each is a link that hands its query to the page like the
+ * explorer's links do: it opens in a tab of its own, or in the tab that already holds it
+ * unchanged, so choosing one again or reloading never duplicates a tab.
+ */
+const EXAMPLES = [
+  { name: 'Meetings and agreements', query: MISSION_QUERY, variables: MISSION_VARIABLES },
+  { name: 'Dashboard', query: DASHBOARD_QUERY, variables: DASHBOARD_VARIABLES },
+];
+
+/** The address that opens `example` in the playground. */
+function exampleHref(example) {
+  return `/?${new URLSearchParams({ query: example.query, variables: example.variables }).toString()}`;
+}
+
 /**
  * Sends one GraphQL request to the endpoint and returns the decoded answer.
  *
@@ -81,6 +103,14 @@ function Playground() {
       <header className="dg-header">
         <span className="dg-title">Diplograph</span>
         <span className="dg-subtitle">GraphQL playground</span>
+        <nav className="dg-examples" aria-label="Examples">
+          <span className="dg-examples-label">Examples:</span>
+          {EXAMPLES.map((ex) => (
+            <a key={ex.name} href={exampleHref(ex)} data-example={ex.name}>
+              {ex.name}
+            </a>
+          ))}
+        </nav>
         <nav className="dg-nav">
           <a href="/explore">Graph explorer</a>
         </nav>
