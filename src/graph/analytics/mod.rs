@@ -14,10 +14,12 @@
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
 //! anything else walks the set it is asked about and nothing more.
 
+mod codes;
 mod index;
 mod offices;
 mod timeline;
 
+pub use codes::{codes_pass, CodeTally};
 pub(crate) use index::Analytics;
 pub use offices::held_on;
 pub use timeline::{Bucket, Period, TooManyPeriods};
