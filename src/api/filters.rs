@@ -30,8 +30,7 @@ pub struct EventFilter {
     pub topic: Option<String>,
     /// Only events the reports had told by this day (knowledge time): one of their sources was published on or before it.
     pub known_by: Option<Date>,
-    /// Only events whose CAMEO code is one of these or lies under one: "04" keeps every
-    /// consultation (040 to 046), "042" keeps 042 and its sub-codes (Event.cameo).
+    /// Only events whose CAMEO code (Event.cameo) is one of these or lies under one: "04" keeps every consultation (040 to 046), "042" keeps 042 and its sub-codes.
     pub cameo: Option<Vec<String>>,
     /// Only events of one of these PLOVER types (Event.plover; statements have none).
     pub plover: Option<Vec<GPloverType>>,

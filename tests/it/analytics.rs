@@ -398,7 +398,7 @@ fn event_case(g: &KnowledgeGraph, picks: &[usize; 12]) -> (EventF, Depth) {
     if picks[6] % 5 == 1 {
         // An event's own CAMEO code, or its root (which keeps the codes under it).
         let code = g.event(events[picks[8] % events.len()]).expect("event").codes().cameo;
-        let code = if picks[6] % 2 == 0 { code.as_str() } else { code.root() };
+        let code = if picks[6].is_multiple_of(2) { code.as_str() } else { code.root() };
         f.cameo = vec![code.to_owned()];
     }
     if picks[1] % 5 == 2 {
