@@ -49,6 +49,9 @@ pub(crate) struct Analytics {
     pub(super) code_table: Vec<EventCodes>,
     /// The whole kind's events per entry of `code_table`.
     pub(super) code_totals: Vec<u32>,
+    /// The day by which every event, agreement and statement was known (`i32::MAX` when one
+    /// of them never is): a `knownBy` on or after it keeps them all.
+    pub(super) all_known: [i32; 3],
 }
 
 /// Packs what a tally needs of an event into 16 bits.
@@ -123,7 +126,7 @@ impl Analytics {
             .into_par_iter()
             .map(|i| g.source(NodeId(i as u32)).and_then(|s| s.published).map_or(i32::MAX, day))
             .collect();
-        let known = (0..g.node_count())
+        let known: Vec<i32> = (0..g.node_count())
             .into_par_iter()
             .map(|i| {
                 let n = NodeId(i as u32);
@@ -162,6 +165,8 @@ impl Analytics {
             .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
             .collect();
         let (codes, code_table, code_totals) = intern_codes(&events);
+        let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
+        let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
         Analytics {
             attrs,
             country,
@@ -176,6 +181,7 @@ impl Analytics {
             codes,
             code_table,
             code_totals,
+            all_known,
         }
     }
 

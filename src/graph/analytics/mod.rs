@@ -258,6 +258,18 @@ impl KnowledgeGraph {
         (d != i32::MAX).then(|| NaiveDate::from_num_days_from_ce_opt(d)).flatten()
     }
 
+    /// The knowledge-time filter `by` for the records of `kind`, or `None` when every record
+    /// of that kind was known by then (the filter keeps them all: nothing needs checking).
+    pub(crate) fn known_filter(&self, kind: EntityKind, by: Option<NaiveDate>) -> Option<NaiveDate> {
+        let all_known = match kind {
+            EntityKind::Event => self.analytics.all_known[0],
+            EntityKind::Agreement => self.analytics.all_known[1],
+            EntityKind::Statement => self.analytics.all_known[2],
+            _ => i32::MAX,
+        };
+        by.filter(|&d| day(d) < all_known)
+    }
+
     /// True when one of the reports that tell of `n` was published on or before `day`.
     pub fn known_by(&self, n: NodeId, by: NaiveDate) -> bool {
         self.analytics.known.get(n.index()).is_some_and(|&d| d <= day(by))
