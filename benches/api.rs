@@ -207,6 +207,30 @@ fn scale_cases(dir: &str, g: &KnowledgeGraph) -> Vec<Case> {
                 .into(),
             json!({ "id": busy_id }),
         ),
+        // The same two queries without `knownBy`: the issue's bound is within 2x of these.
+        (
+            "known-by-date-range-without",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-03-07\" }, first: 20) { totalCount pageInfo { hasNextPage } nodes { id } } }"
+                .into(),
+            json!({}),
+        ),
+        (
+            "known-by-busy-actor-without",
+            "query($id: ID!) { actor(id: $id) { events(first: 20) { totalCount nodes { id } } } }".into(),
+            json!({ "id": busy_id }),
+        ),
+        // Event codes (issue 18): a filter by CAMEO root and the code facets of a date range.
+        (
+            "cameo-filter",
+            "{ events(filter: { cameo: [\"04\"] }, first: 20) { totalCount nodes { id } } }".into(),
+            json!({}),
+        ),
+        (
+            "facets-codes-date-range",
+            "{ events(filter: { from: \"2020-03-01\", to: \"2020-06-30\" }, first: 0) { facets { cameo { code count } plover { type count } } } }"
+                .into(),
+            json!({}),
+        ),
     ];
     cases.extend(list_cases(g));
     cases

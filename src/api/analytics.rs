@@ -7,6 +7,7 @@ use super::enums::{
     GActorKind, GAgreementKind, GAgreementStatus, GEventKind, GEventMode, GEventStatus, GStatementChannel,
 };
 use super::error::limit_exceeded;
+use super::event_codes::{cameo_description, GPloverType};
 use super::paging::{count_arg, MAX_PAGE};
 use super::place::PlaceObj;
 use super::scalars::Date;
@@ -172,6 +173,23 @@ pub struct TopicCount {
     count: u32,
 }
 
+/// How many events have one CAMEO code.
+#[derive(SimpleObject)]
+pub struct CameoCount {
+    /// The CAMEO event code, e.g. "042".
+    code: String,
+    /// Its CAMEO description, e.g. "Make a visit" (null for a code Diplograph does not know).
+    description: Option<&'static str>,
+    count: u32,
+}
+
+/// How many events have one PLOVER event type.
+#[derive(SimpleObject)]
+pub struct PloverCount {
+    r#type: GPloverType,
+    count: u32,
+}
+
 /// The actor counts of `counts`.
 fn actor_counts(g: &KnowledgeGraph, counts: Vec<(NodeId, u32)>) -> Vec<ActorCount<'_>> {
     counts.into_iter().filter_map(|(n, count)| ActorObj::of(g, n).map(|actor| ActorCount { actor, count })).collect()
@@ -239,6 +257,24 @@ impl<'a> EventFacets<'a> {
         let first = first_arg(first)?;
         let counts = self.g.event_topics(event_set(&self.set), first);
         Ok(counts.into_iter().map(|(t, count)| TopicCount { topic: t.to_owned(), count }).collect())
+    }
+    /// Per CAMEO event code (Event.cameo), ties by code.
+    async fn cameo(&self, first: Option<i32>) -> Result<Vec<CameoCount>> {
+        let first = first_arg(first)?;
+        let t = self.g.event_code_tally(event_set(&self.set));
+        Ok(t.cameo
+            .into_iter()
+            .take(first)
+            .map(|(c, count)| CameoCount { code: c.to_string(), description: cameo_description(c), count })
+            .collect())
+    }
+    /// Per PLOVER event type (Event.plover); statements, which have none, are not counted.
+    async fn plover(&self) -> Vec<PloverCount> {
+        let t = self.g.event_code_tally(event_set(&self.set));
+        ranked(model::PloverType::ALL, &t.plover, model::PloverType::as_str)
+            .into_iter()
+            .map(|(p, count)| PloverCount { r#type: p.into(), count })
+            .collect()
     }
 }
 

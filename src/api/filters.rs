@@ -3,9 +3,12 @@
 
 use super::enums::*;
 use super::error::{coded, not_found, Code};
+use super::event_codes::GPloverType;
 use super::scalars::Date;
 use crate::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, NameMatch, PlaceQuery, StatementQuery};
-use crate::model::{ActorKind, AgreementKind, EntityKind, EventKind, EventStatus, NodeId, PlaceKind};
+use crate::model::{
+    ActorKind, AgreementKind, CameoCode, EntityKind, EventKind, EventStatus, NodeId, PlaceKind, PloverType,
+};
 use async_graphql::{ErrorExtensions, InputObject, Result, Value};
 
 /// Which events to list. Every field narrows the list; an empty list is the same as leaving the field out.
@@ -27,6 +30,10 @@ pub struct EventFilter {
     pub topic: Option<String>,
     /// Only events the reports had told by this day (knowledge time): one of their sources was published on or before it.
     pub known_by: Option<Date>,
+    /// Only events whose CAMEO code (Event.cameo) is one of these or lies under one: "04" keeps every consultation (040 to 046), "042" keeps 042 and its sub-codes.
+    pub cameo: Option<Vec<String>>,
+    /// Only events of one of these PLOVER types (Event.plover; statements have none).
+    pub plover: Option<Vec<GPloverType>>,
 }
 
 /// Which actors to list.
@@ -138,6 +145,10 @@ pub fn event_query(g: &KnowledgeGraph, mut q: EventQuery, filter: Option<&EventF
     (q.from, q.to) = (f.from.map(|d| d.0), f.to.map(|d| d.0));
     q.topic = f.topic.clone();
     q.known_by = f.known_by.map(|d| d.0);
+    for code in f.cameo.iter().flatten() {
+        q.cameo.push(CameoCode::parse(code).map_err(|e| super::error::bad_input(format!("`cameo`: {e}")))?);
+    }
+    q.plover.extend(f.plover.iter().flatten().map(|&p| PloverType::from(p)));
     Ok(q)
 }
 

@@ -10,7 +10,7 @@
 //! that run or view, borrowed: a page and its `totalCount` cost the same whatever the size of
 //! the graph. With several, the shortest drives and each of its items is checked against the
 //! others (a binary search by rank in each run, a position test in a date range) and against
-//! the filters no index answers (an event's kind, status or topic).
+//! the filters no index answers (an event's kind, status, topic or code).
 //!
 //! Architecture Invariant: no list copies, sorts or scans a whole kind unless the caller asked
 //! for a filter that no index answers, and then only the shortest of the other filters' runs
@@ -87,6 +87,10 @@ pub struct EventQuery {
     pub topic: Option<String>,
     /// Events the reports had told by this day (knowledge time).
     pub known_by: Option<NaiveDate>,
+    /// Events whose CAMEO code is one of these or lies under one (`04` keeps 040 to 046).
+    pub cameo: Vec<CameoCode>,
+    /// Events of one of these PLOVER types.
+    pub plover: Vec<PloverType>,
 }
 
 /// Which actors to list.
@@ -262,14 +266,18 @@ impl KnowledgeGraph {
         runs.extend(q.at.iter().map(|&p| Cow::Borrowed(&self.reverse(p).events[..])));
         let range = (q.from.is_some() || q.to.is_some()).then(|| self.events_in_range(q.from, q.to));
         let topic = q.topic.as_deref().map(fold);
+        let codes = self.codes_kept(&q.cameo, &q.plover);
+        let known_by = self.known_filter(EntityKind::Event, q.known_by);
         let check = |n: NodeId| {
             self.event(n).is_some_and(|e| {
                 (q.kinds.is_empty() || q.kinds.contains(&e.kind))
                     && q.status.is_none_or(|s| e.status == s)
                     && topic.as_ref().is_none_or(|t| e.topics.contains(t))
-            }) && q.known_by.is_none_or(|d| self.known_by(n, d))
+            }) && known_by.is_none_or(|d| self.known_by(n, d))
+                && codes.as_ref().is_none_or(|kept| self.code_kept(n, kept))
         };
-        let checked = !q.kinds.is_empty() || q.status.is_some() || topic.is_some() || q.known_by.is_some();
+        let checked =
+            !q.kinds.is_empty() || q.status.is_some() || topic.is_some() || known_by.is_some() || codes.is_some();
         let check: Option<&dyn Fn(NodeId) -> bool> = if checked { Some(&check) } else { None };
         Plan { all: self.all(EntityKind::Event), runs, range, check }.run(self)
     }
@@ -312,8 +320,9 @@ impl KnowledgeGraph {
         if let Some(k) = q.kind {
             runs.push(Cow::Borrowed(run_of(&self.lists.agreements_by_kind, &k)));
         }
-        let known = |n: NodeId| q.known_by.is_none_or(|d| self.known_by(n, d));
-        let check: Option<&dyn Fn(NodeId) -> bool> = q.known_by.is_some().then_some(&known as _);
+        let known_by = self.known_filter(EntityKind::Agreement, q.known_by);
+        let known = |n: NodeId| known_by.is_none_or(|d| self.known_by(n, d));
+        let check: Option<&dyn Fn(NodeId) -> bool> = known_by.is_some().then_some(&known as _);
         Plan { all: self.all(EntityKind::Agreement), runs, range: None, check }.run(self)
     }
 
@@ -327,8 +336,9 @@ impl KnowledgeGraph {
         };
         let runs = q.speakers.iter().map(|&a| Cow::Borrowed(said(a))).collect();
         let range = (q.from.is_some() || q.to.is_some()).then(|| self.lists.statement_dates.range(all, q.from, q.to));
-        let known = |n: NodeId| q.known_by.is_none_or(|d| self.known_by(n, d));
-        let check: Option<&dyn Fn(NodeId) -> bool> = q.known_by.is_some().then_some(&known as _);
+        let known_by = self.known_filter(EntityKind::Statement, q.known_by);
+        let known = |n: NodeId| known_by.is_none_or(|d| self.known_by(n, d));
+        let check: Option<&dyn Fn(NodeId) -> bool> = known_by.is_some().then_some(&known as _);
         Plan { all, runs, range, check }.run(self)
     }
 

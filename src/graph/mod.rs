@@ -15,7 +15,9 @@ mod paths;
 mod search;
 mod served;
 
-pub use analytics::{held_on, AgreementTally, Bucket, EventSet, EventTally, Period, TooManyPeriods};
+pub use analytics::{
+    codes_pass, held_on, AgreementTally, Bucket, CodeTally, EventSet, EventTally, Period, TooManyPeriods,
+};
 pub use dates::{DateRange, EventsInRange};
 pub use lists::{ActorQuery, AgreementQuery, EventQuery, List, PlaceQuery, StatementQuery};
 pub use names::NameMatch;

@@ -329,7 +329,7 @@ pub struct CodeOverride {
 
 /// An event's codes: its PLOVER coding (none for statements, which PLOVER dropped) and its
 /// CAMEO code.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct EventCodes {
     pub plover: Option<Plover>,
     pub cameo: CameoCode,

@@ -1,7 +1,7 @@
 //! Event codes (issue 18): each event's PLOVER type and mode, CAMEO code and dyads, derived by
 //! the table in docs/codes.md from kinds, modes, statuses and roles, or given by the seed.
 
-use crate::support::{check, data, request, run, seed_dir};
+use crate::support::{check, data, error, request, run, seed_dir};
 use serde_json::json;
 use std::sync::Arc;
 
@@ -189,5 +189,51 @@ fn a_bad_override_is_a_seed_error_on_its_line() {
             "28: `42` is not a CAMEO event code: write two to four digits, the first two from 01 to 20 (`042`)",
             "29: `CONSULT:dinner` is not a PLOVER mode of that event type (write `TYPE` or `TYPE:mode`, e.g. `CONSULT:visit`)",
         ]
+    );
+}
+
+#[test]
+fn events_filter_by_cameo_code_or_root_and_by_plover_type_and_count_by_code() {
+    let all = data("{ events(first: 100) { totalCount nodes { id cameo plover { type } } } }", json!({}));
+    let nodes = all["events"]["nodes"].as_array().expect("events");
+    assert_eq!(all["events"]["totalCount"], nodes.len(), "the bundled seed fits one page");
+    let ids = |keep: &dyn Fn(&serde_json::Value) -> bool| -> Vec<serde_json::Value> {
+        nodes.iter().filter(|n| keep(n)).map(|n| json!({ "id": n["id"] })).collect()
+    };
+    let consult = ids(&|n| n["plover"]["type"] == "CONSULT");
+    let visits_or_hosts = ids(&|n| n["cameo"] == "042" || n["cameo"] == "043");
+    let consult_roots = ids(&|n| n["cameo"].as_str().is_some_and(|c| c.starts_with("04")));
+    assert!(!visits_or_hosts.is_empty() && consult_roots.len() > visits_or_hosts.len());
+    let d = data(
+        r#"{ consult: events(first: 100, filter: { plover: [CONSULT] }) { nodes { id } }
+             visits: events(first: 100, filter: { cameo: ["042", "043"] }) { nodes { id } }
+             roots: events(first: 100, filter: { cameo: ["04"] }) { nodes { id } }
+             none: events(filter: { cameo: ["04"], plover: [AGREE] }) { totalCount }
+             all: events(first: 1) { facets { cameo(first: 100) { code count } plover { type count } } } }"#,
+        json!({}),
+    );
+    assert_eq!(d["consult"]["nodes"], json!(consult));
+    assert_eq!(d["visits"]["nodes"], json!(visits_or_hosts));
+    assert_eq!(d["roots"]["nodes"], json!(consult_roots));
+    // AGREE codes planned events 03x, never 04x.
+    assert_eq!(d["none"]["totalCount"], 0);
+    // The facets count every event once by its code; statements (no PLOVER type) are left out.
+    let facets = &d["all"]["facets"];
+    let sum = |list: &serde_json::Value| {
+        list.as_array().expect("list").iter().map(|c| c["count"].as_u64().unwrap_or(0)).sum::<u64>()
+    };
+    assert_eq!(sum(&facets["cameo"]), nodes.len() as u64);
+    assert_eq!(sum(&facets["plover"]), nodes.iter().filter(|n| !n["plover"].is_null()).count() as u64);
+    let consult_count = facets["plover"].as_array().expect("plover").iter().find(|c| c["type"] == "CONSULT");
+    assert_eq!(consult_count.map(|c| c["count"].clone()), Some(json!(consult.len())));
+}
+
+#[test]
+fn a_filter_code_that_is_not_cameo_is_bad_user_input_with_the_accepted_form() {
+    let (code, message, _) = error(r#"{ events(filter: { cameo: ["42"] }) { totalCount } }"#, json!({}));
+    assert_eq!(code, "BAD_USER_INPUT");
+    assert_eq!(
+        message,
+        "`cameo`: `42` is not a CAMEO event code: write two to four digits, the first two from 01 to 20 (`042`)"
     );
 }

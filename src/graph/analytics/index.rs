@@ -43,6 +43,15 @@ pub(crate) struct Analytics {
     pub(super) topics: Vec<(Box<str>, u32)>,
     /// Actors holding an office, in name order, with each position's folded title words.
     pub(super) holders: Vec<(NodeId, Vec<Vec<String>>)>,
+    /// Per event, by position: its codes, as an index of `code_table`.
+    pub(super) codes: Vec<u32>,
+    /// The distinct codes of the events (PLOVER and CAMEO together), in first-seen order.
+    pub(super) code_table: Vec<EventCodes>,
+    /// The whole kind's events per entry of `code_table`.
+    pub(super) code_totals: Vec<u32>,
+    /// The day by which every event, agreement and statement was known (`i32::MAX` when one
+    /// of them never is): a `knownBy` on or after it keeps them all.
+    pub(super) all_known: [i32; 3],
 }
 
 /// Packs what a tally needs of an event into 16 bits.
@@ -117,7 +126,7 @@ impl Analytics {
             .into_par_iter()
             .map(|i| g.source(NodeId(i as u32)).and_then(|s| s.published).map_or(i32::MAX, day))
             .collect();
-        let known = (0..g.node_count())
+        let known: Vec<i32> = (0..g.node_count())
             .into_par_iter()
             .map(|i| {
                 let n = NodeId(i as u32);
@@ -155,7 +164,25 @@ impl Analytics {
             .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
             .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
             .collect();
-        Analytics { attrs, country, days, firsts, before, known, countries, participants, topics, holders }
+        let (codes, code_table, code_totals) = intern_codes(&events);
+        let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
+        let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
+        Analytics {
+            attrs,
+            country,
+            days,
+            firsts,
+            before,
+            known,
+            countries,
+            participants,
+            topics,
+            holders,
+            codes,
+            code_table,
+            code_totals,
+            all_known,
+        }
     }
 
     /// The position of the first event starting on or after day `d`.
@@ -187,6 +214,29 @@ impl Analytics {
         }
         t
     }
+}
+
+/// Each event's codes as an index of a table of the distinct codes, the table, and how many
+/// events have each entry.
+fn intern_codes(events: &[&Event]) -> (Vec<u32>, Vec<EventCodes>, Vec<u32>) {
+    let all: Vec<EventCodes> = events.par_iter().map(|e| e.codes()).collect();
+    let mut ids: HashMap<EventCodes, u32> = HashMap::default();
+    let (mut table, mut totals) = (Vec::new(), Vec::new());
+    let codes = all
+        .iter()
+        .map(|c| {
+            let id = *ids.entry(*c).or_insert_with(|| {
+                table.push(*c);
+                totals.push(0);
+                (table.len() - 1) as u32
+            });
+            if let Some(t) = totals.get_mut(id as usize) {
+                *t += 1;
+            }
+            id
+        })
+        .collect();
+    (codes, table, totals)
 }
 
 /// Calls `f` once for each actor taking part in `e` (an actor named twice counts once).

@@ -14,10 +14,12 @@
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
 //! anything else walks the set it is asked about and nothing more.
 
+mod codes;
 mod index;
 mod offices;
 mod timeline;
 
+pub use codes::{codes_pass, CodeTally};
 pub(crate) use index::Analytics;
 pub use offices::held_on;
 pub use timeline::{Bucket, Period, TooManyPeriods};
@@ -254,6 +256,18 @@ impl KnowledgeGraph {
     pub fn known_from(&self, n: NodeId) -> Option<NaiveDate> {
         let d = *self.analytics.known.get(n.index())?;
         (d != i32::MAX).then(|| NaiveDate::from_num_days_from_ce_opt(d)).flatten()
+    }
+
+    /// The knowledge-time filter `by` for the records of `kind`, or `None` when every record
+    /// of that kind was known by then (the filter keeps them all: nothing needs checking).
+    pub(crate) fn known_filter(&self, kind: EntityKind, by: Option<NaiveDate>) -> Option<NaiveDate> {
+        let all_known = match kind {
+            EntityKind::Event => self.analytics.all_known[0],
+            EntityKind::Agreement => self.analytics.all_known[1],
+            EntityKind::Statement => self.analytics.all_known[2],
+            _ => i32::MAX,
+        };
+        by.filter(|&d| day(d) < all_known)
     }
 
     /// True when one of the reports that tell of `n` was published on or before `day`.
