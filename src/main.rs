@@ -58,9 +58,9 @@ enum Command {
         /// graphml, jsonld, csv or gdelt.
         #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(["graphml", "jsonld", "csv", "gdelt"]))]
         format: String,
-        /// The seed directory to load.
-        #[arg(long, default_value = "seed", env = "DIPLOGRAPH_SEED")]
-        seed: PathBuf,
+        /// The seed directory to load [default: ./seed if it exists, else the built-in seed].
+        #[arg(long, env = "DIPLOGRAPH_SEED")]
+        seed: Option<PathBuf>,
         /// The file to write (a directory for csv); standard output when absent.
         #[arg(long)]
         out: Option<PathBuf>,
@@ -134,7 +134,7 @@ fn main() -> ExitCode {
             print!("{}", api::sdl());
             ExitCode::SUCCESS
         }
-        Command::Export { format, seed, out } => export(&format, &seed, out.as_deref()),
+        Command::Export { format, seed, out } => export(&format, seed, out.as_deref()),
         Command::Generate { events, out, random_seed } => {
             let config = diplograph::generate::GenerateConfig { events, seed: random_seed };
             match diplograph::generate::generate(&config, &out) {
@@ -186,12 +186,13 @@ fn colour(terminal: bool, no_color: Option<&std::ffi::OsStr>) -> bool {
 }
 
 /// `diplograph export`: loads the seed and writes `format` to `out` (or stdout).
-fn export(format: &str, dir: &std::path::Path, out: Option<&std::path::Path>) -> ExitCode {
+/// The seed is chosen as `serve` chooses it (`--seed`, else `./seed`, else the built-in one).
+fn export(format: &str, seed: Option<PathBuf>, out: Option<&std::path::Path>) -> ExitCode {
     let Some(format) = diplograph::export::Format::parse(format) else {
         eprintln!("unknown format `{format}`: expected one of {}", diplograph::export::Format::spellings());
         return ExitCode::from(2);
     };
-    let g = match seed::load(dir) {
+    let g = match seed::load_from(&seed::SeedSource::find(seed)) {
         Ok(g) => g,
         Err(errors) => {
             eprintln!("{errors}");
