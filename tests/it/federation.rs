@@ -69,7 +69,10 @@ fn an_unknown_id_or_one_of_another_kind_is_null_in_its_place() {
         { "__typename": "Place", "id": "actor:kamala-harris" },
         { "__typename": "Event", "id": "event:2021-06-08-harris-lopez-obrador" },
     ]);
-    let got = data("query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }", json!({ "r": representations }));
+    let got = data(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Node { id } } }",
+        json!({ "r": representations }),
+    );
     assert_eq!(
         got["_entities"],
         json!([
@@ -107,10 +110,8 @@ fn service_sdl_links_federation_2_and_keys_every_node_type_by_id() {
     let sdl = subgraph_sdl();
     assert!(sdl.contains("extend schema @link(") && sdl.contains("https://specs.apollo.dev/federation/v2."), "{sdl}");
     let served = diplograph::api::sdl();
-    let node_types: Vec<&str> = served
-        .lines()
-        .filter_map(|l| l.strip_prefix("type ")?.strip_suffix(" implements Node {"))
-        .collect();
+    let node_types: Vec<&str> =
+        served.lines().filter_map(|l| l.strip_prefix("type ")?.strip_suffix(" implements Node {")).collect();
     let listed: Vec<&str> = NODE_TYPES.iter().map(|&(ty, _)| ty).collect();
     let mut sorted = listed.clone();
     sorted.sort_unstable();
@@ -130,7 +131,8 @@ fn the_subgraph_sdl_and_the_checked_in_schema_have_the_same_types() {
         let mut v: Vec<String> = sdl
             .lines()
             .filter_map(|l| {
-                let rest = l.strip_prefix("type ").or_else(|| l.strip_prefix("input ")).or_else(|| l.strip_prefix("enum "))?;
+                let rest =
+                    l.strip_prefix("type ").or_else(|| l.strip_prefix("input ")).or_else(|| l.strip_prefix("enum "))?;
                 rest.split([' ', '{']).next().map(str::to_owned)
             })
             .filter(|n| !n.starts_with('_'))
