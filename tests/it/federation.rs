@@ -1,7 +1,7 @@
 //! The served schema as an Apollo Federation 2 subgraph: `_entities` resolves every `Node`
 //! type by id, and `_service { sdl }` is the subgraph SDL with its `@key`s.
 
-use crate::support::{data, error};
+use crate::support::{block_on, data, error, graph, request, run};
 use serde_json::{json, Value};
 
 /// The `Node` types and a list each is found in.
@@ -141,4 +141,46 @@ fn the_subgraph_sdl_and_the_checked_in_schema_have_the_same_types() {
         v
     };
     assert_eq!(names(&subgraph_sdl()), names(&diplograph::api::sdl()));
+}
+
+#[test]
+fn service_sdl_is_closed_with_introspection_but_entities_still_resolve() {
+    let limits = diplograph::api::Limits { introspection: false, ..Default::default() };
+    let schema = diplograph::api::schema_with(&limits);
+    let exec = |q: &str, variables: Value| -> Value {
+        let response = block_on(diplograph::api::execute(&schema, request(q, variables), graph()));
+        serde_json::to_value(response).expect("response serializes")
+    };
+    let r = exec("{ _service { sdl } }", json!({}));
+    assert_eq!(r["errors"][0]["message"], "introspection is disabled on this server", "{r}");
+    assert_eq!(r["errors"][0]["extensions"]["code"], "GRAPHQL_VALIDATION_FAILED", "{r}");
+    assert!(r.get("data").is_none_or(Value::is_null), "{r}");
+    let r = exec(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { name } } }",
+        json!({ "r": [{ "__typename": "Actor", "id": "actor:kamala-harris" }] }),
+    );
+    assert_eq!(r["data"], json!({ "_entities": [{ "name": "Kamala Harris" }] }), "{r}");
+}
+
+#[test]
+fn entities_cost_what_each_representation_selects() {
+    let cost = |n: usize| -> u64 {
+        let representations = vec![json!({ "__typename": "Actor", "id": "actor:kamala-harris" }); n];
+        let r = run(
+            &graph(),
+            request(
+                "query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { name events(first: 5) { nodes { title } } } } }",
+                json!({ "r": representations }),
+            ),
+        );
+        r["extensions"]["cost"]["requestedQueryCost"].as_u64().unwrap_or_else(|| panic!("a cost: {r}"))
+    };
+    let one = cost(1);
+    assert!(one > 1, "{one}");
+    assert_eq!(cost(40) - 1, 40 * (one - 1), "each representation costs its selection");
+    let (code, message, _) = error(
+        "query($r: [_Any!]!) { _entities(representations: $r) { ... on Actor { events(first: 100) { nodes { title } } } } }",
+        json!({ "r": vec![json!({ "__typename": "Actor", "id": "actor:kamala-harris" }); 1000] }),
+    );
+    assert_eq!(code, "LIMIT_EXCEEDED", "{message}");
 }
