@@ -39,7 +39,10 @@ pub fn code_execution_errors(response: &mut Response) {
     for e in &mut response.errors {
         let input = e.message.starts_with("Failed to parse")
             || e.message.starts_with("Invalid value")
-            || e.message.starts_with("Expected input type");
+            || e.message.starts_with("Expected input type")
+            // `_entities`: a representation that no entity type of ours fits.
+            || e.message.starts_with("Entity not found")
+            || e.message.starts_with("\"__typename\" must be");
         ensure_code(e, if input { Code::BadUserInput } else { Code::InternalServerError });
     }
 }

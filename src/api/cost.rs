@@ -91,6 +91,11 @@ impl<'a> Measurer<'a> {
         if name == "__typename" {
             return 1;
         }
+        if name == "_service" && parent == "Query" {
+            // Federation's subgraph SDL tells what introspection tells: closed along with it.
+            self.introspection += 1;
+            return 1;
+        }
         if name.starts_with("__") {
             self.introspection += 1;
             // One budget for every introspection field of the document.
@@ -106,6 +111,7 @@ impl<'a> Measurer<'a> {
                 (p, "nodes" | "edges") if p.ends_with("Connection") => page,
                 ("Subgraph", "nodes" | "links") | ("Path", "steps") => page,
                 ("Query", "nodes") => self.arg(f, "ids").unwrap_or(BOUNDED_LIST),
+                ("Query", "_entities") => self.arg(f, "representations").unwrap_or(BOUNDED_LIST),
                 (_, "search" | "counterparts") => self.arg(f, "first").unwrap_or(20).min(MAX_PAGE as u64),
                 // Facet lists hold their `first` (20 by default); a timeline at most its
                 // number of periods, which it refuses to exceed.

@@ -15,6 +15,7 @@ mod enums;
 pub mod error;
 mod event;
 mod event_codes;
+mod federation;
 mod filters;
 mod introspection;
 pub mod limits;
@@ -30,6 +31,7 @@ mod variables;
 
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
+pub use federation::Root;
 pub use query::Query;
 
 use crate::graph::KnowledgeGraph;
@@ -38,8 +40,8 @@ use async_graphql::{
 };
 use std::sync::Arc;
 
-/// The served schema.
-pub type DiploSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+/// The served schema (also an Apollo Federation 2 subgraph: see `federation.rs`).
+pub type DiploSchema = Schema<Root, EmptyMutation, EmptySubscription>;
 
 pub use limits::Limits;
 
@@ -50,7 +52,8 @@ pub fn schema() -> DiploSchema {
 
 /// Builds the schema with `limits`.
 pub fn schema_with(limits: &Limits) -> DiploSchema {
-    let mut builder = Schema::build(Query, EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Root::new(), EmptyMutation, EmptySubscription)
+        .enable_federation()
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);

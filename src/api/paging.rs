@@ -25,6 +25,8 @@ pub struct PageArgs {
 
 /// Information about a page, for fetching the next or previous one.
 #[derive(SimpleObject, Clone, Debug, Default)]
+// `@shareable` in the subgraph SDL: every Relay subgraph defines `PageInfo` the same way.
+#[graphql(shareable)]
 pub struct PageInfo {
     /// True when more items follow this page.
     pub has_next_page: bool,

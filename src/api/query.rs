@@ -46,7 +46,9 @@ fn by_id_or_name(g: &KnowledgeGraph, kind: EntityKind, id: Option<ID>, name: Opt
     }
 }
 
-#[Object]
+// Named apart from `Query`: the served `Query` is `federation::Root`, these fields plus the
+// federation entity resolvers.
+#[Object(name = "QueryFields")]
 impl Query {
     /// The entity with this global id, or null.
     async fn node<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<Node<'a>>> {

@@ -34,6 +34,8 @@ pub struct Entry {
     pub body: Bytes,
     /// A strong validator for `ETag`.
     pub etag: String,
+    /// The hash of the snapshot the answer came from, sent as `Diplograph-Snapshot`.
+    pub snapshot: String,
 }
 
 #[derive(Clone)]

@@ -18,6 +18,10 @@ use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
+/// The response header naming the snapshot (its hash, as `snapshot { hash }` gives it) an
+/// answer was computed on, so that a client or a load balancer can tell replicas apart.
+pub const SNAPSHOT_HEADER: &str = "diplograph-snapshot";
+
 /// `POST /graphql`: one operation or a batch (JSON array), as JSON.
 pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
     let Some(answer) = Answer::negotiate(&headers) else {
@@ -78,6 +82,7 @@ async fn post_answer(
             }
             let requests =
                 items.into_iter().map(to_request).collect::<Result<Vec<_>, _>>().map_err(|e| refuse(e.into()))?;
+            let hash = snapshot.snapshot().hash.clone();
             let responses = api::execute_batch(&state.schema, requests, snapshot).await;
             let id = request_id();
             let cacheable = responses.iter().all(|r| !r.errors.iter().any(is_internal));
@@ -85,7 +90,7 @@ async fn post_answer(
             Ok(answer_with(
                 state,
                 key.filter(|_| cacheable),
-                Answered { status: StatusCode::OK, answer, body: body.to_string() },
+                Answered { status: StatusCode::OK, answer, body: body.to_string(), snapshot: hash },
             ))
         }
         other => {
@@ -101,6 +106,8 @@ struct Answered {
     status: StatusCode,
     answer: Answer,
     body: String,
+    /// The hash of the snapshot it was computed on.
+    snapshot: String,
 }
 
 /// Sends `a`, remembering it under `key` when there is one.
@@ -112,6 +119,7 @@ fn answer_with(state: &AppState, key: Option<Key>, a: Answered) -> Response {
         content_type: a.answer.content_type_str(),
         etag: etag(snapshot, &body),
         body,
+        snapshot: a.snapshot,
     };
     if let (Some(cache), Some(key)) = (&state.cache, key) {
         cache.put(key, entry.clone());
@@ -125,6 +133,9 @@ fn cached(e: Entry) -> Response {
     let mut r = (status, [(header::CONTENT_TYPE, e.content_type)], e.body).into_response();
     if let Ok(v) = HeaderValue::from_str(&e.etag) {
         r.headers_mut().insert(header::ETAG, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&e.snapshot) {
+        r.headers_mut().insert(SNAPSHOT_HEADER, v);
     }
     r
 }
@@ -156,6 +167,9 @@ pub async fn get(
         let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
         if let Ok(v) = HeaderValue::from_str(&etag) {
             not_modified.headers_mut().insert(header::ETAG, v);
+        }
+        if let Some(v) = response.headers().get(SNAPSHOT_HEADER) {
+            not_modified.headers_mut().insert(SNAPSHOT_HEADER, v.clone());
         }
         not_modified.headers_mut().insert(header::CACHE_CONTROL, cache_control);
         return not_modified;
@@ -242,12 +256,13 @@ async fn execute(
     answer: Answer,
     snapshot: Arc<KnowledgeGraph>,
 ) -> (Answered, bool) {
+    let hash = snapshot.snapshot().hash.clone();
     let response = api::execute(&state.schema, request, snapshot).await;
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
     let cacheable = !response.errors.iter().any(is_internal);
     let body = response_json(response, &request_id()).to_string();
-    (Answered { status, answer, body }, cacheable)
+    (Answered { status, answer, body, snapshot: hash }, cacheable)
 }
 
 /// A short id for one request, quoted in masked errors and the logs.

@@ -114,6 +114,7 @@ fn cors(origins: &[String]) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST])
         .allow_headers(Any)
+        .expose_headers([axum::http::HeaderName::from_static(graphql::SNAPSHOT_HEADER)])
         .max_age(Duration::from_secs(3600));
     if origins.iter().any(|o| o == "*") {
         layer.allow_origin(Any)

@@ -186,8 +186,10 @@ fn descriptions(sdl: &str) -> Vec<(String, String)> {
 fn descriptions_are_one_paragraph_per_line() {
     // A docs pane wraps text itself: a line break inside a paragraph breaks a sentence in the
     // middle ("inside / a country"). Paragraphs are separated by an empty line.
+    // `_Any` is federation's scalar, described by async-graphql (the only text not ours).
     let wrapped: Vec<String> = descriptions(&diplograph::api::sdl())
         .into_iter()
+        .filter(|(name, _)| name != "_Any")
         .filter(|(_, d)| d.trim().split("\n\n").any(|paragraph| paragraph.contains('\n')))
         .map(|(name, d)| format!("{name}: {d:?}"))
         .collect();

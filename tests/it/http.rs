@@ -242,3 +242,46 @@ fn get_answers_carry_an_etag_and_revalidate_with_304() {
     assert_eq!(other.status, StatusCode::OK);
     assert_eq!(other.body, r.body);
 }
+
+/// The `diplograph-snapshot` header of `r`.
+fn snapshot_header(r: &Reply) -> Option<&str> {
+    r.headers.get("diplograph-snapshot").and_then(|v| v.to_str().ok())
+}
+
+#[test]
+fn every_graphql_answer_names_the_snapshot_it_came_from() {
+    let hash = graph().snapshot().hash.clone();
+    let field = post_json(&json!({ "query": "{ snapshot { hash } }" }).to_string(), None);
+    assert_eq!(field.body["data"]["snapshot"]["hash"], hash.as_str());
+    assert_eq!(snapshot_header(&field), Some(hash.as_str()));
+    // Computed, then served from the response cache, over POST and GET, one or a batch.
+    for _ in 0..2 {
+        let posted = post_json(&json!({ "query": MISSION }).to_string(), None);
+        assert_eq!(snapshot_header(&posted), Some(hash.as_str()));
+        let got = get_graphql(&[("query", MISSION)], &[]);
+        assert_eq!(snapshot_header(&got), Some(hash.as_str()));
+        let batch = post_json(&json!([{ "query": MISSION }, { "query": "{ snapshot { hash } }" }]).to_string(), None);
+        assert_eq!(snapshot_header(&batch), Some(hash.as_str()));
+    }
+    // An answer with errors, a 304, and a server without a response cache say it too.
+    let failed = post_json(&json!({ "query": "{ nope }" }).to_string(), None);
+    assert_eq!(snapshot_header(&failed), Some(hash.as_str()), "{:?}", failed.body);
+    let etag = get_graphql(&[("query", MISSION)], &[]).headers["etag"].to_str().expect("an ETag").to_owned();
+    let not_modified = get_graphql(&[("query", MISSION)], &[("if-none-match", &etag)]);
+    assert_eq!(not_modified.status, StatusCode::NOT_MODIFIED);
+    assert_eq!(snapshot_header(&not_modified), Some(hash.as_str()));
+    let config = diplograph::http::HttpConfig { response_cache_bytes: 0, ..Default::default() };
+    let uncached = diplograph::http::app(diplograph::http::AppState::new(diplograph::api::schema(), graph(), config));
+    let r = rt().block_on(uncached.oneshot(request(
+        "POST",
+        "/graphql",
+        &[("content-type", "application/json")],
+        json!({ "query": MISSION }).to_string(),
+    )));
+    let r = r.expect("the router answers");
+    assert_eq!(r.headers().get("diplograph-snapshot").and_then(|v| v.to_str().ok()), Some(hash.as_str()));
+    // Browsers may read it across origins.
+    let cors = post(&json!({ "query": MISSION }).to_string(), None);
+    let exposed = cors.headers.get("access-control-expose-headers").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert!(exposed.to_ascii_lowercase().contains("diplograph-snapshot"), "exposed: {exposed:?}");
+}

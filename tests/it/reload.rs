@@ -141,3 +141,34 @@ fn the_response_cache_never_serves_an_older_snapshot() {
     let (_, after) = post_in_process(&app, q);
     assert_eq!(after["data"]["actor"]["name"], "Kamala D. Harris");
 }
+
+#[test]
+fn the_snapshot_header_names_the_snapshot_after_a_reload() {
+    use tower::ServiceExt;
+    let dir = seed_copy();
+    let graph = Arc::new(diplograph::seed::load(dir.path()).expect("seed"));
+    let state = diplograph::http::AppState::new(diplograph::api::schema(), graph, Default::default());
+    let app = diplograph::http::app(state.clone());
+    let ask = || {
+        let req = axum::http::Request::post("/graphql")
+            .header("content-type", "application/json")
+            .body(axum::body::Body::from(json!({ "query": "{ snapshot { hash } }" }).to_string()))
+            .expect("request");
+        block_on(async {
+            let r = app.clone().oneshot(req).await.expect("answer");
+            let header = r.headers().get("diplograph-snapshot").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.expect("body");
+            let body: Value = serde_json::from_slice(&bytes).expect("json");
+            (header, body["data"]["snapshot"]["hash"].as_str().map(str::to_owned))
+        })
+    };
+    let (before, field) = ask();
+    assert!(before.is_some() && before == field, "{before:?} {field:?}");
+    let actors = dir.path().join("actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors");
+    std::fs::write(&actors, text.replace(RENAMED.0, RENAMED.1)).expect("edit");
+    Reloader::new(dir.path(), state.graph.clone()).reload().expect("reload");
+    let (after, field) = ask();
+    assert!(after.is_some() && after == field, "{after:?} {field:?}");
+    assert_ne!(after, before, "a new snapshot after the edit");
+}
