@@ -1,14 +1,15 @@
 // Drives the playground of a running server in headless Chromium, as a person would:
 // open the page, see the mission query, run it, read the answer; then pick the dashboard
 // example from the header, run it and read the API's counts; reload, and pick an example
-// again: each example keeps one tab.
+// again: each example keeps one tab. Reloading / keeps one tab and the user's edits.
 //
 // Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
 // Fails (exit 1) when the page asks any other host for anything, logs a console error or
 // throws, when the editor does not hold the mission query, or when running it does not
 // show the López Obrador meetings, or when the dashboard example does not open, answer as the
-// API does or keep a single tab. Saves OUTDIR/playground.png and
+// API does or keep a single tab, or when a reload of / opens a second tab or loses the
+// edited variables. Saves OUTDIR/playground.png and
 // OUTDIR/playground-dashboard.png.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -83,6 +84,28 @@ try {
 
   await page.waitForTimeout(300);
   await page.screenshot({ path: path.join(outdir, 'playground.png') });
+
+  // Reloads keep one tab and what the user typed (each reload used to open a second
+  // "MeetingsWithAgreements" tab with empty variables): once as first shown, once edited.
+  const missionVariables = seen.variables;
+  const edited = '{\n  "name": "Kamala Harris"\n}';
+  await savedInBrowser(page, 'MeetingsWithAgreements');
+  for (const variables of [missionVariables, edited]) {
+    if (variables !== missionVariables) {
+      await setEditorText(page, '.graphiql-editor-tool .CodeMirror', variables);
+      await savedInBrowser(page, 'Kamala Harris');
+    }
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: STEP_TIMEOUT_MS });
+    seen.tabs = await tabTitles(page);
+    if (seen.tabs.length !== 1) throw new Error(`a reload of / shows ${seen.tabs.length} tabs, not 1`);
+    seen.variables = await editorText(page, '.graphiql-editor-tool .CodeMirror');
+    if (seen.variables !== variables) throw new Error('a reload of / does not keep the variables');
+    seen.query = await editorText(page, '.graphiql-query-editor .CodeMirror');
+    if (!seen.query.startsWith(MISSION_START)) throw new Error('a reload of / does not keep the query');
+  }
+  await setEditorText(page, '.graphiql-editor-tool .CodeMirror', missionVariables);
+  await savedInBrowser(page, 'Lopez Obrador');
 
   // The dashboard example, picked from the header, opens in a tab of its own and answers
   // what the API answers.
@@ -168,6 +191,18 @@ async function openExample(page, name) {
 async function tabTitles(page) {
   const titles = await page.locator('.graphiql-tab').evaluateAll((els) => els.map((e) => e.innerText.trim()));
   return titles.length ? titles : ['(one tab)'];
+}
+
+/** Replaces the text of the CodeMirror 5 editor under `selector`, as typing would. */
+async function setEditorText(page, selector, text) {
+  await page.evaluate(([sel, value]) => document.querySelector(sel).CodeMirror.setValue(value), [selector, text]);
+}
+
+/** Waits until GraphiQL has saved tabs whose text contains `text` in the browser's storage. */
+async function savedInBrowser(page, text) {
+  await page.waitForFunction((want) => (window.localStorage.getItem('graphiql:tabState') || '').includes(want), text, {
+    timeout: STEP_TIMEOUT_MS,
+  });
 }
 
 /** The full text of the CodeMirror 5 editor under `selector` ('' if there is none). */

@@ -64,37 +64,46 @@ async function fetcher(params, opts) {
   }
 }
 
+/** Where GraphiQL 3 keeps its tabs in this browser (its storage namespace plus its key). */
+const TAB_STATE_KEY = 'graphiql:tabState';
+
 /**
- * Whether GraphiQL has no saved tabs in this browser yet.
- *
- * GraphiQL 3 fills the query editor from `defaultTabs` on a first visit but leaves the
- * variables editor empty, so the page hands it the variables itself, then only.
+ * The tab GraphiQL saved as the active one in this browser, as `{ query, variables }`, or
+ * null on a first visit (or when storage is blocked or holds something else).
  */
-function isFirstVisit() {
+function savedActiveTab() {
   try {
-    return window.localStorage.getItem('graphiql:tabState') === null;
+    const state = JSON.parse(window.localStorage.getItem(TAB_STATE_KEY));
+    const tab = state && Array.isArray(state.tabs) ? state.tabs[state.activeTabIndex] : null;
+    if (!tab || typeof tab.query !== 'string') return null;
+    return { query: tab.query, variables: tab.variables || '' };
   } catch {
-    return true; // storage blocked: nothing is restored either
+    return null;
   }
 }
 
-/** Whether this page load is the browser's first (read before GraphiQL saves its tabs). */
-const FIRST_VISIT = isFirstVisit();
-
 /**
- * A query handed over in the address (`/?query=...&variables=...`), as the graph explorer's
- * "Open in playground" link does, or null. It opens in a tab of its own (or the tab that
- * already holds it), next to the tabs saved in this browser.
+ * A query handed over in the address (`/?query=...&variables=...`), as the Share button, the
+ * examples and the graph explorer's "Open in playground" link write it, or null. It opens in
+ * a tab of its own (or the tab that already holds it), next to the tabs saved in this browser.
  */
 function linkedQuery() {
   const params = new URLSearchParams(window.location.search);
   const query = params.get('query');
   if (!query || !query.trim()) return null;
-  return { query, variables: params.get('variables') || undefined };
+  return { query, variables: params.get('variables') || '' };
 }
 
-/** The query in the address, if any. */
-const LINKED = linkedQuery();
+/**
+ * The tab the page opens on: the query in the address, else the tab this browser had open,
+ * else (a first visit) the mission query with its variables.
+ *
+ * GraphiQL 3 decides between its saved tabs by comparing each with the query and variables
+ * it is handed (or, when handed none, with the last editor contents it saved apart from the
+ * tabs, which need not be the active tab's). Handing it the saved active tab itself makes it
+ * pick that tab again, so a reload keeps one tab and the user's own edits.
+ */
+const OPENING = linkedQuery() || savedActiveTab() || { query: MISSION_QUERY, variables: MISSION_VARIABLES };
 
 /** The page: a slim header with links, and GraphiQL filling the rest. */
 function Playground() {
@@ -119,9 +128,9 @@ function Playground() {
         <GraphiQL
           fetcher={fetcher}
           defaultQuery={MISSION_QUERY}
-          defaultTabs={[LINKED || { query: MISSION_QUERY, variables: MISSION_VARIABLES }]}
-          query={LINKED ? LINKED.query : undefined}
-          variables={LINKED ? LINKED.variables : FIRST_VISIT ? MISSION_VARIABLES : undefined}
+          defaultTabs={[OPENING]}
+          query={OPENING.query}
+          variables={OPENING.variables}
           defaultEditorToolsVisibility="variables"
           shouldPersistHeaders={false}
         >
