@@ -1,7 +1,8 @@
 // Drives the playground of a running server in headless Chromium, as a person would:
 // open the page, see the mission query, run it, read the answer; then pick the dashboard
 // example from the header, run it and read the API's counts; reload, and pick an example
-// again: each example keeps one tab. Reloading / keeps one tab and the user's edits.
+// again: each example keeps one tab. Reloading / keeps one tab and the user's edits. Then
+// the same page on a phone.
 //
 // Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
@@ -9,8 +10,9 @@
 // throws, when the editor does not hold the mission query, or when running it does not
 // show the López Obrador meetings, or when the dashboard example does not open, answer as the
 // API does or keep a single tab, or when a reload of / opens a second tab or loses the
-// edited variables. Saves OUTDIR/playground.png and
-// OUTDIR/playground-dashboard.png.
+// edited variables, or when at 390 x 844 the page scrolls sideways or the result is not
+// under the editors. Saves OUTDIR/playground.png, OUTDIR/playground-dashboard.png (at
+// 1366 x 768) and OUTDIR/playground-phone.png (at 390 x 844).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
@@ -35,7 +37,7 @@ const foreign = []; // requests to any host but the server's: each one is a fail
 const problems = []; // console errors and uncaught page errors
 const seen = {}; // what the page showed, printed on failure
 
-const { browser, page, killer } = await openOffline('playground', baseUrl, { width: 1440, height: 900 }, 90_000, foreign, problems);
+const { browser, page, killer } = await openOffline('playground', baseUrl, { width: 1366, height: 768 }, 90_000, foreign, problems);
 
 let ok = false;
 try {
@@ -149,6 +151,47 @@ try {
   await openExample(page, 'Dashboard');
   seen.tabs = await tabTitles(page);
   if (seen.tabs.length !== 2) throw new Error(`picking the examples again makes ${seen.tabs.length} tabs, not 2`);
+
+  // On a phone (390 x 844) the page is not scrolled sideways and the result sits under the
+  // editors, as wide as they are.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto(new URL('/', baseUrl).href, { waitUntil: 'load' });
+  await page.waitForSelector('.graphiql-container .graphiql-query-editor .CodeMirror', { timeout: STEP_TIMEOUT_MS });
+  await page.click('button.graphiql-execute-button', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(
+    () => {
+      const cm = document.querySelector('.result-window .CodeMirror');
+      return cm && cm.CodeMirror ? cm.CodeMirror.getValue().includes('"data"') : false;
+    },
+    null,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  seen.phone = await page.evaluate(() => {
+    const box = (sel) => {
+      const el = document.querySelector(sel);
+      if (!el) return null;
+      const r = el.getBoundingClientRect();
+      return { left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height };
+    };
+    return {
+      pageWidth: document.documentElement.scrollWidth,
+      viewportWidth: document.documentElement.clientWidth,
+      editors: box('.graphiql-editors'),
+      result: box('.graphiql-response'),
+    };
+  });
+  seen.phone = JSON.stringify(seen.phone);
+  const phone = JSON.parse(seen.phone);
+  if (phone.pageWidth > phone.viewportWidth) {
+    throw new Error(`at 390 px the page is ${phone.pageWidth} px wide: it scrolls sideways`);
+  }
+  if (!phone.editors || !phone.result) throw new Error('at 390 px the editors or the result pane are missing');
+  if (phone.result.top < phone.editors.bottom) throw new Error('at 390 px the result is not under the editors');
+  if (phone.result.width < phone.editors.width - 1 || phone.result.right > phone.viewportWidth) {
+    throw new Error(`at 390 px the result pane is ${Math.round(phone.result.width)} px wide, narrower than the editors`);
+  }
+  if (phone.result.height < 200) throw new Error(`at 390 px the result pane is ${Math.round(phone.result.height)} px high`);
+  await page.screenshot({ path: path.join(outdir, 'playground-phone.png') });
 
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
