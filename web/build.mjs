@@ -135,6 +135,7 @@ function licenceName(pkg) {
  * Taken from the upstream repository's LICENSE, or from package.json where it has none.
  */
 const MISSING_LICENCE_FILES = {
+  '@graphiql/plugin-explorer': 'Copyright (c) 2021 GraphQL Contributors', // graphql/graphiql LICENSE, as @graphiql/react ships it
   '@headlessui/react': 'Copyright (c) 2020 Tailwind Labs', // tailwindlabs/headlessui LICENSE
   'client-only': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE
   'react-compiler-runtime': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE
