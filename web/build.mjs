@@ -21,6 +21,46 @@ const PAGES = {
   explore: ['explorer/explore.jsx', 'explorer/explore.html'],
 };
 
+/**
+ * Drops the `@font-face` rules of the packages' style sheets: GraphiQL's inlines Roboto and
+ * Fira Code as data URIs, 354 KB of the playground's 411 KB of CSS. The pages use the
+ * system's fonts instead (playground.css sets GraphiQL's font variables).
+ */
+const withoutWebFonts = {
+  name: 'without-web-fonts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.css$/ }, async (args) => {
+      const css = await fs.promises.readFile(args.path, 'utf8');
+      // A data URI holds no braces, so a rule ends at its first closing brace.
+      return { contents: css.replace(/@font-face\s*\{[^}]*\}/g, ''), loader: 'css' };
+    });
+  },
+};
+
+/**
+ * Hands graphiql-explorer (CommonJS) the few graphql names it uses, from ES modules, so that
+ * graphql is bundled once as ES modules and tree-shaken (see playground/graphql-for-explorer.js).
+ */
+const graphqlForExplorer = {
+  name: 'graphql-for-explorer',
+  setup(b) {
+    b.onResolve({ filter: /^graphql$/ }, (args) =>
+      /[\\/]graphiql-explorer[\\/]/.test(args.importer)
+        ? { path: path.join(here, 'playground', 'graphql-for-explorer.js') }
+        : undefined,
+    );
+  },
+};
+
+/** Hands @graphiql/react tabs that cannot be dragged instead of framer-motion
+ * (see playground/tabs-without-drag.js). */
+const tabsWithoutDrag = {
+  name: 'tabs-without-drag',
+  setup(b) {
+    b.onResolve({ filter: /^framer-motion$/ }, () => ({ path: path.join(here, 'playground', 'tabs-without-drag.js') }));
+  },
+};
+
 /** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
 const LEGAL_FILES = Object.keys(PAGES).flatMap((name) => [`${name}.js.LEGAL.txt`, `${name}.css.LEGAL.txt`]);
 
@@ -46,6 +86,7 @@ async function main() {
     external: ['graphql-ws'],
     legalComments: 'external',
     banner: { js: banner, css: banner },
+    plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag],
     metafile: true,
     logLevel: 'warning',
   });
