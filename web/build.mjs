@@ -61,6 +61,19 @@ const tabsWithoutDrag = {
   },
 };
 
+/** Hands markdown-it the browser's decoding of character references instead of the
+ * entities package (see playground/entities-from-the-browser.js). */
+const entitiesFromTheBrowser = {
+  name: 'entities-from-the-browser',
+  setup(b) {
+    b.onResolve({ filter: /^entities$/ }, (args) =>
+      /[\\/]markdown-it[\\/]/.test(args.importer)
+        ? { path: path.join(here, 'playground', 'entities-from-the-browser.js') }
+        : undefined,
+    );
+  },
+};
+
 /** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
 const LEGAL_FILES = Object.keys(PAGES).flatMap((name) => [`${name}.js.LEGAL.txt`, `${name}.css.LEGAL.txt`]);
 
@@ -86,7 +99,7 @@ async function main() {
     external: ['graphql-ws'],
     legalComments: 'external',
     banner: { js: banner, css: banner },
-    plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag],
+    plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag, entitiesFromTheBrowser],
     metafile: true,
     logLevel: 'warning',
   });

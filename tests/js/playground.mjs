@@ -225,6 +225,13 @@ try {
 
   // On a phone (390 x 844) the page is not scrolled sideways and the result sits under the
   // editors, as wide as they are.
+  // The docs render the schema's descriptions as markdown (markdown-it, its character
+  // references decoded by the browser).
+  await page.click('.graphiql-sidebar button[aria-label="Show Documentation Explorer"]', { timeout: STEP_TIMEOUT_MS });
+  await page.locator('.graphiql-doc-explorer a', { hasText: /^Query$/ }).first().click({ timeout: STEP_TIMEOUT_MS });
+  await page.getByText('Shortest chain of facts linking two entities').first().waitFor({ timeout: STEP_TIMEOUT_MS });
+  await page.click('.graphiql-sidebar button[aria-label="Hide Documentation Explorer"]', { timeout: STEP_TIMEOUT_MS });
+
   // A newcomer on a phone: the query builder is not open.
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(new URL('/health', baseUrl).href, { waitUntil: 'load' });
