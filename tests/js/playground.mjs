@@ -312,6 +312,9 @@ try {
     problems,
   );
   console.log(describeLoad('playground', weight));
+  // The schema is asked once, by index.html as the page starts, and GraphiQL takes that answer.
+  const asked = weight.resources.filter((r) => r.path === '/graphql').length;
+  if (asked !== 1) throw new Error(`the throttled load asked /graphql ${asked} times, not once`);
   const css = weight.resources.find((r) => r.path === '/playground/playground.css');
   if (!css) throw new Error('the throttled load did not fetch playground.css');
   if (css.decoded > 100 * 1024) throw new Error(`playground.css is ${Math.round(css.decoded / 1024)} KB: web fonts in the bundle again?`);
