@@ -4,6 +4,7 @@
 //
 // Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
 import { build } from 'esbuild';
+import { getIntrospectionQuery } from 'graphql';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,6 +21,83 @@ const PAGES = {
   playground: ['playground/index.jsx', 'playground/index.html'],
   explore: ['explorer/explore.jsx', 'explorer/explore.html'],
 };
+
+/**
+ * Drops the `@font-face` rules of the packages' style sheets: GraphiQL's inlines Roboto and
+ * Fira Code as data URIs, 354 KB of the playground's 411 KB of CSS. The pages use the
+ * system's fonts instead (playground.css sets GraphiQL's font variables).
+ */
+const withoutWebFonts = {
+  name: 'without-web-fonts',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.css$/ }, async (args) => {
+      const css = await fs.promises.readFile(args.path, 'utf8');
+      // A data URI holds no braces, so a rule ends at its first closing brace.
+      return { contents: css.replace(/@font-face\s*\{[^}]*\}/g, ''), loader: 'css' };
+    });
+  },
+};
+
+/**
+ * Hands graphiql-explorer (CommonJS) the few graphql names it uses, from ES modules, so that
+ * graphql is bundled once as ES modules and tree-shaken (see playground/graphql-for-explorer.js).
+ */
+const graphqlForExplorer = {
+  name: 'graphql-for-explorer',
+  setup(b) {
+    b.onResolve({ filter: /^graphql$/ }, (args) =>
+      /[\\/]graphiql-explorer[\\/]/.test(args.importer)
+        ? { path: path.join(here, 'playground', 'graphql-for-explorer.js') }
+        : undefined,
+    );
+  },
+};
+
+/** Hands @graphiql/react tabs that cannot be dragged instead of framer-motion
+ * (see playground/tabs-without-drag.js). */
+const tabsWithoutDrag = {
+  name: 'tabs-without-drag',
+  setup(b) {
+    b.onResolve({ filter: /^framer-motion$/ }, () => ({ path: path.join(here, 'playground', 'tabs-without-drag.js') }));
+  },
+};
+
+/** Hands markdown-it the browser's decoding of character references instead of the
+ * entities package (see playground/entities-from-the-browser.js). */
+const entitiesFromTheBrowser = {
+  name: 'entities-from-the-browser',
+  setup(b) {
+    b.onResolve({ filter: /^entities$/ }, (args) =>
+      /[\\/]markdown-it[\\/]/.test(args.importer)
+        ? { path: path.join(here, 'playground', 'entities-from-the-browser.js') }
+        : undefined,
+    );
+  },
+};
+
+/** Where a page wants the script of `earlySchemaScript`. */
+const EARLY_SCHEMA_MARK = /<!-- early-schema:[^>]*-->/;
+
+/**
+ * A script that asks for the schema as the page starts, while playground.js downloads,
+ * instead of once GraphiQL runs: on a slow network that saves a round trip and the answer's
+ * transfer. The playground's fetcher hands this answer to GraphiQL's first introspection
+ * when the query is the same text; the query is graphql's own getIntrospectionQuery() with
+ * GraphiQL's default options (the same graphql package as the bundle's).
+ */
+function earlySchemaScript() {
+  const query = JSON.stringify(getIntrospectionQuery()).replace(/</g, '\\u003c');
+  return `<script>
+      window.dgEarlySchema = (function (query) {
+        var body = JSON.stringify({ query: query, operationName: 'IntrospectionQuery' });
+        var headers = { Accept: 'application/graphql-response+json, application/json', 'Content-Type': 'application/json' };
+        var text = fetch('/graphql', { method: 'POST', headers: headers, body: body, credentials: 'same-origin' })
+          .then(function (r) { return r.ok ? r.text() : null; })
+          .catch(function () { return null; });
+        return { query: query, text: text };
+      })(${query});
+    </script>`;
+}
 
 /** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
 const LEGAL_FILES = Object.keys(PAGES).flatMap((name) => [`${name}.js.LEGAL.txt`, `${name}.css.LEGAL.txt`]);
@@ -46,12 +124,14 @@ async function main() {
     external: ['graphql-ws'],
     legalComments: 'external',
     banner: { js: banner, css: banner },
+    plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag, entitiesFromTheBrowser],
     metafile: true,
     logLevel: 'warning',
   });
 
   for (const [, html] of Object.values(PAGES)) {
-    fs.copyFileSync(path.join(here, html), path.join(outdir, path.basename(html)));
+    const page = fs.readFileSync(path.join(here, html), 'utf8');
+    fs.writeFileSync(path.join(outdir, path.basename(html)), page.replace(EARLY_SCHEMA_MARK, earlySchemaScript()));
   }
   fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
   for (const name of LEGAL_FILES) {
@@ -135,6 +215,7 @@ function licenceName(pkg) {
  * Taken from the upstream repository's LICENSE, or from package.json where it has none.
  */
 const MISSING_LICENCE_FILES = {
+  '@graphiql/plugin-explorer': 'Copyright (c) 2021 GraphQL Contributors', // graphql/graphiql LICENSE, as @graphiql/react ships it
   '@headlessui/react': 'Copyright (c) 2020 Tailwind Labs', // tailwindlabs/headlessui LICENSE
   'client-only': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE
   'react-compiler-runtime': 'Copyright (c) Meta Platforms, Inc. and affiliates.', // facebook/react LICENSE

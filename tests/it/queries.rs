@@ -344,3 +344,43 @@ fn dashboard_query_counts_meetings_per_month_and_who_takes_part_most() {
     assert_eq!(got, want);
     assert!(!events["facets"]["countries"].as_array().expect("countries").is_empty());
 }
+
+#[test]
+fn meetings_at_a_place_in_a_month_include_its_venues() {
+    let got = data(&client_query("meetings-at-place.graphql"), json!({}));
+    let e = &got["events"];
+    let ids: Vec<&str> = e["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    assert_eq!(
+        ids,
+        [
+            "event:2021-06-08-harris-greets-us-mission-mexico-staff",
+            "event:2021-06-08-harris-lopez-obrador",
+            "event:2021-06-08-harris-women-entrepreneurs",
+        ],
+        "June 2021 in Mexico City, by date then id"
+    );
+    assert_eq!(e["totalCount"], 3);
+    assert_eq!(e["nodes"][1]["place"]["name"], "National Palace", "a venue inside the city counts");
+    // The month is a range: the virtual meeting of May 2021 and Guatemala in June are outside.
+    let may = data(&client_query("meetings-at-place.graphql"), json!({ "from": "2021-05-01", "to": "2021-05-31" }));
+    assert_eq!(may["events"]["totalCount"], 0);
+    let guatemala = data(&client_query("meetings-at-place.graphql"), json!({ "place": "Guatemala" }));
+    assert!(guatemala["events"]["nodes"].as_array().unwrap().iter().all(|n| n["when"]["text"] == "2021-06-07"));
+}
+
+#[test]
+fn path_between_two_actors_names_each_step_and_link() {
+    let got = data(&client_query("path.graphql"), json!({}));
+    let p = &got["path"];
+    let steps = p["steps"].as_array().unwrap();
+    assert_eq!(p["hops"], 4);
+    assert_eq!(steps.len(), 5);
+    assert_eq!(
+        steps[0],
+        json!({ "node": { "id": "actor:alejandro-giammattei", "__typename": "Actor", "name": "Alejandro Giammattei" }, "link": "PARTICIPATED_IN", "forward": true })
+    );
+    assert_eq!(steps[2]["node"]["title"], "Harris's trip to Guatemala and Mexico", "through the trip");
+    assert_eq!(steps[4]["node"]["name"], "Andrés Manuel López Obrador");
+    assert_eq!(steps[4]["link"], Value::Null);
+    assert!(steps[..4].iter().all(|s| s["link"].is_string()), "{steps:?}");
+}
