@@ -16,6 +16,7 @@ pub mod error;
 mod event;
 mod event_codes;
 mod filters;
+pub mod inputs;
 mod introspection;
 pub mod limits;
 mod node;
@@ -27,19 +28,21 @@ mod source;
 mod statement;
 mod syntax;
 mod variables;
+pub mod writes;
 
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
 pub use query::Query;
+pub use writes::{Author, ChangeEntry, ChangeKind, Mutation, Problem, WriteError, WriteService, Writes};
 
 use crate::graph::KnowledgeGraph;
 use async_graphql::{
-    BatchRequest, BatchResponse, Context, EmptyMutation, EmptySubscription, Request, Response, Schema,
+    BatchRequest, BatchResponse, Context, EmptySubscription, Request, Response, Schema,
 };
 use std::sync::Arc;
 
 /// The served schema.
-pub type DiploSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type DiploSchema = Schema<Query, Mutation, EmptySubscription>;
 
 pub use limits::Limits;
 
@@ -50,7 +53,7 @@ pub fn schema() -> DiploSchema {
 
 /// Builds the schema with `limits`.
 pub fn schema_with(limits: &Limits) -> DiploSchema {
-    let mut builder = Schema::build(Query, EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);
