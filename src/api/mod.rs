@@ -36,9 +36,7 @@ pub use query::Query;
 pub use writes::{Author, ChangeEntry, ChangeKind, Mutation, Problem, WriteError, WriteService, Writes};
 
 use crate::graph::KnowledgeGraph;
-use async_graphql::{
-    BatchRequest, BatchResponse, Context, EmptySubscription, Request, Response, Schema,
-};
+use async_graphql::{BatchRequest, BatchResponse, Context, EmptySubscription, Request, Response, Schema};
 use std::sync::Arc;
 
 /// The served schema.

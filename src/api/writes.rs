@@ -242,9 +242,8 @@ pub fn change(ctx: &Context<'_>, seq: u64) -> Option<ChangeObj> {
 
 /// The service and author of a mutation, or why it may not run.
 fn writer<'a>(ctx: &Context<'a>) -> Result<(&'a WriteService, &'a str)> {
-    let service = ctx
-        .data_opt::<WriteService>()
-        .ok_or_else(|| coded(Code::Forbidden, "writes are disabled on this server"))?;
+    let service =
+        ctx.data_opt::<WriteService>().ok_or_else(|| coded(Code::Forbidden, "writes are disabled on this server"))?;
     let author = ctx
         .data_opt::<Author>()
         .ok_or_else(|| coded(Code::Unauthenticated, "a write needs `Authorization: Bearer <token>`"))?;

@@ -132,7 +132,8 @@ impl IntoResponse for Refusal {
             json!({ "errors": [{ "message": error.to_string(), "extensions": { "code": error.code().as_str() } }] });
         // Access refusals keep the legacy status 200 for `application/json` clients, as
         // other request errors do.
-        let access = matches!(error, HttpError::Unauthenticated | HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled);
+        let access =
+            matches!(error, HttpError::Unauthenticated | HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled);
         let status = if access && answer == Answer::Json { StatusCode::OK } else { error.status() };
         let mut r = (status, [(header::CONTENT_TYPE, answer.content_type())], body.to_string()).into_response();
         if matches!(error, HttpError::MutationOverGet) {

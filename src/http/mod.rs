@@ -9,9 +9,9 @@ pub mod cache;
 mod error;
 mod export;
 mod graphql;
-mod writes;
 pub mod media;
 pub mod tokens;
+mod writes;
 
 use crate::api::DiploSchema;
 use crate::graph::{KnowledgeGraph, ServedGraph};

@@ -244,9 +244,7 @@ pub fn replay(
             problems: problems.into_iter().map(|p| format!("{}: {}", p.id.unwrap_or_default(), p.message)).collect(),
         };
         let ids = match &payload.body {
-            Body::Apply { records } => {
-                apply_records(&mut draft, records).map_err(|p| refused(problems(p, &None)))?
-            }
+            Body::Apply { records } => apply_records(&mut draft, records).map_err(|p| refused(problems(p, &None)))?,
             Body::Retract { ids } => {
                 retract(&mut draft, ids).map_err(refused)?;
                 ids.clone()
@@ -264,7 +262,15 @@ fn entry(seq: u64, p: &Payload, ids: Vec<String>, snapshot: String) -> ChangeEnt
         Body::Apply { .. } => ChangeKind::Apply,
         Body::Retract { .. } => ChangeKind::Retract,
     };
-    ChangeEntry { seq, at: DateTime::from_timestamp_millis(p.at).unwrap_or_default(), author: p.author.clone(), kind, comment: p.comment.clone(), ids, snapshot }
+    ChangeEntry {
+        seq,
+        at: DateTime::from_timestamp_millis(p.at).unwrap_or_default(),
+        author: p.author.clone(),
+        kind,
+        comment: p.comment.clone(),
+        ids,
+        snapshot,
+    }
 }
 
 /// The snapshot after a change whose payload is `bytes`: its hash chains the previous one.
@@ -294,7 +300,13 @@ fn problems(found: Vec<ChangeProblem>, rendered: &Option<render::Rendered>) -> V
                 (ProblemAt::Text(_), None) => (None, None),
             };
             let field = if p.message.contains("has no `sources`") {
-                let base = field.map(|f| if f.ends_with(']') { f } else { f.rsplit_once('.').map_or(String::new(), |(b, _)| b.to_owned()) });
+                let base = field.map(|f| {
+                    if f.ends_with(']') {
+                        f
+                    } else {
+                        f.rsplit_once('.').map_or(String::new(), |(b, _)| b.to_owned())
+                    }
+                });
                 Some(base.filter(|b| !b.is_empty()).map_or("sources".to_owned(), |b| format!("{b}.sources")))
             } else {
                 field

@@ -1,7 +1,7 @@
 //! Every reference an entity holds, for retracting: who still points at a record, and the
 //! `NodeId`s renumbered once records are removed.
 
-use crate::model::{Entity, Note, NodeId};
+use crate::model::{Entity, NodeId, Note};
 
 /// Calls `f` on every `NodeId` that `e` holds (its links and its citations).
 pub fn each_ref(e: &mut Entity, f: &mut impl FnMut(&mut NodeId)) {
