@@ -80,8 +80,7 @@ async fn post_answer(
     }
     let value: Value = serde_json::from_slice(&body).map_err(|e| refuse(e.into()))?;
     // Mutations are checked for access, never cached, and carry their author.
-    let access =
-        |requests: Vec<Request>| super::writes::attach(state, headers, body.len(), requests).map_err(|e| refuse(e));
+    let access = |requests: Vec<Request>| super::writes::attach(state, headers, body.len(), requests).map_err(refuse);
     match value {
         Value::Array(items) => {
             if items.is_empty() || items.len() > state.config.max_batch {

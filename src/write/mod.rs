@@ -125,7 +125,7 @@ struct State {
 impl Writer {
     /// A writer for `served`, whose graph already holds the changes `history` (replayed
     /// from `log`, with their payloads).
-    pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: Vec<(ChangeEntry, Vec<u8>)>) -> Self {
+    pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
         let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
         let state = State { head: served.load(), visible: entries.len(), entries, published };
@@ -228,11 +228,14 @@ impl Writes for Writer {
     }
 }
 
+/// Applied changes with their payloads, in seq order.
+pub type History = Vec<(ChangeEntry, Vec<u8>)>;
+
 /// The graph with the log's changes (`(seq, payload)` in order) applied, and their entries.
 pub fn replay(
     seed: &KnowledgeGraph,
     log: impl IntoIterator<Item = (u64, Vec<u8>)>,
-) -> Result<(KnowledgeGraph, Vec<(ChangeEntry, Vec<u8>)>), ReplayError> {
+) -> Result<(KnowledgeGraph, History), ReplayError> {
     let mut draft = draft(seed);
     let mut snapshot = seed.snapshot().clone();
     let mut entries = Vec::new();
