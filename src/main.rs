@@ -331,6 +331,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         writes_per_minute: args.writes_per_minute,
     };
     let mut state = http::AppState::new(api::schema_with(&limits), graph, config);
+    let mut writer = None;
     if let Some(path) = &args.tokens {
         let tokens = std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read the token file: {e}", path.display()))
@@ -341,8 +342,9 @@ fn serve(args: ServeArgs) -> ExitCode {
             Ok(tokens) => {
                 // The change log is kept in memory until the file journal is wired in.
                 let log = Arc::new(write::MemoryLog::new());
-                let writer = write::Writer::new(state.graph.clone(), log, Vec::new());
-                state = state.with_writes(Arc::new(writer), tokens);
+                let w = Arc::new(write::Writer::new(state.graph.clone(), log, Vec::new()));
+                writer = Some(w.clone());
+                state = state.with_writes(w, tokens);
             }
             Err(e) => {
                 eprintln!("{e}\nthe server did not start: fix the token file and try again");
@@ -350,7 +352,10 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         }
     }
-    let reloader = Reloader::new(source.clone(), state.graph.clone());
+    let mut reloader = Reloader::new(source.clone(), state.graph.clone());
+    if let Some(w) = writer {
+        reloader = reloader.with_writer(w);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -132,14 +132,20 @@ impl Writer {
         Writer { served, log, state: Mutex::new(state) }
     }
 
-    /// Serves `seed` (a reloaded seed) with every change of the log replayed on it.
-    pub fn rebase(&self, seed: &KnowledgeGraph) -> Result<(), ReplayError> {
+    /// Serves `seed` (a reloaded seed) with every change of the log replayed on it: the new
+    /// snapshot's hash, or `None` when that is the graph already served. A change that no
+    /// longer applies leaves the served graph as it was.
+    pub fn rebase(&self, seed: &KnowledgeGraph) -> Result<Option<String>, ReplayError> {
         let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq: 0, cause: e.to_string() })?;
         let (graph, _) = replay(seed, st.entries.iter().map(|(e, p)| (e.seq, p.to_vec())))?;
+        let hash = graph.snapshot().hash.clone();
+        if hash == st.head.snapshot().hash {
+            return Ok(None);
+        }
         let graph = Arc::new(graph);
         st.head = graph.clone();
         self.served.swap(graph);
-        Ok(())
+        Ok(Some(hash))
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {

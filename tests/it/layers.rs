@@ -32,7 +32,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // graph; it implements the API's write service.
     ("write", &["api", "seed", "graph", "model"]),
     // Live reload: loads the seed and swaps the served graph.
-    ("reload", &["seed", "graph"]),
+    ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
     ("main", &["api", "export", "generate", "graph", "http", "model", "reload", "seed", "write"]),
 ];

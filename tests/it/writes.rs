@@ -281,3 +281,27 @@ fn the_access_matrix_over_http() {
     let r = block_on(app_w.clone().oneshot(get)).expect("answer");
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
 }
+
+#[test]
+fn a_reload_replays_the_changes_on_the_reloaded_seed() {
+    use diplograph::reload::{Reloaded, Reloader};
+    let dir = crate::reload::seed_copy();
+    let served = ServedGraph::new(Arc::new(diplograph::seed::load(dir.path()).expect("seed")));
+    let w = Arc::new(Writer::new(served.clone(), Arc::new(MemoryLog::new()), Vec::new()));
+    let reloader = Reloader::new(dir.path(), served.clone()).with_writer(w.clone());
+    let r = run(&w, &served, APPLY, json!({ "c": { "events": [event("event:kept", json!({}))] } }), Some("alice"));
+    assert!(r.get("errors").is_none(), "{r:#}");
+    assert_eq!(reloader.reload(), Ok(Reloaded::Unchanged), "the same seed with the same changes");
+    let actors = dir.path().join("actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors");
+    std::fs::write(&actors, text.replace("name = \"Kamala Harris\"", "name = \"Kamala D. Harris\"")).expect("edit");
+    assert!(matches!(reloader.reload(), Ok(Reloaded::Swapped(_))));
+    let q = run(
+        &w,
+        &served,
+        r#"{ event(id: "event:kept") { id } actor(id: "actor:kamala-harris") { name } }"#,
+        json!({}),
+        None,
+    );
+    assert_eq!(q["data"], json!({ "event": { "id": "event:kept" }, "actor": { "name": "Kamala D. Harris" } }), "{q:#}");
+}
