@@ -33,14 +33,14 @@ pub mod writes;
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
 pub use query::Query;
-pub use writes::{Author, ChangeEntry, ChangeKind, Mutation, Problem, WriteError, WriteService, Writes};
+pub use writes::{Author, ChangeEntry, ChangeKind, Mutation, Problem, Subscription, WriteError, WriteService, Writes};
 
 use crate::graph::KnowledgeGraph;
-use async_graphql::{BatchRequest, BatchResponse, Context, EmptySubscription, Request, Response, Schema};
+use async_graphql::{BatchRequest, BatchResponse, Context, Request, Response, Schema};
 use std::sync::Arc;
 
 /// The served schema.
-pub type DiploSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type DiploSchema = Schema<Query, Mutation, Subscription>;
 
 pub use limits::Limits;
 
@@ -51,7 +51,7 @@ pub fn schema() -> DiploSchema {
 
 /// Builds the schema with `limits`.
 pub fn schema_with(limits: &Limits) -> DiploSchema {
-    let mut builder = Schema::build(Query, Mutation, EmptySubscription)
+    let mut builder = Schema::build(Query, Mutation, Subscription)
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);

@@ -95,6 +95,8 @@ pub trait Writes: Send + Sync {
     ) -> std::result::Result<ChangeEntry, WriteError>;
     /// Every change applied and visible, oldest first.
     fn changes(&self) -> Arc<[ChangeEntry]>;
+    /// The changes made visible from now on, in order.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry>;
 }
 
 /// The write service of a server, in the request data (absent: writes are disabled).
@@ -248,6 +250,67 @@ fn writer<'a>(ctx: &Context<'a>) -> Result<(&'a WriteService, &'a str)> {
         .data_opt::<Author>()
         .ok_or_else(|| coded(Code::Unauthenticated, "a write needs `Authorization: Bearer <token>`"))?;
     Ok((service, &author.0))
+}
+
+/// Change feeds.
+pub struct Subscription;
+
+/// Where a change feed stands: the live receiver, the logged changes still to send, the
+/// last seq sent.
+struct Feed {
+    live: Option<tokio::sync::broadcast::Receiver<ChangeEntry>>,
+    service: Option<Arc<dyn Writes>>,
+    backlog: std::collections::VecDeque<ChangeEntry>,
+    last: u64,
+}
+
+impl Feed {
+    /// The next change after `last`: the backlog first, then live ones; a receiver that
+    /// fell behind reads what it missed from the log.
+    async fn next(mut self) -> Option<(ChangeObj, Feed)> {
+        loop {
+            if let Some(c) = self.backlog.pop_front() {
+                if c.seq > self.last {
+                    self.last = c.seq;
+                    return Some((ChangeObj(c), self));
+                }
+                continue;
+            }
+            let live = self.live.as_mut()?;
+            match live.recv().await {
+                Ok(c) => self.backlog.push_back(c),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let log = self.service.as_ref()?.changes();
+                    let last = self.last;
+                    self.backlog.extend(log.iter().filter(|c| c.seq > last).cloned());
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+#[async_graphql::Subscription]
+impl Subscription {
+    /// Every change applied from now on, over graphql-transport-ws at /graphql/ws; with after, first the changes after that change's cursor, so a client that lost its connection misses nothing.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+    ) -> Result<impl futures_util::Stream<Item = ChangeObj>> {
+        let service = ctx.data_opt::<WriteService>().map(|w| w.0.clone());
+        // Subscribe before reading the log, so that nothing falls between the two.
+        let live = service.as_ref().map(|s| s.subscribe());
+        let (backlog, last) = match after.as_deref().map(decode_cursor).transpose()? {
+            Some(after) => {
+                let log = service.as_ref().map_or_else(|| Arc::from(Vec::new()), |s| s.changes());
+                (log.iter().filter(|c| c.seq > after).cloned().collect(), after)
+            }
+            None => (Default::default(), service.as_ref().and_then(|s| s.changes().last().map(|c| c.seq)).unwrap_or(0)),
+        };
+        let feed = Feed { live, service, backlog, last };
+        Ok(futures_util::stream::unfold(feed, Feed::next))
+    }
 }
 
 /// Writes: curated changes, durable and logged.

@@ -12,6 +12,7 @@ mod graphql;
 pub mod media;
 pub mod tokens;
 mod writes;
+mod ws;
 
 use crate::api::DiploSchema;
 use crate::graph::{KnowledgeGraph, ServedGraph};
@@ -104,6 +105,7 @@ pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::upgrade))
         .route("/health", get(health))
         .route("/export/{file}", get(export::get))
         .route("/", get(static_asset))

@@ -108,6 +108,8 @@ pub struct Writer {
     served: ServedGraph,
     log: Arc<dyn Log>,
     state: Mutex<State>,
+    /// Each change as it becomes visible, for change feeds.
+    feed: tokio::sync::broadcast::Sender<ChangeEntry>,
 }
 
 /// What the writer's lock guards.
@@ -129,7 +131,7 @@ impl Writer {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
         let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
         let state = State { head: served.load(), visible: entries.len(), entries, published };
-        Writer { served, log, state: Mutex::new(state) }
+        Writer { served, log, state: Mutex::new(state), feed: tokio::sync::broadcast::channel(1024).0 }
     }
 
     /// Serves `seed` (a reloaded seed) with every change of the log replayed on it: the new
@@ -187,6 +189,10 @@ impl Writer {
             // Syncs resolve in order, but their tasks may wake out of order: an older
             // change never replaces a newer one.
             self.served.swap(graph);
+            for (e, _) in &st.entries[st.visible..=at] {
+                // No receiver is not an error: nobody is listening.
+                let _ = self.feed.send(e.clone());
+            }
             st.visible = at + 1;
             st.published = st.entries[..=at].iter().map(|(e, _)| e.clone()).collect();
         }
@@ -231,6 +237,10 @@ impl Writes for Writer {
 
     fn changes(&self) -> Arc<[ChangeEntry]> {
         self.state.lock().map(|st| st.published.clone()).unwrap_or_else(|_| Arc::from(Vec::new()))
+    }
+
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry> {
+        self.feed.subscribe()
     }
 }
 

@@ -70,7 +70,6 @@ fn contract() -> String {
 const PENDING: &[(&str, u32)] = &[
     // #11 fidelity
     // #15 curated writes
-    ("Subscription", 15),
 ];
 
 /// The entry of `PENDING` that covers `name` (the name itself or a type, field or argument

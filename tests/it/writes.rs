@@ -305,3 +305,87 @@ fn a_reload_replays_the_changes_on_the_reloaded_seed() {
     );
     assert_eq!(q["data"], json!({ "event": { "id": "event:kept" }, "actor": { "name": "Kamala D. Harris" } }), "{q:#}");
 }
+
+#[test]
+fn the_change_feed_sends_the_missed_changes_after_a_cursor_then_live_ones() {
+    use futures_util::StreamExt;
+    let (w, served, _) = writer();
+    for id in ["event:feed-1", "event:feed-2"] {
+        let r = run(&w, &served, APPLY, json!({ "c": { "events": [event(id, json!({}))] } }), Some("alice"));
+        assert!(r.get("errors").is_none(), "{r:#}");
+    }
+    let schema = diplograph::api::schema();
+    block_on(async {
+        let after = diplograph::api::writes::cursor(1);
+        let request = crate::support::request(
+            "subscription($a: String) { changes(after: $a) { seq ids } }",
+            json!({ "a": after }),
+        )
+        .data(WriteService(w.clone()))
+        .data(served.load());
+        let mut stream = schema.execute_stream(request);
+        let first = stream.next().await.expect("the missed change");
+        assert_eq!(
+            serde_json::to_value(&first.data).expect("json"),
+            json!({ "changes": { "seq": 2, "ids": ["event:feed-2"] } })
+        );
+        use diplograph::api::Writes;
+        let live = w.clone();
+        let apply = async move {
+            let input: diplograph::api::inputs::ChangeInput = async_graphql::InputType::parse(Some(
+                async_graphql::Value::from_json(json!({ "events": [event("event:feed-3", json!({}))] }))
+                    .expect("value"),
+            ))
+            .expect("input");
+            live.apply("alice", input).await.expect("applied")
+        };
+        let (applied, next) = futures_util::join!(apply, stream.next());
+        assert_eq!(applied.seq, 3);
+        let next = next.expect("the live change");
+        assert_eq!(
+            serde_json::to_value(&next.data).expect("json"),
+            json!({ "changes": { "seq": 3, "ids": ["event:feed-3"] } })
+        );
+    });
+}
+
+#[test]
+fn subscriptions_are_served_over_graphql_transport_ws() {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = diplograph::http::AppState::new(diplograph::api::schema(), graph(), Default::default());
+        let w = Arc::new(Writer::new(state.graph.clone(), Arc::new(MemoryLog::new()), Vec::new()));
+        let state = state.with_writes(w, tokens());
+        tokio::spawn(diplograph::http::serve(listener, diplograph::http::app(state)));
+        let mut request = format!("ws://{addr}/graphql/ws").into_client_request().expect("request");
+        request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+        let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("connects");
+        let send = |v: Value| Message::Text(v.to_string().into());
+        ws.send(send(json!({ "type": "connection_init" }))).await.expect("init");
+        let ack = ws.next().await.expect("ack").expect("ack");
+        assert!(ack.to_text().expect("text").contains("connection_ack"), "{ack:?}");
+        let body = json!({ "query": APPLY, "variables": { "c": { "events": [event("event:ws-1", json!({}))] } } });
+        let r = reqwest::Client::new()
+            .post(format!("http://{addr}/graphql"))
+            .bearer_auth("secret-w")
+            .json(&body)
+            .send()
+            .await
+            .expect("mutation");
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        // From the start of the log: the change just made comes first.
+        let query = "subscription($a: String) { changes(after: $a) { seq author } }";
+        let variables = json!({ "a": diplograph::api::writes::cursor(0) });
+        ws.send(send(json!({ "id": "1", "type": "subscribe", "payload": { "query": query, "variables": variables } })))
+            .await
+            .expect("subscribe");
+        let next = ws.next().await.expect("next").expect("next");
+        let v: Value = serde_json::from_str(next.to_text().expect("text")).expect("json");
+        assert_eq!(v["type"], "next", "{v:#}");
+        assert_eq!(v["payload"]["data"]["changes"], json!({ "seq": 1, "author": "writer" }));
+    });
+}
