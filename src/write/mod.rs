@@ -122,6 +122,9 @@ struct State {
     visible: usize,
     /// The visible ones, as `changes()` serves them.
     published: Arc<[ChangeEntry]>,
+    /// Why the log failed to sync, if it did: the writer then refuses every change (the
+    /// log's state is unknown), and reads go on.
+    broken: Option<String>,
 }
 
 impl Writer {
@@ -130,7 +133,7 @@ impl Writer {
     pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
         let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
-        let state = State { head: served.load(), visible: entries.len(), entries, published };
+        let state = State { head: served.load(), visible: entries.len(), entries, published, broken: None };
         Writer { served, log, state: Mutex::new(state), feed: tokio::sync::broadcast::channel(1024).0 }
     }
 
@@ -164,6 +167,9 @@ impl Writer {
     ) -> Result<ChangeEntry, WriteError> {
         let (seq, graph, entry) = {
             let mut st = self.lock()?;
+            if let Some(cause) = &st.broken {
+                return Err(WriteError::Log(format!("writes stopped after a change log failure: {cause}")));
+            }
             let mut draft = draft(&st.head);
             let ids = match &payload.body {
                 Body::Apply { records } => {
@@ -183,7 +189,15 @@ impl Writer {
             st.entries.push((entry.clone(), Arc::from(bytes)));
             (seq, graph, entry)
         };
-        self.log.synced(seq).await.map_err(|e| WriteError::Log(e.to_string()))?;
+        if let Err(e) = self.log.synced(seq).await {
+            // Not acknowledged, never made visible; what the log holds is for its replay to say.
+            let mut st = self.lock()?;
+            st.broken = Some(e.to_string());
+            st.head = self.served.load();
+            let visible = st.visible;
+            st.entries.truncate(visible);
+            return Err(WriteError::Log(e.to_string()));
+        }
         let mut st = self.lock()?;
         if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {
             // Syncs resolve in order, but their tasks may wake out of order: an older

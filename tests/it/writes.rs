@@ -389,3 +389,39 @@ fn subscriptions_are_served_over_graphql_transport_ws() {
         assert_eq!(v["payload"]["data"]["changes"], json!({ "seq": 1, "author": "writer" }));
     });
 }
+
+/// A log whose syncs fail (a full disk), or whose appends do.
+struct FailingLog {
+    append_fails: bool,
+}
+
+#[async_trait::async_trait]
+impl diplograph::write::Log for FailingLog {
+    fn append(&self, _payload: &[u8]) -> std::io::Result<u64> {
+        if self.append_fails {
+            Err(std::io::Error::other("no space left on device"))
+        } else {
+            Ok(1)
+        }
+    }
+    async fn synced(&self, _seq: u64) -> std::io::Result<()> {
+        Err(std::io::Error::other("no space left on device"))
+    }
+}
+
+#[test]
+fn a_log_failure_is_a_coded_error_the_change_is_not_visible_and_reads_go_on() {
+    for append_fails in [true, false] {
+        let served = ServedGraph::new(graph());
+        let before = served.load().snapshot().hash.clone();
+        let w = Arc::new(Writer::new(served.clone(), Arc::new(FailingLog { append_fails }), Vec::new()));
+        for _ in 0..2 {
+            let r =
+                run(&w, &served, APPLY, json!({ "c": { "events": [event("event:lost", json!({}))] } }), Some("alice"));
+            assert_eq!(r["errors"][0]["extensions"]["code"], "INTERNAL_SERVER_ERROR", "{r:#}");
+        }
+        assert_eq!(served.load().snapshot().hash, before);
+        let q = run(&w, &served, r#"{ event(id: "event:lost") { id } changes { totalCount } }"#, json!({}), None);
+        assert_eq!(q["data"], json!({ "event": null, "changes": { "totalCount": 0 } }));
+    }
+}
