@@ -13,6 +13,7 @@ pub mod model;
 pub mod reload;
 pub mod seed;
 mod timing;
+pub mod write;
 
 /// The seed still names it `crate::timed`; the graph names `crate::timing::timed`.
 pub(crate) use timing::timed;

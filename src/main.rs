@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use diplograph::api::Limits;
 use diplograph::reload::Reloader;
-use diplograph::{api, http, seed};
+use diplograph::{api, http, seed, write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -113,6 +113,17 @@ struct ServeArgs {
     /// Turn off the response cache (for measuring and debugging).
     #[arg(long)]
     no_response_cache: bool,
+    /// Accept writes from the tokens of this file: one `NAME ROLE SHA256_HEX` per line
+    /// (ROLE `read` or `write`, the token's SHA-256 in hex; `#` comments). Without it,
+    /// every mutation is refused.
+    #[arg(long, value_name = "FILE")]
+    tokens: Option<PathBuf>,
+    /// The largest body of a request holding a mutation, in bytes.
+    #[arg(long, default_value_t = http::HttpConfig::default().max_write_bytes)]
+    max_write_bytes: usize,
+    /// The most mutations one token may send per minute (0: no limit).
+    #[arg(long, default_value_t = http::HttpConfig::default().writes_per_minute)]
+    writes_per_minute: u32,
 }
 
 /// How logs are written.
@@ -316,9 +327,35 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         max_batch: args.max_batch,
         response_cache_bytes: if args.no_response_cache { 0 } else { http::HttpConfig::default().response_cache_bytes },
+        max_write_bytes: args.max_write_bytes,
+        writes_per_minute: args.writes_per_minute,
     };
-    let state = http::AppState::new(api::schema_with(&limits), graph, config);
-    let reloader = Reloader::new(source.clone(), state.graph.clone());
+    let mut state = http::AppState::new(api::schema_with(&limits), graph, config);
+    let mut writer = None;
+    if let Some(path) = &args.tokens {
+        let tokens = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read the token file: {e}", path.display()))
+            .and_then(|text| {
+                http::tokens::Tokens::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
+            });
+        match tokens {
+            Ok(tokens) => {
+                // The change log is kept in memory until the file journal is wired in.
+                let log = Arc::new(write::MemoryLog::new());
+                let w = Arc::new(write::Writer::new(state.graph.clone(), log, Vec::new()));
+                writer = Some(w.clone());
+                state = state.with_writes(w, tokens);
+            }
+            Err(e) => {
+                eprintln!("{e}\nthe server did not start: fix the token file and try again");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let mut reloader = Reloader::new(source.clone(), state.graph.clone());
+    if let Some(w) = writer {
+        reloader = reloader.with_writer(w);
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

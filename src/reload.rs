@@ -3,7 +3,8 @@
 //! `Arc` to it); a broken edit leaves the old graph serving and logs every problem.
 
 use crate::graph::ServedGraph;
-use crate::seed::{self, SeedErrors, SeedSource};
+use crate::seed::{self, SeedError, SeedErrors, SeedSource};
+use crate::write::Writer;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,6 +13,8 @@ use std::time::Duration;
 pub struct Reloader {
     source: SeedSource,
     graph: ServedGraph,
+    /// The writer whose changes are replayed on every reloaded seed, when writes are on.
+    writer: Option<Arc<Writer>>,
 }
 
 /// What a reload did.
@@ -26,13 +29,27 @@ pub enum Reloaded {
 impl Reloader {
     /// A reloader of `source` (a seed directory, or the built-in seed) into `graph`.
     pub fn new(source: impl Into<SeedSource>, graph: ServedGraph) -> Self {
-        Reloader { source: source.into(), graph }
+        Reloader { source: source.into(), graph, writer: None }
+    }
+
+    /// This reloader replaying the changes of `writer` (which serves the same graph) on
+    /// every reloaded seed.
+    pub fn with_writer(mut self, writer: Arc<Writer>) -> Self {
+        self.writer = Some(writer);
+        self
     }
 
     /// Loads the seed again; swaps the new graph in when it is valid and different.
     /// On error the served graph is left as it was.
     pub fn reload(&self) -> Result<Reloaded, SeedErrors> {
         let fresh = seed::load_from(&self.source)?;
+        if let Some(w) = &self.writer {
+            return match w.rebase(&fresh) {
+                Ok(Some(hash)) => Ok(Reloaded::Swapped(hash)),
+                Ok(None) => Ok(Reloaded::Unchanged),
+                Err(e) => Err(SeedErrors(vec![SeedError::whole(self.source.to_string(), e.to_string())])),
+            };
+        }
         let hash = fresh.snapshot().hash.clone();
         if self.graph.load().snapshot().hash == hash {
             return Ok(Reloaded::Unchanged);

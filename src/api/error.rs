@@ -21,13 +21,17 @@ pub enum Code {
     BadRequest,
     /// The client accepts none of the media types the server answers with.
     NotAcceptable,
+    /// A write without a known token.
+    Unauthenticated,
+    /// A write with a token that may not write, or to a server whose writes are disabled.
+    Forbidden,
     /// Something broke on our side; the message is masked and the cause logged.
     InternalServerError,
 }
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 9] = [
+    pub const ALL: [Code; 11] = [
         Code::NotFound,
         Code::BadUserInput,
         Code::AmbiguousName,
@@ -36,6 +40,8 @@ impl Code {
         Code::GraphqlValidationFailed,
         Code::BadRequest,
         Code::NotAcceptable,
+        Code::Unauthenticated,
+        Code::Forbidden,
         Code::InternalServerError,
     ];
 
@@ -50,6 +56,8 @@ impl Code {
             Code::GraphqlValidationFailed => "GRAPHQL_VALIDATION_FAILED",
             Code::BadRequest => "BAD_REQUEST",
             Code::NotAcceptable => "NOT_ACCEPTABLE",
+            Code::Unauthenticated => "UNAUTHENTICATED",
+            Code::Forbidden => "FORBIDDEN",
             Code::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -16,6 +16,7 @@ use super::place::PlaceObj;
 use super::query::Query;
 use super::source::SourceObj;
 use super::statement::StatementObj;
+use super::writes::ChangeObj;
 use crate::graph::KnowledgeGraph;
 use async_graphql::{Context, MergedObject, Object, Result, ID};
 
@@ -82,5 +83,10 @@ impl Entities {
     #[graphql(entity)]
     async fn source_by_id<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<SourceObj<'a>>> {
         entity(ctx, &id, SourceObj::of)
+    }
+    /// A change of the log by its id (`change:3`), for `_entities`.
+    #[graphql(entity)]
+    async fn change_by_id(&self, ctx: &Context<'_>, id: ID) -> Option<ChangeObj> {
+        super::writes::change(ctx, id.strip_prefix("change:")?.parse().ok()?)
     }
 }

@@ -17,6 +17,7 @@ mod event;
 mod event_codes;
 mod federation;
 mod filters;
+pub mod inputs;
 mod introspection;
 pub mod limits;
 mod node;
@@ -28,20 +29,20 @@ mod source;
 mod statement;
 mod syntax;
 mod variables;
+pub mod writes;
 
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
 pub use federation::Root;
 pub use query::Query;
+pub use writes::{Author, ChangeEntry, ChangeKind, Mutation, Problem, Subscription, WriteError, WriteService, Writes};
 
 use crate::graph::KnowledgeGraph;
-use async_graphql::{
-    BatchRequest, BatchResponse, Context, EmptyMutation, EmptySubscription, Request, Response, Schema,
-};
+use async_graphql::{BatchRequest, BatchResponse, Context, Request, Response, Schema};
 use std::sync::Arc;
 
 /// The served schema (also an Apollo Federation 2 subgraph: see `federation.rs`).
-pub type DiploSchema = Schema<Root, EmptyMutation, EmptySubscription>;
+pub type DiploSchema = Schema<Root, Mutation, Subscription>;
 
 pub use limits::Limits;
 
@@ -52,7 +53,7 @@ pub fn schema() -> DiploSchema {
 
 /// Builds the schema with `limits`.
 pub fn schema_with(limits: &Limits) -> DiploSchema {
-    let mut builder = Schema::build(Root::new(), EmptyMutation, EmptySubscription)
+    let mut builder = Schema::build(Root::new(), Mutation, Subscription)
         .enable_federation()
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
         .limit_directives(limits.max_directives)

@@ -6,6 +6,7 @@ use super::event::EventObj;
 use super::place::PlaceObj;
 use super::source::SourceObj;
 use super::statement::StatementObj;
+use super::writes::ChangeObj;
 use crate::graph::{KnowledgeGraph, PathStep};
 use crate::model::{Entity, NodeId};
 use async_graphql::{Interface, Object, Union, ID};
@@ -20,6 +21,7 @@ pub enum Node<'a> {
     Agreement(AgreementObj<'a>),
     Statement(StatementObj<'a>),
     Source(SourceObj<'a>),
+    Change(ChangeObj),
 }
 
 impl<'a> Node<'a> {
@@ -34,6 +36,14 @@ impl<'a> Node<'a> {
             Entity::Source(_) => Node::Source(SourceObj::of(g, n)?),
         })
     }
+
+    /// The node with global id `id`: an entity of `g`, or a change of the log (`change:3`).
+    pub fn by_id(ctx: &async_graphql::Context<'_>, g: &'a KnowledgeGraph, id: &str) -> Option<Self> {
+        match id.strip_prefix("change:") {
+            Some(seq) => super::writes::change(ctx, seq.parse().ok()?).map(Node::Change),
+            None => g.get(id).and_then(|n| Node::of(g, n)),
+        }
+    }
 }
 
 /// A search result: any kind of entity.
@@ -47,16 +57,18 @@ pub enum SearchHit<'a> {
     Source(SourceObj<'a>),
 }
 
-impl<'a> From<Node<'a>> for SearchHit<'a> {
-    fn from(n: Node<'a>) -> Self {
-        match n {
+impl<'a> SearchHit<'a> {
+    /// The hit of an entity node (a change is not an entity).
+    pub fn of(n: Node<'a>) -> Option<Self> {
+        Some(match n {
             Node::Actor(x) => SearchHit::Actor(x),
             Node::Event(x) => SearchHit::Event(x),
             Node::Place(x) => SearchHit::Place(x),
             Node::Agreement(x) => SearchHit::Agreement(x),
             Node::Statement(x) => SearchHit::Statement(x),
             Node::Source(x) => SearchHit::Source(x),
-        }
+            Node::Change(_) => return None,
+        })
     }
 }
 

@@ -53,7 +53,7 @@ impl Query {
     /// The entity with this global id, or null.
     async fn node<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<Node<'a>>> {
         let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| Node::of(g, n)))
+        Ok(Node::by_id(ctx, g, &id))
     }
     /// The entities with these ids, in the same order, null where none (at most 100 ids).
     async fn nodes<'a>(&self, ctx: &Context<'a>, ids: Vec<ID>) -> Result<Vec<Option<Node<'a>>>> {
@@ -61,7 +61,7 @@ impl Query {
         if ids.len() > MAX_PAGE {
             return Err(limit_exceeded(format!("`ids` holds at most {MAX_PAGE} ids (got {})", ids.len())));
         }
-        Ok(ids.iter().map(|id| g.get(id).and_then(|n| Node::of(g, n))).collect())
+        Ok(ids.iter().map(|id| Node::by_id(ctx, g, id)).collect())
     }
     /// An actor by id or by name (accents, case and punctuation optional; aliases count). Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
     async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
@@ -183,7 +183,7 @@ impl Query {
         Ok(g.search(&text, &kinds, limit)
             .into_iter()
             .filter_map(|h| Node::of(g, h.node))
-            .map(SearchHit::from)
+            .filter_map(SearchHit::of)
             .collect())
     }
     /// Shortest chain of facts linking two entities, or null when none within maxHops (default 6, at most 10). Sources are never in the middle of a path.
@@ -218,6 +218,17 @@ impl Query {
         let g = graph(ctx)?;
         let s = g.snapshot();
         Ok(SnapshotInfo { hash: s.hash.clone(), loaded_at: s.loaded_at.to_rfc3339(), entities: g.node_count() })
+    }
+    /// The change log, oldest first: every change applied through Mutation since the seed was loaded.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<super::writes::ChangeConnection> {
+        super::writes::change_page(&super::writes::change_log(ctx), first, after, last, before)
     }
 }
 

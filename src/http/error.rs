@@ -40,6 +40,24 @@ pub enum HttpError {
     /// A mutation or subscription sent with GET.
     #[error("only queries may be sent with GET; use POST")]
     MutationOverGet,
+    /// A token in the URL, where logs and histories keep it.
+    #[error("a token goes in the `Authorization: Bearer` header, never in the URL")]
+    TokenInUrl,
+    /// A mutation without a known token.
+    #[error("a write needs `Authorization: Bearer <token>` with a known token")]
+    Unauthenticated,
+    /// A mutation with a token that may only read.
+    #[error("the token `{0}` may only read")]
+    ReadOnlyToken(String),
+    /// A mutation to a server started without `--tokens`.
+    #[error("writes are disabled on this server")]
+    WritesDisabled,
+    /// Too many mutations from one token.
+    #[error("the token `{0}` sent more writes than allowed per minute; wait and retry")]
+    WriteRate(String),
+    /// A mutation body over the write limit.
+    #[error("a write body is at most {0} bytes")]
+    WriteTooLarge(usize),
 }
 
 /// GraphQL request parameters (`query`, `operationName`, `variables`, `extensions`) of the
@@ -69,6 +87,11 @@ impl HttpError {
             HttpError::UnreadableBody(status, _) => *status,
             HttpError::NoContentType | HttpError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
+            HttpError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => StatusCode::FORBIDDEN,
+            HttpError::WriteRate(_) => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::WriteTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            HttpError::TokenInUrl => StatusCode::BAD_REQUEST,
             HttpError::InvalidJson(_)
             | HttpError::BatchSize { .. }
             | HttpError::ParameterNotJson(_)
@@ -81,6 +104,9 @@ impl HttpError {
         match self {
             HttpError::NotAcceptable => Code::NotAcceptable,
             HttpError::BodyTooLarge(_) | HttpError::BatchSize { .. } => Code::LimitExceeded,
+            HttpError::WriteRate(_) | HttpError::WriteTooLarge(_) => Code::LimitExceeded,
+            HttpError::Unauthenticated => Code::Unauthenticated,
+            HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => Code::Forbidden,
             _ => Code::BadRequest,
         }
     }
@@ -104,9 +130,17 @@ impl IntoResponse for Refusal {
         let answer = if matches!(error, HttpError::NotAcceptable) { Answer::Json } else { answer };
         let body =
             json!({ "errors": [{ "message": error.to_string(), "extensions": { "code": error.code().as_str() } }] });
-        let mut r = (error.status(), [(header::CONTENT_TYPE, answer.content_type())], body.to_string()).into_response();
+        // Access refusals keep the legacy status 200 for `application/json` clients, as
+        // other request errors do.
+        let access =
+            matches!(error, HttpError::Unauthenticated | HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled);
+        let status = if access && answer == Answer::Json { StatusCode::OK } else { error.status() };
+        let mut r = (status, [(header::CONTENT_TYPE, answer.content_type())], body.to_string()).into_response();
         if matches!(error, HttpError::MutationOverGet) {
             r.headers_mut().insert(header::ALLOW, HeaderValue::from_static("POST"));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            r.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
         r
     }

@@ -23,10 +23,18 @@ use std::sync::Arc;
 pub const SNAPSHOT_HEADER: &str = "diplograph-snapshot";
 
 /// `POST /graphql`: one operation or a batch (JSON array), as JSON.
-pub async fn post(State(state): State<AppState>, headers: HeaderMap, body: Result<Bytes, BytesRejection>) -> Response {
+pub async fn post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
     let Some(answer) = Answer::negotiate(&headers) else {
         return HttpError::NotAcceptable.answered_as(Answer::Json).into_response();
     };
+    if super::writes::token_in_url(raw.as_deref()) {
+        return HttpError::TokenInUrl.answered_as(answer).into_response();
+    }
     match post_answer(&state, &headers, answer, body).await {
         Ok(r) => r,
         Err(refusal) => refusal.into_response(),
@@ -75,6 +83,8 @@ async fn post_answer(
         }
     }
     let value: Value = serde_json::from_slice(&body).map_err(|e| refuse(e.into()))?;
+    // Mutations are checked for access, never cached, and carry their author.
+    let access = |requests: Vec<Request>| super::writes::attach(state, headers, body.len(), requests).map_err(refuse);
     match value {
         Value::Array(items) => {
             if items.is_empty() || items.len() > state.config.max_batch {
@@ -83,6 +93,8 @@ async fn post_answer(
             let requests =
                 items.into_iter().map(to_request).collect::<Result<Vec<_>, _>>().map_err(|e| refuse(e.into()))?;
             let hash = snapshot.snapshot().hash.clone();
+            let (requests, writes) = access(requests)?;
+            let key = key.filter(|_| !writes);
             let responses = api::execute_batch(&state.schema, requests, snapshot).await;
             let id = request_id();
             let cacheable = responses.iter().all(|r| !r.errors.iter().any(is_internal));
@@ -95,6 +107,9 @@ async fn post_answer(
         }
         other => {
             let request = to_request(other).map_err(|e| refuse(e.into()))?;
+            let (mut requests, writes) = access(vec![request])?;
+            let key = key.filter(|_| !writes);
+            let Some(request) = requests.pop() else { return Err(refuse(ParamsError::NoQuery.into())) };
             let (answered, cacheable) = execute(state, request, answer, snapshot).await;
             Ok(answer_with(state, key.filter(|_| cacheable), answered))
         }
@@ -185,6 +200,9 @@ async fn get_answer(
     params: HashMap<String, String>,
 ) -> Result<Response, Refusal> {
     let refuse = |e: HttpError| e.answered_as(answer);
+    if super::writes::token_in_url(Some(&raw)) {
+        return Err(refuse(HttpError::TokenInUrl));
+    }
     let snapshot = state.snapshot();
     let key = Key {
         snapshot: snapshot_number(&snapshot.snapshot().hash),
@@ -206,19 +224,26 @@ async fn get_answer(
         object.insert(key, v);
     }
     let request = to_request(Value::Object(object)).map_err(|e| refuse(e.into()))?;
-    if let Ok(doc) = async_graphql::parser::parse_query(&request.query) {
-        let op = match &request.operation_name {
-            Some(name) => {
-                doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, o)| o.node.ty)
-            }
-            None => doc.operations.iter().next().map(|(_, o)| o.node.ty),
-        };
-        if matches!(op, Some(OperationType::Mutation | OperationType::Subscription)) {
-            return Err(refuse(HttpError::MutationOverGet));
-        }
+    if matches!(operation_type(&request), Some(OperationType::Mutation | OperationType::Subscription)) {
+        return Err(refuse(HttpError::MutationOverGet));
     }
+    let request = match &state.writes {
+        Some(w) => request.data(w.service.clone()),
+        None => request,
+    };
     let (answered, cacheable) = execute(state, request, answer, snapshot).await;
     Ok(answer_with(state, Some(key).filter(|_| cacheable), answered))
+}
+
+/// The type of the operation `request` runs, when its document parses.
+pub(super) fn operation_type(request: &Request) -> Option<OperationType> {
+    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+    match &request.operation_name {
+        Some(name) => {
+            doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, o)| o.node.ty)
+        }
+        None => doc.operations.iter().next().map(|(_, o)| o.node.ty),
+    }
 }
 
 /// Reads the GraphQL request parameters of one JSON object, checking their types.

@@ -10,6 +10,9 @@ mod error;
 mod export;
 mod graphql;
 pub mod media;
+pub mod tokens;
+mod writes;
+mod ws;
 
 use crate::api::DiploSchema;
 use crate::graph::{KnowledgeGraph, ServedGraph};
@@ -35,6 +38,10 @@ pub struct HttpConfig {
     pub timeout: Duration,
     /// Bytes of answers kept by the response cache; 0 turns it off.
     pub response_cache_bytes: u64,
+    /// The largest body of a request holding a mutation, in bytes (at most `max_body_bytes`).
+    pub max_write_bytes: usize,
+    /// Mutations one token may send per minute; 0: no limit.
+    pub writes_per_minute: u32,
 }
 
 impl Default for HttpConfig {
@@ -45,6 +52,8 @@ impl Default for HttpConfig {
             max_batch: 10,
             timeout: Duration::from_secs(10),
             response_cache_bytes: 64 * 1024 * 1024,
+            max_write_bytes: 256 * 1024,
+            writes_per_minute: 600,
         }
     }
 }
@@ -58,6 +67,16 @@ pub struct AppState {
     pub config: Arc<HttpConfig>,
     /// Answers already computed on the current snapshot; `None` when turned off.
     pub cache: Option<Arc<cache::ResponseCache>>,
+    /// Writes: the service and the tokens allowed to use it; `None`: writes are disabled.
+    pub writes: Option<Writes>,
+}
+
+/// What a server that accepts writes holds.
+#[derive(Clone)]
+pub struct Writes {
+    pub service: crate::api::WriteService,
+    pub tokens: Arc<tokens::Tokens>,
+    pub rate: Arc<tokens::RateLimit>,
 }
 
 impl AppState {
@@ -65,7 +84,14 @@ impl AppState {
     pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
         let cache =
             (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
-        AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache }
+        AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache, writes: None }
+    }
+
+    /// This state accepting writes through `service` from the holders of `tokens`.
+    pub fn with_writes(mut self, service: Arc<dyn crate::api::Writes>, tokens: tokens::Tokens) -> Self {
+        let rate = Arc::new(tokens::RateLimit::new(self.config.writes_per_minute));
+        self.writes = Some(Writes { service: crate::api::WriteService(service), tokens: Arc::new(tokens), rate });
+        self
     }
 
     /// The snapshot a new request runs on.
@@ -79,6 +105,7 @@ pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
+        .route("/graphql/ws", get(ws::upgrade))
         .route("/health", get(health))
         .route("/export/{file}", get(export::get))
         .route("/", get(static_asset))

@@ -196,7 +196,7 @@ pub(super) fn ids_of(mut seed: SeedFile) -> Ids {
 }
 
 /// An entity standing for one that could not be read (never in a graph: its file is an error).
-fn stand_in() -> Entity {
+pub(super) fn stand_in() -> Entity {
     Entity::Source(Source::default())
 }
 
@@ -247,7 +247,7 @@ fn locate(files: &[SeedPath], hashes: &[Option<u64>], problems: Vec<Problem>) ->
 }
 
 /// A place inside itself or an event part of itself, however indirectly, is an error.
-fn check_cycles(entities: &[Entity], registry: &Registry, problems: &mut Vec<Problem>) {
+pub(super) fn check_cycles(entities: &[Entity], registry: &Registry, problems: &mut Vec<Problem>) {
     let parent = |n: NodeId| match entities.get(n.index()) {
         Some(Entity::Place(p)) => p.within,
         Some(Entity::Event(e)) => e.part_of,

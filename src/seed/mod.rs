@@ -10,6 +10,7 @@
 //! either returns a whole graph or every problem it found, never a partial graph. It knows
 //! nothing of GraphQL or HTTP.
 
+mod change;
 mod convert;
 mod embedded;
 mod error;
@@ -20,6 +21,7 @@ mod records;
 mod registry;
 mod wording;
 
+pub use change::{apply_records, ChangeProblem, Draft, ProblemAt};
 pub use error::{SeedError, SeedErrors};
 pub use files::Fingerprint;
 

@@ -70,24 +70,6 @@ fn contract() -> String {
 const PENDING: &[(&str, u32)] = &[
     // #11 fidelity
     // #15 curated writes
-    ("Query.changes", 15),
-    ("Mutation", 15),
-    ("Subscription", 15),
-    ("Change", 15),
-    ("ChangeKind", 15),
-    ("ChangeConnection", 15),
-    ("ChangeEdge", 15),
-    ("ChangeInput", 15),
-    ("SourceInput", 15),
-    ("NoteInput", 15),
-    ("PositionInput", 15),
-    ("ActorInput", 15),
-    ("PlaceInput", 15),
-    ("ParticipantInput", 15),
-    ("EventInput", 15),
-    ("MoneyInput", 15),
-    ("AgreementInput", 15),
-    ("StatementInput", 15),
 ];
 
 /// The entry of `PENDING` that covers `name` (the name itself or a type, field or argument

@@ -28,10 +28,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Exports for other tools: writes the graph's entities and links as GraphML, JSON-LD,
     // CSV or GDELT rows (files under a temporary name, renamed when whole).
     ("export", &["model", "graph"]),
+    // Curated writes: changes checked by the seed's code, logged, swapped into the served
+    // graph; it implements the API's write service.
+    ("write", &["api", "seed", "graph", "model"]),
     // Live reload: loads the seed and swaps the served graph.
-    ("reload", &["seed", "graph"]),
+    ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
-    ("main", &["api", "export", "generate", "graph", "http", "model", "reload", "seed"]),
+    ("main", &["api", "export", "generate", "graph", "http", "model", "reload", "seed", "write"]),
 ];
 
 /// Names the crate root re-exports, and the module each comes from.

@@ -23,3 +23,4 @@ mod reload;
 mod reports;
 mod search;
 mod seed_errors;
+mod writes;

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 /// A copy of the bundled seed in a temp dir.
-fn seed_copy() -> tempfile::TempDir {
+pub(crate) fn seed_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&root().join("seed"), dir.path());
     dir

@@ -1,0 +1,332 @@
+//! Writes: the `Mutation` root, `Change` and the change log, and [`Writes`], the service the
+//! resolvers call. The API only defines the service; the write layer implements it (and
+//! the HTTP layer attaches it, with the caller, to each request), so the API never sees how
+//! a change is checked or stored.
+
+use super::error::{coded, limit_exceeded, Code};
+use super::inputs::ChangeInput;
+use super::paging::{count_arg, PageInfo, DEFAULT_PAGE, MAX_PAGE};
+use async_graphql::{Context, Enum, ErrorExtensions, Object, Result, SimpleObject, ID};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use std::sync::Arc;
+
+/// Whether a change added records or removed them.
+#[derive(Enum, Copy, Clone, Debug, Eq, PartialEq)]
+#[graphql(name = "ChangeKind")]
+pub enum ChangeKind {
+    /// Records added or replaced by `applyChange`.
+    Apply,
+    /// Records removed by `retract`.
+    Retract,
+}
+
+/// One applied change, as the change log keeps it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChangeEntry {
+    /// 1, 2, 3... in the order applied.
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    /// The name of the token that made it.
+    pub author: String,
+    pub kind: ChangeKind,
+    /// The comment of `applyChange` or the reason of `retract`.
+    pub comment: Option<String>,
+    /// The ids of the records added, replaced or removed, in the order given.
+    pub ids: Vec<String>,
+    /// The snapshot hash the graph has once it is applied.
+    pub snapshot: String,
+}
+
+/// One problem of a refused change: the record, the field, what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// The id of the record concerned, when there is one.
+    pub id: Option<String>,
+    /// The field concerned (camelCase, `participants[0].sources`), when known.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// Why a change was not applied (nothing of it was).
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// The records break the seed's rules: every problem found.
+    #[error("the change was refused: {} problem{}", .0.len(), if .0.len() == 1 { "" } else { "s" })]
+    Invalid(Vec<Problem>),
+    /// More records than one change may hold.
+    #[error("a change holds at most {max} records (got {got})")]
+    TooLarge { max: usize, got: usize },
+    /// The change could not be made durable; the cause is logged.
+    #[error("the change could not be written to the change log")]
+    Log(String),
+}
+
+impl WriteError {
+    /// The GraphQL error, with its code (and `problems` for an invalid change).
+    pub fn to_error(&self) -> async_graphql::Error {
+        match self {
+            WriteError::Invalid(problems) => {
+                let list = async_graphql::to_value(problems).unwrap_or_default();
+                coded(Code::BadUserInput, self.to_string()).extend_with(|_, e| e.set("problems", list.clone()))
+            }
+            WriteError::TooLarge { .. } => limit_exceeded(self.to_string()),
+            WriteError::Log(cause) => {
+                tracing::error!(cause, "a change could not be written");
+                coded(Code::InternalServerError, self.to_string())
+            }
+        }
+    }
+}
+
+/// The service that applies changes and keeps their log.
+#[async_trait::async_trait]
+pub trait Writes: Send + Sync {
+    /// Checks and applies `change` (all or nothing); once it answers, the change is durable
+    /// and every query that starts after sees it.
+    async fn apply(&self, author: &str, change: ChangeInput) -> std::result::Result<ChangeEntry, WriteError>;
+    /// Removes the records `ids`, refused while records that stay refer to one of them.
+    async fn retract(
+        &self,
+        author: &str,
+        ids: Vec<String>,
+        reason: String,
+    ) -> std::result::Result<ChangeEntry, WriteError>;
+    /// Every change applied and visible, oldest first.
+    fn changes(&self) -> Arc<[ChangeEntry]>;
+    /// The changes made visible from now on, in order.
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry>;
+}
+
+/// The write service of a server, in the request data (absent: writes are disabled).
+#[derive(Clone)]
+pub struct WriteService(pub Arc<dyn Writes>);
+
+/// Who sent the request, in the request data when a write token came with it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Author(pub String);
+
+/// An applied change.
+#[derive(Clone)]
+pub struct ChangeObj(pub ChangeEntry);
+
+/// An applied change.
+#[Object(name = "Change")]
+impl ChangeObj {
+    /// Stable global id, "change:1".
+    pub async fn id(&self) -> ID {
+        ID(format!("change:{}", self.0.seq))
+    }
+    /// 1, 2, 3... in the order applied.
+    async fn seq(&self) -> i64 {
+        self.0.seq as i64
+    }
+    /// When it was applied (RFC 3339).
+    async fn at(&self) -> String {
+        self.0.at.to_rfc3339_opts(SecondsFormat::Millis, true)
+    }
+    /// The name of the token that made it.
+    async fn author(&self) -> &str {
+        &self.0.author
+    }
+    /// Whether it added or removed records.
+    async fn kind(&self) -> ChangeKind {
+        self.0.kind
+    }
+    /// The comment given with applyChange, or the reason given with retract.
+    async fn comment(&self) -> Option<&str> {
+        self.0.comment.as_deref()
+    }
+    /// The ids of the records added, replaced or removed, in the order given.
+    async fn ids(&self) -> Vec<ID> {
+        self.0.ids.iter().cloned().map(ID).collect()
+    }
+    /// The snapshot hash the graph has once this change is applied.
+    async fn snapshot(&self) -> &str {
+        &self.0.snapshot
+    }
+}
+
+/// A change with its cursor.
+#[derive(SimpleObject)]
+#[graphql(name = "ChangeEdge")]
+pub struct ChangeEdge {
+    /// Where this change stands in the log, for `after`/`before`.
+    cursor: String,
+    /// The change.
+    node: ChangeObj,
+}
+
+/// A page of the change log.
+pub struct ChangeConnection {
+    page: Vec<ChangeEntry>,
+    info: PageInfo,
+    total: usize,
+}
+
+/// A page of the change log.
+#[Object(name = "ChangeConnection")]
+impl ChangeConnection {
+    /// The changes of this page with their cursors.
+    async fn edges(&self) -> Vec<ChangeEdge> {
+        self.page.iter().map(|c| ChangeEdge { cursor: cursor(c.seq), node: ChangeObj(c.clone()) }).collect()
+    }
+    /// The changes of this page.
+    async fn nodes(&self) -> Vec<ChangeObj> {
+        self.page.iter().cloned().map(ChangeObj).collect()
+    }
+    /// Where this page stands in the whole log.
+    async fn page_info(&self) -> &PageInfo {
+        &self.info
+    }
+    /// How many changes the log holds.
+    async fn total_count(&self) -> usize {
+        self.total
+    }
+}
+
+/// The cursor of the change `seq`.
+pub fn cursor(seq: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("v1:change:{seq}"))
+}
+
+/// The `seq` a change cursor carries.
+pub fn decode_cursor(cursor: &str) -> Result<u64> {
+    let invalid = || super::error::bad_input(format!("`{cursor}` is not a cursor of the change log"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.as_bytes()).map_err(|_| invalid())?;
+    let text = String::from_utf8(bytes).map_err(|_| invalid())?;
+    text.strip_prefix("v1:change:").and_then(|s| s.parse().ok()).ok_or_else(invalid)
+}
+
+/// The page of `log` (in seq order) that `first/after/last/before` select.
+pub fn change_page(
+    log: &[ChangeEntry],
+    first: Option<i32>,
+    after: Option<String>,
+    last: Option<i32>,
+    before: Option<String>,
+) -> Result<ChangeConnection> {
+    let after = after.as_deref().map(decode_cursor).transpose()?;
+    let before = before.as_deref().map(decode_cursor).transpose()?;
+    let lo = after.map_or(0, |a| log.partition_point(|c| c.seq <= a));
+    let hi = before.map_or(log.len(), |b| log.partition_point(|c| c.seq < b)).max(lo);
+    let (mut p, mut q) = (lo, hi);
+    if let Some(n) = first.map(|_| count_arg("first", first, DEFAULT_PAGE, MAX_PAGE)).transpose()? {
+        q = q.min(p + n);
+    }
+    if let Some(n) = last.map(|_| count_arg("last", last, DEFAULT_PAGE, MAX_PAGE)).transpose()? {
+        p = p.max(q.saturating_sub(n));
+    }
+    if first.is_none() && last.is_none() {
+        q = q.min(p + DEFAULT_PAGE);
+    }
+    let page = log[p..q].to_vec();
+    let info = PageInfo {
+        has_next_page: q < hi,
+        has_previous_page: p > lo,
+        start_cursor: page.first().map(|c| cursor(c.seq)),
+        end_cursor: page.last().map(|c| cursor(c.seq)),
+    };
+    Ok(ChangeConnection { page, info, total: log.len() })
+}
+
+/// The change log of the running request's server (empty without writes).
+pub fn change_log(ctx: &Context<'_>) -> Arc<[ChangeEntry]> {
+    ctx.data_opt::<WriteService>().map_or_else(|| Arc::from(Vec::new()), |w| w.0.changes())
+}
+
+/// The change `seq`, if the log holds it.
+pub fn change(ctx: &Context<'_>, seq: u64) -> Option<ChangeObj> {
+    let log = change_log(ctx);
+    log.binary_search_by_key(&seq, |c| c.seq).ok().map(|i| ChangeObj(log[i].clone()))
+}
+
+/// The service and author of a mutation, or why it may not run.
+fn writer<'a>(ctx: &Context<'a>) -> Result<(&'a WriteService, &'a str)> {
+    let service =
+        ctx.data_opt::<WriteService>().ok_or_else(|| coded(Code::Forbidden, "writes are disabled on this server"))?;
+    let author = ctx
+        .data_opt::<Author>()
+        .ok_or_else(|| coded(Code::Unauthenticated, "a write needs `Authorization: Bearer <token>`"))?;
+    Ok((service, &author.0))
+}
+
+/// Change feeds.
+pub struct Subscription;
+
+/// Where a change feed stands: the live receiver, the logged changes still to send, the
+/// last seq sent.
+struct Feed {
+    live: Option<tokio::sync::broadcast::Receiver<ChangeEntry>>,
+    service: Option<Arc<dyn Writes>>,
+    backlog: std::collections::VecDeque<ChangeEntry>,
+    last: u64,
+}
+
+impl Feed {
+    /// The next change after `last`: the backlog first, then live ones; a receiver that
+    /// fell behind reads what it missed from the log.
+    async fn next(mut self) -> Option<(ChangeObj, Feed)> {
+        loop {
+            if let Some(c) = self.backlog.pop_front() {
+                if c.seq > self.last {
+                    self.last = c.seq;
+                    return Some((ChangeObj(c), self));
+                }
+                continue;
+            }
+            let live = self.live.as_mut()?;
+            match live.recv().await {
+                Ok(c) => self.backlog.push_back(c),
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let log = self.service.as_ref()?.changes();
+                    let last = self.last;
+                    self.backlog.extend(log.iter().filter(|c| c.seq > last).cloned());
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    }
+}
+
+#[async_graphql::Subscription]
+impl Subscription {
+    /// Every change applied from now on, over graphql-transport-ws at /graphql/ws; with after, first the changes after that change's cursor, so a client that lost its connection misses nothing.
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        after: Option<String>,
+    ) -> Result<impl futures_util::Stream<Item = ChangeObj>> {
+        let service = ctx.data_opt::<WriteService>().map(|w| w.0.clone());
+        // Subscribe before reading the log, so that nothing falls between the two.
+        let live = service.as_ref().map(|s| s.subscribe());
+        let (backlog, last) = match after.as_deref().map(decode_cursor).transpose()? {
+            Some(after) => {
+                let log = service.as_ref().map_or_else(|| Arc::from(Vec::new()), |s| s.changes());
+                (log.iter().filter(|c| c.seq > after).cloned().collect(), after)
+            }
+            None => (Default::default(), service.as_ref().and_then(|s| s.changes().last().map(|c| c.seq)).unwrap_or(0)),
+        };
+        let feed = Feed { live, service, backlog, last };
+        Ok(futures_util::stream::unfold(feed, Feed::next))
+    }
+}
+
+/// Writes: curated changes, durable and logged.
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Adds or replaces (by id) every record in `change`, atomically. The records are checked by the seed's rules against the graph as it will be after the change (ids well formed, references resolve to the right kind, every fact and relation cites a source that exists or comes in the same change, vocabularies, dates). Any problem: nothing is applied and the error (code BAD_USER_INPUT) lists every problem in extensions.problems, each with the record id and field. Applied: the change is on disk (fsync) before the answer is sent, and every query that starts after the answer sees it.
+    async fn apply_change(&self, ctx: &Context<'_>, change: ChangeInput) -> Result<ChangeObj> {
+        let (service, author) = writer(ctx)?;
+        service.0.apply(author, change).await.map(ChangeObj).map_err(|e| e.to_error())
+    }
+    /// Removes records by id, keeping the reason in the change log. Refused (listing them) while records that stay refer to one of them.
+    async fn retract(&self, ctx: &Context<'_>, ids: Vec<ID>, reason: String) -> Result<ChangeObj> {
+        let (service, author) = writer(ctx)?;
+        let ids = ids.into_iter().map(|id| id.0).collect();
+        service.0.retract(author, ids, reason).await.map(ChangeObj).map_err(|e| e.to_error())
+    }
+}

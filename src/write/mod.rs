@@ -1,0 +1,413 @@
+//! Curated writes: changes checked by the seed's rules, made durable in a change log, and
+//! swapped into the served graph as a new snapshot.
+//!
+//! A change is rendered as a seed file (`render`), checked and converted by the seed's own
+//! code against the entities the graph will hold after it (`seed::apply_records`), appended
+//! to the [`Log`] under the writer's lock (so the log's order is the apply order), and once
+//! the log says it is synced, swapped into the [`ServedGraph`]. Writers wait for their sync
+//! outside the lock, so a log that syncs in groups (one `fsync` for every record appended
+//! meanwhile) makes concurrent writers share one sync.
+//!
+//! Architecture Invariant: all or nothing. A refused change (any problem) leaves the graph,
+//! the log and the change list as they were; an applied change is visible to every query
+//! that starts after its answer. The log's payloads alone, replayed on the seed
+//! ([`replay`]), give the same graph.
+//!
+//! Architecture Invariant: this module never touches the file system; the durable log is a
+//! [`Log`] given to it.
+
+mod refs;
+mod render;
+
+use crate::api::inputs::ChangeInput;
+use crate::api::{ChangeEntry, ChangeKind, Problem, WriteError, Writes};
+use crate::graph::{KnowledgeGraph, ServedGraph, Snapshot};
+use crate::model::NodeId;
+use crate::seed::{apply_records, ChangeProblem, Draft, ProblemAt};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
+use std::sync::{Arc, Mutex};
+
+/// The most records one change may hold.
+pub const MAX_RECORDS: usize = 1_000;
+
+/// The durable change log: records appended in apply order, each with its sequence number.
+#[async_trait::async_trait]
+pub trait Log: Send + Sync {
+    /// Appends `payload` (called in apply order, under the writer's lock); its `seq`.
+    fn append(&self, payload: &[u8]) -> std::io::Result<u64>;
+    /// Resolves once the record `seq` (and every one before it) is durable.
+    async fn synced(&self, seq: u64) -> std::io::Result<()>;
+}
+
+/// A log kept in memory (tests, and servers that keep no journal): durable at once.
+#[derive(Default)]
+pub struct MemoryLog {
+    records: Mutex<Vec<Vec<u8>>>,
+}
+
+impl MemoryLog {
+    /// An empty log.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Every payload appended, in order (record `seq` at `seq - 1`).
+    pub fn payloads(&self) -> Vec<Vec<u8>> {
+        self.records.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+#[async_trait::async_trait]
+impl Log for MemoryLog {
+    fn append(&self, payload: &[u8]) -> std::io::Result<u64> {
+        let mut records = self.records.lock().map_err(|_| std::io::Error::other("the log's lock is poisoned"))?;
+        records.push(payload.to_vec());
+        Ok(records.len() as u64)
+    }
+    async fn synced(&self, _seq: u64) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One change as the log stores it (JSON): enough to apply it again on the same graph.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+pub struct Payload {
+    /// The payload format.
+    pub v: u32,
+    /// When it was applied, in milliseconds since 1970 (UTC).
+    pub at: i64,
+    pub author: String,
+    pub comment: Option<String>,
+    #[serde(flatten)]
+    pub body: Body,
+}
+
+/// What a change does.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Body {
+    /// Records to add or replace, as a seed file.
+    Apply { records: String },
+    /// Ids to remove.
+    Retract { ids: Vec<String> },
+}
+
+/// Why a log could not be replayed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReplayError {
+    #[error("change log record {seq}: not a change: {cause}")]
+    Unreadable { seq: u64, cause: String },
+    #[error("change log record {seq} does not apply to the seed: {}", .problems.join("; "))]
+    Refused { seq: u64, problems: Vec<String> },
+}
+
+/// The writer of a server: applies changes to the graph it serves.
+pub struct Writer {
+    served: ServedGraph,
+    log: Arc<dyn Log>,
+    state: Mutex<State>,
+    /// Each change as it becomes visible, for change feeds.
+    feed: tokio::sync::broadcast::Sender<ChangeEntry>,
+}
+
+/// What the writer's lock guards.
+struct State {
+    /// The graph with every change appended to the log (perhaps not yet synced).
+    head: Arc<KnowledgeGraph>,
+    /// Every change appended, in seq order, with its payload.
+    entries: Vec<(ChangeEntry, Arc<[u8]>)>,
+    /// How many of `entries` are visible (synced and swapped in).
+    visible: usize,
+    /// The visible ones, as `changes()` serves them.
+    published: Arc<[ChangeEntry]>,
+    /// Why the log failed to sync, if it did: the writer then refuses every change (the
+    /// log's state is unknown), and reads go on.
+    broken: Option<String>,
+}
+
+impl Writer {
+    /// A writer for `served`, whose graph already holds the changes `history` (replayed
+    /// from `log`, with their payloads).
+    pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
+        let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
+        let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
+        let state = State { head: served.load(), visible: entries.len(), entries, published, broken: None };
+        Writer { served, log, state: Mutex::new(state), feed: tokio::sync::broadcast::channel(1024).0 }
+    }
+
+    /// Serves `seed` (a reloaded seed) with every change of the log replayed on it: the new
+    /// snapshot's hash, or `None` when that is the graph already served. A change that no
+    /// longer applies leaves the served graph as it was.
+    pub fn rebase(&self, seed: &KnowledgeGraph) -> Result<Option<String>, ReplayError> {
+        let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq: 0, cause: e.to_string() })?;
+        let (graph, _) = replay(seed, st.entries.iter().map(|(e, p)| (e.seq, p.to_vec())))?;
+        let hash = graph.snapshot().hash.clone();
+        if hash == st.head.snapshot().hash {
+            return Ok(None);
+        }
+        let graph = Arc::new(graph);
+        st.head = graph.clone();
+        self.served.swap(graph);
+        Ok(Some(hash))
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {
+        self.state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()))
+    }
+
+    /// Checks `body` on the head graph, appends it to the log and makes it the head; then
+    /// waits for the log to sync and swaps it in.
+    async fn write(
+        &self,
+        payload: Payload,
+        rendered: Option<render::Rendered>,
+        ids_given: Vec<String>,
+    ) -> Result<ChangeEntry, WriteError> {
+        let (seq, graph, entry) = {
+            let mut st = self.lock()?;
+            if let Some(cause) = &st.broken {
+                return Err(WriteError::Log(format!("writes stopped after a change log failure: {cause}")));
+            }
+            let mut draft = draft(&st.head);
+            let ids = match &payload.body {
+                Body::Apply { records } => {
+                    apply_records(&mut draft, records).map_err(|p| WriteError::Invalid(problems(p, &rendered)))?
+                }
+                Body::Retract { ids } => {
+                    retract(&mut draft, ids).map_err(WriteError::Invalid)?;
+                    ids_given
+                }
+            };
+            let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
+            let seq = self.log.append(&bytes).map_err(|e| WriteError::Log(e.to_string()))?;
+            let snapshot = next_snapshot(st.head.snapshot(), &bytes);
+            let graph = Arc::new(KnowledgeGraph::build(draft.0, draft.1, snapshot));
+            let entry = entry(seq, &payload, ids, graph.snapshot().hash.clone());
+            st.head = graph.clone();
+            st.entries.push((entry.clone(), Arc::from(bytes)));
+            (seq, graph, entry)
+        };
+        if let Err(e) = self.log.synced(seq).await {
+            // Not acknowledged, never made visible; what the log holds is for its replay to say.
+            let mut st = self.lock()?;
+            st.broken = Some(e.to_string());
+            st.head = self.served.load();
+            let visible = st.visible;
+            st.entries.truncate(visible);
+            return Err(WriteError::Log(e.to_string()));
+        }
+        let mut st = self.lock()?;
+        if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {
+            // Syncs resolve in order, but their tasks may wake out of order: an older
+            // change never replaces a newer one.
+            self.served.swap(graph);
+            for (e, _) in &st.entries[st.visible..=at] {
+                // No receiver is not an error: nobody is listening.
+                let _ = self.feed.send(e.clone());
+            }
+            st.visible = at + 1;
+            st.published = st.entries[..=at].iter().map(|(e, _)| e.clone()).collect();
+        }
+        Ok(entry)
+    }
+}
+
+#[async_trait::async_trait]
+impl Writes for Writer {
+    async fn apply(&self, author: &str, change: ChangeInput) -> Result<ChangeEntry, WriteError> {
+        if change.len() > MAX_RECORDS {
+            return Err(WriteError::TooLarge { max: MAX_RECORDS, got: change.len() });
+        }
+        if change.is_empty() {
+            let problem = Problem { id: None, field: None, message: "the change holds no record".into() };
+            return Err(WriteError::Invalid(vec![problem]));
+        }
+        let rendered = render::render(&change);
+        let payload = Payload {
+            v: 1,
+            at: Utc::now().timestamp_millis(),
+            author: author.to_owned(),
+            comment: change.comment,
+            body: Body::Apply { records: rendered.text.clone() },
+        };
+        self.write(payload, Some(rendered), Vec::new()).await
+    }
+
+    async fn retract(&self, author: &str, ids: Vec<String>, reason: String) -> Result<ChangeEntry, WriteError> {
+        if ids.len() > MAX_RECORDS {
+            return Err(WriteError::TooLarge { max: MAX_RECORDS, got: ids.len() });
+        }
+        let payload = Payload {
+            v: 1,
+            at: Utc::now().timestamp_millis(),
+            author: author.to_owned(),
+            comment: Some(reason),
+            body: Body::Retract { ids: ids.clone() },
+        };
+        self.write(payload, None, ids).await
+    }
+
+    fn changes(&self) -> Arc<[ChangeEntry]> {
+        self.state.lock().map(|st| st.published.clone()).unwrap_or_else(|_| Arc::from(Vec::new()))
+    }
+
+    fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry> {
+        self.feed.subscribe()
+    }
+}
+
+/// Applied changes with their payloads, in seq order.
+pub type History = Vec<(ChangeEntry, Vec<u8>)>;
+
+/// The graph with the log's changes (`(seq, payload)` in order) applied, and their entries.
+pub fn replay(
+    seed: &KnowledgeGraph,
+    log: impl IntoIterator<Item = (u64, Vec<u8>)>,
+) -> Result<(KnowledgeGraph, History), ReplayError> {
+    let mut draft = draft(seed);
+    let mut snapshot = seed.snapshot().clone();
+    let mut entries = Vec::new();
+    for (seq, bytes) in log {
+        let payload: Payload =
+            serde_json::from_slice(&bytes).map_err(|e| ReplayError::Unreadable { seq, cause: e.to_string() })?;
+        let refused = |problems: Vec<Problem>| ReplayError::Refused {
+            seq,
+            problems: problems.into_iter().map(|p| format!("{}: {}", p.id.unwrap_or_default(), p.message)).collect(),
+        };
+        let ids = match &payload.body {
+            Body::Apply { records } => apply_records(&mut draft, records).map_err(|p| refused(problems(p, &None)))?,
+            Body::Retract { ids } => {
+                retract(&mut draft, ids).map_err(refused)?;
+                ids.clone()
+            }
+        };
+        snapshot = next_snapshot(&snapshot, &bytes);
+        entries.push((entry(seq, &payload, ids, snapshot.hash.clone()), bytes));
+    }
+    Ok((KnowledgeGraph::build(draft.0, draft.1, snapshot), entries))
+}
+
+/// The log entry of an applied change.
+fn entry(seq: u64, p: &Payload, ids: Vec<String>, snapshot: String) -> ChangeEntry {
+    let kind = match p.body {
+        Body::Apply { .. } => ChangeKind::Apply,
+        Body::Retract { .. } => ChangeKind::Retract,
+    };
+    ChangeEntry {
+        seq,
+        at: DateTime::from_timestamp_millis(p.at).unwrap_or_default(),
+        author: p.author.clone(),
+        kind,
+        comment: p.comment.clone(),
+        ids,
+        snapshot,
+    }
+}
+
+/// The snapshot after a change whose payload is `bytes`: its hash chains the previous one.
+fn next_snapshot(previous: &Snapshot, bytes: &[u8]) -> Snapshot {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(previous.hash.as_bytes());
+    h.write_u8(0);
+    h.write(bytes);
+    Snapshot { hash: format!("{:016x}", h.finish()), loaded_at: Utc::now(), source: previous.source.clone() }
+}
+
+/// Every entity of `g` in `NodeId` order, and each id's `NodeId`.
+fn draft(g: &KnowledgeGraph) -> Draft {
+    let entities: Vec<_> = (0..g.node_count() as u32).map(|i| g.entity(NodeId(i)).clone()).collect();
+    let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
+    (entities, ids)
+}
+
+/// The API's problems for the seed's, named by record and field where `rendered` knows them.
+fn problems(found: Vec<ChangeProblem>, rendered: &Option<render::Rendered>) -> Vec<Problem> {
+    found
+        .into_iter()
+        .map(|p| {
+            let (id, field) = match (&p.at, rendered) {
+                (ProblemAt::Entity(id), _) => (Some(id.clone()), None),
+                (ProblemAt::Text(offset), Some(r)) => r.locate(*offset),
+                (ProblemAt::Text(_), None) => (None, None),
+            };
+            let field = if p.message.contains("has no `sources`") {
+                let base = field.map(|f| {
+                    if f.ends_with(']') {
+                        f
+                    } else {
+                        f.rsplit_once('.').map_or(String::new(), |(b, _)| b.to_owned())
+                    }
+                });
+                Some(base.filter(|b| !b.is_empty()).map_or("sources".to_owned(), |b| format!("{b}.sources")))
+            } else {
+                field
+            };
+            Problem { id, field, message: p.message }
+        })
+        .collect()
+}
+
+/// Removes the entities `ids` from `draft`, renumbering the rest; refused (every referrer
+/// listed) while an entity that stays refers to one of them, or when an id is unknown.
+fn retract(draft: &mut Draft, ids: &[String]) -> Result<(), Vec<Problem>> {
+    let (entities, by_id) = &*draft;
+    let mut removed = vec![false; entities.len()];
+    let mut problems = Vec::new();
+    for (i, id) in ids.iter().enumerate() {
+        match by_id.get(id) {
+            Some(n) if !removed[n.index()] => removed[n.index()] = true,
+            Some(_) => problems.push(Problem {
+                id: Some(id.clone()),
+                field: Some(format!("ids[{i}]")),
+                message: format!("`{id}` is given twice"),
+            }),
+            None => problems.push(Problem {
+                id: Some(id.clone()),
+                field: Some(format!("ids[{i}]")),
+                message: format!("no record has the id `{id}`"),
+            }),
+        }
+    }
+    if ids.is_empty() {
+        problems.push(Problem { id: None, field: Some("ids".into()), message: "no id to retract".into() });
+    }
+    let mut next = entities.clone();
+    for (i, e) in next.iter_mut().enumerate().filter(|(i, _)| !removed[*i]) {
+        let mut targets = Vec::new();
+        refs::each_ref(e, &mut |n| {
+            if removed[n.index()] && !targets.contains(n) {
+                targets.push(*n);
+            }
+        });
+        for t in targets {
+            let (referrer, target) = (entities[i].id(), entities[t.index()].id());
+            problems.push(Problem {
+                id: Some(referrer.to_owned()),
+                field: None,
+                message: format!("`{referrer}` refers to `{target}`: retract it too, or change it first"),
+            });
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut renumbered = Vec::with_capacity(removed.len());
+    let mut kept = 0u32;
+    for &r in &removed {
+        renumbered.push(NodeId(kept));
+        kept += u32::from(!r);
+    }
+    let mut i = 0;
+    next.retain(|_| {
+        i += 1;
+        !removed[i - 1]
+    });
+    for e in &mut next {
+        refs::each_ref(e, &mut |n| *n = renumbered[n.index()]);
+    }
+    let ids = next.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
+    *draft = (next, ids);
+    Ok(())
+}
