@@ -13,6 +13,7 @@ mod generate;
 mod graph;
 mod hostile;
 mod http;
+mod journal;
 mod layers;
 mod lists;
 mod paths;
