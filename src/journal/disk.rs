@@ -78,3 +78,17 @@ impl Disk for FileDisk {
         self.file()?.set_len(len)
     }
 }
+
+/// Replaces the file at `path` with `bytes`, atomically: written beside it under a temporary
+/// name, synced, renamed over it, and the directory synced, so that a crash leaves either
+/// the old file or the new one.
+pub(super) fn replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(".tmp");
+    let temporary = path.with_file_name(name);
+    let file = OpenOptions::new().write(true).create(true).truncate(true).open(&temporary)?;
+    file.write_all_at(bytes, 0)?;
+    file.sync_all()?;
+    std::fs::rename(&temporary, path)?;
+    File::open(parent(path))?.sync_all()
+}

@@ -61,7 +61,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 /// One record read back from the journal.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
-    /// Its sequence number: 1 for the first record ever written, then one more for each.
+    /// Its sequence number: 1 for the first record ever written, then one more for each
+    /// (counting on after a [`Journal::reset`]).
     pub seq: u64,
     /// The bytes its writer appended.
     pub payload: Vec<u8>,
@@ -156,6 +157,15 @@ impl Journal {
             fsyncs: AtomicU64::new(0),
         };
         Ok((Journal { shared: Arc::new(shared) }, entries))
+    }
+
+    /// Replaces the journal at `path` with an empty one whose first record will be
+    /// `last_seq + 1`, so that sequence numbers go on after `compact` moved every record into
+    /// the seed. Atomic: a crash leaves the old journal or the empty one. Not for a journal
+    /// open elsewhere (a server writing to it).
+    pub fn reset(path: impl AsRef<Path>, last_seq: u64) -> Result<(), JournalError> {
+        let path = path.as_ref();
+        disk::replace(path, &format::header(last_seq)).map_err(|e| JournalError::io(path, "reset", e))
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

@@ -315,3 +315,48 @@ fn a_payload_over_the_limit_is_refused_before_anything_is_written() {
     assert_eq!(error.code(), "JOURNAL_RECORD_TOO_LARGE");
     assert!(!path.exists());
 }
+
+#[test]
+fn a_reset_journal_is_empty_and_numbers_on_from_the_last_record() {
+    let (dir, path) = scratch();
+    written(&path, 3);
+    Journal::reset(&path, 3).expect("reset");
+    let (journal, entries) = Journal::open(&path).expect("open");
+    assert!(entries.is_empty());
+    assert_eq!((journal.last_seq(), journal.len()), (3, format::HEADER_LEN as u64));
+    assert_eq!(journal.append(&payload(4)).expect("append"), 4);
+    let runtime = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    runtime.block_on(journal.synced(4)).expect("synced");
+    let (_, entries) = Journal::open(&path).expect("reopen");
+    assert_eq!(entries, [Entry { seq: 4, payload: payload(4) }]);
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 1, "no temporary file left");
+}
+
+/// A log sink for one test: what the journal warned about.
+#[derive(Clone, Default)]
+struct Logged(Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl io::Write for Logged {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_cut_tail_is_logged_with_its_offset_and_the_bytes_cut() {
+    let (_dir, path) = scratch();
+    let (bytes, starts) = written(&path, 3);
+    std::fs::write(&path, &bytes[..bytes.len() - 5]).expect("tear the last record");
+    let logged = Logged::default();
+    let sink = logged.clone();
+    let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || sink.clone()).finish();
+    tracing::subscriber::with_default(subscriber, || Journal::open(&path).expect("open"));
+    let text = String::from_utf8_lossy(&logged.0.lock().expect("log")).into_owned();
+    let torn = bytes.len() - 5 - starts[2];
+    assert!(text.contains("WARN"), "{text}");
+    assert!(text.contains(&format!("offset={}", starts[2])) && text.contains(&format!("bytes_cut={torn}")), "{text}");
+}
