@@ -360,3 +360,13 @@ fn a_cut_tail_is_logged_with_its_offset_and_the_bytes_cut() {
     assert!(text.contains("WARN"), "{text}");
     assert!(text.contains(&format!("offset={}", starts[2])) && text.contains(&format!("bytes_cut={torn}")), "{text}");
 }
+
+#[test]
+fn a_journal_and_its_waits_can_be_shared_across_threads() {
+    fn send_sync<T: Send + Sync>(_: &T) {}
+    fn send<T: Send>(_: &T) {}
+    let (_dir, path) = scratch();
+    let (journal, _) = Journal::open(&path).expect("open");
+    send_sync(&journal);
+    send(&journal.synced(0));
+}
