@@ -9,6 +9,7 @@ pub mod export;
 pub mod generate;
 pub mod graph;
 pub mod http;
+pub mod journal;
 pub mod model;
 pub mod reload;
 pub mod seed;

@@ -14,6 +14,7 @@ mod generate;
 mod graph;
 mod hostile;
 mod http;
+mod journal;
 mod layers;
 mod lists;
 mod paths;
