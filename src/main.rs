@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use diplograph::api::Limits;
 use diplograph::reload::Reloader;
-use diplograph::{api, http, seed, write};
+use diplograph::{api, http, journal, seed, write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -118,6 +118,12 @@ struct ServeArgs {
     /// every mutation is refused.
     #[arg(long, value_name = "FILE")]
     tokens: Option<PathBuf>,
+    /// The change log: every applied change is appended here (fsynced before the mutation
+    /// answers) and replayed on the seed at start and on reload. Default: `changes.journal`
+    /// beside the seed directory (in the current directory for the built-in seed), created on
+    /// the first write.
+    #[arg(long, value_name = "FILE")]
+    journal: Option<PathBuf>,
     /// The largest body of a request holding a mutation, in bytes.
     #[arg(long, default_value_t = http::HttpConfig::default().max_write_bytes)]
     max_write_bytes: usize,
@@ -330,28 +336,47 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_write_bytes: args.max_write_bytes,
         writes_per_minute: args.writes_per_minute,
     };
-    let mut state = http::AppState::new(api::schema_with(&limits), graph, config);
-    let mut writer = None;
-    if let Some(path) = &args.tokens {
-        let tokens = std::fs::read_to_string(path)
+    let tokens = match &args.tokens {
+        None => http::tokens::Tokens::default(),
+        Some(path) => match std::fs::read_to_string(path)
             .map_err(|e| format!("{}: cannot read the token file: {e}", path.display()))
-            .and_then(|text| {
-                http::tokens::Tokens::parse(&path.display().to_string(), &text).map_err(|e| e.to_string())
-            });
-        match tokens {
-            Ok(tokens) => {
-                // The change log is kept in memory until the file journal is wired in.
-                let log = Arc::new(write::MemoryLog::new());
-                let w = Arc::new(write::Writer::new(state.graph.clone(), log, Vec::new()));
-                writer = Some(w.clone());
-                state = state.with_writes(w, tokens);
-            }
+            .and_then(|text| http::tokens::Tokens::parse(&path.display().to_string(), &text).map_err(|e| e.to_string()))
+        {
+            Ok(tokens) => tokens,
             Err(e) => {
                 eprintln!("{e}\nthe server did not start: fix the token file and try again");
                 return ExitCode::FAILURE;
             }
+        },
+    };
+    let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(&source));
+    let (journal, entries) = match journal::Journal::open(&journal_path) {
+        Ok(opened) => opened,
+        Err(e) => {
+            eprintln!("{}: {e}\nthe server did not start: the change log cannot be read", journal_path.display());
+            return ExitCode::FAILURE;
         }
+    };
+    let replayed = entries.len();
+    let (graph, history) = match write::replay(&graph, entries.into_iter().map(|e| (e.seq, e.payload))) {
+        Ok((g, history)) => (Arc::new(g), history),
+        Err(e) => {
+            eprintln!(
+                "{}: {e}\nthe server did not start: the change log does not apply to this seed",
+                journal_path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    if replayed > 0 {
+        tracing::info!(changes = replayed, journal = %journal_path.display(), "replayed the change log");
     }
+    let mut state = http::AppState::new(api::schema_with(&limits), graph, config);
+    // Without tokens the writer still serves the replayed changes (`changes`, reloads);
+    // every mutation is refused because no token may write.
+    let writer = Arc::new(write::Writer::new(state.graph.clone(), Arc::new(journal), history));
+    state = state.with_writes(writer.clone(), tokens);
+    let writer = Some(writer);
     let mut reloader = Reloader::new(source.clone(), state.graph.clone());
     if let Some(w) = writer {
         reloader = reloader.with_writer(w);
@@ -514,5 +539,17 @@ mod listen {
                 assert!(addrs[0].is_ipv4(), "{addrs:?}");
             }
         }
+    }
+}
+
+/// Where the change log lives when `--journal` is not given: `changes.journal` beside the
+/// seed directory, or in the current directory for the built-in seed.
+fn default_journal(source: &seed::SeedSource) -> PathBuf {
+    match source {
+        seed::SeedSource::Dir(dir) => {
+            let dir = std::path::absolute(dir).unwrap_or_else(|_| dir.clone());
+            dir.parent().map_or_else(|| PathBuf::from("changes.journal"), |p| p.join("changes.journal"))
+        }
+        seed::SeedSource::BuiltIn => PathBuf::from("changes.journal"),
     }
 }

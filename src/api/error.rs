@@ -25,13 +25,16 @@ pub enum Code {
     Unauthenticated,
     /// A write with a token that may not write, or to a server whose writes are disabled.
     Forbidden,
+    /// A write the change log could not take now (disk full, journal failed): nothing was
+    /// applied, reads go on; `extensions.cause` says why.
+    WriteFailed,
     /// Something broke on our side; the message is masked and the cause logged.
     InternalServerError,
 }
 
 impl Code {
     /// Every code, in the order the documentation lists them.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Code::NotFound,
         Code::BadUserInput,
         Code::AmbiguousName,
@@ -42,6 +45,7 @@ impl Code {
         Code::NotAcceptable,
         Code::Unauthenticated,
         Code::Forbidden,
+        Code::WriteFailed,
         Code::InternalServerError,
     ];
 
@@ -58,6 +62,7 @@ impl Code {
             Code::NotAcceptable => "NOT_ACCEPTABLE",
             Code::Unauthenticated => "UNAUTHENTICATED",
             Code::Forbidden => "FORBIDDEN",
+            Code::WriteFailed => "WRITE_FAILED",
             Code::InternalServerError => "INTERNAL_SERVER_ERROR",
         }
     }

@@ -58,7 +58,11 @@ pub enum WriteError {
     /// More records than one change may hold.
     #[error("a change holds at most {max} records (got {got})")]
     TooLarge { max: usize, got: usize },
-    /// The change could not be made durable; the cause is logged.
+    /// The change log refused or lost the record (disk full, journal failed): nothing was
+    /// applied. `cause` is the log's own code (`JOURNAL_FULL`...) when it has one.
+    #[error("the change could not be written to the change log ({cause}); nothing was applied")]
+    Unavailable { cause: String, detail: String },
+    /// Something broke on our side; the cause is logged.
     #[error("the change could not be written to the change log")]
     Log(String),
 }
@@ -72,6 +76,11 @@ impl WriteError {
                 coded(Code::BadUserInput, self.to_string()).extend_with(|_, e| e.set("problems", list.clone()))
             }
             WriteError::TooLarge { .. } => limit_exceeded(self.to_string()),
+            WriteError::Unavailable { cause, detail } => {
+                tracing::error!(cause, detail, "the change log refused a change");
+                let cause = cause.clone();
+                coded(Code::WriteFailed, self.to_string()).extend_with(move |_, e| e.set("cause", cause.clone()))
+            }
             WriteError::Log(cause) => {
                 tracing::error!(cause, "a change could not be written");
                 coded(Code::InternalServerError, self.to_string())

@@ -68,6 +68,11 @@ impl Tokens {
         Ok(Tokens(out))
     }
 
+    /// No token at all: every write is refused as disabled.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
     /// The token `presented` is, if any: compared by digest, in constant time, against
     /// every token (no early exit).
     pub fn check(&self, presented: &str) -> Option<&Token> {

@@ -30,6 +30,9 @@ pub fn attach(
     let Some(w) = &state.writes else {
         return if writes { Err(HttpError::WritesDisabled) } else { Ok((requests, false)) };
     };
+    if writes && w.tokens.is_empty() {
+        return Err(HttpError::WritesDisabled);
+    }
     let author = if writes {
         let presented = headers
             .get(header::AUTHORIZATION)

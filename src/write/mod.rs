@@ -41,6 +41,33 @@ pub trait Log: Send + Sync {
     async fn synced(&self, seq: u64) -> std::io::Result<()>;
 }
 
+/// The file journal as the writer's log; its errors keep their code (`JOURNAL_FULL`...) as
+/// the message of an [`std::io::Error`] whose source is the journal's error.
+#[async_trait::async_trait]
+impl Log for crate::journal::Journal {
+    fn append(&self, payload: &[u8]) -> std::io::Result<u64> {
+        crate::journal::Journal::append(self, payload).map_err(journal_error)
+    }
+    async fn synced(&self, seq: u64) -> std::io::Result<()> {
+        crate::journal::Journal::synced(self, seq).await.map_err(journal_error)
+    }
+}
+
+/// A journal error as an I/O error that keeps its code in front.
+fn journal_error(e: crate::journal::JournalError) -> std::io::Error {
+    std::io::Error::other(format!("{}: {e}", e.code()))
+}
+
+/// A log's failure as the error a client gets: the log's code when it gave one.
+fn unavailable(e: std::io::Error) -> WriteError {
+    let detail = e.to_string();
+    let cause = match detail.split_once(": ") {
+        Some((code, _)) if code.starts_with("JOURNAL_") => code.to_owned(),
+        _ => "CHANGE_LOG_IO".to_owned(),
+    };
+    WriteError::Unavailable { cause, detail }
+}
+
 /// A log kept in memory (tests, and servers that keep no journal): durable at once.
 #[derive(Default)]
 pub struct MemoryLog {
@@ -168,7 +195,10 @@ impl Writer {
         let (seq, graph, entry) = {
             let mut st = self.lock()?;
             if let Some(cause) = &st.broken {
-                return Err(WriteError::Log(format!("writes stopped after a change log failure: {cause}")));
+                return Err(WriteError::Unavailable {
+                    cause: "JOURNAL_FAILED".into(),
+                    detail: format!("writes stopped after a change log failure: {cause}"),
+                });
             }
             let mut draft = draft(&st.head);
             let ids = match &payload.body {
@@ -181,7 +211,7 @@ impl Writer {
                 }
             };
             let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
-            let seq = self.log.append(&bytes).map_err(|e| WriteError::Log(e.to_string()))?;
+            let seq = self.log.append(&bytes).map_err(unavailable)?;
             let snapshot = next_snapshot(st.head.snapshot(), &bytes);
             let graph = Arc::new(KnowledgeGraph::build(draft.0, draft.1, snapshot));
             let entry = entry(seq, &payload, ids, graph.snapshot().hash.clone());
@@ -196,7 +226,7 @@ impl Writer {
             st.head = self.served.load();
             let visible = st.visible;
             st.entries.truncate(visible);
-            return Err(WriteError::Log(e.to_string()));
+            return Err(unavailable(e));
         }
         let mut st = self.lock()?;
         if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {

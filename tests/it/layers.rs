@@ -30,13 +30,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("export", &["model", "graph"]),
     // Curated writes: changes checked by the seed's code, logged, swapped into the served
     // graph; it implements the API's write service.
-    ("write", &["api", "seed", "graph", "model"]),
+    ("write", &["api", "seed", "graph", "journal", "model"]),
     // The durable change log: opaque records in an append-only file; a leaf.
     ("journal", &[]),
     // Live reload: loads the seed and swaps the served graph.
     ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
-    ("main", &["api", "export", "generate", "graph", "http", "model", "reload", "seed", "write"]),
+    ("main", &["api", "export", "generate", "graph", "http", "journal", "model", "reload", "seed", "write"]),
 ];
 
 /// Names the crate root re-exports, and the module each comes from.

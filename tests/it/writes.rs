@@ -432,7 +432,7 @@ fn a_log_failure_is_a_coded_error_the_change_is_not_visible_and_reads_go_on() {
         for _ in 0..2 {
             let r =
                 run(&w, &served, APPLY, json!({ "c": { "events": [event("event:lost", json!({}))] } }), Some("alice"));
-            assert_eq!(r["errors"][0]["extensions"]["code"], "INTERNAL_SERVER_ERROR", "{r:#}");
+            assert_eq!(r["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{r:#}");
         }
         assert_eq!(served.load().snapshot().hash, before);
         let q = run(&w, &served, r#"{ event(id: "event:lost") { id } changes { totalCount } }"#, json!({}), None);
