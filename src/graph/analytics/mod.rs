@@ -6,13 +6,22 @@
 //! A set of events is a list (an actor's events, what several filters keep) or a view of the
 //! date index (the whole kind, a date range). A list is walked, one compact record per
 //! event; a view is tallied from prefix counts built at load, so that the whole kind or a
-//! date range costs O(log days) per count (plus the few events ongoing at the range's start)
-//! and never walks the events.
+//! date range costs O(log days) per count and never walks the events. The events ongoing at
+//! a range's start (a year-precision event spans its year) are not listed either: every
+//! event ending before `from` starts before it, so they are the positions before the range's
+//! run less the events ending before `from`, tallied by subtraction (prefix tallies by end
+//! day) and, for timelines, counted per precision from a wavelet matrix over (precision, end
+//! day) by position.
+//!
+//! Knowledge time (`knownBy`) narrows a date-order view rather than the items of a list: the
+//! same two-part decomposition counts what was known by a day from wavelet matrices over each
+//! event's first-known day, by position and in end-day order, and the view is paged lazily.
 //!
 //! Architecture Invariant: nothing here walks the events of the whole graph on the request
 //! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
-//! anything else walks the set it is asked about and nothing more.
+//! anything else (a list, a view narrowed by `knownBy`, countries, participants and topics
+//! of a date range) walks the set it is asked about and nothing more.
 
 mod codes;
 mod index;
