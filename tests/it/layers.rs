@@ -26,8 +26,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The wire: the GraphQL schema and the graph it serves; never the seed.
     ("http", &["api", "export", "graph", "model"]),
     // Exports for other tools: writes the graph's entities and links as GraphML, JSON-LD,
-    // CSV or GDELT rows (files under a temporary name, renamed when whole).
-    ("export", &["model", "graph"]),
+    // CSV or GDELT rows (files under a temporary name, renamed when whole), each timed.
+    ("export", &["model", "graph", "timing"]),
     // Live reload: loads the seed and swaps the served graph.
     ("reload", &["seed", "graph"]),
     // The binary wires everything.
