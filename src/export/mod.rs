@@ -128,7 +128,9 @@ pub fn export(g: &KnowledgeGraph, format: Format, out: Option<&Path>) -> Result<
             let mut written = Vec::new();
             for &t in Table::ALL {
                 let path = dir.join(ExportFile::Csv(t).name());
-                write_file(&path, |w| ExportFile::Csv(t).write(g, w))?;
+                crate::timed(&format!("export {}", path.display()), || {
+                    write_file(&path, |w| ExportFile::Csv(t).write(g, w))
+                })?;
                 written.push(path);
             }
             let path = dir.join("snapshot.txt");
@@ -139,7 +141,7 @@ pub fn export(g: &KnowledgeGraph, format: Format, out: Option<&Path>) -> Result<
     };
     match out {
         Some(path) => {
-            write_file(path, |w| single.write(g, w))?;
+            crate::timed(&format!("export {}", path.display()), || write_file(path, |w| single.write(g, w)))?;
             Ok(vec![path.to_owned()])
         }
         None => {

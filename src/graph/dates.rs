@@ -160,6 +160,19 @@ pub struct DateRange<'g> {
     lo: usize,
     hi: usize,
     len: usize,
+    /// A knowledge-time filter, when one is folded into the view: the first day each
+    /// position was known, and the last day kept (see [`DateRange::known_by`]).
+    known: Option<(&'g [i32], i32)>,
+}
+
+/// Where a date range's records sit in its order: the positions before `ongoing_end` that
+/// end on or after `from` (when given), then the run `lo..hi`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RangeParts {
+    pub from: Option<i32>,
+    pub ongoing_end: usize,
+    pub lo: usize,
+    pub hi: usize,
 }
 
 /// The events overlapping a date range (see [`DateRange`]).
@@ -183,8 +196,31 @@ impl<'g> DateRange<'g> {
 
     /// True when the record at position `p` of the order overlaps the range.
     pub fn contains_position(&self, p: usize) -> bool {
-        (self.lo <= p && p < self.hi)
-            || self.from.is_some_and(|f| p < self.ongoing_end && self.index.end_at(p).is_some_and(|e| e >= f))
+        self.keeps(p)
+            && ((self.lo <= p && p < self.hi)
+                || self.from.is_some_and(|f| p < self.ongoing_end && self.index.end_at(p).is_some_and(|e| e >= f)))
+    }
+
+    /// Where the range's records sit, before any knowledge-time filter.
+    pub(crate) fn parts(&self) -> RangeParts {
+        RangeParts { from: self.from, ongoing_end: self.ongoing_end, lo: self.lo, hi: self.hi }
+    }
+
+    /// True when a knowledge-time filter is folded into the view.
+    pub(crate) fn is_known_filtered(&self) -> bool {
+        self.known.is_some()
+    }
+
+    /// The same view keeping only the positions `p` with `known[p] <= day`, of which there
+    /// are `len` (counted by the caller, who has the index for it): paged lazily, each
+    /// position checked as the page is cut.
+    pub(crate) fn known_by(self, known: &'g [i32], day: i32, len: usize) -> Self {
+        DateRange { known: Some((known, day)), len, ..self }
+    }
+
+    /// True when the knowledge-time filter (if any) keeps position `p`.
+    fn keeps(&self, p: usize) -> bool {
+        self.known.is_none_or(|(known, day)| known.get(p).is_some_and(|&k| k <= day))
     }
 
     /// Pushes onto `out` the first `n` records of the range at positions in `[p, q)`, in
@@ -197,7 +233,9 @@ impl<'g> DateRange<'g> {
             while out.len() < stop {
                 match self.index.next_ending(at, q.min(self.ongoing_end), from) {
                     Some(pos) => {
-                        out.push(order[pos]);
+                        if self.keeps(pos) {
+                            out.push(order[pos]);
+                        }
                         at = pos + 1;
                     }
                     None => break,
@@ -206,7 +244,16 @@ impl<'g> DateRange<'g> {
         }
         let (b0, b1) = (at.max(self.lo), q.min(self.hi));
         if b0 < b1 && out.len() < stop {
-            out.extend_from_slice(&order[b0..b1.min(b0 + (stop - out.len()))]);
+            if self.known.is_none() {
+                out.extend_from_slice(&order[b0..b1.min(b0 + (stop - out.len()))]);
+                return;
+            }
+            for pos in (b0..b1).filter(|&pos| self.keeps(pos)) {
+                if out.len() >= stop {
+                    break;
+                }
+                out.extend(order.get(pos));
+            }
         }
     }
 
@@ -216,16 +263,25 @@ impl<'g> DateRange<'g> {
         let order = self.order();
         let stop = out.len() + n;
         let (b0, b1) = (p.max(self.lo), q.min(self.hi));
-        if b0 < b1 {
+        if b0 < b1 && self.known.is_none() {
             let take = (b1 - b0).min(n);
             out.extend(order[b1 - take..b1].iter().rev());
+        } else if b0 < b1 {
+            for pos in (b0..b1).rev().filter(|&pos| self.keeps(pos)) {
+                if out.len() >= stop {
+                    break;
+                }
+                out.extend(order.get(pos));
+            }
         }
         let Some(from) = self.from else { return };
         let mut at = q.min(self.ongoing_end);
         while out.len() < stop {
             match self.index.prev_ending(p, at, from) {
                 Some(pos) => {
-                    out.push(order[pos]);
+                    if self.keeps(pos) {
+                        out.push(order[pos]);
+                    }
                     at = pos;
                 }
                 None => break,
@@ -241,9 +297,12 @@ impl<'g> DateRange<'g> {
         let ongoing = std::iter::from_fn(move || {
             let pos = this.index.next_ending(at, this.ongoing_end, this.from?)?;
             at = pos + 1;
-            Some(order[pos])
+            Some(pos)
         });
-        ongoing.chain(order[self.lo.min(self.hi)..self.hi].iter().copied())
+        ongoing
+            .chain(self.lo.min(self.hi)..self.hi)
+            .filter(move |&pos| this.keeps(pos))
+            .filter_map(|pos| order.get(pos).copied())
     }
 }
 
@@ -262,7 +321,7 @@ impl DateIndex {
         let hi = to.map_or(self.len, |t| self.first_starting(t.saturating_add(1)));
         let ongoing_end = if from.is_some() { lo.min(hi) } else { 0 };
         let ongoing = from.map_or(0, |f| ongoing_end - self.count_ending_before(ongoing_end, f));
-        DateRange { index: self, order, from, ongoing_end, lo, hi, len: ongoing + hi.saturating_sub(lo) }
+        DateRange { index: self, order, from, ongoing_end, lo, hi, len: ongoing + hi.saturating_sub(lo), known: None }
     }
 
     /// The end day of the record at position `p`.
@@ -320,7 +379,7 @@ impl RankBits {
 /// A wavelet matrix over small integers: how many of the first `p` values are below `x`,
 /// in one rank per bit of the values.
 #[derive(Default)]
-struct WaveletMatrix {
+pub(super) struct WaveletMatrix {
     /// From the highest bit down: the bit of each value at that level, and the number of
     /// zeros at it.
     levels: Vec<(RankBits, usize)>,
@@ -328,7 +387,7 @@ struct WaveletMatrix {
 
 impl WaveletMatrix {
     /// The matrix of `values`, each below `bound`.
-    fn build(mut values: Vec<u32>, bound: usize) -> Self {
+    pub(super) fn build(mut values: Vec<u32>, bound: usize) -> Self {
         let bits = usize::BITS - bound.leading_zeros();
         let mut levels = Vec::with_capacity(bits as usize);
         let mut next = Vec::with_capacity(values.len());
@@ -353,7 +412,7 @@ impl WaveletMatrix {
     }
 
     /// How many of the first `p` values are below `x`.
-    fn count_less(&self, p: usize, x: usize) -> usize {
+    pub(super) fn count_less(&self, p: usize, x: usize) -> usize {
         let bits = self.levels.len();
         if bits < usize::BITS as usize && x >> bits != 0 {
             return p;

@@ -267,17 +267,26 @@ impl KnowledgeGraph {
         let range = (q.from.is_some() || q.to.is_some()).then(|| self.events_in_range(q.from, q.to));
         let topic = q.topic.as_deref().map(fold);
         let codes = self.codes_kept(&q.cameo, &q.plover);
-        let known_by = self.known_filter(EntityKind::Event, q.known_by);
-        let check = |n: NodeId| {
-            self.event(n).is_some_and(|e| {
-                (q.kinds.is_empty() || q.kinds.contains(&e.kind))
-                    && q.status.is_none_or(|s| e.status == s)
-                    && topic.as_ref().is_none_or(|t| e.topics.contains(t))
-            }) && known_by.is_none_or(|d| self.known_by(n, d))
-                && codes.as_ref().is_none_or(|kept| self.code_kept(n, kept))
+        // Knowledge time narrows the date range (the whole kind without one): counted from
+        // the first-known index and paged lazily, so it costs what the range costs.
+        let range = match self.known_filter(EntityKind::Event, q.known_by) {
+            Some(by) => Some(self.events_known_in_range(range.unwrap_or_else(|| self.events_in_range(None, None)), by)),
+            None => range,
         };
-        let checked =
-            !q.kinds.is_empty() || q.status.is_some() || topic.is_some() || known_by.is_some() || codes.is_some();
+        // The record itself is read only for the filters that need it: codes are answered
+        // from a compact per-position table (no entity read, which is a cache miss per item
+        // on a large graph).
+        let of_record = !q.kinds.is_empty() || q.status.is_some() || topic.is_some();
+        let check = |n: NodeId| {
+            codes.as_ref().is_none_or(|kept| self.code_kept(n, kept))
+                && (!of_record
+                    || self.event(n).is_some_and(|e| {
+                        (q.kinds.is_empty() || q.kinds.contains(&e.kind))
+                            && q.status.is_none_or(|s| e.status == s)
+                            && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+                    }))
+        };
+        let checked = of_record || codes.is_some();
         let check: Option<&dyn Fn(NodeId) -> bool> = if checked { Some(&check) } else { None };
         Plan { all: self.all(EntityKind::Event), runs, range, check }.run(self)
     }

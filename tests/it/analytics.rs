@@ -11,13 +11,13 @@ use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::sync::{Arc, OnceLock};
 
-/// A generated seed of a few thousand events, loaded once.
+/// A generated seed of a thousand events (month, year and multi-day spans among them), loaded once.
 fn generated() -> Arc<KnowledgeGraph> {
     static GRAPH: OnceLock<Arc<KnowledgeGraph>> = OnceLock::new();
     GRAPH
         .get_or_init(|| {
             let dir = tempfile::tempdir().expect("temp dir");
-            let config = diplograph::generate::GenerateConfig { events: 3000, seed: 7 };
+            let config = diplograph::generate::GenerateConfig { events: 1000, seed: 7 };
             diplograph::generate::generate(&config, dir.path()).expect("generate");
             Arc::new(diplograph::seed::load(dir.path()).unwrap_or_else(|e| panic!("generated seed is invalid:\n{e}")))
         })
@@ -294,7 +294,18 @@ enum Depth {
 impl Depth {
     /// The query around `inner` (a selection on an EventConnection), and the path to it.
     fn wrap(self, g: &KnowledgeGraph, field: &str, inner: &str) -> (String, Vec<&'static str>, Option<NodeId>) {
-        let conn = format!("{field}(filter: $f, first: 1) {{ {inner} }}");
+        self.wrap_page(g, field, "first: 1", inner)
+    }
+
+    /// The same with the paging arguments `page`.
+    fn wrap_page(
+        self,
+        g: &KnowledgeGraph,
+        field: &str,
+        page: &str,
+        inner: &str,
+    ) -> (String, Vec<&'static str>, Option<NodeId>) {
+        let conn = format!("{field}(filter: $f, {page}) {{ {inner} }}");
         match self {
             Depth::Top => (format!("query($f: EventFilter) {{ {conn} }}"), vec![], None),
             Depth::Actor(a) => (
@@ -423,6 +434,26 @@ fn check_events(g: &Arc<KnowledgeGraph>, f: &EventF, depth: Depth) {
     let events: Vec<NodeId> = depth.base(g, who).into_iter().filter(|&n| f.keeps(g, n)).collect();
     let got = at(&response["data"], &path)["events"].clone();
     assert_eq!(got, event_facets(g, &events), "\nquery: {query}\nvariables: {vars}");
+    // The first and last pages hold the first and last events kept, in date order.
+    let ids = |list: &[NodeId]| list.iter().map(|&n| json!({ "id": g.entity(n).id() })).collect::<Vec<_>>();
+    let inner = "totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage }";
+    for (page, expected) in [
+        (
+            "first: 4",
+            json!({ "totalCount": events.len(), "nodes": ids(&events[..events.len().min(4)]),
+            "pageInfo": { "hasNextPage": events.len() > 4, "hasPreviousPage": false } }),
+        ),
+        (
+            "last: 3",
+            json!({ "totalCount": events.len(), "nodes": ids(&events[events.len().saturating_sub(3)..]),
+            "pageInfo": { "hasNextPage": false, "hasPreviousPage": events.len() > 3 } }),
+        ),
+    ] {
+        let (query, path, _) = depth.wrap_page(g, "events", page, inner);
+        let response = run(g, request(&query, vars.clone()));
+        let got = &at(&response["data"], &path)["events"];
+        assert_eq!(got, &expected, "\nquery: {query}\nvariables: {vars}\n{response:#}");
+    }
     for bucket in ["DAY", "WEEK", "MONTH", "YEAR"] {
         let inner = format!("timeline(bucket: {bucket}) {{ label start end count imprecise }}");
         let (query, path, _) = depth.wrap(g, "events", &inner);
@@ -442,7 +473,7 @@ fn check_events(g: &Arc<KnowledgeGraph>, f: &EventF, depth: Depth) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 40, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 200, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn event_facets_and_timelines_match_a_brute_force_count_on_the_bundled_seed(picks in any::<[usize; 12]>()) {

@@ -26,8 +26,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // The wire: the GraphQL schema and the graph it serves; never the seed.
     ("http", &["api", "export", "graph", "model"]),
     // Exports for other tools: writes the graph's entities and links as GraphML, JSON-LD,
-    // CSV or GDELT rows (files under a temporary name, renamed when whole).
-    ("export", &["model", "graph"]),
+    // CSV or GDELT rows (files under a temporary name, renamed when whole), each timed.
+    ("export", &["model", "graph", "timing"]),
     // Curated writes: changes checked by the seed's code, logged, swapped into the served
     // graph; it implements the API's write service.
     ("write", &["api", "seed", "graph", "journal", "model"]),

@@ -5,6 +5,7 @@
 //! country, participant and topic, most first.
 
 use super::{top, EventTally};
+use crate::graph::dates::WaveletMatrix;
 use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
@@ -49,6 +50,24 @@ pub(crate) struct Analytics {
     pub(super) code_table: Vec<EventCodes>,
     /// The whole kind's events per entry of `code_table`.
     pub(super) code_totals: Vec<u32>,
+    /// Per event, by position: the first day it was known (`i32::MAX` when never).
+    pub(super) known_at: Vec<i32>,
+    /// The distinct days of `known_at`, ascending (the matrices below hold ranks in it).
+    pub(super) known_days: Vec<i32>,
+    /// The rank of each event's first-known day, by position and in end-day order: how many
+    /// events of a run of positions, or ending before a day, were known by a day, in
+    /// O(log days).
+    pub(super) known_by_position: WaveletMatrix,
+    pub(super) known_by_end: WaveletMatrix,
+    /// Each distinct end day, ascending, and the tally of the events ending before each
+    /// (one more: every event), so that the events still ongoing at a day are tallied by
+    /// subtraction.
+    pub(super) end_days: Vec<i32>,
+    pub(super) ending_before: Vec<EventTally>,
+    /// By position: the index of the event's precision times `end_days.len()`, plus the
+    /// rank of its end day: how many events of a run with each precision end on or after a
+    /// day (the timeline of the events ongoing at a range's start).
+    pub(super) precision_ends: WaveletMatrix,
     /// The day by which every event, agreement and statement was known (`i32::MAX` when one
     /// of them never is): a `knownBy` on or after it keeps them all.
     pub(super) all_known: [i32; 3],
@@ -69,6 +88,17 @@ impl EventTally {
         self.statuses[(a >> 4 & 0x3) as usize] += 1;
         self.modes[(a >> 6 & 0x7) as usize] += 1;
         self.precisions[(a >> 9 & 0x3) as usize] += 1;
+    }
+
+    /// The tally of `self` and `other` together.
+    pub(super) fn plus(&self, other: &EventTally) -> EventTally {
+        let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
+        let mut t = self.clone();
+        add(&mut t.kinds, &other.kinds);
+        add(&mut t.statuses, &other.statuses);
+        add(&mut t.modes, &other.modes);
+        add(&mut t.precisions, &other.precisions);
+        t
     }
 
     /// The tally of `self` without `other` (a tally of a prefix of it).
@@ -167,6 +197,8 @@ impl Analytics {
         let (codes, code_table, code_totals) = intern_codes(&events);
         let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
         let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
+        let known_at: Vec<i32> = order.iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
+        let time = Time::build(&events, &attrs, &known_at);
         Analytics {
             attrs,
             country,
@@ -182,7 +214,57 @@ impl Analytics {
             code_table,
             code_totals,
             all_known,
+            known_at,
+            known_days: time.known_days,
+            known_by_position: time.known_by_position,
+            known_by_end: time.known_by_end,
+            end_days: time.end_days,
+            ending_before: time.ending_before,
+            precision_ends: time.precision_ends,
         }
+    }
+
+    /// The rank below which the first-known days are on or before `d`.
+    fn known_rank(&self, d: i32) -> usize {
+        self.known_days.partition_point(|&k| k <= d)
+    }
+
+    /// How many events at positions `p..q` were known by day `d`.
+    pub(super) fn known_in_run(&self, p: usize, q: usize, d: i32) -> usize {
+        let r = self.known_rank(d);
+        let m = &self.known_by_position;
+        m.count_less(q.min(self.attrs.len()), r).saturating_sub(m.count_less(p.min(q).min(self.attrs.len()), r))
+    }
+
+    /// The index in `end_days` of the first day on or after `f`.
+    fn end_rank(&self, f: i32) -> usize {
+        self.end_days.partition_point(|&e| e < f)
+    }
+
+    /// The tally of the events ending before day `f`.
+    pub(super) fn tally_ending_before(&self, f: i32) -> EventTally {
+        self.ending_before.get(self.end_rank(f)).cloned().unwrap_or_default()
+    }
+
+    /// How many events ending before day `f` were known by day `d`.
+    pub(super) fn known_ending_before(&self, f: i32, d: i32) -> usize {
+        let ending: u32 = self.tally_ending_before(f).kinds.iter().sum();
+        self.known_by_end.count_less(ending as usize, self.known_rank(d))
+    }
+
+    /// How many events at positions `a..b` end on or after day `f`, per precision (indexed
+    /// as `DatePrecision::ALL`).
+    pub(super) fn ending_from(&self, a: usize, b: usize, f: i32) -> [u32; DatePrecision::ALL.len()] {
+        let (e, rf) = (self.end_days.len(), self.end_rank(f));
+        let m = &self.precision_ends;
+        let (a, b) = (a.min(b), b.min(self.attrs.len()));
+        let mut out = [0; DatePrecision::ALL.len()];
+        for (i, o) in out.iter_mut().enumerate() {
+            let (lo, hi) = (i * e + rf, (i + 1) * e);
+            let upto = |p: usize| m.count_less(p, hi).saturating_sub(m.count_less(p, lo));
+            *o = upto(b).saturating_sub(upto(a)) as u32;
+        }
+        out
     }
 
     /// The position of the first event starting on or after day `d`.
@@ -263,4 +345,56 @@ fn merge<K: std::hash::Hash + Eq>(mut a: HashMap<K, u32>, b: HashMap<K, u32>) ->
         *a.entry(k).or_default() += v;
     }
     a
+}
+
+/// The indexes of the two time axes over the date order (see the fields of [`Analytics`]).
+struct Time {
+    known_days: Vec<i32>,
+    known_by_position: WaveletMatrix,
+    known_by_end: WaveletMatrix,
+    end_days: Vec<i32>,
+    ending_before: Vec<EventTally>,
+    precision_ends: WaveletMatrix,
+}
+
+impl Time {
+    /// Built from the events in date order, their packed attributes and first-known days.
+    fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> Time {
+        let mut known_days = known_at.to_vec();
+        known_days.par_sort_unstable();
+        known_days.dedup();
+        let known_rank: Vec<u32> = known_at.iter().map(|k| known_days.partition_point(|x| x < k) as u32).collect();
+        let ends: Vec<i32> = events.iter().map(|e| day(e.when.end)).collect();
+        let mut by_end: Vec<u32> = (0..ends.len() as u32).collect();
+        by_end.par_sort_by_key(|&i| ends.get(i as usize).copied().unwrap_or(i32::MAX));
+        let (mut end_days, mut ending_before) = (Vec::new(), Vec::new());
+        let mut running = EventTally::default();
+        for &i in &by_end {
+            let d = ends.get(i as usize).copied().unwrap_or(i32::MAX);
+            if end_days.last() != Some(&d) {
+                end_days.push(d);
+                ending_before.push(running.clone());
+            }
+            running.add(attrs.get(i as usize).copied().unwrap_or_default());
+        }
+        ending_before.push(running);
+        let end_known: Vec<u32> = by_end.iter().map(|&i| known_rank.get(i as usize).copied().unwrap_or(0)).collect();
+        let e = end_days.len();
+        let precision_ends: Vec<u32> = ends
+            .iter()
+            .zip(attrs)
+            .map(|(d, &a)| (usize::from(a >> 9 & 0x3) * e + end_days.partition_point(|x| x < d)) as u32)
+            .collect();
+        let bound = DatePrecision::ALL.len() * e;
+        let (known_by_position, (known_by_end, precision_ends)) = rayon::join(
+            || WaveletMatrix::build(known_rank, known_days.len()),
+            || {
+                rayon::join(
+                    || WaveletMatrix::build(end_known, known_days.len()),
+                    || WaveletMatrix::build(precision_ends, bound),
+                )
+            },
+        );
+        Time { known_days, known_by_position, known_by_end, end_days, ending_before, precision_ends }
+    }
 }

@@ -6,13 +6,22 @@
 //! A set of events is a list (an actor's events, what several filters keep) or a view of the
 //! date index (the whole kind, a date range). A list is walked, one compact record per
 //! event; a view is tallied from prefix counts built at load, so that the whole kind or a
-//! date range costs O(log days) per count (plus the few events ongoing at the range's start)
-//! and never walks the events.
+//! date range costs O(log days) per count and never walks the events. The events ongoing at
+//! a range's start (a year-precision event spans its year) are not listed either: every
+//! event ending before `from` starts before it, so they are the positions before the range's
+//! run less the events ending before `from`, tallied by subtraction (prefix tallies by end
+//! day) and, for timelines, counted per precision from a wavelet matrix over (precision, end
+//! day) by position.
+//!
+//! Knowledge time (`knownBy`) narrows a date-order view rather than the items of a list: the
+//! same two-part decomposition counts what was known by a day from wavelet matrices over each
+//! event's first-known day, by position and in end-day order, and the view is paged lazily.
 //!
 //! Architecture Invariant: nothing here walks the events of the whole graph on the request
 //! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
-//! anything else walks the set it is asked about and nothing more.
+//! anything else (a list, a view narrowed by `knownBy`, countries, participants and topics
+//! of a date range) walks the set it is asked about and nothing more.
 
 mod codes;
 mod index;
@@ -29,6 +38,24 @@ use crate::model::*;
 use chrono::NaiveDate;
 use index::{day, each_participant, each_topic, NONE};
 use rustc_hash::FxHashMap as HashMap;
+
+/// Where the events of a set sit in the date order (see `KnowledgeGraph::positions`).
+struct Positions {
+    /// The run `p..q` of the order.
+    p: usize,
+    q: usize,
+    /// The events before the run (ongoing at the range's start).
+    ongoing: Ongoing,
+}
+
+/// The events ongoing at a range's start.
+enum Ongoing {
+    /// These positions.
+    Listed(Vec<usize>),
+    /// The positions before `end` that end on or after day `from`, the first and last of
+    /// them at `first` and `last` (there is at least one).
+    Counted { end: usize, from: i32, first: usize, last: usize },
+}
 
 /// The events a count runs over.
 #[derive(Clone, Copy)]
@@ -98,34 +125,45 @@ impl KnowledgeGraph {
         let all = self.all(EntityKind::Event);
         match set {
             EventSet::List(l) => l.len() == all.len() && std::ptr::eq(l.as_ptr(), all.as_ptr()),
-            EventSet::Range(r) => r.len() == all.len(),
+            EventSet::Range(r) => !r.is_known_filtered() && r.len() == all.len(),
         }
     }
 
     /// The events of `set` as positions of the date order: a run `p..q` tallied from the
-    /// index, plus the other positions (walked); `None` when the set is a plain list.
-    fn positions(&self, set: &EventSet<'_>) -> Option<(usize, usize, Vec<usize>)> {
+    /// index, plus the events ongoing at the range's start (before `p`); `None` when the set
+    /// is a plain list (or a range narrowed by knowledge time), which is walked.
+    fn positions(&self, set: &EventSet<'_>) -> Option<Positions> {
         let a = &self.analytics;
-        match set {
-            _ if self.is_every_event(set) => Some((0, a.attrs.len(), Vec::new())),
-            EventSet::List(_) => None,
-            // A date range: the events starting within it are the run at its end, after the
-            // events already ongoing at its start.
-            EventSet::Range(r) => {
-                let mut tail = Vec::with_capacity(1);
-                r.backward(0, a.attrs.len(), 1, &mut tail);
-                let Some(&last) = tail.first() else { return Some((0, 0, Vec::new())) };
-                let (q, len) = (self.rank(last) as usize + 1, r.len());
-                // Positions rise through the set; once the rest would fill the positions up
-                // to the last one, they are that run.
-                let mut ongoing = Vec::new();
-                for pos in r.iter().map(|n| self.rank(n) as usize) {
-                    if pos + (len - ongoing.len()) == q {
-                        break;
-                    }
-                    ongoing.push(pos);
-                }
-                Some((q - (len - ongoing.len()), q, ongoing))
+        let r = match set {
+            _ if self.is_every_event(set) => {
+                return Some(Positions { p: 0, q: a.attrs.len(), ongoing: Ongoing::Listed(Vec::new()) })
+            }
+            EventSet::List(_) => return None,
+            EventSet::Range(r) if r.is_known_filtered() => return None,
+            EventSet::Range(r) => r,
+        };
+        let parts = r.parts();
+        let (p, q) = (parts.lo, parts.hi.max(parts.lo));
+        match parts.from {
+            None => Some(Positions { p, q, ongoing: Ongoing::Listed(Vec::new()) }),
+            // Every event ending before `from` starts before it (so before `lo`): the ongoing
+            // ones are the positions before `lo` without those, counted and tallied by
+            // subtraction, never listed.
+            Some(from) if parts.ongoing_end == parts.lo => {
+                let (mut first, mut last) = (Vec::with_capacity(1), Vec::with_capacity(1));
+                r.forward(0, parts.ongoing_end, 1, &mut first);
+                r.backward(0, parts.ongoing_end, 1, &mut last);
+                let pos = |v: &[NodeId]| v.first().map(|&n| self.rank(n) as usize);
+                let ongoing = match (pos(&first), pos(&last)) {
+                    (Some(first), Some(last)) => Ongoing::Counted { end: parts.ongoing_end, from, first, last },
+                    _ => Ongoing::Listed(Vec::new()),
+                };
+                Some(Positions { p, q, ongoing })
+            }
+            // A range ending before it starts: its few events are listed.
+            Some(_) => {
+                let ongoing: Vec<usize> = r.iter().map(|n| self.rank(n) as usize).collect();
+                Some(Positions { p: q, q, ongoing: Ongoing::Listed(ongoing) })
             }
         }
     }
@@ -134,9 +172,16 @@ impl KnowledgeGraph {
     pub fn event_tally(&self, set: EventSet<'_>) -> EventTally {
         let a = &self.analytics;
         match self.positions(&set) {
-            Some((p, q, others)) => {
+            Some(Positions { p, q, ongoing }) => {
                 let mut t = a.tally_run(p, q);
-                others.iter().filter_map(|&pos| a.attrs.get(pos)).for_each(|&x| t.add(x));
+                match ongoing {
+                    Ongoing::Listed(others) => {
+                        others.iter().filter_map(|&pos| a.attrs.get(pos)).for_each(|&x| t.add(x));
+                    }
+                    Ongoing::Counted { end, from, .. } => {
+                        t = t.plus(&a.tally_run(0, end).minus(&a.tally_ending_before(from)));
+                    }
+                }
                 t
             }
             None => {
@@ -145,6 +190,23 @@ impl KnowledgeGraph {
                 t
             }
         }
+    }
+
+    /// The events overlapping `range` that the reports had told by day `by`: the same view,
+    /// counted from the first-known index (O(log days), plus a walk of a range that ends
+    /// before it starts) and paged lazily.
+    pub(crate) fn events_known_in_range<'g>(&'g self, range: EventsInRange<'g>, by: NaiveDate) -> EventsInRange<'g> {
+        let a = &self.analytics;
+        let (parts, d) = (range.parts(), day(by));
+        let run = if parts.lo < parts.hi { a.known_in_run(parts.lo, parts.hi, d) } else { 0 };
+        let len = match parts.from {
+            None => run,
+            Some(from) if parts.ongoing_end == parts.lo => {
+                run + a.known_in_run(0, parts.ongoing_end, d).saturating_sub(a.known_ending_before(from, d))
+            }
+            Some(_) => range.iter().filter(|&n| self.known_by(n, by)).count(),
+        };
+        range.known_by(&a.known_at, d, len)
     }
 
     /// The countries the events of `set` lie in with how many lie in each, most first, at

@@ -130,13 +130,17 @@ impl KnowledgeGraph {
     pub fn event_timeline(&self, set: EventSet<'_>, bucket: Bucket, max: usize) -> Result<Vec<Period>, TooManyPeriods> {
         let order = self.all(EntityKind::Event);
         let start_at = |pos: usize| order.get(pos).and_then(|&n| self.event(n)).map(|e| e.when.start);
-        let Some((p, q, ongoing)) = self.positions(&set) else {
+        let Some(super::Positions { p, q, ongoing }) = self.positions(&set) else {
             return self.list_timeline(set, bucket, max);
         };
-        let first_pos = ongoing.first().copied().unwrap_or(p);
-        let last_pos = if p < q { q - 1 } else { ongoing.last().copied().unwrap_or(0) };
+        let (first_pos, last_pos) = match &ongoing {
+            super::Ongoing::Listed(l) => (l.first().copied(), l.last().copied()),
+            super::Ongoing::Counted { first, last, .. } => (Some(*first), Some(*last)),
+        };
+        let first_pos = first_pos.unwrap_or(p);
+        let last_pos = if p < q { q - 1 } else { last_pos.unwrap_or(0) };
         let (Some(first), Some(last)) = (start_at(first_pos), start_at(last_pos)) else { return Ok(Vec::new()) };
-        if p >= q && ongoing.is_empty() {
+        if p >= q && matches!(&ongoing, super::Ongoing::Listed(l) if l.is_empty()) {
             return Ok(Vec::new());
         }
         let n = bucket.periods(first, last);
@@ -146,16 +150,25 @@ impl KnowledgeGraph {
         let a = &self.analytics;
         let mut periods = empty_periods(bucket, first, n);
         for period in &mut periods {
-            let clamp = |x: usize| x.clamp(p, q);
-            let from = clamp(a.first_starting(super::day(period.start)));
-            let to = clamp(a.first_starting(super::day(period.end).saturating_add(1)));
-            let t = a.tally_run(from, to);
+            let from = a.first_starting(super::day(period.start));
+            let to = a.first_starting(super::day(period.end).saturating_add(1));
+            let t = a.tally_run(from.clamp(p, q), to.clamp(p, q));
             period.count = t.kinds.iter().sum();
             period.imprecise = bucket.imprecise(&t);
+            // The ongoing events starting in this period, counted per precision.
+            if let super::Ongoing::Counted { end, from: day, .. } = ongoing {
+                let per = a.ending_from(from.min(end), to.min(end), day);
+                for (&precision, &k) in DatePrecision::ALL.iter().zip(&per) {
+                    period.count += k;
+                    period.imprecise += if bucket.is_imprecise(precision) { k } else { 0 };
+                }
+            }
         }
-        for pos in ongoing {
-            if let Some(e) = order.get(pos).and_then(|&n| self.event(n)) {
-                count(&mut periods, bucket, first, e.when.start, e.when.precision);
+        if let super::Ongoing::Listed(ongoing) = ongoing {
+            for pos in ongoing {
+                if let Some(e) = order.get(pos).and_then(|&n| self.event(n)) {
+                    count(&mut periods, bucket, first, e.when.start, e.when.precision);
+                }
             }
         }
         Ok(periods)
