@@ -5,6 +5,9 @@
 // strip must chart the API's months (`timeline(bucket: MONTH)`) of the entity drawn, and the
 // panel must show its facets (kinds, countries, who it meets most) as the API counts them,
 // for the actor and then for a place whose events span years (empty months included).
+// Then: Mexico City's panel, drawing and timeline count the same events (those at venues
+// inside it too); statement nodes read their own words and date; at 390x844 (a phone) the
+// page reads search, drawing, panel (a bottom sheet) and is no wider than the screen.
 //
 // Usage: node explore.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
@@ -13,7 +16,8 @@
 // meeting's participants, its agreements and their sources) are read from the API itself.
 // Saves OUTDIR/explore-search.png (the actor drawn), OUTDIR/explore.png (the agreement
 // open), OUTDIR/explore-query.png (its query shown), OUTDIR/explore-playground.png (the
-// query run in the playground) and OUTDIR/explore-place.png (a place's months and facets).
+// query run in the playground), OUTDIR/explore-place.png (a place's months and facets) and
+// OUTDIR/explore-phone.png (Mexico City on a phone).
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
@@ -218,6 +222,10 @@ try {
   await checkCounts(page, PLACE, placeCounts, 'place');
   await page.screenshot({ path: path.join(outdir, 'explore-place.png') });
 
+  await checkPlaceAgrees(page);
+  await checkStatementLabels(page);
+  await checkPhone(page);
+
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
   if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
@@ -269,6 +277,117 @@ async function checkCounts(page, id, want, key) {
       throw new Error(`the panel's ${facet} of ${id} are ${JSON.stringify(rows)}, not the API's ${JSON.stringify(want[facet])}`);
     }
   }
+}
+
+/** Draws `id` from the address on a fresh page and waits for it and its panel. */
+async function openFromAddress(page, id) {
+  await page.goto('about:blank');
+  await page.goto(new URL(`/explore#${id}`, baseUrl).href, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  await waitForNodes(page, [id]);
+  await waitForPanel(page, id);
+}
+
+/** The ids of the events drawn and visible. */
+async function drawnEvents(page) {
+  return page.evaluate(() =>
+    window.__explorer.cy
+      .nodes('[type = "Event"]')
+      .not('.hidden')
+      .map((n) => n.id())
+      .sort(),
+  );
+}
+
+/**
+ * Mexico City's panel counts the events at the city and at the venues inside it: the drawing
+ * must hold the same events (the API's list), and the timeline strip list them all.
+ */
+async function checkPlaceAgrees(page) {
+  const CITY = 'place:mexico-city';
+  const want = (
+    await api(`query ($id: ID!) { node(id: $id) { ... on Place { events(first: 100) { totalCount nodes { id } } } } }`, {
+      id: CITY,
+    })
+  ).node.events;
+  const inside = await api(`query ($id: ID!) { node(id: $id) { ... on Place { contains { id } } } }`, { id: CITY });
+  if (inside.node.contains.length === 0 || want.totalCount < 6) {
+    throw new Error(`${CITY} no longer has venues inside it with events of their own`);
+  }
+  await openFromAddress(page, CITY);
+  const panel = await page.locator('.ex-details .ex-section h3', { hasText: 'Events here' }).locator('.ex-count').innerText();
+  seen.cityPanelCount = panel;
+  const drawn = await drawnEvents(page);
+  seen.cityDrawn = drawn;
+  const ids = want.nodes.map((n) => n.id).sort();
+  if (Number(panel) !== want.totalCount) throw new Error(`the panel counts ${panel} events at ${CITY}, the API ${want.totalCount}`);
+  if (JSON.stringify(drawn) !== JSON.stringify(ids)) {
+    throw new Error(`the drawing holds ${drawn.length} events at ${CITY}, the panel counts ${panel}`);
+  }
+  const listed = await page.locator('.ex-timeline .ex-tl-item').count();
+  if (listed !== want.totalCount) throw new Error(`the timeline lists ${listed} events, the panel counts ${panel}`);
+}
+
+/**
+ * Statement nodes are labelled by their own words and their date, each label its own: not by
+ * their speaker's name, which every statement of one actor shares.
+ */
+async function checkStatementLabels(page) {
+  const SPEAKER = 'actor:andres-manuel-lopez-obrador';
+  await openFromAddress(page, SPEAKER);
+  const labels = await page.evaluate(() =>
+    window.__explorer.cy.nodes('[type = "Statement"]').map((n) => ({ short: n.data('short'), when: n.data('entity').when })),
+  );
+  seen.statementLabels = labels.map((l) => l.short);
+  if (labels.length < 4) throw new Error(`only ${labels.length} statements of ${SPEAKER} are drawn`);
+  if (new Set(seen.statementLabels).size !== labels.length) throw new Error('two statement nodes read the same');
+  for (const l of labels) {
+    if (/^(Andrés Manuel )?López Obrador\b/.test(l.short.replace(/^“/, ''))) {
+      throw new Error(`the statement label "${l.short}" opens with its speaker`);
+    }
+    const day = l.when.text.split('/')[0];
+    if (!l.short.endsWith(day)) throw new Error(`the statement label "${l.short}" does not end with its date ${day}`);
+  }
+}
+
+/**
+ * At 390x844 (a phone) the page is no wider than the screen, and reads top to bottom: the
+ * search, then the drawing, then the panel as a sheet at the bottom, all on screen.
+ */
+async function checkPhone(page) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openFromAddress(page, 'place:mexico-city');
+  await page.waitForTimeout(300);
+  const box = await page.evaluate(() => {
+    const rect = (sel) => {
+      const r = document.querySelector(sel).getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+    };
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      width: document.documentElement.clientWidth,
+      search: rect('#ex-search-input'),
+      canvas: rect('.ex-canvas'),
+      panel: rect('.ex-panel'),
+      title: rect('#ex-details-title'),
+    };
+  });
+  seen.phone = JSON.stringify(box);
+  if (box.scrollWidth > box.width) throw new Error(`at 390 px the page is ${box.scrollWidth} px wide`);
+  if (!(box.search.bottom <= box.canvas.top && box.canvas.bottom <= box.panel.top)) {
+    throw new Error('at 390 px the page does not read search, drawing, panel from top to bottom');
+  }
+  if (box.canvas.bottom - box.canvas.top < 200) throw new Error('at 390 px the drawing is less than 200 px high');
+  for (const part of ['search', 'canvas', 'panel']) {
+    if (box[part].left < 0 || box[part].right > box.width) throw new Error(`at 390 px the ${part} is wider than the screen`);
+  }
+  if (box.panel.top >= 844 || box.title.top >= 844) throw new Error('at 390 px the panel is off screen');
+  await page.screenshot({ path: path.join(outdir, 'explore-phone.png') });
+  // The handle grows the sheet.
+  await page.getByRole('button', { name: 'Show more of the details' }).click();
+  const taller = await page.evaluate(() => document.querySelector('.ex-panel').getBoundingClientRect().height);
+  if (taller <= box.panel.bottom - box.panel.top) throw new Error('the sheet handle does not grow the panel');
+  await page.setViewportSize({ width: 1366, height: 768 });
 }
 
 /** The id of the search result the keyboard is on (aria-activedescendant), or null. */

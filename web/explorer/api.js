@@ -15,7 +15,7 @@ export const SEARCH_QUERY = `query ExplorerSearch($text: String!) {
     ... on Place { name kind }
     ... on Event { title kind when { text } }
     ... on Agreement { title kind }
-    ... on Statement { text speaker { name } }
+    ... on Statement { text quote when { text } speaker { name } }
     ... on Source { title published publisher document }
   }
 }`;
@@ -30,11 +30,35 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
       ... on Place { name kind }
       ... on Event { title kind when { text start end precision } }
       ... on Agreement { title kind }
-      ... on Statement { text speaker { name } }
+      ... on Statement { text quote when { text } speaker { name } }
       ... on Source { title published publisher document }
     }
     links { from to kind }
     truncated
+  }
+}`;
+
+/**
+ * The events at a place and at the places inside it (the panel's "Events here"), with where
+ * each is held: drawing a place draws these too, so the drawing and the panel agree.
+ */
+export const PLACE_EVENTS_QUERY = `query ExplorerPlaceEvents($id: ID!, $first: Int) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Place {
+      events(orderBy: DATE_ASC, first: $first) {
+        totalCount
+        nodes {
+          __typename
+          id
+          title
+          kind
+          when { text start end precision }
+          place { __typename id name kind containedIn { id } }
+        }
+      }
+    }
   }
 }`;
 

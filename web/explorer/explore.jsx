@@ -11,9 +11,9 @@
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, TIMELINE_QUERIES, typeOfId } from './api.js';
+import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, PLACE_EVENTS_QUERY, request, TIMELINE_QUERIES, typeOfId } from './api.js';
 import { Details } from './Details.jsx';
-import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './graph.js';
+import { applySourceVisibility, createGraph, eventsInView, layout, merge, placeEventsSubgraph, updateEdgeLabels } from './graph.js';
 import { KIND_ORDER, KINDS } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
@@ -23,6 +23,8 @@ import './explore.css';
 const DOUBLE_CLICK_MS = 300;
 /** At most this many nodes per neighbourhood request. */
 const LIMIT = 120;
+/** At most this many events of a place (and of the places inside it) are drawn with it. */
+const PLACE_EVENTS = 60;
 /** Entities offered on the empty page. */
 const STARTERS = [
   ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
@@ -53,6 +55,7 @@ function Explorer() {
   const [truncated, setTruncated] = useState(false);
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
 
   settings.current = { showSources, depth };
 
@@ -161,7 +164,17 @@ function Explorer() {
         cy.elements().remove();
         loadMonths(id);
       }
-      const added = merge(cy, sub, id, settings.current.showSources);
+      let added = merge(cy, sub, id, settings.current.showSources);
+      // A place's panel counts the events at the places inside it too: draw them as well.
+      if (typeOfId(id) === 'Place') {
+        const answer = await request(PLACE_EVENTS_QUERY, { id, first: PLACE_EVENTS });
+        if (ticket !== drawTicket.current) return;
+        if (answer.node) {
+          const more = placeEventsSubgraph(answer.node.events);
+          added += merge(cy, more, id, settings.current.showSources);
+          sub.truncated = sub.truncated || more.truncated;
+        }
+      }
       const node = cy.getElementById(id);
       node.addClass('expanded');
       if (fresh) node.addClass('centre');
@@ -400,7 +413,19 @@ function Explorer() {
             onHighlightMonth={highlightMonth}
           />
         </section>
-        <aside className="ex-panel" aria-label="Details" aria-labelledby={details ? 'ex-details-title' : undefined}>
+        <aside
+          className={sheetOpen ? 'ex-panel ex-sheet-open' : 'ex-panel'}
+          aria-label="Details"
+          aria-labelledby={details ? 'ex-details-title' : undefined}
+        >
+          <button
+            type="button"
+            className="ex-sheet-handle"
+            aria-expanded={sheetOpen}
+            onClick={() => setSheetOpen((o) => !o)}
+          >
+            {sheetOpen ? 'Show less of the details' : 'Show more of the details'}
+          </button>
           <Details details={details} onOpen={open} onFocus={focus} />
         </aside>
       </main>

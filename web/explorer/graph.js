@@ -148,7 +148,7 @@ export function updateEdgeLabels(cy) {
 /** The data cytoscape keeps for one node of a `neighborhood` answer. */
 function nodeData(node) {
   const label = labelOf(node);
-  const max = node.__typename === 'Statement' ? 40 : 48;
+  const max = node.__typename === 'Statement' ? 64 : 48;
   return {
     id: node.id,
     type: node.__typename,
@@ -202,6 +202,29 @@ export function merge(cy, subgraph, around, showSources) {
   applySourceVisibility(cy, showSources);
   updateEdgeLabels(cy);
   return added;
+}
+
+/**
+ * The events of a place's `events` connection (those at the place and at places inside it)
+ * as a neighbourhood to merge: each event, the place it is held at, and the links between
+ * them (HELD_AT, and CONTAINED_IN from that place to the one it lies in).
+ */
+export function placeEventsSubgraph(events) {
+  const nodes = [];
+  const links = [];
+  const seen = new Set();
+  for (const ev of events.nodes) {
+    const { place, ...event } = ev;
+    nodes.push(event);
+    if (!place) continue;
+    links.push({ from: ev.id, to: place.id, kind: 'HELD_AT' });
+    if (seen.has(place.id)) continue;
+    seen.add(place.id);
+    const { containedIn, ...venue } = place;
+    nodes.push(venue);
+    if (containedIn) links.push({ from: place.id, to: containedIn.id, kind: 'CONTAINED_IN' });
+  }
+  return { nodes, links, truncated: events.totalCount > events.nodes.length };
 }
 
 /** Shows or hides sources and CITES links. */
