@@ -222,6 +222,7 @@ try {
   await checkCounts(page, PLACE, placeCounts, 'place');
   await page.screenshot({ path: path.join(outdir, 'explore-place.png') });
 
+  await checkPath(page);
   await checkPlaceAgrees(page);
   await checkStatementLabels(page);
   await checkPhone(page);
@@ -390,14 +391,78 @@ async function checkPhone(page) {
   await page.setViewportSize({ width: 1366, height: 768 });
 }
 
+/**
+ * "How is Giammattei connected to López Obrador?": "Connect to…" in the panel finds the API's
+ * path, draws every entity and link of it highlighted, and lists each link with its kind and
+ * its sources. Then Shift+Enter in the search adds a third person without redrawing.
+ */
+async function checkPath(page) {
+  const TO = 'actor:andres-manuel-lopez-obrador';
+  const HARRIS = 'actor:kamala-harris';
+  const want = (
+    await api(`query ($from: ID!, $to: ID!) { path(from: $from, to: $to) { hops steps { node { id } link forward } } }`, {
+      from: ACTOR,
+      to: TO,
+    })
+  ).path;
+  if (!want || want.hops < 2) throw new Error(`the seed has no chain of 2 links or more from ${ACTOR} to ${TO}`);
+  await openFromAddress(page, ACTOR);
+  await page.getByRole('button', { name: 'Connect to…' }).click();
+  await page.locator('#ex-connect-input').fill('López Obrador');
+  await pickOption(page, 'ex-connect', TO);
+  await page.keyboard.press('Enter');
+  try {
+    await page.waitForSelector('.ex-path[data-status="ready"]', { timeout: STEP_TIMEOUT_MS });
+  } catch {
+    throw new Error('"Connect to…" shows no chain');
+  }
+  await waitForNodes(page, want.steps.map((s) => s.node.id));
+  const edges = [];
+  for (let i = 0; i + 1 < want.steps.length; i += 1) {
+    const [a, b] = [want.steps[i].node.id, want.steps[i + 1].node.id];
+    const kind = want.steps[i].link;
+    edges.push(want.steps[i].forward ? `${a}|${kind}|${b}` : `${b}|${kind}|${a}`);
+  }
+  const drawn = await page.evaluate(
+    (ids) => ids.map((id) => window.__explorer.cy.getElementById(id)).map((e) => e.nonempty() && e.hasClass('path') && e.visible()),
+    edges,
+  );
+  seen.pathEdges = edges.map((e, i) => `${e} ${drawn[i]}`);
+  if (drawn.some((d) => !d)) throw new Error('the chain is not drawn highlighted link by link');
+  const rows = await page
+    .locator('.ex-path-list > li')
+    .evaluateAll((els) => els.map((e) => ({ link: e.dataset.link, kind: e.dataset.kind, sources: e.querySelectorAll('.ex-source').length })));
+  seen.pathRows = JSON.stringify(rows);
+  if (JSON.stringify(rows.map((r) => r.link)) !== JSON.stringify(edges)) throw new Error('the panel does not list the chain link by link');
+  if (rows.some((r) => r.sources === 0)) throw new Error('a link of the chain is listed without its sources');
+  await page.screenshot({ path: path.join(outdir, 'explore-path.png') });
+
+  // Shift+Enter in the search adds Harris to the drawing: the chain stays.
+  await page.locator('#ex-search-input').fill('Kamala Harris');
+  await pickOption(page, 'ex-search', HARRIS);
+  await page.keyboard.press('Shift+Enter');
+  await waitForPanel(page, HARRIS);
+  await waitForNodes(page, [HARRIS, ACTOR, TO, ...want.steps.map((s) => s.node.id)]);
+}
+
+/** Walks the results of the search box `prefix` with the arrow keys to `id`. */
+async function pickOption(page, prefix, id) {
+  await page.waitForSelector(`#${prefix}-results [role="option"][data-id="${id}"]`, { state: 'visible', timeout: STEP_TIMEOUT_MS });
+  for (let i = 0; i <= 12; i += 1) {
+    if ((await activeOption(page, prefix)) === id) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`the arrow keys never reach ${id} in the results of ${prefix}`);
+}
+
 /** The id of the search result the keyboard is on (aria-activedescendant), or null. */
-async function activeOption(page) {
-  return page.evaluate(() => {
-    const input = document.getElementById('ex-search-input');
+async function activeOption(page, prefix = 'ex-search') {
+  return page.evaluate((p) => {
+    const input = document.getElementById(`${p}-input`);
     const active = input && input.getAttribute('aria-activedescendant');
     const el = active && document.getElementById(active);
     return el ? el.dataset.id : null;
-  });
+  }, prefix);
 }
 
 /** The ids of the nodes drawn (cytoscape's own list). */

@@ -65,6 +65,35 @@ export const PLACE_EVENTS_QUERY = `query ExplorerPlaceEvents($id: ID!, $first: I
 /** The fields of a source as the details panel cites it. */
 const CITE = 'sources { id title published }';
 
+/**
+ * The shortest chain of facts between two entities, each entity with what the drawing labels
+ * it by and the reports its facts rest on (an event's with each participant's own sources).
+ */
+export const PATH_QUERY = `query ExplorerPath($from: ID!, $to: ID!) {
+  path(from: $from, to: $to) {
+    hops
+    steps {
+      link
+      forward
+      node {
+        __typename
+        id
+        ... on Actor { name kind ${CITE} }
+        ... on Place { name kind ${CITE} }
+        ... on Event {
+          title
+          kind
+          when { text start end precision }
+          ${CITE}
+          participants { actor { id } ${CITE} }
+        }
+        ... on Agreement { title kind ${CITE} }
+        ... on Statement { text quote when { text } speaker { name } ${CITE} }
+      }
+    }
+  }
+}`;
+
 /** The details panel's query for each kind of entity, by GraphQL type name. */
 export const DETAILS_QUERIES = {
   Actor: `query ActorDetails($id: ID!) {

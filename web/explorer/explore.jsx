@@ -11,9 +11,28 @@
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, PLACE_EVENTS_QUERY, request, TIMELINE_QUERIES, typeOfId } from './api.js';
+import {
+  DETAILS_QUERIES,
+  NEIGHBORHOOD_QUERY,
+  PATH_QUERY,
+  PLACE_EVENTS_QUERY,
+  request,
+  TIMELINE_QUERIES,
+  typeOfId,
+} from './api.js';
 import { Details } from './Details.jsx';
-import { applySourceVisibility, createGraph, eventsInView, layout, merge, placeEventsSubgraph, updateEdgeLabels } from './graph.js';
+import {
+  applySourceVisibility,
+  createGraph,
+  eventsInView,
+  layout,
+  merge,
+  mergePath,
+  pathLinks,
+  placeEventsSubgraph,
+  updateEdgeLabels,
+} from './graph.js';
+import { ConnectBox, PathView } from './Path.jsx';
 import { KIND_ORDER, KINDS } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
@@ -56,6 +75,10 @@ function Explorer() {
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
   const [sheetOpen, setSheetOpen] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [connecting, setConnecting] = useState(false);
+  const [path, setPath] = useState(null);
+  const pathTicket = useRef(0);
 
   settings.current = { showSources, depth };
 
@@ -223,6 +246,60 @@ function Explorer() {
     [grow, select, track],
   );
 
+  /** Adds `id` and what surrounds it to the drawing, keeping what is drawn. */
+  const add = useCallback(
+    (id) => {
+      const cy = cyRef.current;
+      clearTimeout(pendingTap.current);
+      setProblem('');
+      showDetails(id);
+      return track(async () => {
+        try {
+          await grow(id, settings.current.depth, cy.nodes().empty());
+          select(id);
+        } catch (err) {
+          setProblem(`Could not add ${id}: ${err.message}`);
+        }
+      });
+    },
+    [grow, select, showDetails, track],
+  );
+
+  /** Finds the shortest chain of facts from `from` to `to`, draws it and lists it in the panel. */
+  const connect = useCallback(
+    (from, to) => {
+      const cy = cyRef.current;
+      const ticket = ++pathTicket.current;
+      setConnecting(false);
+      setPath({ from, to, status: 'loading' });
+      return track(async () => {
+        try {
+          const data = await request(PATH_QUERY, { from, to });
+          if (ticket !== pathTicket.current) return;
+          if (!data.path) {
+            setPath({ from, to, status: 'none' });
+            return;
+          }
+          const added = mergePath(cy, data.path, settings.current.showSources);
+          setPath({ from, to, status: 'ready', hops: data.path.hops, links: pathLinks(data.path) });
+          if (added > 0) await layout(cy, { centreId: from });
+          refresh();
+        } catch (err) {
+          if (ticket !== pathTicket.current) return;
+          setPath({ from, to, status: 'error', error: err.message });
+        }
+      });
+    },
+    [refresh, track],
+  );
+
+  const clearPath = () => {
+    pathTicket.current += 1;
+    setPath(null);
+    cyRef.current.elements('.path').removeClass('path');
+    updateEdgeLabels(cyRef.current);
+  };
+
   /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
   const open = useCallback(
     (id) => {
@@ -324,7 +401,11 @@ function Explorer() {
         <h1 className="ex-title">
           Diplograph <span className="ex-subtitle">Graph explorer</span>
         </h1>
-        <Search onOpen={focus} inputRef={searchInput} />
+        <Search onOpen={(id, more) => (more || adding ? add(id) : focus(id))} inputRef={searchInput} />
+        <label className="ex-check ex-adding" title="Add what you choose in the search to the drawing instead of redrawing (Shift+Enter does it once)">
+          <input type="checkbox" checked={adding} onChange={(e) => setAdding(e.target.checked)} />
+          Add to drawing
+        </label>
         <nav className="ex-nav" aria-label="Pages">
           <a href="/">GraphQL playground</a>
         </nav>
@@ -426,7 +507,21 @@ function Explorer() {
           >
             {sheetOpen ? 'Show less of the details' : 'Show more of the details'}
           </button>
-          <Details details={details} onOpen={open} onFocus={focus} />
+          <Details
+            details={details}
+            onOpen={open}
+            onFocus={focus}
+            onConnect={details && details.status !== 'error' ? () => setConnecting((c) => !c) : null}
+          >
+            {connecting && details ? (
+              <ConnectBox
+                fromName={(details.data && (details.data.name || details.data.title)) || details.id}
+                onConnect={(to) => connect(details.id, to)}
+                onClose={() => setConnecting(false)}
+              />
+            ) : null}
+            <PathView path={path} onOpen={open} onClear={clearPath} />
+          </Details>
         </aside>
       </main>
     </div>

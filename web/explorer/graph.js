@@ -91,6 +91,15 @@ function style() {
         'z-index': 20,
       },
     },
+    // The chain a "connect to" drew: thick amber links, ringed nodes, labels always shown.
+    {
+      selector: 'edge.path',
+      style: { width: 4, 'line-color': '#d97706', 'target-arrow-color': '#d97706', 'text-opacity': 1, 'z-index': 30, color: '#92400e' },
+    },
+    {
+      selector: 'node.path',
+      style: { 'underlay-color': '#d97706', 'underlay-opacity': 0.35, 'underlay-padding': 8, 'underlay-shape': 'ellipse', 'z-index': 30 },
+    },
     // Cytoscape draws a grey box on a node while it is pressed: the selection ring is enough.
     { selector: 'node:active', style: { 'overlay-opacity': 0 } },
     { selector: 'edge:selected', style: { 'line-color': '#0b57d0', 'target-arrow-color': '#0b57d0' } },
@@ -225,6 +234,60 @@ export function placeEventsSubgraph(events) {
     if (containedIn) links.push({ from: place.id, to: containedIn.id, kind: 'CONTAINED_IN' });
   }
   return { nodes, links, truncated: events.totalCount > events.nodes.length };
+}
+
+/** The types whose entity is itself a fact that a link states (an event, an agreement, a statement). */
+const FACTS = ['Event', 'Agreement', 'Statement'];
+
+/**
+ * A `path` answer as the links of its chain, in order: for each, the two entities as the path
+ * walks them, its kind, its stored direction and the reports it rests on (a participation's own
+ * sources, else those of the fact the link belongs to: the event, agreement or statement at
+ * either end, or the entity it starts from).
+ */
+export function pathLinks(path) {
+  const out = [];
+  for (let i = 0; i + 1 < path.steps.length; i += 1) {
+    const here = path.steps[i];
+    const next = path.steps[i + 1].node;
+    const a = here.node;
+    const from = here.forward ? a : next;
+    const to = here.forward ? next : a;
+    let sources = null;
+    if (here.link === 'PARTICIPATED_IN' && to.participants) {
+      const p = to.participants.find((x) => x.actor.id === from.id);
+      sources = p ? p.sources : null;
+    }
+    if (!sources) {
+      const fact = FACTS.includes(from.__typename) ? from : FACTS.includes(to.__typename) ? to : from;
+      sources = fact.sources || [];
+    }
+    out.push({ a, b: next, from: from.id, to: to.id, kind: here.link, id: `${from.id}|${here.link}|${to.id}`, sources });
+  }
+  return out;
+}
+
+/**
+ * Adds a path's entities and links to the drawing and marks them as the chain (class `path`);
+ * an earlier chain loses its mark. Returns the number of nodes added.
+ */
+export function mergePath(cy, path, showSources) {
+  const links = pathLinks(path);
+  const nodes = path.steps.map((s) => s.node);
+  const around = nodes.find((n) => cy.getElementById(n.id).nonempty());
+  const added = merge(
+    cy,
+    { nodes, links: links.map((l) => ({ from: l.from, to: l.to, kind: l.kind })) },
+    around ? around.id : null,
+    showSources,
+  );
+  cy.batch(() => {
+    cy.elements('.path').removeClass('path');
+    for (const n of nodes) cy.getElementById(n.id).removeClass('hidden').addClass('path');
+    for (const l of links) cy.getElementById(l.id).removeClass('hidden').addClass('path');
+  });
+  updateEdgeLabels(cy);
+  return added;
 }
 
 /** Shows or hides sources and CITES links. */
