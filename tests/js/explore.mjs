@@ -224,6 +224,7 @@ try {
 
   await checkPath(page);
   await checkPlaceAgrees(page);
+  await checkFilters(page);
   await checkStatementLabels(page);
   await checkPhone(page);
 
@@ -327,6 +328,83 @@ async function checkPlaceAgrees(page) {
   }
   const listed = await page.locator('.ex-timeline .ex-tl-item').count();
   if (listed !== want.totalCount) throw new Error(`the timeline lists ${listed} events, the panel counts ${panel}`);
+}
+
+/** The ids of the drawn nodes of `type` that are visible, and of those dimmed. */
+async function visibleOfType(page, type) {
+  return page.evaluate((t) => {
+    const nodes = window.__explorer.cy.nodes(`[type = "${t}"]`).not('.hidden');
+    return { ids: nodes.map((n) => n.id()).sort(), faded: nodes.filter('.faded').map((n) => n.id()).sort() };
+  }, type);
+}
+
+/**
+ * Filters on Mexico City's drawing: the legend hides and shows a kind; the event-kind filter
+ * keeps one kind of event; dragging across the month chart dims the events outside the
+ * months chosen (in the drawing and the timeline); "known by" hides what no report had told
+ * by that day (the API's knownBy answer).
+ */
+async function checkFilters(page) {
+  const CITY = 'place:mexico-city';
+  const DAY = '2021-06-08';
+  await openFromAddress(page, CITY);
+  const all = await visibleOfType(page, 'Event');
+  await page.click('.ex-legend button[data-kind="Event"]');
+  if ((await visibleOfType(page, 'Event')).ids.length !== 0) throw new Error('the legend does not hide the events');
+  await page.click('.ex-legend button[data-kind="Event"]');
+  if ((await visibleOfType(page, 'Event')).ids.length !== all.ids.length) throw new Error('the legend does not show the events again');
+
+  await page.click('.ex-filters summary');
+  const kinds = await page.evaluate(() => window.__explorer.cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
+  const kind = kinds.find((k) => kinds.filter((x) => x === k).length < kinds.length);
+  if (!kind) throw new Error(`${CITY} no longer has events of two kinds`);
+  await page.selectOption('.ex-filters select', kind);
+  const kept = await visibleOfType(page, 'Event');
+  seen.kindKept = kept.ids;
+  if (kept.ids.length !== kinds.filter((k) => k === kind).length) throw new Error(`the event-kind filter does not keep the ${kind} events alone`);
+  await page.selectOption('.ex-filters select', '');
+
+  // The brush: drag from the first month to the one after it.
+  const months = await page.locator('.ex-months .ex-month').evaluateAll((els) => els.map((e) => e.dataset.label));
+  const [a, b] = [months[0], months[1]];
+  const boxA = await page.locator(`.ex-month[data-label="${a}"]`).boundingBox();
+  const boxB = await page.locator(`.ex-month[data-label="${b}"]`).boundingBox();
+  await page.mouse.move(boxA.x + boxA.width / 2, boxA.y + boxA.height - 4);
+  await page.mouse.down();
+  await page.mouse.move(boxB.x + boxB.width / 2, boxB.y + boxB.height - 4, { steps: 4 });
+  await page.mouse.up();
+  const from = await page.inputValue('input[aria-label="From month"]');
+  const to = await page.inputValue('input[aria-label="To month"]');
+  if (from !== a || to !== b) throw new Error(`dragging from ${a} to ${b} chose ${from} to ${to}`);
+  const dimmed = await visibleOfType(page, 'Event');
+  const starts = await page.evaluate(() =>
+    Object.fromEntries(window.__explorer.cy.nodes('[type = "Event"]').map((n) => [n.id(), n.data('entity').when.start.slice(0, 7)])),
+  );
+  const wantFaded = all.ids.filter((id) => starts[id] > b).sort();
+  seen.brushFaded = dimmed.faded;
+  if (wantFaded.length === 0) throw new Error(`${CITY} has no event after ${b}`);
+  if (JSON.stringify(dimmed.faded) !== JSON.stringify(wantFaded)) throw new Error('the brush does not dim the events outside its months');
+  const outsideItems = await page.locator('.ex-tl-item[data-outside="true"]').count();
+  if (outsideItems !== wantFaded.length) throw new Error('the timeline does not dim the events outside the brush');
+  await page.screenshot({ path: path.join(outdir, 'explore-filters.png') });
+  await page.click('.ex-range-clear');
+  if ((await visibleOfType(page, 'Event')).faded.length !== 0) throw new Error('"all dates" does not clear the brush');
+
+  // Known by a day: the drawn events no report had told by then are hidden.
+  const known = (await api(`query ($d: Date!) { events(filter: { knownBy: $d }, first: 100) { nodes { id } } }`, { d: DAY })).events.nodes.map(
+    (n) => n.id,
+  );
+  const wantKnown = all.ids.filter((id) => known.includes(id));
+  if (wantKnown.length === all.ids.length || wantKnown.length === 0) throw new Error(`knownBy ${DAY} no longer splits ${CITY}'s events`);
+  await page.fill('input[aria-label="Known by"]', DAY);
+  await page.waitForFunction((n) => window.__explorer.cy.nodes('[type = "Event"]').not('.hidden').length === n, wantKnown.length, {
+    timeout: STEP_TIMEOUT_MS,
+  }).catch(() => {});
+  const shown = await visibleOfType(page, 'Event');
+  seen.knownShown = shown.ids;
+  if (JSON.stringify(shown.ids) !== JSON.stringify(wantKnown)) throw new Error(`"known by ${DAY}" does not show just the events known then`);
+  await page.getByRole('button', { name: 'Show all' }).click();
+  if ((await visibleOfType(page, 'Event')).ids.length !== all.ids.length) throw new Error('"Show all" does not clear the filters');
 }
 
 /**

@@ -62,6 +62,16 @@ export const PLACE_EVENTS_QUERY = `query ExplorerPlaceEvents($id: ID!, $first: I
   }
 }`;
 
+/**
+ * The events, agreements and statements the reports had told by a day (knowledge time: one of
+ * their sources was published on or before it): the "known by" filter hides the others.
+ */
+export const KNOWN_BY_QUERY = `query ExplorerKnownBy($day: Date!) {
+  events(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+  agreements(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+  statements(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+}`;
+
 /** The fields of a source as the details panel cites it. */
 const CITE = 'sources { id title published }';
 

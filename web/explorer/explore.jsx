@@ -14,6 +14,7 @@ import { createRoot } from 'react-dom/client';
 import {
   DETAILS_QUERIES,
   NEIGHBORHOOD_QUERY,
+  KNOWN_BY_QUERY,
   PATH_QUERY,
   PLACE_EVENTS_QUERY,
   request,
@@ -22,7 +23,8 @@ import {
 } from './api.js';
 import { Details } from './Details.jsx';
 import {
-  applySourceVisibility,
+  ALL_VISIBLE,
+  applyView,
   createGraph,
   eventsInView,
   layout,
@@ -33,7 +35,7 @@ import {
   updateEdgeLabels,
 } from './graph.js';
 import { ConnectBox, PathView } from './Path.jsx';
-import { KIND_ORDER, KINDS } from './kinds.js';
+import { KIND_ORDER, KINDS, words } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
 import './explore.css';
@@ -52,6 +54,13 @@ const STARTERS = [
   ['event:2023-12-27-mexico-city-migration-meeting', 'Mexico City migration meeting, 2023'],
 ];
 
+/** A date range with its ends in order, or null when it has neither. */
+function tidyRange(r) {
+  if (!r.from && !r.to) return null;
+  if (r.from && r.to && r.from > r.to) return { from: r.to, to: r.from };
+  return r;
+}
+
 function Explorer() {
   const container = useRef(null);
   const cyRef = useRef(null);
@@ -61,7 +70,7 @@ function Explorer() {
   const drawTicket = useRef(0);
   const busyCount = useRef(0);
   const gestures = useRef({});
-  const settings = useRef({ showSources: false, depth: 1 });
+  const settings = useRef({ showSources: false, depth: 1, view: ALL_VISIBLE });
 
   const [details, setDetails] = useState(null);
   const [selectedId, setSelectedId] = useState(null);
@@ -79,8 +88,16 @@ function Explorer() {
   const [connecting, setConnecting] = useState(false);
   const [path, setPath] = useState(null);
   const pathTicket = useRef(0);
+  const [hiddenKinds, setHiddenKinds] = useState([]);
+  const [drawnKinds, setDrawnKinds] = useState([]);
+  const [eventKind, setEventKind] = useState('');
+  const [range, setRange] = useState(null);
+  const [knownBy, setKnownBy] = useState('');
+  const [known, setKnown] = useState(null);
+  const knownTicket = useRef(0);
 
-  settings.current = { showSources, depth };
+  const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known };
+  settings.current = { showSources, depth, view };
 
   /** Runs `work` marked as busy (for the spinner and for tests). */
   const track = useCallback(async (work) => {
@@ -102,6 +119,7 @@ function Explorer() {
   const refresh = useCallback(() => {
     const cy = cyRef.current;
     setEvents(eventsInView(cy));
+    setDrawnKinds(cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
     setCounts({
       nodes: cy.nodes().not('.hidden').length,
       links: cy.edges().not('.hidden').length,
@@ -187,14 +205,14 @@ function Explorer() {
         cy.elements().remove();
         loadMonths(id);
       }
-      let added = merge(cy, sub, id, settings.current.showSources);
+      let added = merge(cy, sub, id, settings.current.view);
       // A place's panel counts the events at the places inside it too: draw them as well.
       if (typeOfId(id) === 'Place') {
         const answer = await request(PLACE_EVENTS_QUERY, { id, first: PLACE_EVENTS });
         if (ticket !== drawTicket.current) return;
         if (answer.node) {
           const more = placeEventsSubgraph(answer.node.events);
-          added += merge(cy, more, id, settings.current.showSources);
+          added += merge(cy, more, id, settings.current.view);
           sub.truncated = sub.truncated || more.truncated;
         }
       }
@@ -280,7 +298,7 @@ function Explorer() {
             setPath({ from, to, status: 'none' });
             return;
           }
-          const added = mergePath(cy, data.path, settings.current.showSources);
+          const added = mergePath(cy, data.path, settings.current.view);
           setPath({ from, to, status: 'ready', hops: data.path.hops, links: pathLinks(data.path) });
           if (added > 0) await layout(cy, { centreId: from });
           refresh();
@@ -365,11 +383,50 @@ function Explorer() {
   const toggleSources = (on) => {
     setShowSources(on);
     const cy = cyRef.current;
-    applySourceVisibility(cy, on);
+    applyView(cy, { ...settings.current.view, showSources: on });
     track(async () => {
       await layout(cy, { centreId: selectedId });
       refresh();
     });
+  };
+
+  // Filters apply to the drawing as soon as they change (sources relayout, above).
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    applyView(cy, settings.current.view);
+    refresh();
+    // The view is rebuilt on each render; these are what it is made of.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hiddenKinds, eventKind, range, known, refresh]);
+
+  // "Known by": the ids the reports had told by that day, asked of the API.
+  useEffect(() => {
+    const ticket = ++knownTicket.current;
+    if (!knownBy) {
+      setKnown(null);
+      return;
+    }
+    track(async () => {
+      try {
+        const data = await request(KNOWN_BY_QUERY, { day: knownBy });
+        if (ticket !== knownTicket.current) return;
+        const lists = [data.events, data.agreements, data.statements];
+        if (lists.some((l) => l.totalCount > l.nodes.length)) setProblem('Known by: only the first 100 of each kind are kept.');
+        setKnown(new Set(lists.flatMap((l) => l.nodes.map((n) => n.id))));
+      } catch (err) {
+        if (ticket !== knownTicket.current) return;
+        setProblem(`Could not ask what was known by ${knownBy}: ${err.message}`);
+      }
+    });
+  }, [knownBy, track]);
+
+  const toggleKind = (type) => {
+    if (type === 'Source') {
+      toggleSources(!showSources);
+      return;
+    }
+    setHiddenKinds((kinds) => (kinds.includes(type) ? kinds.filter((k) => k !== type) : [...kinds, type]));
   };
 
   const highlight = (id) => {
@@ -395,6 +452,14 @@ function Explorer() {
   };
 
   const empty = counts.nodes === 0 && !busy;
+  const eventKinds = [...new Set(drawnKinds)].sort();
+  const filtersOn = [hiddenKinds.length > 0, eventKind, range, knownBy].filter(Boolean).length;
+  const resetFilters = () => {
+    setHiddenKinds([]);
+    setEventKind('');
+    setRange(null);
+    setKnownBy('');
+  };
   return (
     <div className="ex-page">
       <header className="ex-header">
@@ -451,13 +516,59 @@ function Explorer() {
             >
               Re-layout
             </button>
-            <ul className="ex-legend" aria-label="Legend">
-              {KIND_ORDER.map((t) => (
-                <li key={t}>
-                  <span className={`ex-swatch ex-kind-${t}`} aria-hidden="true" />
-                  {KINDS[t].label}
-                </li>
-              ))}
+            <details className="ex-filters">
+              <summary>Filters{filtersOn ? ` (${filtersOn})` : ''}</summary>
+              <div className="ex-filter-row">
+                <label>
+                  Events{' '}
+                  <select value={eventKind} onChange={(e) => setEventKind(e.target.value)} aria-label="Kind of event shown">
+                    <option value="">all kinds</option>
+                    {eventKinds.map((k) => (
+                      <option key={k} value={k}>
+                        {words(k)}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label>
+                  From{' '}
+                  <input
+                    type="month"
+                    aria-label="From month"
+                    value={(range && range.from) || ''}
+                    onChange={(e) => setRange((r) => tidyRange({ ...(r || {}), from: e.target.value || null }))}
+                  />
+                </label>
+                <label>
+                  to{' '}
+                  <input
+                    type="month"
+                    aria-label="To month"
+                    value={(range && range.to) || ''}
+                    onChange={(e) => setRange((r) => tidyRange({ ...(r || {}), to: e.target.value || null }))}
+                  />
+                </label>
+                <label title="Replay what the reports had told by this day: hide the events, agreements and statements no report had published yet">
+                  Known by{' '}
+                  <input type="date" aria-label="Known by" value={knownBy} onChange={(e) => setKnownBy(e.target.value)} />
+                </label>
+                <button type="button" className="ex-button" disabled={!filtersOn} onClick={resetFilters}>
+                  Show all
+                </button>
+              </div>
+            </details>
+            <ul className="ex-legend" aria-label="Kinds shown (click to hide or show a kind)">
+              {KIND_ORDER.map((t) => {
+                const on = t === 'Source' ? showSources : !hiddenKinds.includes(t);
+                return (
+                  <li key={t}>
+                    <button type="button" aria-pressed={on} data-kind={t} onClick={() => toggleKind(t)}>
+                      <span className={`ex-swatch ex-kind-${t}`} aria-hidden="true" />
+                      {KINDS[t].label}
+                    </button>
+                  </li>
+                );
+              })}
             </ul>
           </div>
           <div className="ex-canvas" ref={container} data-testid="graph" />
@@ -489,6 +600,8 @@ function Explorer() {
             months={months}
             events={events}
             selectedId={selectedId}
+            range={range}
+            onRange={setRange}
             onOpen={open}
             onHighlight={highlight}
             onHighlightMonth={highlightMonth}

@@ -173,7 +173,7 @@ function nodeData(node) {
  * New nodes start where `around` is drawn, so the layout grows them out of it.
  * Returns the number of nodes added.
  */
-export function merge(cy, subgraph, around, showSources) {
+export function merge(cy, subgraph, around, view) {
   // Grow from `around` when it is drawn, else from the first node of the neighbourhood that is.
   const anchor = [around, ...subgraph.nodes.map((n) => n.id)].find((id) => id && cy.getElementById(id).nonempty());
   const origin = anchor ? { ...cy.getElementById(anchor).position() } : null;
@@ -208,8 +208,7 @@ export function merge(cy, subgraph, around, showSources) {
       });
     }
   });
-  applySourceVisibility(cy, showSources);
-  updateEdgeLabels(cy);
+  applyView(cy, view);
   return added;
 }
 
@@ -271,7 +270,7 @@ export function pathLinks(path) {
  * Adds a path's entities and links to the drawing and marks them as the chain (class `path`);
  * an earlier chain loses its mark. Returns the number of nodes added.
  */
-export function mergePath(cy, path, showSources) {
+export function mergePath(cy, path, view) {
   const links = pathLinks(path);
   const nodes = path.steps.map((s) => s.node);
   const around = nodes.find((n) => cy.getElementById(n.id).nonempty());
@@ -279,29 +278,75 @@ export function mergePath(cy, path, showSources) {
     cy,
     { nodes, links: links.map((l) => ({ from: l.from, to: l.to, kind: l.kind })) },
     around ? around.id : null,
-    showSources,
+    view,
   );
   cy.batch(() => {
     cy.elements('.path').removeClass('path');
     for (const n of nodes) cy.getElementById(n.id).removeClass('hidden').addClass('path');
     for (const l of links) cy.getElementById(l.id).removeClass('hidden').addClass('path');
   });
-  updateEdgeLabels(cy);
+  applyView(cy, view);
   return added;
 }
 
-/** Shows or hides sources and CITES links. */
-export function applySourceVisibility(cy, showSources) {
+/**
+ * What the reader chose to see: `showSources`, `hiddenKinds` (GraphQL type names switched off
+ * in the legend), `eventKind` (only events of this kind, or null), `range` ({ from, to } months
+ * "YYYY-MM", either may be null: what falls outside is dimmed) and `known` (a Set of the ids of
+ * the events, agreements and statements the reports had told by the "known by" day, or null).
+ */
+export const ALL_VISIBLE = { showSources: false, hiddenKinds: [], eventKind: null, range: null, known: null };
+
+/** The kinds of entity whose facts have a knowledge time (the `knownBy` filters). */
+const DATED_FACTS = ['Event', 'Agreement', 'Statement'];
+
+/** The first and last month ("YYYY-MM") of a node's time span, or null when it has none. */
+export function monthsOf(data) {
+  const when = data.when || (data.entity && data.entity.when);
+  if (!when) return null;
+  const first = (when.start || when.text || '').slice(0, 7);
+  const last = (when.end || (when.text || '').split('/').pop() || first).slice(0, 7);
+  if (!/^\d{4}(-\d{2})?$/.test(first)) return null;
+  // A year alone spans its twelve months.
+  return { first: first.length === 4 ? `${first}-01` : first, last: last.length === 4 ? `${last}-12` : last };
+}
+
+/** Whether a node falls outside the month range `range` (never when it has no date). */
+export function outside(data, range) {
+  if (!range || (!range.from && !range.to)) return false;
+  const m = monthsOf(data);
+  if (!m) return false;
+  return Boolean((range.from && m.last < range.from) || (range.to && m.first > range.to));
+}
+
+/** Whether the node is switched off by `view` (see ALL_VISIBLE). */
+function switchedOff(node, view) {
+  const type = node.data('type');
+  if (type === 'Source' && !view.showSources) return true;
+  if (view.hiddenKinds.includes(type)) return true;
+  if (type === 'Event' && view.eventKind && node.data('entity').kind !== view.eventKind) return true;
+  if (view.known && DATED_FACTS.includes(type) && !view.known.has(node.id())) return true;
+  return false;
+}
+
+/**
+ * Shows what `view` lets through (class `hidden` on the rest, and on links with a hidden end
+ * or CITES links when sources are off) and dims what falls outside its date range (`faded`).
+ * Nodes of a drawn chain stay visible.
+ */
+export function applyView(cy, view) {
   cy.batch(() => {
-    const sources = cy.nodes('[type = "Source"]');
-    const cites = cy.edges('[kind = "CITES"]');
-    if (showSources) {
-      sources.removeClass('hidden');
-      cites.removeClass('hidden');
-    } else {
-      sources.addClass('hidden');
-      cites.addClass('hidden');
-    }
+    cy.nodes().forEach((n) => {
+      const off = switchedOff(n, view) && !n.hasClass('path');
+      n.toggleClass('hidden', off);
+      n.toggleClass('faded', !off && outside(n.data(), view.range));
+    });
+    cy.edges().forEach((e) => {
+      const off =
+        (e.data('kind') === 'CITES' && !view.showSources) || e.source().hasClass('hidden') || e.target().hasClass('hidden');
+      e.toggleClass('hidden', off);
+      e.toggleClass('faded', !off && (e.source().hasClass('faded') || e.target().hasClass('faded')));
+    });
   });
   updateEdgeLabels(cy);
 }
