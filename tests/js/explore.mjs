@@ -225,6 +225,7 @@ try {
   await checkPath(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
+  await checkHub(page);
   await checkStatementLabels(page);
   await checkPhone(page);
 
@@ -405,6 +406,82 @@ async function checkFilters(page) {
   if (JSON.stringify(shown.ids) !== JSON.stringify(wantKnown)) throw new Error(`"known by ${DAY}" does not show just the events known then`);
   await page.getByRole('button', { name: 'Show all' }).click();
   if ((await visibleOfType(page, 'Event')).ids.length !== all.ids.length) throw new Error('"Show all" does not clear the filters');
+}
+
+/**
+ * Label overlaps in the drawing: pairs of visible labels whose boxes intersect, and labels
+ * lying on another node; and whether every label is inside the visible canvas.
+ */
+async function measureLabels(page, centre) {
+  return page.evaluate((centreId) => {
+    const cy = window.__explorer.cy;
+    const nodes = cy.nodes().not('.hidden').toArray();
+    const label = (n) => n.boundingBox({ includeNodes: false, includeLabels: true, includeOverlays: false, includeEdges: false });
+    const body = (n) => n.boundingBox({ includeNodes: true, includeLabels: false, includeOverlays: false, includeEdges: false });
+    const hit = (a, b) => a.w > 0 && b.w > 0 && a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    const pairs = [];
+    for (let i = 0; i < nodes.length; i += 1) {
+      for (let j = i + 1; j < nodes.length; j += 1) {
+        if (hit(label(nodes[i]), label(nodes[j]))) pairs.push(`${nodes[i].id()} ~ ${nodes[j].id()}`);
+      }
+    }
+    const c = cy.getElementById(centreId);
+    const covering = nodes.filter((n) => n !== c && hit(label(c), body(n))).map((n) => n.id());
+    const ext = cy.extent();
+    const outside = nodes
+      .filter((n) => {
+        const b = label(n);
+        return b.x1 < ext.x1 || b.x2 > ext.x2 || b.y1 < ext.y1 || b.y2 > ext.y2;
+      })
+      .map((n) => n.id());
+    return { nodes: nodes.length, links: cy.edges().not('.hidden').length, pairs, covering, outside };
+  }, centre);
+}
+
+/**
+ * The Harris hub (the densest drawing of the seed): fewer than 3 overlapping label pairs,
+ * her own label on top of no other node, every label inside the canvas; zoomed out, only the
+ * links of the selected node are named.
+ */
+async function checkHub(page) {
+  const HUB = 'actor:kamala-harris';
+  await openFromAddress(page, HUB);
+  const m = await measureLabels(page, HUB);
+  seen.hub = JSON.stringify(m);
+  if (m.nodes < 20) throw new Error(`the hub draws only ${m.nodes} nodes`);
+  if (m.pairs.length >= 3) throw new Error(`the hub has ${m.pairs.length} overlapping label pairs`);
+  if (m.covering.length) throw new Error(`${HUB}'s label lies under ${m.covering.join(', ')}`);
+  if (m.outside.length) throw new Error(`labels outside the canvas: ${m.outside.join(', ')}`);
+  await page.screenshot({ path: path.join(outdir, 'explore-hub.png') });
+  const named = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    cy.$(':selected').unselect();
+    cy.zoom({ level: 0.5, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    return cy.edges().not('.hidden').filter((e) => Number(e.style('text-opacity')) > 0).length;
+  });
+  if (named !== 0) throw new Error(`zoomed out, ${named} links are still named`);
+
+  // "Fold parts": the trip's parts fold into it, and its label counts them.
+  const before = await visibleOfType(page, 'Event');
+  await page.getByLabel('Fold parts').check();
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  const folded = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    const wholes = cy.nodes().filter((n) => n.data('folded') > 0);
+    return {
+      hidden: cy.edges('[kind = "PART_OF"]').sources('.hidden').length,
+      wholes: wholes.map((n) => ({ id: n.id(), folded: n.data('folded'), label: n.style('label') })),
+    };
+  });
+  seen.folded = JSON.stringify(folded);
+  const after = await visibleOfType(page, 'Event');
+  const count = folded.wholes.reduce((a, w) => a + w.folded, 0);
+  if (count === 0 || before.ids.length - after.ids.length !== count) throw new Error('"Fold parts" folds no part into its whole');
+  if (!folded.wholes.every((w) => w.label.endsWith(`(+${w.folded} parts)`))) throw new Error('a folded whole does not count its parts');
+  await page.screenshot({ path: path.join(outdir, 'explore-hub-folded.png') });
+  await page.getByLabel('Fold parts').uncheck();
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  if ((await visibleOfType(page, 'Event')).ids.length !== before.ids.length) throw new Error('unfolding does not show the parts again');
 }
 
 /**

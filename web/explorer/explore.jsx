@@ -96,7 +96,8 @@ function Explorer() {
   const [known, setKnown] = useState(null);
   const knownTicket = useRef(0);
 
-  const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known };
+  const [foldParts, setFoldParts] = useState(false);
+  const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
   settings.current = { showSources, depth, view };
 
   /** Runs `work` marked as busy (for the spinner and for tests). */
@@ -400,6 +401,16 @@ function Explorer() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hiddenKinds, eventKind, range, known, refresh]);
 
+  const toggleFold = (on) => {
+    setFoldParts(on);
+    const cy = cyRef.current;
+    applyView(cy, { ...settings.current.view, foldParts: on });
+    track(async () => {
+      await layout(cy, { centreId: selectedId });
+      refresh();
+    });
+  };
+
   // "Known by": the ids the reports had told by that day, asked of the API.
   useEffect(() => {
     const ticket = ++knownTicket.current;
@@ -486,6 +497,10 @@ function Explorer() {
                 title="Draw the reports and the facts that cite them"
               />
               Sources{counts.sources ? ` (${counts.sources})` : ''}
+            </label>
+            <label className="ex-check" title="Fold the events that are part of a drawn trip or visit into it">
+              <input type="checkbox" checked={foldParts} onChange={(e) => toggleFold(e.target.checked)} />
+              Fold parts
             </label>
             <label className="ex-select">
               Depth{' '}

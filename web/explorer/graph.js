@@ -19,7 +19,8 @@ function style() {
     {
       selector: 'node',
       style: {
-        label: 'data(short)',
+        // A whole with its parts folded into it says how many.
+        label: (n) => (n.data('folded') ? `${n.data('short')}\n(+${n.data('folded')} parts)` : n.data('short')),
         'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
         'font-size': 12,
         color: '#1f2933',
@@ -43,7 +44,16 @@ function style() {
     },
     {
       selector: 'node.centre',
-      style: { 'border-width': 4, 'border-color': '#1f2933', 'font-weight': 600, 'font-size': 12 },
+      // The node drawn at the centre is drawn, and labelled, above all others.
+      style: {
+        'border-width': 4,
+        'border-color': '#1f2933',
+        'font-weight': 600,
+        'font-size': 13,
+        'z-index-compare': 'manual',
+        'z-index': 90,
+        'text-background-opacity': 1,
+      },
     },
     {
       selector: 'edge',
@@ -137,20 +147,35 @@ export function createGraph(container, on) {
     updateEdgeLabels(cy);
   });
   cy.on('select unselect', 'node', () => updateEdgeLabels(cy));
+  let zoomed = cy.zoom() < EDGE_LABEL_ZOOM;
+  cy.on('zoom', () => {
+    const now = cy.zoom() < EDGE_LABEL_ZOOM;
+    if (now !== zoomed) {
+      zoomed = now;
+      updateEdgeLabels(cy);
+    }
+  });
   return cy;
 }
 
 /** Above this many visible links, only those of the selected or pointed node are labelled. */
 const EDGE_LABEL_LIMIT = 24;
 
-/** Names the links worth naming: all of them in a small drawing, else those near the reader's node. */
+/** Below this zoom, only the links of the selected or pointed node are named. */
+const EDGE_LABEL_ZOOM = 0.9;
+
+/**
+ * Names the links worth naming: all of them in a small drawing seen close enough, else only
+ * those near the reader's node (and a drawn chain's, see the `path` style).
+ */
 export function updateEdgeLabels(cy) {
   const edges = cy.edges().not('.hidden');
   const near = cy.nodes(':selected, .hl, .hover').connectedEdges();
+  const busy = edges.length > EDGE_LABEL_LIMIT || cy.zoom() < EDGE_LABEL_ZOOM;
   cy.batch(() => {
     edges.removeClass('quiet near');
     near.addClass('near');
-    if (edges.length > EDGE_LABEL_LIMIT) edges.difference(near).addClass('quiet');
+    if (busy) edges.difference(near).addClass('quiet');
   });
 }
 
@@ -292,10 +317,11 @@ export function mergePath(cy, path, view) {
 /**
  * What the reader chose to see: `showSources`, `hiddenKinds` (GraphQL type names switched off
  * in the legend), `eventKind` (only events of this kind, or null), `range` ({ from, to } months
- * "YYYY-MM", either may be null: what falls outside is dimmed) and `known` (a Set of the ids of
- * the events, agreements and statements the reports had told by the "known by" day, or null).
+ * "YYYY-MM", either may be null: what falls outside is dimmed), `known` (a Set of the ids of
+ * the events, agreements and statements the reports had told by the "known by" day, or null)
+ * and `foldParts` (events drawn with the event they are part of are folded into it).
  */
-export const ALL_VISIBLE = { showSources: false, hiddenKinds: [], eventKind: null, range: null, known: null };
+export const ALL_VISIBLE = { showSources: false, hiddenKinds: [], eventKind: null, range: null, known: null, foldParts: false };
 
 /** The kinds of entity whose facts have a knowledge time (the `knownBy` filters). */
 const DATED_FACTS = ['Event', 'Agreement', 'Statement'];
@@ -340,7 +366,21 @@ export function applyView(cy, view) {
       const off = switchedOff(n, view) && !n.hasClass('path');
       n.toggleClass('hidden', off);
       n.toggleClass('faded', !off && outside(n.data(), view.range));
+      n.data('folded', 0);
     });
+    if (view.foldParts) {
+      // A part is folded into the whole it belongs to when that whole is shown; the node drawn
+      // at the centre, the selected one and a chain's nodes are never folded.
+      cy.edges('[kind = "PART_OF"]').forEach((e) => {
+        const part = e.source();
+        const whole = e.target();
+        if (whole.hasClass('hidden') || part.hasClass('hidden')) return;
+        if (part.hasClass('centre') || part.selected() || part.hasClass('path')) return;
+        if (part.outgoers('edge[kind = "PART_OF"]').length > 1 || part.incomers('edge[kind = "PART_OF"]').nonempty()) return;
+        part.addClass('hidden');
+        whole.data('folded', whole.data('folded') + 1);
+      });
+    }
     cy.edges().forEach((e) => {
       const off =
         (e.data('kind') === 'CITES' && !view.showSources) || e.source().hasClass('hidden') || e.target().hasClass('hidden');
@@ -352,7 +392,7 @@ export function applyView(cy, view) {
 }
 
 /** The smallest zoom a fit may choose: below it labels are too small to read. */
-const READABLE_ZOOM = 0.85;
+const READABLE_ZOOM = 0.75;
 /** The largest zoom a fit may choose: a handful of nodes should not fill the screen. */
 const FIT_MAX_ZOOM = 1.15;
 /** Room kept free around the drawing, in rendered pixels (the status line is bottom right). */
@@ -433,8 +473,72 @@ export function layout(cy, { fresh = false, centreId = null } = {}) {
       numIter: 2500,
       initialEnergyOnIncremental: 0.4,
     });
-    run.one('layoutstop', () => fitReadable(cy, centreId, fresh).then(resolve));
+    run.one('layoutstop', () => {
+      spreadLabels(cy, centreId);
+      fitReadable(cy, centreId, fresh).then(resolve);
+    });
     run.run();
+  });
+}
+
+/** Room kept between two nodes' boxes (node and label) once spread, in model pixels. */
+const LABEL_GAP = 6;
+/** Most passes `spreadLabels` makes over the drawing. */
+const SPREAD_PASSES = 80;
+
+/**
+ * Moves nodes apart until no two boxes overlap, a box being a node with its label: the
+ * force-directed layout keeps nodes apart but not their labels, and a hub's labels pile up.
+ * Each overlapping pair is pushed apart along the axis where they overlap least; the node
+ * `pinnedId` (the one drawn at the centre) does not move, so its label stays where it was.
+ */
+export function spreadLabels(cy, pinnedId) {
+  const nodes = cy.nodes().not('.hidden').toArray();
+  if (nodes.length < 2) return;
+  const items = nodes.map((n) => {
+    const p = n.position();
+    const bb = n.boundingBox({ includeLabels: true, includeOverlays: false, includeEdges: false });
+    return {
+      node: n,
+      x: p.x,
+      y: p.y,
+      left: p.x - bb.x1,
+      right: bb.x2 - p.x,
+      top: p.y - bb.y1,
+      bottom: bb.y2 - p.y,
+      pinned: n.id() === pinnedId,
+    };
+  });
+  for (let pass = 0; pass < SPREAD_PASSES; pass += 1) {
+    let moved = false;
+    for (let i = 0; i < items.length; i += 1) {
+      for (let j = i + 1; j < items.length; j += 1) {
+        const a = items[i];
+        const b = items[j];
+        const ox = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x - a.left, b.x - b.left) + LABEL_GAP;
+        const oy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y - a.top, b.y - b.top) + LABEL_GAP;
+        if (ox <= 0 || oy <= 0) continue;
+        if (a.pinned && b.pinned) continue;
+        moved = true;
+        // Labels are wide and short: moving up or down is usually the smaller step.
+        const vertical = oy <= ox;
+        const d = vertical ? oy : ox;
+        const sign = vertical ? Math.sign(b.y - a.y || j - i) : Math.sign(b.x - a.x || j - i);
+        const shareA = a.pinned ? 0 : b.pinned ? 1 : 0.5;
+        const shareB = 1 - shareA;
+        if (vertical) {
+          a.y -= sign * d * shareA;
+          b.y += sign * d * shareB;
+        } else {
+          a.x -= sign * d * shareA;
+          b.x += sign * d * shareB;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  cy.batch(() => {
+    for (const it of items) it.node.position({ x: it.x, y: it.y });
   });
 }
 
