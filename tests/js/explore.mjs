@@ -223,6 +223,7 @@ try {
   await page.screenshot({ path: path.join(outdir, 'explore-place.png') });
 
   await checkPath(page);
+  await checkAddress(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
   await checkHub(page);
@@ -598,6 +599,76 @@ async function checkPath(page) {
   await page.keyboard.press('Shift+Enter');
   await waitForPanel(page, HARRIS);
   await waitForNodes(page, [HARRIS, ACTOR, TO, ...want.steps.map((s) => s.node.id)]);
+}
+
+/** What the drawing shows: visible node ids, the chain's links, the selection, kinds switched off. */
+async function viewOf(page) {
+  return page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    return {
+      nodes: cy.nodes().not('.hidden').map((n) => n.id()).sort(),
+      chain: cy.edges('.path').map((e) => e.id()).sort(),
+      selected: cy.$('node:selected').map((n) => n.id()),
+      off: [...document.querySelectorAll('.ex-legend button[aria-pressed="false"]')].map((b) => b.dataset.kind).sort(),
+    };
+  });
+}
+
+/** Waits until nothing loads and `test(view)` holds (a step undone or redone). */
+async function waitForView(page, what, test) {
+  const start = Date.now();
+  let v = null;
+  while (Date.now() - start < STEP_TIMEOUT_MS) {
+    await page.waitForTimeout(150);
+    const ready = await page.evaluate(() => document.documentElement.dataset.explorer === 'ready');
+    if (!ready) continue;
+    v = await viewOf(page);
+    if (test(v)) return v;
+  }
+  seen[what] = JSON.stringify(v);
+  throw new Error(what);
+}
+
+/**
+ * The address holds the view: after drawing Giammattei, expanding the meeting (a click),
+ * connecting to López Obrador and switching statements off, the Undo button undoes the
+ * last step, Back the one before, Forward redoes both, and the address opened afresh draws
+ * the same nodes, chain, selection and kinds.
+ */
+async function checkAddress(page) {
+  const TO = 'actor:andres-manuel-lopez-obrador';
+  await openFromAddress(page, ACTOR);
+  await clickNode(page, MEETING);
+  await waitForNodes(page, [MEETING, ...expected.participants.map((p) => p.actor.id)]);
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), MEETING, { timeout: STEP_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Connect to…' }).click();
+  await page.locator('#ex-connect-input').fill('López Obrador');
+  await pickOption(page, 'ex-connect', TO);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.ex-path[data-status="ready"]', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => window.location.hash.includes('path='), null, { timeout: STEP_TIMEOUT_MS });
+  await page.click('.ex-legend button[data-kind="Statement"]');
+  await page.waitForFunction(() => window.location.hash.includes('kinds=Statement'), null, { timeout: STEP_TIMEOUT_MS });
+  const full = await viewOf(page);
+  const address = page.url();
+  seen.address = address;
+  if (full.chain.length === 0 || !full.off.includes('Statement')) throw new Error('the view to share has no chain or no kind off');
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await waitForView(page, 'Undo does not show the statements again', (v) => !v.off.includes('Statement') && v.chain.length > 0);
+  await page.goBack();
+  await waitForView(page, 'Back does not undo the chain', (v) => v.chain.length === 0 && v.nodes.includes(MEETING));
+  if (page.url().includes('path=')) throw new Error('the address still holds the chain after Back');
+  await page.goForward();
+  await waitForView(page, 'Forward does not redraw the chain', (v) => v.chain.length === full.chain.length);
+  await page.goForward();
+  await waitForView(page, 'Forward does not switch the statements off again', (v) => v.off.includes('Statement'));
+
+  await page.goto('about:blank');
+  await page.goto(address, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  const again = await waitForView(page, 'the address does not draw the same view', (v) => JSON.stringify(v) === JSON.stringify(full));
+  seen.restored = JSON.stringify(again);
 }
 
 /** Walks the results of the search box `prefix` with the arrow keys to `id`. */

@@ -35,6 +35,7 @@ import {
   updateEdgeLabels,
 } from './graph.js';
 import { ConnectBox, PathView } from './Path.jsx';
+import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { KIND_ORDER, KINDS, words } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
@@ -97,8 +98,40 @@ function Explorer() {
   const knownTicket = useRef(0);
 
   const [foldParts, setFoldParts] = useState(false);
+  // What the drawing was made of (see address.js): the address is written from it.
+  const drawn = useRef({ ...EMPTY_VIEW });
+  const restoring = useRef(0);
+  const lastAddress = useRef(window.location.hash);
+  const [undoable, setUndoable] = useState(0);
   const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
-  settings.current = { showSources, depth, view };
+  settings.current = {
+    showSources,
+    depth,
+    view,
+    filters: {
+      kinds: hiddenKinds,
+      ek: eventKind || null,
+      from: (range && range.from) || null,
+      to: (range && range.to) || null,
+      known: knownBy || null,
+      sources: showSources,
+      fold: foldParts,
+    },
+  };
+
+  /**
+   * Writes the view into the address as a new history entry (so Back undoes the step), unless
+   * the view is being restored from the address or the address already says it.
+   */
+  const record = useCallback(() => {
+    if (restoring.current > 0) return;
+    const f = settings.current.filters;
+    const hash = formatAddress({ ...drawn.current, ...f });
+    if (hash === window.location.hash || (!hash && !window.location.hash)) return;
+    lastAddress.current = hash;
+    window.history.pushState(null, '', hash || window.location.pathname);
+    setUndoable((n) => n + 1);
+  }, []);
 
   /** Runs `work` marked as busy (for the spinner and for tests). */
   const track = useCallback(async (work) => {
@@ -233,17 +266,21 @@ function Explorer() {
       clearTimeout(pendingTap.current);
       setProblem('');
       showDetails(id);
-      if (window.location.hash !== `#${id}`) window.history.replaceState(null, '', `#${id}`);
+      pathTicket.current += 1;
+      setPath(null);
+      const d = settings.current.depth;
       return track(async () => {
         try {
-          await grow(id, settings.current.depth, true);
+          await grow(id, d, true);
           select(id);
+          drawn.current = { ...EMPTY_VIEW, focus: id, depth: d, sel: id };
+          record();
         } catch (err) {
           setProblem(`Could not draw ${id}: ${err.message}`);
         }
       });
     },
-    [grow, select, showDetails, track],
+    [grow, record, select, showDetails, track],
   );
 
   /** Adds what surrounds `id` to the drawing (once per node; reports are not walked). */
@@ -251,18 +288,28 @@ function Explorer() {
     (id) => {
       const cy = cyRef.current;
       const node = cy.getElementById(id);
-      if (typeOfId(id) === 'Source' || (node.nonempty() && node.hasClass('expanded'))) return Promise.resolve();
+      if (typeOfId(id) === 'Source' || (node.nonempty() && node.hasClass('expanded'))) {
+        if (node.nonempty() && drawn.current.focus) {
+          drawn.current.sel = id;
+          record();
+        }
+        return Promise.resolve();
+      }
       setProblem('');
       return track(async () => {
         try {
-          await grow(id, 1, cy.nodes().empty());
+          const first = cy.nodes().empty();
+          await grow(id, 1, first);
           select(id);
+          if (first) drawn.current = { ...EMPTY_VIEW, focus: id, sel: id };
+          else drawn.current = { ...drawn.current, expand: [...drawn.current.expand, id], sel: id };
+          record();
         } catch (err) {
           setProblem(`Could not expand ${id}: ${err.message}`);
         }
       });
     },
-    [grow, select, track],
+    [grow, record, select, track],
   );
 
   /** Adds `id` and what surrounds it to the drawing, keeping what is drawn. */
@@ -274,14 +321,18 @@ function Explorer() {
       showDetails(id);
       return track(async () => {
         try {
-          await grow(id, settings.current.depth, cy.nodes().empty());
+          const first = cy.nodes().empty();
+          await grow(id, 1, first);
           select(id);
+          if (first) drawn.current = { ...EMPTY_VIEW, focus: id, sel: id };
+          else drawn.current = { ...drawn.current, expand: [...drawn.current.expand, id], sel: id };
+          record();
         } catch (err) {
           setProblem(`Could not add ${id}: ${err.message}`);
         }
       });
     },
-    [grow, select, showDetails, track],
+    [grow, record, select, showDetails, track],
   );
 
   /** Finds the shortest chain of facts from `from` to `to`, draws it and lists it in the panel. */
@@ -300,24 +351,98 @@ function Explorer() {
             return;
           }
           const added = mergePath(cy, data.path, settings.current.view);
-          setPath({ from, to, status: 'ready', hops: data.path.hops, links: pathLinks(data.path) });
+          drawn.current = { ...drawn.current, path: { from, to } };
+          record();
           if (added > 0) await layout(cy, { centreId: from });
           refresh();
+          setPath({ from, to, status: 'ready', hops: data.path.hops, links: pathLinks(data.path) });
         } catch (err) {
           if (ticket !== pathTicket.current) return;
           setPath({ from, to, status: 'error', error: err.message });
         }
       });
     },
-    [refresh, track],
+    [record, refresh, track],
   );
 
   const clearPath = () => {
     pathTicket.current += 1;
     setPath(null);
     cyRef.current.elements('.path').removeClass('path');
-    updateEdgeLabels(cyRef.current);
+    applyView(cyRef.current, settings.current.view);
+    drawn.current = { ...drawn.current, path: null };
+    record();
   };
+
+  /**
+   * Draws the view an address describes (see address.js), from nothing: the entity at the
+   * centre, then each expansion in order, the hidden nodes, the chain, the selection and
+   * the filters. Nothing is written to the address meanwhile.
+   */
+  const restore = useCallback(
+    async (hash) => {
+      const cy = cyRef.current;
+      const v = parseAddress(hash);
+      lastAddress.current = hash;
+      restoring.current += 1;
+      try {
+        const r = tidyRange({ from: v.from, to: v.to });
+        setDepth(v.depth);
+        setShowSources(v.sources);
+        setFoldParts(v.fold);
+        setHiddenKinds(v.kinds);
+        setEventKind(v.ek || '');
+        setRange(r);
+        setKnownBy(v.known || '');
+        // The state above lands on the next render; the drawing is made now.
+        settings.current.view = {
+          ...settings.current.view,
+          showSources: v.sources,
+          hiddenKinds: v.kinds,
+          eventKind: v.ek,
+          range: r,
+          foldParts: v.fold,
+        };
+        pathTicket.current += 1;
+        setPath(null);
+        if (!v.focus || !typeOfId(v.focus)) {
+          drawTicket.current += 1;
+          cy.elements().remove();
+          drawn.current = { ...EMPTY_VIEW };
+          setDetails(null);
+          setMonths(null);
+          refresh();
+          return;
+        }
+        await track(async () => {
+          try {
+            await grow(v.focus, v.depth, true);
+            for (const id of v.expand) if (typeOfId(id)) await grow(id, 1, false);
+            for (const id of v.hide) cy.getElementById(id).remove();
+            drawn.current = { ...v, sel: v.sel || v.focus };
+            if (v.path) await connect(v.path.from, v.path.to);
+            const sel = cy.getElementById(v.sel || v.focus).nonempty() ? v.sel || v.focus : v.focus;
+            select(sel);
+            showDetails(sel);
+            applyView(cy, settings.current.view);
+            refresh();
+            // An address in another spelling (a bare id) is rewritten as this page writes it.
+            const filters = { kinds: v.kinds, ek: v.ek, from: r && r.from, to: r && r.to, known: v.known, sources: v.sources, fold: v.fold };
+            const canonical = formatAddress({ ...drawn.current, ...filters });
+            if (canonical !== window.location.hash) {
+              window.history.replaceState(null, '', canonical);
+              lastAddress.current = canonical;
+            }
+          } catch (err) {
+            setProblem(`Could not draw the view in the address: ${err.message}`);
+          }
+        });
+      } finally {
+        restoring.current -= 1;
+      }
+    },
+    [connect, grow, refresh, select, showDetails, track],
+  );
 
   /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
   const open = useCallback(
@@ -342,7 +467,7 @@ function Explorer() {
       clearTimeout(pendingTap.current);
       focus(id);
     },
-    focus,
+    restore,
   };
 
   useEffect(() => {
@@ -353,14 +478,18 @@ function Explorer() {
     cyRef.current = cy;
     window.__explorer = { cy };
     document.documentElement.dataset.explorer = 'ready';
-    // The address names the entity drawn (/explore#actor:kamala-harris): a link to it, or
-    // an edited address, draws that entity.
-    const fromHash = () => {
-      const id = decodeURIComponent(window.location.hash.slice(1));
-      if (id && typeOfId(id)) gestures.current.focus(id);
+    // The address holds the view (address.js): a link to it, Back and Forward, or an edited
+    // address draw it.
+    const fromHistory = () => {
+      setUndoable((n) => Math.max(0, n - 1));
+      gestures.current.restore(window.location.hash);
     };
-    fromHash();
-    if (!window.location.hash) searchInput.current.focus();
+    const fromHash = () => {
+      if (window.location.hash !== lastAddress.current) gestures.current.restore(window.location.hash);
+    };
+    if (window.location.hash) gestures.current.restore(window.location.hash);
+    else searchInput.current.focus();
+    window.addEventListener('popstate', fromHistory);
     window.addEventListener('hashchange', fromHash);
     const onKey = (e) => {
       const t = e.target;
@@ -374,6 +503,7 @@ function Explorer() {
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('hashchange', fromHash);
+      window.removeEventListener('popstate', fromHistory);
       window.removeEventListener('keydown', onKey);
       cy.destroy();
     };
@@ -400,6 +530,12 @@ function Explorer() {
     // The view is rebuilt on each render; these are what it is made of.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [hiddenKinds, eventKind, range, known, refresh]);
+
+  // A change of filter is a step of its own in the address (once a drag or typing pauses).
+  useEffect(() => {
+    const timer = setTimeout(record, 300);
+    return () => clearTimeout(timer);
+  }, [hiddenKinds, eventKind, range, knownBy, showSources, foldParts, record]);
 
   const toggleFold = (on) => {
     setFoldParts(on);
@@ -530,6 +666,15 @@ function Explorer() {
               onClick={() => track(() => layout(cyRef.current, { fresh: true, centreId: selectedId }))}
             >
               Re-layout
+            </button>
+            <button
+              type="button"
+              className="ex-button"
+              disabled={undoable === 0}
+              title="Undo the last step (the browser's Back does the same)"
+              onClick={() => window.history.back()}
+            >
+              Undo
             </button>
             <details className="ex-filters">
               <summary>Filters{filtersOn ? ` (${filtersOn})` : ''}</summary>
