@@ -224,6 +224,7 @@ try {
 
   await checkPath(page);
   await checkAddress(page);
+  await checkExport(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
   await checkHub(page);
@@ -669,6 +670,81 @@ async function checkAddress(page) {
   await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
   const again = await waitForView(page, 'the address does not draw the same view', (v) => JSON.stringify(v) === JSON.stringify(full));
   seen.restored = JSON.stringify(again);
+}
+
+/** Clicks the export menu's `name` button and returns the downloaded file's bytes and name. */
+async function exported(page, name) {
+  const menu = page.locator('.ex-menu');
+  if (!(await menu.evaluate((d) => d.open))) await page.click('.ex-menu summary');
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: STEP_TIMEOUT_MS }),
+    page.locator('.ex-menu-items').getByRole('button', { name, exact: true }).click(),
+  ]);
+  const where = await file.path();
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(where) };
+}
+
+/**
+ * Export of Giammattei's drawing, his meeting expanded: a PNG (read back: its header and
+ * size), GraphML and JSON holding exactly the visible nodes and links (parsed), the timeline
+ * as CSV (one row per event listed), and "Copy as GraphQL" giving a query whose answer, run
+ * against the API, holds every node drawn.
+ */
+async function checkExport(page) {
+  await openFromAddress(page, ACTOR);
+  await clickNode(page, MEETING);
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), MEETING, { timeout: STEP_TIMEOUT_MS });
+  const drawn = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    return {
+      nodes: cy.nodes().not('.hidden').map((n) => n.id()).sort(),
+      links: cy.edges().not('.hidden').map((e) => `${e.data('source')}|${e.data('kind')}|${e.data('target')}`).sort(),
+    };
+  });
+
+  const png = await exported(page, 'PNG image');
+  const signature = png.bytes.subarray(0, 8).toString('hex');
+  if (signature !== '89504e470d0a1a0a') throw new Error(`the PNG export is not a PNG (${signature})`);
+  const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+  seen.png = `${png.name} ${w}x${h} ${png.bytes.length} bytes`;
+  if (w < 200 || h < 100) throw new Error(`the PNG export is ${w}x${h}`);
+
+  const graphml = await exported(page, 'GraphML');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    if (doc.querySelector('parsererror')) return null;
+    const kind = (e) => [...e.getElementsByTagName('data')].find((d) => d.getAttribute('key') === 'kind').textContent;
+    return {
+      nodes: [...doc.getElementsByTagName('node')].map((n) => n.getAttribute('id')).sort(),
+      links: [...doc.getElementsByTagName('edge')].map((e) => `${e.getAttribute('source')}|${kind(e)}|${e.getAttribute('target')}`).sort(),
+    };
+  }, graphml.bytes.toString('utf8'));
+  seen.graphml = JSON.stringify(parsed);
+  if (!parsed) throw new Error('the GraphML export is not well-formed XML');
+  if (JSON.stringify(parsed) !== JSON.stringify(drawn)) throw new Error('the GraphML export does not hold exactly what is drawn');
+
+  const json = JSON.parse((await exported(page, 'JSON')).bytes.toString('utf8'));
+  if (json.nodes.length !== drawn.nodes.length || json.links.length !== drawn.links.length) {
+    throw new Error('the JSON export does not hold what is drawn');
+  }
+  const csvText = (await exported(page, 'Timeline CSV')).bytes.toString('utf8');
+  const rows = csvText.trim().split(/\r\n/);
+  const listed = await page.locator('.ex-timeline .ex-tl-item').count();
+  if (rows[0] !== 'id,title,kind,start,end,precision,when' || rows.length !== listed + 1) {
+    throw new Error(`the timeline CSV has ${rows.length - 1} rows for ${listed} events listed`);
+  }
+
+  await page.locator('.ex-menu-items').getByRole('button', { name: 'Copy as GraphQL' }).click();
+  const query = await page.locator('#ex-drawing-query pre').first().innerText();
+  seen.drawingQuery = query;
+  const answer = await api(query, {});
+  const ids = new Set(
+    Object.values(answer)
+      .filter((v) => v && v.nodes)
+      .flatMap((v) => v.nodes.map((n) => n.id)),
+  );
+  const missing = drawn.nodes.filter((id) => !ids.has(id));
+  if (missing.length) throw new Error(`the drawing's GraphQL does not ask for ${missing.join(', ')}`);
 }
 
 /** Walks the results of the search box `prefix` with the arrow keys to `id`. */

@@ -36,6 +36,8 @@ import {
 } from './graph.js';
 import { ConnectBox, PathView } from './Path.jsx';
 import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
+import { GraphQLQuery } from './CopyGraphQL.jsx';
+import { download, drawingQuery, timelineCsv, toGraphml, toJson } from './export.js';
 import { KIND_ORDER, KINDS, words } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
@@ -103,6 +105,7 @@ function Explorer() {
   const restoring = useRef(0);
   const lastAddress = useRef(window.location.hash);
   const [undoable, setUndoable] = useState(0);
+  const [drawingGraphQL, setDrawingGraphQL] = useState(null);
   const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
   settings.current = {
     showSources,
@@ -717,6 +720,54 @@ function Explorer() {
                 </button>
               </div>
             </details>
+            <details className="ex-menu">
+              <summary>Export</summary>
+              <div className="ex-menu-items" role="group" aria-label="Export the drawing">
+                <button
+                  type="button"
+                  className="ex-button"
+                  disabled={empty}
+                  onClick={async () => {
+                    const png = await cyRef.current.png({ output: 'blob-promise', full: true, scale: 2, bg: '#ffffff' });
+                    download(png, 'diplograph.png');
+                  }}
+                >
+                  PNG image
+                </button>
+                <button type="button" className="ex-button" disabled={empty} onClick={() => download(toJson(cyRef.current), 'diplograph.json', 'application/json')}>
+                  JSON
+                </button>
+                <button
+                  type="button"
+                  className="ex-button"
+                  disabled={empty}
+                  onClick={() => download(toGraphml(cyRef.current), 'diplograph.graphml', 'application/graphml+xml')}
+                >
+                  GraphML
+                </button>
+                <button type="button" className="ex-button" disabled={empty} onClick={() => download(timelineCsv(events), 'diplograph-timeline.csv', 'text/csv')}>
+                  Timeline CSV
+                </button>
+                <button
+                  type="button"
+                  className="ex-button"
+                  disabled={empty}
+                  aria-expanded={Boolean(drawingGraphQL)}
+                  onClick={async () => {
+                    const query = drawingQuery(drawn.current);
+                    let status = 'Copied to the clipboard.';
+                    try {
+                      await navigator.clipboard.writeText(query);
+                    } catch {
+                      status = 'The browser did not allow copying: select the text below.';
+                    }
+                    setDrawingGraphQL({ query, status });
+                  }}
+                >
+                  Copy as GraphQL
+                </button>
+              </div>
+            </details>
             <ul className="ex-legend" aria-label="Kinds shown (click to hide or show a kind)">
               {KIND_ORDER.map((t) => {
                 const on = t === 'Source' ? showSources : !hiddenKinds.includes(t);
@@ -732,6 +783,18 @@ function Explorer() {
             </ul>
           </div>
           <div className="ex-canvas" ref={container} data-testid="graph" />
+          {drawingGraphQL ? (
+            <div className="ex-drawing-query">
+              <GraphQLQuery
+                id="ex-drawing-query"
+                label="The drawing's GraphQL query"
+                query={drawingGraphQL.query}
+                variables={{}}
+                status={drawingGraphQL.status}
+                onClose={() => setDrawingGraphQL(null)}
+              />
+            </div>
+          ) : null}
           {empty ? (
             <div className="ex-hint">
               <p>Search above, or start from:</p>
