@@ -225,6 +225,7 @@ try {
   await checkPath(page);
   await checkAddress(page);
   await checkExport(page);
+  await checkKeyboard(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
   await checkHub(page);
@@ -745,6 +746,70 @@ async function checkExport(page) {
   );
   const missing = drawn.nodes.filter((id) => !ids.has(id));
   if (missing.length) throw new Error(`the drawing's GraphQL does not ask for ${missing.join(', ')}`);
+}
+
+/** The id of the selected node. */
+async function selectedNode(page) {
+  return page.evaluate(() => window.__explorer.cy.$('node:selected').map((n) => n.id())[0] || null);
+}
+
+/**
+ * The drawing by keyboard: Tab reaches it (labelled, with a visible focus ring); an arrow
+ * moves to a neighbour (opened in the panel and read out); Enter expands it, F redraws around
+ * it, Delete hides it; each step lands in the address.
+ */
+async function checkKeyboard(page) {
+  await openFromAddress(page, ACTOR);
+  await page.focus('.ex-legend button[data-kind="Source"]');
+  await page.keyboard.press('Tab');
+  const canvas = await page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      testid: el && el.dataset.testid,
+      label: el && el.getAttribute('aria-label'),
+      outline: el && getComputedStyle(el).outlineStyle,
+      width: el && getComputedStyle(el).outlineWidth,
+    };
+  });
+  seen.canvasFocus = JSON.stringify(canvas);
+  if (canvas.testid !== 'graph') throw new Error('Tab does not reach the drawing');
+  if (!canvas.label || !/Arrow keys/.test(canvas.label)) throw new Error('the drawing has no label that tells its keys');
+  if (canvas.outline !== 'solid' || parseFloat(canvas.width) < 2) throw new Error('the focused drawing shows no focus ring');
+
+  if ((await selectedNode(page)) !== ACTOR) throw new Error(`${ACTOR} is not selected after drawing it`);
+  const neighbours = await page.evaluate(
+    (id) => window.__explorer.cy.getElementById(id).neighborhood('node').not('.hidden').map((n) => n.id()),
+    ACTOR,
+  );
+  await page.keyboard.press('ArrowRight');
+  let at = await selectedNode(page);
+  if (!neighbours.includes(at)) {
+    await page.keyboard.press('ArrowLeft');
+    at = await selectedNode(page);
+  }
+  seen.keyboardAt = at;
+  if (!neighbours.includes(at)) throw new Error('the arrow keys do not move to a neighbour');
+  await waitForPanel(page, at);
+  const spoken = await page.locator('[data-testid="spoken"]').innerText();
+  const label = await page.evaluate((id) => window.__explorer.cy.getElementById(id).data('label'), at);
+  if (!spoken.startsWith(label)) throw new Error(`moving to ${at} reads "${spoken}"`);
+  await page.screenshot({ path: path.join(outdir, 'explore-keyboard.png') });
+
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), at, { timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('f');
+  await page.waitForFunction((id) => window.location.hash.startsWith(`#focus=${id}`), at, { timeout: STEP_TIMEOUT_MS });
+  await waitForNodes(page, [at]);
+  if (!(await page.evaluate((id) => window.__explorer.cy.getElementById(id).hasClass('centre'), at))) {
+    throw new Error('F does not redraw around the node');
+  }
+  await page.keyboard.press('ArrowDown');
+  const gone = await selectedNode(page);
+  if (!gone || gone === at) throw new Error('the arrow keys do not leave the new centre');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((id) => window.location.hash.includes(`hide=${id}`), gone, { timeout: STEP_TIMEOUT_MS });
+  if (await page.evaluate((id) => window.__explorer.cy.getElementById(id).nonempty(), gone)) throw new Error('Delete does not hide the node');
+  if ((await page.evaluate(() => document.activeElement.dataset.testid)) !== 'graph') throw new Error('the drawing loses the focus');
 }
 
 /** Walks the results of the search box `prefix` with the arrow keys to `id`. */

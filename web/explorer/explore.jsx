@@ -37,6 +37,7 @@ import {
 import { ConnectBox, PathView } from './Path.jsx';
 import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { GraphQLQuery } from './CopyGraphQL.jsx';
+import { describe, isArrow, neighbourTowards } from './keys.js';
 import { download, drawingQuery, timelineCsv, toGraphml, toJson } from './export.js';
 import { KIND_ORDER, KINDS, words } from './kinds.js';
 import { Search } from './Search.jsx';
@@ -106,6 +107,7 @@ function Explorer() {
   const lastAddress = useRef(window.location.hash);
   const [undoable, setUndoable] = useState(0);
   const [drawingGraphQL, setDrawingGraphQL] = useState(null);
+  const [spoken, setSpoken] = useState('');
   const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
   settings.current = {
     showSources,
@@ -601,6 +603,61 @@ function Explorer() {
     updateEdgeLabels(cy);
   };
 
+  /**
+   * The drawing's keys: arrows move to a neighbour, Enter expands, F focuses (redraws around),
+   * Delete hides the node, Escape clears the selection. The node moved to is opened in the
+   * panel, kept in view and read out.
+   */
+  const onCanvasKey = (e) => {
+    const cy = cyRef.current;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const visible = cy.nodes().not('.hidden');
+    if (visible.empty()) return;
+    let current = cy.$('node:selected').not('.hidden');
+    if (current.empty()) current = visible.filter('.centre');
+    if (current.empty()) current = visible.first();
+    current = current.first();
+    const goTo = (node) => {
+      select(node.id());
+      showDetails(node.id());
+      drawn.current.sel = node.id();
+      const p = node.renderedPosition();
+      if (p.x < 40 || p.y < 40 || p.x > cy.width() - 40 || p.y > cy.height() - 40) cy.animate({ center: { eles: node } }, { duration: 200 });
+      setSpoken(describe(node));
+    };
+    if (isArrow(e.key)) {
+      e.preventDefault();
+      if (cy.$('node:selected').empty()) {
+        goTo(current);
+        return;
+      }
+      const next = neighbourTowards(current, e.key);
+      if (next) goTo(next);
+      else setSpoken(`No neighbour that way from ${current.data('label')}`);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      setSpoken(`Expanding ${current.data('label')}`);
+      expand(current.id());
+    } else if (e.key === 'f' || e.key === 'F') {
+      e.preventDefault();
+      setSpoken(`Drawing around ${current.data('label')}`);
+      focus(current.id());
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      const next = current.neighborhood('node').not('.hidden').first();
+      const label = current.data('label');
+      drawn.current = { ...drawn.current, hide: [...drawn.current.hide, current.id()] };
+      current.remove();
+      if (next.nonempty()) goTo(next);
+      refresh();
+      record();
+      setSpoken(`Hid ${label}`);
+    } else if (e.key === 'Escape') {
+      cy.$(':selected').unselect();
+      setSpoken('Nothing selected');
+    }
+  };
+
   const empty = counts.nodes === 0 && !busy;
   const eventKinds = [...new Set(drawnKinds)].sort();
   const filtersOn = [hiddenKinds.length > 0, eventKind, range, knownBy].filter(Boolean).length;
@@ -782,7 +839,19 @@ function Explorer() {
               })}
             </ul>
           </div>
-          <div className="ex-canvas" ref={container} data-testid="graph" />
+          <div
+            className="ex-canvas"
+            ref={container}
+            data-testid="graph"
+            tabIndex={0}
+            role="application"
+            aria-roledescription="network drawing"
+            aria-label={`Network drawing, ${counts.nodes} nodes. Arrow keys move between neighbours, Enter expands, F draws around the node, Delete hides it.`}
+            onKeyDown={onCanvasKey}
+          />
+          <p className="ex-visually-hidden" aria-live="polite" data-testid="spoken">
+            {spoken}
+          </p>
           {drawingGraphQL ? (
             <div className="ex-drawing-query">
               <GraphQLQuery
