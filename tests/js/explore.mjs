@@ -369,6 +369,8 @@ async function checkFilters(page) {
   await page.selectOption('.ex-filters select', '');
 
   // The brush: drag from the first month to the one after it.
+  await page.waitForSelector(`.ex-months[data-id="${CITY}"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
   const months = await page.locator('.ex-months .ex-month').evaluateAll((els) => els.map((e) => e.dataset.label));
   const [a, b] = [months[0], months[1]];
   const boxA = await page.locator(`.ex-month[data-label="${a}"]`).boundingBox();
@@ -377,6 +379,9 @@ async function checkFilters(page) {
   await page.mouse.down();
   await page.mouse.move(boxB.x + boxB.width / 2, boxB.y + boxB.height - 4, { steps: 4 });
   await page.mouse.up();
+  await page
+    .waitForFunction((want) => document.querySelector('input[aria-label="To month"]').value === want, b, { timeout: 5000 })
+    .catch(() => {});
   const from = await page.inputValue('input[aria-label="From month"]');
   const to = await page.inputValue('input[aria-label="To month"]');
   if (from !== a || to !== b) throw new Error(`dragging from ${a} to ${b} chose ${from} to ${to}`);
