@@ -226,6 +226,7 @@ try {
   await checkAddress(page);
   await checkExport(page);
   await checkKeyboard(page);
+  await checkMap(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
   await checkHub(page);
@@ -815,6 +816,54 @@ async function checkKeyboard(page) {
   await page.waitForFunction((id) => window.location.hash.includes(`hide=${id}`), gone, { timeout: STEP_TIMEOUT_MS });
   if (await page.evaluate((id) => window.__explorer.cy.getElementById(id).nonempty(), gone)) throw new Error('Delete does not hide the node');
   if ((await page.evaluate(() => document.activeElement.dataset.testid)) !== 'graph') throw new Error('the drawing loses the focus');
+}
+
+/**
+ * The map view of the Harris hub, offline: a marker for each place of a drawn event (and each
+ * drawn place) that has coordinates, the events drawn at each counted on it as the API places
+ * them; the address keeps the map; a marker opens its place.
+ */
+async function checkMap(page) {
+  const HUB = 'actor:kamala-harris';
+  await openFromAddress(page, HUB);
+  const ids = await page.evaluate(() =>
+    window.__explorer.cy
+      .nodes('[type = "Event"], [type = "Place"]')
+      .not('.hidden')
+      .map((n) => n.id()),
+  );
+  const answer = await api(
+    `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+      ... on Place { latitude longitude }
+      ... on Event { place { id latitude longitude } } } }`,
+    { ids },
+  );
+  const places = new Set();
+  let located = 0;
+  for (const n of answer.nodes) {
+    if (n.__typename === 'Place' && n.latitude !== null) places.add(n.id);
+    if (n.__typename === 'Event' && n.place && n.place.latitude !== null) {
+      places.add(n.place.id);
+      located += 1;
+    }
+  }
+  if (located < 5) throw new Error(`only ${located} events of ${HUB} have a place with coordinates`);
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
+  await page.waitForSelector('.ex-map-layer[data-status="ready"] .ex-map-marker', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => window.location.hash.includes('map=1'), null, { timeout: STEP_TIMEOUT_MS });
+  const markers = await page.locator('.ex-map-marker').evaluateAll((els) =>
+    els.map((e) => ({ places: e.dataset.places.split(' '), events: Number(e.dataset.events) })),
+  );
+  seen.mapMarkers = JSON.stringify(markers);
+  const onMap = markers.flatMap((m) => m.places).sort();
+  if (JSON.stringify(onMap) !== JSON.stringify([...places].sort())) throw new Error('the map does not show the places of what is drawn');
+  const counted = markers.reduce((a, m) => a + m.events, 0);
+  if (counted !== located) throw new Error(`the map counts ${counted} events at their places, the API places ${located}`);
+  if ((await page.locator('.ex-map-land').getAttribute('d')).length < 1000) throw new Error('the map draws no country outlines');
+  await page.screenshot({ path: path.join(outdir, 'explore-map.png') });
+  const busiest = markers.reduce((a, m) => (m.events > a.events ? m : a));
+  await page.click(`.ex-map-marker[data-places="${busiest.places.join(' ')}"] circle`);
+  await waitForPanel(page, busiest.places[0]);
 }
 
 /** Walks the results of the search box `prefix` with the arrow keys to `id`. */

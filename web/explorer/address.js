@@ -1,7 +1,7 @@
 // The address holds the whole view, so that a link shares it and Back undoes a step:
 // /explore#focus=actor:kamala-harris&depth=2&expand=event:x,event:y&path=actor:a>actor:b
 //   &sel=event:x&hide=event:z&kinds=Statement&ek=MEETING&from=2021-06&to=2021-07
-//   &known=2021-06-08&sources=1&fold=1
+//   &known=2021-06-08&sources=1&fold=1&map=1
 // An address that is a bare id (/explore#actor:kamala-harris, the first version's links)
 // draws that entity.
 
@@ -20,6 +20,7 @@ export const EMPTY_VIEW = {
   known: null,
   sources: false,
   fold: false,
+  map: false,
 };
 
 /** Ids may hold ':' and '-' but never ',' or '>' or '&': keep the readable ones readable. */
@@ -50,6 +51,7 @@ export function parseAddress(hash) {
     known: p.get('known') || null,
     sources: p.get('sources') === '1',
     fold: p.get('fold') === '1',
+    map: p.get('map') === '1',
   };
 }
 
@@ -69,5 +71,6 @@ export function formatAddress(v) {
   if (v.known) parts.push(['known', v.known]);
   if (v.sources) parts.push(['sources', '1']);
   if (v.fold) parts.push(['fold', '1']);
+  if (v.map) parts.push(['map', '1']);
   return `#${parts.map(([k, val]) => `${k}=${enc(val).replace(/%2C/gi, ',').replace(/%3E/gi, '>')}`).join('&')}`;
 }

@@ -72,6 +72,16 @@ export const KNOWN_BY_QUERY = `query ExplorerKnownBy($day: Date!) {
   statements(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
 }`;
 
+/** Where the drawn events and places are, for the map view. */
+export const MAP_QUERY = `query ExplorerMap($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    id
+    ... on Place { name latitude longitude }
+    ... on Event { place { id name latitude longitude } }
+  }
+}`;
+
 /** The fields of a source as the details panel cites it. */
 const CITE = 'sources { id title published }';
 

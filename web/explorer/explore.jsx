@@ -15,6 +15,7 @@ import {
   DETAILS_QUERIES,
   NEIGHBORHOOD_QUERY,
   KNOWN_BY_QUERY,
+  MAP_QUERY,
   PATH_QUERY,
   PLACE_EVENTS_QUERY,
   request,
@@ -37,6 +38,7 @@ import {
 import { ConnectBox, PathView } from './Path.jsx';
 import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { GraphQLQuery } from './CopyGraphQL.jsx';
+import { MapView } from './MapView.jsx';
 import { describe, isArrow, neighbourTowards } from './keys.js';
 import { download, drawingQuery, timelineCsv, toGraphml, toJson } from './export.js';
 import { KIND_ORDER, KINDS, words } from './kinds.js';
@@ -108,6 +110,10 @@ function Explorer() {
   const [undoable, setUndoable] = useState(0);
   const [drawingGraphQL, setDrawingGraphQL] = useState(null);
   const [spoken, setSpoken] = useState('');
+  const [mapOn, setMapOn] = useState(false);
+  const [mapPlaces, setMapPlaces] = useState({ status: 'idle', places: [] });
+  const [mapSize, setMapSize] = useState({ width: 0, height: 0, top: 0 });
+  const mapTicket = useRef(0);
   const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
   settings.current = {
     showSources,
@@ -121,6 +127,7 @@ function Explorer() {
       known: knownBy || null,
       sources: showSources,
       fold: foldParts,
+      map: mapOn,
     },
   };
 
@@ -399,6 +406,7 @@ function Explorer() {
         setEventKind(v.ek || '');
         setRange(r);
         setKnownBy(v.known || '');
+        setMapOn(v.map);
         // The state above lands on the next render; the drawing is made now.
         settings.current.view = {
           ...settings.current.view,
@@ -432,7 +440,16 @@ function Explorer() {
             applyView(cy, settings.current.view);
             refresh();
             // An address in another spelling (a bare id) is rewritten as this page writes it.
-            const filters = { kinds: v.kinds, ek: v.ek, from: r && r.from, to: r && r.to, known: v.known, sources: v.sources, fold: v.fold };
+            const filters = {
+              kinds: v.kinds,
+              ek: v.ek,
+              from: r && r.from,
+              to: r && r.to,
+              known: v.known,
+              sources: v.sources,
+              fold: v.fold,
+              map: v.map,
+            };
             const canonical = formatAddress({ ...drawn.current, ...filters });
             if (canonical !== window.location.hash) {
               window.history.replaceState(null, '', canonical);
@@ -540,7 +557,50 @@ function Explorer() {
   useEffect(() => {
     const timer = setTimeout(record, 300);
     return () => clearTimeout(timer);
-  }, [hiddenKinds, eventKind, range, knownBy, showSources, foldParts, record]);
+  }, [hiddenKinds, eventKind, range, knownBy, showSources, foldParts, mapOn, record]);
+
+  // The map view: where the visible events and places are, asked again when the drawing changes.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!mapOn || !cy) return;
+    setMapSize({ width: cy.width(), height: cy.height(), top: container.current.offsetTop });
+    const shown = cy.nodes('[type = "Event"], [type = "Place"]').not('.hidden');
+    const ids = shown.map((n) => n.id());
+    const labels = Object.fromEntries(shown.map((n) => [n.id(), n.data('label')]));
+    const ticket = ++mapTicket.current;
+    setMapPlaces((m) => ({ ...m, status: 'loading' }));
+    track(async () => {
+      try {
+        const data = ids.length ? await request(MAP_QUERY, { ids }) : { nodes: [] };
+        if (ticket !== mapTicket.current) return;
+        const places = new Map();
+        const placeOf = (p) => {
+          if (!places.has(p.id)) places.set(p.id, { id: p.id, name: p.name, latitude: p.latitude, longitude: p.longitude, events: [] });
+          return places.get(p.id);
+        };
+        for (const n of data.nodes) {
+          if (!n) continue;
+          if (n.__typename === 'Place') placeOf(n);
+          else if (n.__typename === 'Event' && n.place) placeOf(n.place).events.push({ id: n.id, label: labels[n.id] || n.id });
+        }
+        setMapPlaces({ status: 'ready', places: [...places.values()] });
+      } catch (err) {
+        if (ticket !== mapTicket.current) return;
+        setMapPlaces({ status: 'error', places: [] });
+        setProblem(`Could not place the drawing on the map: ${err.message}`);
+      }
+    });
+  }, [mapOn, counts, track]);
+
+  // The map keeps the drawing's size when the window changes.
+  useEffect(() => {
+    if (!mapOn) return undefined;
+    const onResize = () =>
+      cyRef.current &&
+      setMapSize({ width: cyRef.current.width(), height: cyRef.current.height(), top: container.current.offsetTop });
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [mapOn]);
 
   const toggleFold = (on) => {
     setFoldParts(on);
@@ -736,6 +796,16 @@ function Explorer() {
             >
               Undo
             </button>
+            <button
+              type="button"
+              className="ex-button"
+              aria-pressed={mapOn}
+              disabled={empty}
+              title="Show the places of what is drawn on a map, with their events"
+              onClick={() => setMapOn((on) => !on)}
+            >
+              Map
+            </button>
             <details className="ex-filters">
               <summary>Filters{filtersOn ? ` (${filtersOn})` : ''}</summary>
               <div className="ex-filter-row">
@@ -852,6 +922,17 @@ function Explorer() {
           <p className="ex-visually-hidden" aria-live="polite" data-testid="spoken">
             {spoken}
           </p>
+          {mapOn && !empty ? (
+            <div className="ex-map-layer" data-status={mapPlaces.status} style={{ top: mapSize.top, height: mapSize.height }}>
+              <MapView
+                places={mapPlaces.places}
+                status={mapPlaces.status}
+                width={mapSize.width}
+                height={mapSize.height}
+                onOpen={open}
+              />
+            </div>
+          ) : null}
           {drawingGraphQL ? (
             <div className="ex-drawing-query">
               <GraphQLQuery
