@@ -5,9 +5,14 @@
 // strip must chart the API's months (`timeline(bucket: MONTH)`) of the entity drawn, and the
 // panel must show its facets (kinds, countries, who it meets most) as the API counts them,
 // for the actor and then for a place whose events span years (empty months included).
-// Then: Mexico City's panel, drawing and timeline count the same events (those at venues
-// inside it too); statement nodes read their own words and date; at 390x844 (a phone) the
-// page reads search, drawing, panel (a bottom sheet) and is no wider than the screen.
+// Then issue 16's second round, each step a function below: a chain from "Connect to…" and a
+// search hit added (checkPath); the address restoring a view, Undo, Back and Forward
+// (checkAddress); PNG, GraphML, JSON, CSV and GraphQL exports (checkExport); the keyboard
+// walk (checkKeyboard); the map (checkMap); Mexico City's panel, drawing and timeline
+// counting the same events (checkPlaceAgrees); kind, event-kind, date-brush and known-by
+// filters (checkFilters); label overlaps on the Harris hub and folded parts (checkHub);
+// statement labels (checkStatementLabels); and at 390x844 (a phone) search, drawing, panel
+// (a bottom sheet) in that order, no wider than the screen (checkPhone).
 //
 // Usage: node explore.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
@@ -16,8 +21,8 @@
 // meeting's participants, its agreements and their sources) are read from the API itself.
 // Saves OUTDIR/explore-search.png (the actor drawn), OUTDIR/explore.png (the agreement
 // open), OUTDIR/explore-query.png (its query shown), OUTDIR/explore-playground.png (the
-// query run in the playground), OUTDIR/explore-place.png (a place's months and facets) and
-// OUTDIR/explore-phone.png (Mexico City on a phone).
+// query run in the playground), OUTDIR/explore-place.png (a place's months and facets), and
+// explore-path, -keyboard, -map, -filters, -hub, -hub-folded and -phone.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';

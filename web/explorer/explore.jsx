@@ -781,7 +781,7 @@ function Explorer() {
             </button>
             <button
               type="button"
-              className="ex-button"
+              className="ex-button ex-relayout"
               disabled={empty}
               onClick={() => track(() => layout(cyRef.current, { fresh: true, centreId: selectedId }))}
             >
