@@ -4,7 +4,30 @@
 import { geoNaturalEarth1, geoPath } from 'd3-geo';
 import { feature, mesh } from 'topojson-client';
 import countries110m from 'world-atlas/countries-110m.json';
+import { MAP_QUERY, request } from './api.js';
 import { clip } from './kinds.js';
+
+/**
+ * Where the visible events and places of the drawing `cy` are, asked of the API: the places
+ * ({ id, name, latitude, longitude, events }) with the events drawn there.
+ */
+export async function locate(cy) {
+  const shown = cy.nodes('[type = "Event"], [type = "Place"]').not('.hidden');
+  const ids = shown.map((n) => n.id());
+  const labels = Object.fromEntries(shown.map((n) => [n.id(), n.data('label')]));
+  const data = ids.length ? await request(MAP_QUERY, { ids }) : { nodes: [] };
+  const places = new Map();
+  const placeOf = (p) => {
+    if (!places.has(p.id)) places.set(p.id, { id: p.id, name: p.name, latitude: p.latitude, longitude: p.longitude, events: [] });
+    return places.get(p.id);
+  };
+  for (const n of data.nodes) {
+    if (!n) continue;
+    if (n.__typename === 'Place') placeOf(n);
+    else if (n.__typename === 'Event' && n.place) placeOf(n.place).events.push({ id: n.id, label: labels[n.id] || n.id });
+  }
+  return [...places.values()];
+}
 
 /** The outlines, made once: the land as one shape, the borders between countries as lines. */
 let outlines = null;

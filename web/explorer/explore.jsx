@@ -15,7 +15,6 @@ import {
   DETAILS_QUERIES,
   NEIGHBORHOOD_QUERY,
   KNOWN_BY_QUERY,
-  MAP_QUERY,
   PATH_QUERY,
   PLACE_EVENTS_QUERY,
   request,
@@ -38,10 +37,10 @@ import {
 import { ConnectBox, PathView } from './Path.jsx';
 import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { GraphQLQuery } from './CopyGraphQL.jsx';
-import { MapView } from './MapView.jsx';
+import { ExportMenu } from './ExportMenu.jsx';
+import { FilterMenu, Legend, tidyRange } from './Filters.jsx';
+import { MapView, locate } from './MapView.jsx';
 import { describe, isArrow, neighbourTowards } from './keys.js';
-import { download, drawingQuery, timelineCsv, toGraphml, toJson } from './export.js';
-import { KIND_ORDER, KINDS, words } from './kinds.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
 import './explore.css';
@@ -59,13 +58,6 @@ const STARTERS = [
   ['actor:andres-manuel-lopez-obrador', 'Andrés Manuel López Obrador'],
   ['event:2023-12-27-mexico-city-migration-meeting', 'Mexico City migration meeting, 2023'],
 ];
-
-/** A date range with its ends in order, or null when it has neither. */
-function tidyRange(r) {
-  if (!r.from && !r.to) return null;
-  if (r.from && r.to && r.from > r.to) return { from: r.to, to: r.from };
-  return r;
-}
 
 function Explorer() {
   const container = useRef(null);
@@ -564,26 +556,13 @@ function Explorer() {
     const cy = cyRef.current;
     if (!mapOn || !cy) return;
     setMapSize({ width: cy.width(), height: cy.height(), top: container.current.offsetTop });
-    const shown = cy.nodes('[type = "Event"], [type = "Place"]').not('.hidden');
-    const ids = shown.map((n) => n.id());
-    const labels = Object.fromEntries(shown.map((n) => [n.id(), n.data('label')]));
     const ticket = ++mapTicket.current;
     setMapPlaces((m) => ({ ...m, status: 'loading' }));
     track(async () => {
       try {
-        const data = ids.length ? await request(MAP_QUERY, { ids }) : { nodes: [] };
+        const places = await locate(cy);
         if (ticket !== mapTicket.current) return;
-        const places = new Map();
-        const placeOf = (p) => {
-          if (!places.has(p.id)) places.set(p.id, { id: p.id, name: p.name, latitude: p.latitude, longitude: p.longitude, events: [] });
-          return places.get(p.id);
-        };
-        for (const n of data.nodes) {
-          if (!n) continue;
-          if (n.__typename === 'Place') placeOf(n);
-          else if (n.__typename === 'Event' && n.place) placeOf(n.place).events.push({ id: n.id, label: labels[n.id] || n.id });
-        }
-        setMapPlaces({ status: 'ready', places: [...places.values()] });
+        setMapPlaces({ status: 'ready', places });
       } catch (err) {
         if (ticket !== mapTicket.current) return;
         setMapPlaces({ status: 'error', places: [] });
@@ -806,108 +785,26 @@ function Explorer() {
             >
               Map
             </button>
-            <details className="ex-filters">
-              <summary>Filters{filtersOn ? ` (${filtersOn})` : ''}</summary>
-              <div className="ex-filter-row">
-                <label>
-                  Events{' '}
-                  <select value={eventKind} onChange={(e) => setEventKind(e.target.value)} aria-label="Kind of event shown">
-                    <option value="">all kinds</option>
-                    {eventKinds.map((k) => (
-                      <option key={k} value={k}>
-                        {words(k)}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <label>
-                  From{' '}
-                  <input
-                    type="month"
-                    aria-label="From month"
-                    value={(range && range.from) || ''}
-                    onChange={(e) => setRange((r) => tidyRange({ ...(r || {}), from: e.target.value || null }))}
-                  />
-                </label>
-                <label>
-                  to{' '}
-                  <input
-                    type="month"
-                    aria-label="To month"
-                    value={(range && range.to) || ''}
-                    onChange={(e) => setRange((r) => tidyRange({ ...(r || {}), to: e.target.value || null }))}
-                  />
-                </label>
-                <label title="Replay what the reports had told by this day: hide the events, agreements and statements no report had published yet">
-                  Known by{' '}
-                  <input type="date" aria-label="Known by" value={knownBy} onChange={(e) => setKnownBy(e.target.value)} />
-                </label>
-                <button type="button" className="ex-button" disabled={!filtersOn} onClick={resetFilters}>
-                  Show all
-                </button>
-              </div>
-            </details>
-            <details className="ex-menu">
-              <summary>Export</summary>
-              <div className="ex-menu-items" role="group" aria-label="Export the drawing">
-                <button
-                  type="button"
-                  className="ex-button"
-                  disabled={empty}
-                  onClick={async () => {
-                    const png = await cyRef.current.png({ output: 'blob-promise', full: true, scale: 2, bg: '#ffffff' });
-                    download(png, 'diplograph.png');
-                  }}
-                >
-                  PNG image
-                </button>
-                <button type="button" className="ex-button" disabled={empty} onClick={() => download(toJson(cyRef.current), 'diplograph.json', 'application/json')}>
-                  JSON
-                </button>
-                <button
-                  type="button"
-                  className="ex-button"
-                  disabled={empty}
-                  onClick={() => download(toGraphml(cyRef.current), 'diplograph.graphml', 'application/graphml+xml')}
-                >
-                  GraphML
-                </button>
-                <button type="button" className="ex-button" disabled={empty} onClick={() => download(timelineCsv(events), 'diplograph-timeline.csv', 'text/csv')}>
-                  Timeline CSV
-                </button>
-                <button
-                  type="button"
-                  className="ex-button"
-                  disabled={empty}
-                  aria-expanded={Boolean(drawingGraphQL)}
-                  onClick={async () => {
-                    const query = drawingQuery(drawn.current);
-                    let status = 'Copied to the clipboard.';
-                    try {
-                      await navigator.clipboard.writeText(query);
-                    } catch {
-                      status = 'The browser did not allow copying: select the text below.';
-                    }
-                    setDrawingGraphQL({ query, status });
-                  }}
-                >
-                  Copy as GraphQL
-                </button>
-              </div>
-            </details>
-            <ul className="ex-legend" aria-label="Kinds shown (click to hide or show a kind)">
-              {KIND_ORDER.map((t) => {
-                const on = t === 'Source' ? showSources : !hiddenKinds.includes(t);
-                return (
-                  <li key={t}>
-                    <button type="button" aria-pressed={on} data-kind={t} onClick={() => toggleKind(t)}>
-                      <span className={`ex-swatch ex-kind-${t}`} aria-hidden="true" />
-                      {KINDS[t].label}
-                    </button>
-                  </li>
-                );
-              })}
-            </ul>
+            <FilterMenu
+              eventKinds={eventKinds}
+              filtersOn={filtersOn}
+              eventKind={eventKind}
+              setEventKind={setEventKind}
+              range={range}
+              setRange={setRange}
+              knownBy={knownBy}
+              setKnownBy={setKnownBy}
+              resetFilters={resetFilters}
+            />
+            <ExportMenu
+              getCy={() => cyRef.current}
+              getView={() => drawn.current}
+              events={events}
+              empty={empty}
+              graphqlOpen={Boolean(drawingGraphQL)}
+              onGraphQL={setDrawingGraphQL}
+            />
+            <Legend showSources={showSources} hiddenKinds={hiddenKinds} toggleKind={toggleKind} />
           </div>
           <div
             className="ex-canvas"
