@@ -5,6 +5,14 @@
 // strip must chart the API's months (`timeline(bucket: MONTH)`) of the entity drawn, and the
 // panel must show its facets (kinds, countries, who it meets most) as the API counts them,
 // for the actor and then for a place whose events span years (empty months included).
+// Then issue 16's second round, each step a function below: a chain from "Connect to…" and a
+// search hit added (checkPath); the address restoring a view, Undo, Back and Forward
+// (checkAddress); PNG, GraphML, JSON, CSV and GraphQL exports (checkExport); the keyboard
+// walk (checkKeyboard); the map (checkMap); Mexico City's panel, drawing and timeline
+// counting the same events (checkPlaceAgrees); kind, event-kind, date-brush and known-by
+// filters (checkFilters); label overlaps on the Harris hub and folded parts (checkHub);
+// statement labels (checkStatementLabels); and at 390x844 (a phone) search, drawing, panel
+// (a bottom sheet) in that order, no wider than the screen (checkPhone).
 //
 // Usage: node explore.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
 //
@@ -13,7 +21,8 @@
 // meeting's participants, its agreements and their sources) are read from the API itself.
 // Saves OUTDIR/explore-search.png (the actor drawn), OUTDIR/explore.png (the agreement
 // open), OUTDIR/explore-query.png (its query shown), OUTDIR/explore-playground.png (the
-// query run in the playground) and OUTDIR/explore-place.png (a place's months and facets).
+// query run in the playground), OUTDIR/explore-place.png (a place's months and facets), and
+// explore-path, -keyboard, -map, -filters, -hub, -hub-folded and -phone.png.
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
@@ -218,6 +227,17 @@ try {
   await checkCounts(page, PLACE, placeCounts, 'place');
   await page.screenshot({ path: path.join(outdir, 'explore-place.png') });
 
+  await checkPath(page);
+  await checkAddress(page);
+  await checkExport(page);
+  await checkKeyboard(page);
+  await checkMap(page);
+  await checkPlaceAgrees(page);
+  await checkFilters(page);
+  await checkHub(page);
+  await checkStatementLabels(page);
+  await checkPhone(page);
+
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
   if (foreign.length) throw new Error(`the page made ${foreign.length} request(s) to other hosts`);
@@ -271,14 +291,610 @@ async function checkCounts(page, id, want, key) {
   }
 }
 
-/** The id of the search result the keyboard is on (aria-activedescendant), or null. */
-async function activeOption(page) {
+/** Draws `id` from the address on a fresh page and waits for it and its panel. */
+async function openFromAddress(page, id) {
+  await page.goto('about:blank');
+  await page.goto(new URL(`/explore#${id}`, baseUrl).href, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  await waitForNodes(page, [id]);
+  await waitForPanel(page, id);
+}
+
+/** The ids of the events drawn and visible. */
+async function drawnEvents(page) {
+  return page.evaluate(() =>
+    window.__explorer.cy
+      .nodes('[type = "Event"]')
+      .not('.hidden')
+      .map((n) => n.id())
+      .sort(),
+  );
+}
+
+/**
+ * Mexico City's panel counts the events at the city and at the venues inside it: the drawing
+ * must hold the same events (the API's list), and the timeline strip list them all.
+ */
+async function checkPlaceAgrees(page) {
+  const CITY = 'place:mexico-city';
+  const want = (
+    await api(`query ($id: ID!) { node(id: $id) { ... on Place { events(first: 100) { totalCount nodes { id } } } } }`, {
+      id: CITY,
+    })
+  ).node.events;
+  const inside = await api(`query ($id: ID!) { node(id: $id) { ... on Place { contains { id } } } }`, { id: CITY });
+  if (inside.node.contains.length === 0 || want.totalCount < 6) {
+    throw new Error(`${CITY} no longer has venues inside it with events of their own`);
+  }
+  await openFromAddress(page, CITY);
+  const panel = await page.locator('.ex-details .ex-section h3', { hasText: 'Events here' }).locator('.ex-count').innerText();
+  seen.cityPanelCount = panel;
+  const drawn = await drawnEvents(page);
+  seen.cityDrawn = drawn;
+  const ids = want.nodes.map((n) => n.id).sort();
+  if (Number(panel) !== want.totalCount) throw new Error(`the panel counts ${panel} events at ${CITY}, the API ${want.totalCount}`);
+  if (JSON.stringify(drawn) !== JSON.stringify(ids)) {
+    throw new Error(`the drawing holds ${drawn.length} events at ${CITY}, the panel counts ${panel}`);
+  }
+  const listed = await page.locator('.ex-timeline .ex-tl-item').count();
+  if (listed !== want.totalCount) throw new Error(`the timeline lists ${listed} events, the panel counts ${panel}`);
+}
+
+/** The ids of the drawn nodes of `type` that are visible, and of those dimmed. */
+async function visibleOfType(page, type) {
+  return page.evaluate((t) => {
+    const nodes = window.__explorer.cy.nodes(`[type = "${t}"]`).not('.hidden');
+    return { ids: nodes.map((n) => n.id()).sort(), faded: nodes.filter('.faded').map((n) => n.id()).sort() };
+  }, type);
+}
+
+/**
+ * Filters on Mexico City's drawing: the legend hides and shows a kind; the event-kind filter
+ * keeps one kind of event; dragging across the month chart dims the events outside the
+ * months chosen (in the drawing and the timeline); "known by" hides what no report had told
+ * by that day (the API's knownBy answer).
+ */
+async function checkFilters(page) {
+  const CITY = 'place:mexico-city';
+  const DAY = '2021-06-08';
+  await openFromAddress(page, CITY);
+  const all = await visibleOfType(page, 'Event');
+  await page.click('.ex-legend button[data-kind="Event"]');
+  if ((await visibleOfType(page, 'Event')).ids.length !== 0) throw new Error('the legend does not hide the events');
+  await page.click('.ex-legend button[data-kind="Event"]');
+  if ((await visibleOfType(page, 'Event')).ids.length !== all.ids.length) throw new Error('the legend does not show the events again');
+
+  await page.click('.ex-filters summary');
+  const kinds = await page.evaluate(() => window.__explorer.cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
+  const kind = kinds.find((k) => kinds.filter((x) => x === k).length < kinds.length);
+  if (!kind) throw new Error(`${CITY} no longer has events of two kinds`);
+  await page.selectOption('.ex-filters select', kind);
+  const kept = await visibleOfType(page, 'Event');
+  seen.kindKept = kept.ids;
+  if (kept.ids.length !== kinds.filter((k) => k === kind).length) throw new Error(`the event-kind filter does not keep the ${kind} events alone`);
+  await page.selectOption('.ex-filters select', '');
+
+  // The brush: drag from the first month to the one after it.
+  await page.waitForSelector(`.ex-months[data-id="${CITY}"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  const months = await page.locator('.ex-months .ex-month').evaluateAll((els) => els.map((e) => e.dataset.label));
+  const [a, b] = [months[0], months[1]];
+  const boxA = await page.locator(`.ex-month[data-label="${a}"]`).boundingBox();
+  const boxB = await page.locator(`.ex-month[data-label="${b}"]`).boundingBox();
+  await page.mouse.move(boxA.x + boxA.width / 2, boxA.y + boxA.height - 4);
+  await page.mouse.down();
+  await page.mouse.move(boxB.x + boxB.width / 2, boxB.y + boxB.height - 4, { steps: 4 });
+  await page.mouse.up();
+  await page
+    .waitForFunction((want) => document.querySelector('input[aria-label="To month"]').value === want, b, { timeout: 5000 })
+    .catch(() => {});
+  const from = await page.inputValue('input[aria-label="From month"]');
+  const to = await page.inputValue('input[aria-label="To month"]');
+  if (from !== a || to !== b) throw new Error(`dragging from ${a} to ${b} chose ${from} to ${to}`);
+  const dimmed = await visibleOfType(page, 'Event');
+  const starts = await page.evaluate(() =>
+    Object.fromEntries(window.__explorer.cy.nodes('[type = "Event"]').map((n) => [n.id(), n.data('entity').when.start.slice(0, 7)])),
+  );
+  const wantFaded = all.ids.filter((id) => starts[id] > b).sort();
+  seen.brushFaded = dimmed.faded;
+  if (wantFaded.length === 0) throw new Error(`${CITY} has no event after ${b}`);
+  if (JSON.stringify(dimmed.faded) !== JSON.stringify(wantFaded)) throw new Error('the brush does not dim the events outside its months');
+  const outsideItems = await page.locator('.ex-tl-item[data-outside="true"]').count();
+  if (outsideItems !== wantFaded.length) throw new Error('the timeline does not dim the events outside the brush');
+  await page.screenshot({ path: path.join(outdir, 'explore-filters.png') });
+  await page.click('.ex-range-clear');
+  if ((await visibleOfType(page, 'Event')).faded.length !== 0) throw new Error('"all dates" does not clear the brush');
+
+  // Known by a day: the drawn events no report had told by then are hidden.
+  const known = (await api(`query ($d: Date!) { events(filter: { knownBy: $d }, first: 100) { nodes { id } } }`, { d: DAY })).events.nodes.map(
+    (n) => n.id,
+  );
+  const wantKnown = all.ids.filter((id) => known.includes(id));
+  if (wantKnown.length === all.ids.length || wantKnown.length === 0) throw new Error(`knownBy ${DAY} no longer splits ${CITY}'s events`);
+  await page.fill('input[aria-label="Known by"]', DAY);
+  await page.waitForFunction((n) => window.__explorer.cy.nodes('[type = "Event"]').not('.hidden').length === n, wantKnown.length, {
+    timeout: STEP_TIMEOUT_MS,
+  }).catch(() => {});
+  const shown = await visibleOfType(page, 'Event');
+  seen.knownShown = shown.ids;
+  if (JSON.stringify(shown.ids) !== JSON.stringify(wantKnown)) throw new Error(`"known by ${DAY}" does not show just the events known then`);
+  await page.getByRole('button', { name: 'Show all' }).click();
+  // Clearing "known by" lands a render later (the set of known ids is state of its own).
+  await page
+    .waitForFunction((n) => window.__explorer.cy.nodes('[type = "Event"]').not('.hidden').length === n, all.ids.length, {
+      timeout: STEP_TIMEOUT_MS,
+    })
+    .catch(() => {});
+  if ((await visibleOfType(page, 'Event')).ids.length !== all.ids.length) throw new Error('"Show all" does not clear the filters');
+}
+
+/**
+ * Label overlaps in the drawing: pairs of visible labels whose boxes intersect, and labels
+ * lying on another node; and whether every label is inside the visible canvas.
+ */
+async function measureLabels(page, centre) {
+  return page.evaluate((centreId) => {
+    const cy = window.__explorer.cy;
+    const nodes = cy.nodes().not('.hidden').toArray();
+    const label = (n) => n.boundingBox({ includeNodes: false, includeLabels: true, includeOverlays: false, includeEdges: false });
+    const body = (n) => n.boundingBox({ includeNodes: true, includeLabels: false, includeOverlays: false, includeEdges: false });
+    const hit = (a, b) => a.w > 0 && b.w > 0 && a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+    const pairs = [];
+    for (let i = 0; i < nodes.length; i += 1) {
+      for (let j = i + 1; j < nodes.length; j += 1) {
+        if (hit(label(nodes[i]), label(nodes[j]))) pairs.push(`${nodes[i].id()} ~ ${nodes[j].id()}`);
+      }
+    }
+    const c = cy.getElementById(centreId);
+    const covering = nodes.filter((n) => n !== c && hit(label(c), body(n))).map((n) => n.id());
+    const ext = cy.extent();
+    const outside = nodes
+      .filter((n) => {
+        const b = label(n);
+        return b.x1 < ext.x1 || b.x2 > ext.x2 || b.y1 < ext.y1 || b.y2 > ext.y2;
+      })
+      .map((n) => n.id());
+    return { nodes: nodes.length, links: cy.edges().not('.hidden').length, pairs, covering, outside };
+  }, centre);
+}
+
+/**
+ * The Harris hub (the densest drawing of the seed): fewer than 3 overlapping label pairs,
+ * her own label on top of no other node, every label inside the canvas; zoomed out, only the
+ * links of the selected node are named.
+ */
+async function checkHub(page) {
+  const HUB = 'actor:kamala-harris';
+  await openFromAddress(page, HUB);
+  const m = await measureLabels(page, HUB);
+  seen.hub = JSON.stringify(m);
+  if (m.nodes < 20) throw new Error(`the hub draws only ${m.nodes} nodes`);
+  if (m.pairs.length >= 3) throw new Error(`the hub has ${m.pairs.length} overlapping label pairs`);
+  if (m.covering.length) throw new Error(`${HUB}'s label lies under ${m.covering.join(', ')}`);
+  if (m.outside.length) throw new Error(`labels outside the canvas: ${m.outside.join(', ')}`);
+  await page.screenshot({ path: path.join(outdir, 'explore-hub.png') });
+  const named = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    cy.$(':selected').unselect();
+    cy.zoom({ level: 0.5, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    return cy.edges().not('.hidden').filter((e) => Number(e.style('text-opacity')) > 0).length;
+  });
+  if (named !== 0) throw new Error(`zoomed out, ${named} links are still named`);
+
+  // "Fold parts": the trip's parts fold into it, and its label counts them.
+  const before = await visibleOfType(page, 'Event');
+  await page.getByLabel('Fold parts').check();
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  const folded = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    const wholes = cy.nodes().filter((n) => n.data('folded') > 0);
+    return {
+      hidden: cy.edges('[kind = "PART_OF"]').sources('.hidden').length,
+      wholes: wholes.map((n) => ({ id: n.id(), folded: n.data('folded'), label: n.style('label') })),
+    };
+  });
+  seen.folded = JSON.stringify(folded);
+  const after = await visibleOfType(page, 'Event');
+  const count = folded.wholes.reduce((a, w) => a + w.folded, 0);
+  if (count === 0 || before.ids.length - after.ids.length !== count) throw new Error('"Fold parts" folds no part into its whole');
+  if (!folded.wholes.every((w) => w.label.endsWith(`(+${w.folded} parts)`))) throw new Error('a folded whole does not count its parts');
+  await page.screenshot({ path: path.join(outdir, 'explore-hub-folded.png') });
+  await page.getByLabel('Fold parts').uncheck();
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  if ((await visibleOfType(page, 'Event')).ids.length !== before.ids.length) throw new Error('unfolding does not show the parts again');
+}
+
+/**
+ * Statement nodes are labelled by their own words and their date, each label its own: not by
+ * their speaker's name, which every statement of one actor shares.
+ */
+async function checkStatementLabels(page) {
+  const SPEAKER = 'actor:andres-manuel-lopez-obrador';
+  await openFromAddress(page, SPEAKER);
+  const labels = await page.evaluate(() =>
+    window.__explorer.cy.nodes('[type = "Statement"]').map((n) => ({ short: n.data('short'), when: n.data('entity').when })),
+  );
+  seen.statementLabels = labels.map((l) => l.short);
+  if (labels.length < 4) throw new Error(`only ${labels.length} statements of ${SPEAKER} are drawn`);
+  if (new Set(seen.statementLabels).size !== labels.length) throw new Error('two statement nodes read the same');
+  for (const l of labels) {
+    if (/^(Andrés Manuel )?López Obrador\b/.test(l.short.replace(/^“/, ''))) {
+      throw new Error(`the statement label "${l.short}" opens with its speaker`);
+    }
+    const day = l.when.text.split('/')[0];
+    if (!l.short.endsWith(day)) throw new Error(`the statement label "${l.short}" does not end with its date ${day}`);
+  }
+}
+
+/**
+ * At 390x844 (a phone) the page is no wider than the screen, and reads top to bottom: the
+ * search, then the drawing, then the panel as a sheet at the bottom, all on screen.
+ */
+async function checkPhone(page) {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await openFromAddress(page, 'place:mexico-city');
+  await page.waitForTimeout(300);
+  const box = await page.evaluate(() => {
+    const rect = (sel) => {
+      const r = document.querySelector(sel).getBoundingClientRect();
+      return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+    };
+    return {
+      scrollWidth: document.documentElement.scrollWidth,
+      width: document.documentElement.clientWidth,
+      search: rect('#ex-search-input'),
+      canvas: rect('.ex-canvas'),
+      panel: rect('.ex-panel'),
+      title: rect('#ex-details-title'),
+    };
+  });
+  seen.phone = JSON.stringify(box);
+  if (box.scrollWidth > box.width) throw new Error(`at 390 px the page is ${box.scrollWidth} px wide`);
+  if (!(box.search.bottom <= box.canvas.top && box.canvas.bottom <= box.panel.top)) {
+    throw new Error('at 390 px the page does not read search, drawing, panel from top to bottom');
+  }
+  if (box.canvas.bottom - box.canvas.top < 200) throw new Error('at 390 px the drawing is less than 200 px high');
+  for (const part of ['search', 'canvas', 'panel']) {
+    if (box[part].left < 0 || box[part].right > box.width) throw new Error(`at 390 px the ${part} is wider than the screen`);
+  }
+  if (box.panel.top >= 844 || box.title.top >= 844) throw new Error('at 390 px the panel is off screen');
+  await page.screenshot({ path: path.join(outdir, 'explore-phone.png') });
+  // The handle grows the sheet.
+  await page.getByRole('button', { name: 'Show more of the details' }).click();
+  const taller = await page.evaluate(() => document.querySelector('.ex-panel').getBoundingClientRect().height);
+  if (taller <= box.panel.bottom - box.panel.top) throw new Error('the sheet handle does not grow the panel');
+  await page.setViewportSize({ width: 1366, height: 768 });
+}
+
+/**
+ * "How is Giammattei connected to López Obrador?": "Connect to…" in the panel finds the API's
+ * path, draws every entity and link of it highlighted, and lists each link with its kind and
+ * its sources. Then Shift+Enter in the search adds a third person without redrawing.
+ */
+async function checkPath(page) {
+  const TO = 'actor:andres-manuel-lopez-obrador';
+  const HARRIS = 'actor:kamala-harris';
+  const want = (
+    await api(`query ($from: ID!, $to: ID!) { path(from: $from, to: $to) { hops steps { node { id } link forward } } }`, {
+      from: ACTOR,
+      to: TO,
+    })
+  ).path;
+  if (!want || want.hops < 2) throw new Error(`the seed has no chain of 2 links or more from ${ACTOR} to ${TO}`);
+  await openFromAddress(page, ACTOR);
+  await page.getByRole('button', { name: 'Connect to…' }).click();
+  await page.locator('#ex-connect-input').fill('López Obrador');
+  await pickOption(page, 'ex-connect', TO);
+  await page.keyboard.press('Enter');
+  try {
+    await page.waitForSelector('.ex-path[data-status="ready"]', { timeout: STEP_TIMEOUT_MS });
+  } catch {
+    throw new Error('"Connect to…" shows no chain');
+  }
+  await waitForNodes(page, want.steps.map((s) => s.node.id));
+  const edges = [];
+  for (let i = 0; i + 1 < want.steps.length; i += 1) {
+    const [a, b] = [want.steps[i].node.id, want.steps[i + 1].node.id];
+    const kind = want.steps[i].link;
+    edges.push(want.steps[i].forward ? `${a}|${kind}|${b}` : `${b}|${kind}|${a}`);
+  }
+  const drawn = await page.evaluate(
+    (ids) => ids.map((id) => window.__explorer.cy.getElementById(id)).map((e) => e.nonempty() && e.hasClass('path') && e.visible()),
+    edges,
+  );
+  seen.pathEdges = edges.map((e, i) => `${e} ${drawn[i]}`);
+  if (drawn.some((d) => !d)) throw new Error('the chain is not drawn highlighted link by link');
+  const rows = await page
+    .locator('.ex-path-list > li')
+    .evaluateAll((els) => els.map((e) => ({ link: e.dataset.link, kind: e.dataset.kind, sources: e.querySelectorAll('.ex-source').length })));
+  seen.pathRows = JSON.stringify(rows);
+  if (JSON.stringify(rows.map((r) => r.link)) !== JSON.stringify(edges)) throw new Error('the panel does not list the chain link by link');
+  if (rows.some((r) => r.sources === 0)) throw new Error('a link of the chain is listed without its sources');
+  await page.screenshot({ path: path.join(outdir, 'explore-path.png') });
+
+  // Shift+Enter in the search adds Harris to the drawing: the chain stays.
+  await page.locator('#ex-search-input').fill('Kamala Harris');
+  await pickOption(page, 'ex-search', HARRIS);
+  await page.keyboard.press('Shift+Enter');
+  await waitForPanel(page, HARRIS);
+  await waitForNodes(page, [HARRIS, ACTOR, TO, ...want.steps.map((s) => s.node.id)]);
+}
+
+/** What the drawing shows: visible node ids, the chain's links, the selection, kinds switched off. */
+async function viewOf(page) {
   return page.evaluate(() => {
-    const input = document.getElementById('ex-search-input');
+    const cy = window.__explorer.cy;
+    return {
+      nodes: cy.nodes().not('.hidden').map((n) => n.id()).sort(),
+      chain: cy.edges('.path').map((e) => e.id()).sort(),
+      selected: cy.$('node:selected').map((n) => n.id()),
+      off: [...document.querySelectorAll('.ex-legend button[aria-pressed="false"]')].map((b) => b.dataset.kind).sort(),
+    };
+  });
+}
+
+/** Waits until nothing loads and `test(view)` holds (a step undone or redone). */
+async function waitForView(page, what, test) {
+  const start = Date.now();
+  let v = null;
+  while (Date.now() - start < STEP_TIMEOUT_MS) {
+    await page.waitForTimeout(150);
+    const ready = await page.evaluate(() => document.documentElement.dataset.explorer === 'ready');
+    if (!ready) continue;
+    v = await viewOf(page);
+    if (test(v)) return v;
+  }
+  seen[what] = JSON.stringify(v);
+  throw new Error(what);
+}
+
+/**
+ * The address holds the view: after drawing Giammattei, expanding the meeting (a click),
+ * connecting to López Obrador and switching statements off, the Undo button undoes the
+ * last step, Back the one before, Forward redoes both, and the address opened afresh draws
+ * the same nodes, chain, selection and kinds.
+ */
+async function checkAddress(page) {
+  const TO = 'actor:andres-manuel-lopez-obrador';
+  await openFromAddress(page, ACTOR);
+  await clickNode(page, MEETING);
+  await waitForNodes(page, [MEETING, ...expected.participants.map((p) => p.actor.id)]);
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), MEETING, { timeout: STEP_TIMEOUT_MS });
+  await page.getByRole('button', { name: 'Connect to…' }).click();
+  await page.locator('#ex-connect-input').fill('López Obrador');
+  await pickOption(page, 'ex-connect', TO);
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('.ex-path[data-status="ready"]', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => window.location.hash.includes('path='), null, { timeout: STEP_TIMEOUT_MS });
+  await page.click('.ex-legend button[data-kind="Statement"]');
+  await page.waitForFunction(() => window.location.hash.includes('kinds=Statement'), null, { timeout: STEP_TIMEOUT_MS });
+  const full = await viewOf(page);
+  const address = page.url();
+  seen.address = address;
+  if (full.chain.length === 0 || !full.off.includes('Statement')) throw new Error('the view to share has no chain or no kind off');
+
+  await page.getByRole('button', { name: 'Undo' }).click();
+  await waitForView(page, 'Undo does not show the statements again', (v) => !v.off.includes('Statement') && v.chain.length > 0);
+  await page.goBack();
+  await waitForView(page, 'Back does not undo the chain', (v) => v.chain.length === 0 && v.nodes.includes(MEETING));
+  if (page.url().includes('path=')) throw new Error('the address still holds the chain after Back');
+  await page.goForward();
+  await waitForView(page, 'Forward does not redraw the chain', (v) => v.chain.length === full.chain.length);
+  await page.goForward();
+  await waitForView(page, 'Forward does not switch the statements off again', (v) => v.off.includes('Statement'));
+
+  await page.goto('about:blank');
+  await page.goto(address, { waitUntil: 'load' });
+  await page.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: STEP_TIMEOUT_MS });
+  const again = await waitForView(page, 'the address does not draw the same view', (v) => JSON.stringify(v) === JSON.stringify(full));
+  seen.restored = JSON.stringify(again);
+}
+
+/** Clicks the export menu's `name` button and returns the downloaded file's bytes and name. */
+async function exported(page, name) {
+  const menu = page.locator('.ex-menu');
+  if (!(await menu.evaluate((d) => d.open))) await page.click('.ex-menu summary');
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: STEP_TIMEOUT_MS }),
+    page.locator('.ex-menu-items').getByRole('button', { name, exact: true }).click(),
+  ]);
+  const where = await file.path();
+  return { name: file.suggestedFilename(), bytes: fs.readFileSync(where) };
+}
+
+/**
+ * Export of Giammattei's drawing, his meeting expanded: a PNG (read back: its header and
+ * size), GraphML and JSON holding exactly the visible nodes and links (parsed), the timeline
+ * as CSV (one row per event listed), and "Copy as GraphQL" giving a query whose answer, run
+ * against the API, holds every node drawn.
+ */
+async function checkExport(page) {
+  await openFromAddress(page, ACTOR);
+  await clickNode(page, MEETING);
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), MEETING, { timeout: STEP_TIMEOUT_MS });
+  const drawn = await page.evaluate(() => {
+    const cy = window.__explorer.cy;
+    return {
+      nodes: cy.nodes().not('.hidden').map((n) => n.id()).sort(),
+      links: cy.edges().not('.hidden').map((e) => `${e.data('source')}|${e.data('kind')}|${e.data('target')}`).sort(),
+    };
+  });
+
+  const png = await exported(page, 'PNG image');
+  const signature = png.bytes.subarray(0, 8).toString('hex');
+  if (signature !== '89504e470d0a1a0a') throw new Error(`the PNG export is not a PNG (${signature})`);
+  const [w, h] = [png.bytes.readUInt32BE(16), png.bytes.readUInt32BE(20)];
+  seen.png = `${png.name} ${w}x${h} ${png.bytes.length} bytes`;
+  if (w < 200 || h < 100) throw new Error(`the PNG export is ${w}x${h}`);
+
+  const graphml = await exported(page, 'GraphML');
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, 'application/xml');
+    if (doc.querySelector('parsererror')) return null;
+    const kind = (e) => [...e.getElementsByTagName('data')].find((d) => d.getAttribute('key') === 'kind').textContent;
+    return {
+      nodes: [...doc.getElementsByTagName('node')].map((n) => n.getAttribute('id')).sort(),
+      links: [...doc.getElementsByTagName('edge')].map((e) => `${e.getAttribute('source')}|${kind(e)}|${e.getAttribute('target')}`).sort(),
+    };
+  }, graphml.bytes.toString('utf8'));
+  seen.graphml = JSON.stringify(parsed);
+  if (!parsed) throw new Error('the GraphML export is not well-formed XML');
+  if (JSON.stringify(parsed) !== JSON.stringify(drawn)) throw new Error('the GraphML export does not hold exactly what is drawn');
+
+  const json = JSON.parse((await exported(page, 'JSON')).bytes.toString('utf8'));
+  if (json.nodes.length !== drawn.nodes.length || json.links.length !== drawn.links.length) {
+    throw new Error('the JSON export does not hold what is drawn');
+  }
+  const csvText = (await exported(page, 'Timeline CSV')).bytes.toString('utf8');
+  const rows = csvText.trim().split(/\r\n/);
+  const listed = await page.locator('.ex-timeline .ex-tl-item').count();
+  if (rows[0] !== 'id,title,kind,start,end,precision,when' || rows.length !== listed + 1) {
+    throw new Error(`the timeline CSV has ${rows.length - 1} rows for ${listed} events listed`);
+  }
+
+  await page.locator('.ex-menu-items').getByRole('button', { name: 'Copy as GraphQL' }).click();
+  const query = await page.locator('#ex-drawing-query pre').first().innerText();
+  seen.drawingQuery = query;
+  const answer = await api(query, {});
+  const ids = new Set(
+    Object.values(answer)
+      .filter((v) => v && v.nodes)
+      .flatMap((v) => v.nodes.map((n) => n.id)),
+  );
+  const missing = drawn.nodes.filter((id) => !ids.has(id));
+  if (missing.length) throw new Error(`the drawing's GraphQL does not ask for ${missing.join(', ')}`);
+}
+
+/** The id of the selected node. */
+async function selectedNode(page) {
+  return page.evaluate(() => window.__explorer.cy.$('node:selected').map((n) => n.id())[0] || null);
+}
+
+/**
+ * The drawing by keyboard: Tab reaches it (labelled, with a visible focus ring); an arrow
+ * moves to a neighbour (opened in the panel and read out); Enter expands it, F redraws around
+ * it, Delete hides it; each step lands in the address.
+ */
+async function checkKeyboard(page) {
+  await openFromAddress(page, ACTOR);
+  await page.focus('.ex-legend button[data-kind="Source"]');
+  await page.keyboard.press('Tab');
+  const canvas = await page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      testid: el && el.dataset.testid,
+      label: el && el.getAttribute('aria-label'),
+      outline: el && getComputedStyle(el).outlineStyle,
+      width: el && getComputedStyle(el).outlineWidth,
+    };
+  });
+  seen.canvasFocus = JSON.stringify(canvas);
+  if (canvas.testid !== 'graph') throw new Error('Tab does not reach the drawing');
+  if (!canvas.label || !/Arrow keys/.test(canvas.label)) throw new Error('the drawing has no label that tells its keys');
+  if (canvas.outline !== 'solid' || parseFloat(canvas.width) < 2) throw new Error('the focused drawing shows no focus ring');
+
+  if ((await selectedNode(page)) !== ACTOR) throw new Error(`${ACTOR} is not selected after drawing it`);
+  const neighbours = await page.evaluate(
+    (id) => window.__explorer.cy.getElementById(id).neighborhood('node').not('.hidden').map((n) => n.id()),
+    ACTOR,
+  );
+  await page.keyboard.press('ArrowRight');
+  let at = await selectedNode(page);
+  if (!neighbours.includes(at)) {
+    await page.keyboard.press('ArrowLeft');
+    at = await selectedNode(page);
+  }
+  seen.keyboardAt = at;
+  if (!neighbours.includes(at)) throw new Error('the arrow keys do not move to a neighbour');
+  await waitForPanel(page, at);
+  const spoken = await page.locator('[data-testid="spoken"]').innerText();
+  const label = await page.evaluate((id) => window.__explorer.cy.getElementById(id).data('label'), at);
+  if (!spoken.startsWith(label)) throw new Error(`moving to ${at} reads "${spoken}"`);
+  await page.screenshot({ path: path.join(outdir, 'explore-keyboard.png') });
+
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((id) => window.location.hash.includes(`expand=${id}`), at, { timeout: STEP_TIMEOUT_MS });
+  await page.keyboard.press('f');
+  await page.waitForFunction((id) => window.location.hash.startsWith(`#focus=${id}`), at, { timeout: STEP_TIMEOUT_MS });
+  await waitForNodes(page, [at]);
+  if (!(await page.evaluate((id) => window.__explorer.cy.getElementById(id).hasClass('centre'), at))) {
+    throw new Error('F does not redraw around the node');
+  }
+  await page.keyboard.press('ArrowDown');
+  const gone = await selectedNode(page);
+  if (!gone || gone === at) throw new Error('the arrow keys do not leave the new centre');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction((id) => window.location.hash.includes(`hide=${id}`), gone, { timeout: STEP_TIMEOUT_MS });
+  if (await page.evaluate((id) => window.__explorer.cy.getElementById(id).nonempty(), gone)) throw new Error('Delete does not hide the node');
+  if ((await page.evaluate(() => document.activeElement.dataset.testid)) !== 'graph') throw new Error('the drawing loses the focus');
+}
+
+/**
+ * The map view of the Harris hub, offline: a marker for each place of a drawn event (and each
+ * drawn place) that has coordinates, the events drawn at each counted on it as the API places
+ * them; the address keeps the map; a marker opens its place.
+ */
+async function checkMap(page) {
+  const HUB = 'actor:kamala-harris';
+  await openFromAddress(page, HUB);
+  const ids = await page.evaluate(() =>
+    window.__explorer.cy
+      .nodes('[type = "Event"], [type = "Place"]')
+      .not('.hidden')
+      .map((n) => n.id()),
+  );
+  const answer = await api(
+    `query ($ids: [ID!]!) { nodes(ids: $ids) { __typename id
+      ... on Place { latitude longitude }
+      ... on Event { place { id latitude longitude } } } }`,
+    { ids },
+  );
+  const places = new Set();
+  let located = 0;
+  for (const n of answer.nodes) {
+    if (n.__typename === 'Place' && n.latitude !== null) places.add(n.id);
+    if (n.__typename === 'Event' && n.place && n.place.latitude !== null) {
+      places.add(n.place.id);
+      located += 1;
+    }
+  }
+  if (located < 5) throw new Error(`only ${located} events of ${HUB} have a place with coordinates`);
+  await page.getByRole('button', { name: 'Map', exact: true }).click();
+  await page.waitForSelector('.ex-map-layer[data-status="ready"] .ex-map-marker', { timeout: STEP_TIMEOUT_MS });
+  await page.waitForFunction(() => window.location.hash.includes('map=1'), null, { timeout: STEP_TIMEOUT_MS });
+  const markers = await page.locator('.ex-map-marker').evaluateAll((els) =>
+    els.map((e) => ({ places: e.dataset.places.split(' '), events: Number(e.dataset.events) })),
+  );
+  seen.mapMarkers = JSON.stringify(markers);
+  const onMap = markers.flatMap((m) => m.places).sort();
+  if (JSON.stringify(onMap) !== JSON.stringify([...places].sort())) throw new Error('the map does not show the places of what is drawn');
+  const counted = markers.reduce((a, m) => a + m.events, 0);
+  if (counted !== located) throw new Error(`the map counts ${counted} events at their places, the API places ${located}`);
+  if ((await page.locator('.ex-map-land').getAttribute('d')).length < 1000) throw new Error('the map draws no country outlines');
+  await page.screenshot({ path: path.join(outdir, 'explore-map.png') });
+  const busiest = markers.reduce((a, m) => (m.events > a.events ? m : a));
+  await page.click(`.ex-map-marker[data-places="${busiest.places.join(' ')}"] circle`);
+  await waitForPanel(page, busiest.places[0]);
+}
+
+/** Walks the results of the search box `prefix` with the arrow keys to `id`. */
+async function pickOption(page, prefix, id) {
+  await page.waitForSelector(`#${prefix}-results [role="option"][data-id="${id}"]`, { state: 'visible', timeout: STEP_TIMEOUT_MS });
+  for (let i = 0; i <= 12; i += 1) {
+    if ((await activeOption(page, prefix)) === id) return;
+    await page.keyboard.press('ArrowDown');
+  }
+  throw new Error(`the arrow keys never reach ${id} in the results of ${prefix}`);
+}
+
+/** The id of the search result the keyboard is on (aria-activedescendant), or null. */
+async function activeOption(page, prefix = 'ex-search') {
+  return page.evaluate((p) => {
+    const input = document.getElementById(`${p}-input`);
     const active = input && input.getAttribute('aria-activedescendant');
     const el = active && document.getElementById(active);
     return el ? el.dataset.id : null;
-  });
+  }, prefix);
 }
 
 /** The ids of the nodes drawn (cytoscape's own list). */

@@ -40,9 +40,9 @@ export function CopyGraphQLButton({ query, variables, open, setOpen, onCopied })
 }
 
 /** The query, its variables, and the link that opens both in the playground. */
-export function GraphQLQuery({ query, variables, status, onClose }) {
+export function GraphQLQuery({ query, variables, status, onClose, id = QUERY_REGION_ID, label = "The panel's GraphQL query" }) {
   return (
-    <div id={QUERY_REGION_ID} className="ex-graphql" role="region" aria-label="The panel's GraphQL query">
+    <div id={id} className="ex-graphql" role="region" aria-label={label}>
       <p className="ex-graphql-head">
         <span aria-live="polite">{status}</span>
         <a className="ex-button" href={playgroundUrl(query, variables)} target="_blank" rel="noopener">

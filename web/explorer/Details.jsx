@@ -4,8 +4,11 @@ import { useEffect, useState } from 'react';
 import { CopyGraphQLButton, GraphQLQuery } from './CopyGraphQL.jsx';
 import { Facts, KindBadge, Money, Notes, Ref, Section, Sources, When, words } from './parts.jsx';
 
-/** The panel for `details` ({ id, type, query, variables, status, data, error }). */
-export function Details({ details, onOpen, onFocus }) {
+/**
+ * The panel for `details` ({ id, type, query, variables, status, data, error }); `children`
+ * (the "connect to" box and the chain found) come right under its buttons.
+ */
+export function Details({ details, onOpen, onFocus, onConnect, children }) {
   const [showQuery, setShowQuery] = useState(false);
   const [copied, setCopied] = useState('');
   const query = details ? details.query : '';
@@ -28,6 +31,16 @@ export function Details({ details, onOpen, onFocus }) {
         <button type="button" className="ex-button" onClick={() => onFocus(details.id)} title="Redraw around this entity">
           Focus
         </button>
+        {onConnect ? (
+          <button
+            type="button"
+            className="ex-button"
+            onClick={onConnect}
+            title="Find the shortest chain of facts from this entity to another one"
+          >
+            Connect to…
+          </button>
+        ) : null}
         <CopyGraphQLButton
           query={details.query}
           variables={details.variables}
@@ -36,6 +49,7 @@ export function Details({ details, onOpen, onFocus }) {
           onCopied={setCopied}
         />
       </div>
+      {children}
       {showQuery && details.query ? (
         <GraphQLQuery
           query={details.query}

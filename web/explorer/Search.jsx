@@ -26,8 +26,19 @@ function detailOf(hit) {
   }
 }
 
-/** The search field and its results. `onOpen(id)` is called with the chosen entity's id. */
-export function Search({ onOpen, inputRef }) {
+/**
+ * A search field and its results. `onOpen(id, add)` is called with the chosen entity's id, and
+ * `add` true when the reader chose it with Shift+Enter (or Shift+click): add it to the drawing
+ * rather than redraw. `prefix` keeps the ids of two boxes on one page apart.
+ */
+export function Search({
+  onOpen,
+  inputRef,
+  prefix = 'ex-search',
+  label = 'Search entities',
+  placeholder = 'Search actors, events, places, agreements…  (press / )',
+  autoFocus = false,
+}) {
   const [text, setText] = useState('');
   const [hits, setHits] = useState([]);
   const [active, setActive] = useState(-1);
@@ -63,10 +74,10 @@ export function Search({ onOpen, inputRef }) {
     };
   }, [text]);
 
-  const choose = (hit) => {
+  const choose = (hit, add = false) => {
     if (!hit) return;
     setOpen(false);
-    onOpen(hit.id);
+    onOpen(hit.id, add);
   };
 
   const onKeyDown = (e) => {
@@ -86,7 +97,7 @@ export function Search({ onOpen, inputRef }) {
       setActive(hits.length - 1);
     } else if (e.key === 'Enter') {
       e.preventDefault();
-      if (open && active >= 0) choose(hits[active]);
+      if (open && active >= 0) choose(hits[active], e.shiftKey);
     } else if (e.key === 'Escape') {
       if (open) {
         e.preventDefault();
@@ -100,29 +111,30 @@ export function Search({ onOpen, inputRef }) {
   // Keep the active option in view while walking a long list.
   useEffect(() => {
     if (active < 0) return;
-    const el = document.getElementById(`dg-hit-${active}`);
+    const el = document.getElementById(`${prefix}-hit-${active}`);
     if (el) el.scrollIntoView({ block: 'nearest' });
-  }, [active]);
+  }, [active, prefix]);
 
   const expanded = open && hits.length > 0;
   return (
     <div className="ex-search" role="search">
-      <label htmlFor="ex-search-input" className="ex-visually-hidden">
-        Search entities
+      <label htmlFor={`${prefix}-input`} className="ex-visually-hidden">
+        {label}
       </label>
       <input
-        id="ex-search-input"
+        id={`${prefix}-input`}
         ref={inputRef}
+        autoFocus={autoFocus}
         type="search"
         role="combobox"
         autoComplete="off"
         spellCheck="false"
-        placeholder="Search actors, events, places, agreements…  (press / )"
+        placeholder={placeholder}
         aria-autocomplete="list"
         aria-expanded={expanded}
-        aria-controls="ex-search-results"
-        aria-activedescendant={expanded && active >= 0 ? `dg-hit-${active}` : undefined}
-        aria-describedby="ex-search-status"
+        aria-controls={`${prefix}-results`}
+        aria-activedescendant={expanded && active >= 0 ? `${prefix}-hit-${active}` : undefined}
+        aria-describedby={`${prefix}-status`}
         value={text}
         onChange={(e) => {
           setText(e.target.value);
@@ -132,23 +144,23 @@ export function Search({ onOpen, inputRef }) {
         onBlur={() => setTimeout(() => setOpen(false), 150)}
         onKeyDown={onKeyDown}
       />
-      <span id="ex-search-status" className="ex-visually-hidden" aria-live="polite">
+      <span id={`${prefix}-status`} className="ex-visually-hidden" aria-live="polite">
         {status}
       </span>
-      <ul id="ex-search-results" role="listbox" aria-label="Search results" className="ex-results" hidden={!expanded}>
+      <ul id={`${prefix}-results`} role="listbox" aria-label="Search results" className="ex-results" hidden={!expanded}>
         {hits.map((hit, i) => {
           const kind = KINDS[hit.__typename];
           return (
             <li
               key={hit.id}
-              id={`dg-hit-${i}`}
+              id={`${prefix}-hit-${i}`}
               role="option"
               aria-selected={i === active}
               data-id={hit.id}
               className={i === active ? 'ex-hit active' : 'ex-hit'}
               onMouseDown={(e) => e.preventDefault()}
               onMouseMove={() => setActive(i)}
-              onClick={() => choose(hit)}
+              onClick={(e) => choose(hit, e.shiftKey)}
             >
               <span className={`ex-swatch ex-kind-${hit.__typename}`} aria-hidden="true" />
               <span className="ex-hit-text">

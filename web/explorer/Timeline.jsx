@@ -3,6 +3,7 @@
 // order. Pointing at a month highlights the drawn events of that month; pointing at an event
 // (or tabbing to it) highlights its node; choosing it opens it.
 import { useEffect, useRef } from 'react';
+import { outside } from './graph.js';
 import { clip } from './kinds.js';
 
 /**
@@ -10,7 +11,7 @@ import { clip } from './kinds.js';
  * null when the drawn entity is not an actor or a place), then buttons for `events`, node
  * data ({ id, label, when }) in date order.
  */
-export function Timeline({ months, events, selectedId, onOpen, onHighlight, onHighlightMonth }) {
+export function Timeline({ months, events, selectedId, range, onRange, onOpen, onHighlight, onHighlightMonth }) {
   const list = useRef(null);
 
   // Bring the selected event into view when it changes.
@@ -25,7 +26,7 @@ export function Timeline({ months, events, selectedId, onOpen, onHighlight, onHi
       <h2 className="ex-timeline-title">
         Timeline <span className="ex-count">{events.length}</span>
       </h2>
-      <Months months={months} onHighlightMonth={onHighlightMonth} />
+      <Months months={months} range={range} onRange={onRange} onHighlightMonth={onHighlightMonth} />
       {events.length === 0 ? (
         <p className="ex-muted ex-timeline-empty">No event in view.</p>
       ) : (
@@ -40,6 +41,7 @@ export function Timeline({ months, events, selectedId, onOpen, onHighlight, onHi
                   className="ex-tl-item"
                   data-id={ev.id}
                   aria-current={ev.id === selectedId ? 'true' : undefined}
+                  data-outside={outside(ev, range) ? 'true' : undefined}
                   title={ev.label}
                   onClick={() => onOpen(ev.id)}
                   onMouseEnter={() => onHighlight(ev.id)}
@@ -62,8 +64,13 @@ export function Timeline({ months, events, selectedId, onOpen, onHighlight, onHi
 /** Bar height in pixels for the busiest month. */
 const BAR_MAX = 34;
 
-/** The month chart: one bar per month of the drawn entity's events, from the API. */
-function Months({ months, onHighlightMonth }) {
+/**
+ * The month chart: one bar per month of the drawn entity's events, from the API. Dragging
+ * across it (or a click on one month) chooses the date range `range` ({ from, to }): the
+ * drawing dims what falls outside; `onRange(null)` clears it.
+ */
+function Months({ months, range, onRange, onHighlightMonth }) {
+  const drag = useRef(null);
   if (!months) return null;
   const { buckets } = months;
   if (months.status === 'error') {
@@ -76,11 +83,37 @@ function Months({ months, onHighlightMonth }) {
   if (!buckets) return <p className="ex-months ex-muted">Counting {months.name || months.id}…</p>;
   if (buckets.length === 0) return <p className="ex-months ex-muted">No dated event of {months.name}.</p>;
   const most = Math.max(1, ...buckets.map((b) => b.count));
+  const inRange = (label) => range && (!range.from || label >= range.from) && (!range.to || label <= range.to);
+  const monthAt = (e) => {
+    const el = document.elementFromPoint(e.clientX, e.clientY);
+    const li = el && el.closest('.ex-month');
+    return li ? li.dataset.label : null;
+  };
+  const brush = {
+    onPointerDown: (e) => {
+      const label = monthAt(e);
+      if (!label || e.button !== 0) return;
+      e.preventDefault();
+      drag.current = label;
+      if (e.currentTarget.setPointerCapture) e.currentTarget.setPointerCapture(e.pointerId);
+      onRange({ from: label, to: label });
+    },
+    onPointerMove: (e) => {
+      if (!drag.current) return;
+      const label = monthAt(e);
+      if (!label) return;
+      const [from, to] = [drag.current, label].sort();
+      onRange({ from, to });
+    },
+    onPointerUp: () => {
+      drag.current = null;
+    },
+  };
   const first = buckets[0].label;
   const last = buckets[buckets.length - 1].label;
   return (
     <figure className="ex-months" data-id={months.id} aria-label={`Events of ${months.name} per month`}>
-      <ol className="ex-months-bars">
+      <ol className={range ? 'ex-months-bars ex-brushed' : 'ex-months-bars'} {...brush} title="Drag across the months to dim what falls outside">
         {buckets.map((b, i) => {
           const tip = `${b.label}: ${b.count} event${b.count === 1 ? '' : 's'}${
             b.imprecise ? ` (${b.imprecise} dated less precisely)` : ''
@@ -90,7 +123,9 @@ function Months({ months, onHighlightMonth }) {
           return (
             <li
               key={b.label}
-              className={`ex-month${b.count ? '' : ' ex-month-empty'}${newYear ? ' ex-month-year' : ''}`}
+              className={`ex-month${b.count ? '' : ' ex-month-empty'}${newYear ? ' ex-month-year' : ''}${
+                inRange(b.label) ? ' ex-month-in' : ''
+              }`}
               data-label={b.label}
               data-count={b.count}
               title={tip}
@@ -110,6 +145,11 @@ function Months({ months, onHighlightMonth }) {
           {months.total} event{months.total === 1 ? '' : 's'} of {months.name}, per month
         </span>
         {last !== first ? <span>{last}</span> : null}
+        {range ? (
+          <button type="button" className="ex-ref ex-range-clear" onClick={() => onRange(null)}>
+            all dates
+          </button>
+        ) : null}
       </figcaption>
     </figure>
   );

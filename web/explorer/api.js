@@ -15,7 +15,7 @@ export const SEARCH_QUERY = `query ExplorerSearch($text: String!) {
     ... on Place { name kind }
     ... on Event { title kind when { text } }
     ... on Agreement { title kind }
-    ... on Statement { text speaker { name } }
+    ... on Statement { text quote when { text } speaker { name } }
     ... on Source { title published publisher document }
   }
 }`;
@@ -30,7 +30,7 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
       ... on Place { name kind }
       ... on Event { title kind when { text start end precision } }
       ... on Agreement { title kind }
-      ... on Statement { text speaker { name } }
+      ... on Statement { text quote when { text } speaker { name } }
       ... on Source { title published publisher document }
     }
     links { from to kind }
@@ -38,8 +38,81 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
   }
 }`;
 
+/**
+ * The events at a place and at the places inside it (the panel's "Events here"), with where
+ * each is held: drawing a place draws these too, so the drawing and the panel agree.
+ */
+export const PLACE_EVENTS_QUERY = `query ExplorerPlaceEvents($id: ID!, $first: Int) {
+  node(id: $id) {
+    __typename
+    id
+    ... on Place {
+      events(orderBy: DATE_ASC, first: $first) {
+        totalCount
+        nodes {
+          __typename
+          id
+          title
+          kind
+          when { text start end precision }
+          place { __typename id name kind containedIn { id } }
+        }
+      }
+    }
+  }
+}`;
+
+/**
+ * The events, agreements and statements the reports had told by a day (knowledge time: one of
+ * their sources was published on or before it): the "known by" filter hides the others.
+ */
+export const KNOWN_BY_QUERY = `query ExplorerKnownBy($day: Date!) {
+  events(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+  agreements(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+  statements(filter: { knownBy: $day }, first: 100) { totalCount nodes { id } }
+}`;
+
+/** Where the drawn events and places are, for the map view. */
+export const MAP_QUERY = `query ExplorerMap($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    __typename
+    id
+    ... on Place { name latitude longitude }
+    ... on Event { place { id name latitude longitude } }
+  }
+}`;
+
 /** The fields of a source as the details panel cites it. */
 const CITE = 'sources { id title published }';
+
+/**
+ * The shortest chain of facts between two entities, each entity with what the drawing labels
+ * it by and the reports its facts rest on (an event's with each participant's own sources).
+ */
+export const PATH_QUERY = `query ExplorerPath($from: ID!, $to: ID!) {
+  path(from: $from, to: $to) {
+    hops
+    steps {
+      link
+      forward
+      node {
+        __typename
+        id
+        ... on Actor { name kind ${CITE} }
+        ... on Place { name kind ${CITE} }
+        ... on Event {
+          title
+          kind
+          when { text start end precision }
+          ${CITE}
+          participants { actor { id } ${CITE} }
+        }
+        ... on Agreement { title kind ${CITE} }
+        ... on Statement { text quote when { text } speaker { name } ${CITE} }
+      }
+    }
+  }
+}`;
 
 /** The details panel's query for each kind of entity, by GraphQL type name. */
 export const DETAILS_QUERIES = {

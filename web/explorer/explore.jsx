@@ -11,10 +11,36 @@
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
-import { DETAILS_QUERIES, NEIGHBORHOOD_QUERY, request, TIMELINE_QUERIES, typeOfId } from './api.js';
+import {
+  DETAILS_QUERIES,
+  NEIGHBORHOOD_QUERY,
+  KNOWN_BY_QUERY,
+  PATH_QUERY,
+  PLACE_EVENTS_QUERY,
+  request,
+  TIMELINE_QUERIES,
+  typeOfId,
+} from './api.js';
 import { Details } from './Details.jsx';
-import { applySourceVisibility, createGraph, eventsInView, layout, merge, updateEdgeLabels } from './graph.js';
-import { KIND_ORDER, KINDS } from './kinds.js';
+import {
+  ALL_VISIBLE,
+  applyView,
+  createGraph,
+  eventsInView,
+  layout,
+  merge,
+  mergePath,
+  pathLinks,
+  placeEventsSubgraph,
+  updateEdgeLabels,
+} from './graph.js';
+import { ConnectBox, PathView } from './Path.jsx';
+import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
+import { GraphQLQuery } from './CopyGraphQL.jsx';
+import { ExportMenu } from './ExportMenu.jsx';
+import { FilterMenu, Legend, tidyRange } from './Filters.jsx';
+import { MapView, locate } from './MapView.jsx';
+import { describe, isArrow, neighbourTowards } from './keys.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
 import './explore.css';
@@ -23,6 +49,8 @@ import './explore.css';
 const DOUBLE_CLICK_MS = 300;
 /** At most this many nodes per neighbourhood request. */
 const LIMIT = 120;
+/** At most this many events of a place (and of the places inside it) are drawn with it. */
+const PLACE_EVENTS = 60;
 /** Entities offered on the empty page. */
 const STARTERS = [
   ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
@@ -40,7 +68,7 @@ function Explorer() {
   const drawTicket = useRef(0);
   const busyCount = useRef(0);
   const gestures = useRef({});
-  const settings = useRef({ showSources: false, depth: 1 });
+  const settings = useRef({ showSources: false, depth: 1, view: ALL_VISIBLE });
 
   const [details, setDetails] = useState(null);
   const [selectedId, setSelectedId] = useState(null);
@@ -53,8 +81,61 @@ function Explorer() {
   const [truncated, setTruncated] = useState(false);
   const [problem, setProblem] = useState('');
   const [busy, setBusy] = useState(false);
+  const [sheetOpen, setSheetOpen] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [connecting, setConnecting] = useState(false);
+  const [path, setPath] = useState(null);
+  const pathTicket = useRef(0);
+  const [hiddenKinds, setHiddenKinds] = useState([]);
+  const [drawnKinds, setDrawnKinds] = useState([]);
+  const [eventKind, setEventKind] = useState('');
+  const [range, setRange] = useState(null);
+  const [knownBy, setKnownBy] = useState('');
+  const [known, setKnown] = useState(null);
+  const knownTicket = useRef(0);
 
-  settings.current = { showSources, depth };
+  const [foldParts, setFoldParts] = useState(false);
+  // What the drawing was made of (see address.js): the address is written from it.
+  const drawn = useRef({ ...EMPTY_VIEW });
+  const restoring = useRef(0);
+  const lastAddress = useRef(window.location.hash);
+  const [undoable, setUndoable] = useState(0);
+  const [drawingGraphQL, setDrawingGraphQL] = useState(null);
+  const [spoken, setSpoken] = useState('');
+  const [mapOn, setMapOn] = useState(false);
+  const [mapPlaces, setMapPlaces] = useState({ status: 'idle', places: [] });
+  const [mapSize, setMapSize] = useState({ width: 0, height: 0, top: 0 });
+  const mapTicket = useRef(0);
+  const view = { showSources, hiddenKinds, eventKind: eventKind || null, range, known, foldParts };
+  settings.current = {
+    showSources,
+    depth,
+    view,
+    filters: {
+      kinds: hiddenKinds,
+      ek: eventKind || null,
+      from: (range && range.from) || null,
+      to: (range && range.to) || null,
+      known: knownBy || null,
+      sources: showSources,
+      fold: foldParts,
+      map: mapOn,
+    },
+  };
+
+  /**
+   * Writes the view into the address as a new history entry (so Back undoes the step), unless
+   * the view is being restored from the address or the address already says it.
+   */
+  const record = useCallback(() => {
+    if (restoring.current > 0) return;
+    const f = settings.current.filters;
+    const hash = formatAddress({ ...drawn.current, ...f });
+    if (hash === window.location.hash || (!hash && !window.location.hash)) return;
+    lastAddress.current = hash;
+    window.history.pushState(null, '', hash || window.location.pathname);
+    setUndoable((n) => n + 1);
+  }, []);
 
   /** Runs `work` marked as busy (for the spinner and for tests). */
   const track = useCallback(async (work) => {
@@ -76,6 +157,7 @@ function Explorer() {
   const refresh = useCallback(() => {
     const cy = cyRef.current;
     setEvents(eventsInView(cy));
+    setDrawnKinds(cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
     setCounts({
       nodes: cy.nodes().not('.hidden').length,
       links: cy.edges().not('.hidden').length,
@@ -161,7 +243,17 @@ function Explorer() {
         cy.elements().remove();
         loadMonths(id);
       }
-      const added = merge(cy, sub, id, settings.current.showSources);
+      let added = merge(cy, sub, id, settings.current.view);
+      // A place's panel counts the events at the places inside it too: draw them as well.
+      if (typeOfId(id) === 'Place') {
+        const answer = await request(PLACE_EVENTS_QUERY, { id, first: PLACE_EVENTS });
+        if (ticket !== drawTicket.current) return;
+        if (answer.node) {
+          const more = placeEventsSubgraph(answer.node.events);
+          added += merge(cy, more, id, settings.current.view);
+          sub.truncated = sub.truncated || more.truncated;
+        }
+      }
       const node = cy.getElementById(id);
       node.addClass('expanded');
       if (fresh) node.addClass('centre');
@@ -178,17 +270,21 @@ function Explorer() {
       clearTimeout(pendingTap.current);
       setProblem('');
       showDetails(id);
-      if (window.location.hash !== `#${id}`) window.history.replaceState(null, '', `#${id}`);
+      pathTicket.current += 1;
+      setPath(null);
+      const d = settings.current.depth;
       return track(async () => {
         try {
-          await grow(id, settings.current.depth, true);
+          await grow(id, d, true);
           select(id);
+          drawn.current = { ...EMPTY_VIEW, focus: id, depth: d, sel: id };
+          record();
         } catch (err) {
           setProblem(`Could not draw ${id}: ${err.message}`);
         }
       });
     },
-    [grow, select, showDetails, track],
+    [grow, record, select, showDetails, track],
   );
 
   /** Adds what surrounds `id` to the drawing (once per node; reports are not walked). */
@@ -196,18 +292,170 @@ function Explorer() {
     (id) => {
       const cy = cyRef.current;
       const node = cy.getElementById(id);
-      if (typeOfId(id) === 'Source' || (node.nonempty() && node.hasClass('expanded'))) return Promise.resolve();
+      if (typeOfId(id) === 'Source' || (node.nonempty() && node.hasClass('expanded'))) {
+        if (node.nonempty() && drawn.current.focus) {
+          drawn.current.sel = id;
+          record();
+        }
+        return Promise.resolve();
+      }
       setProblem('');
       return track(async () => {
         try {
-          await grow(id, 1, cy.nodes().empty());
+          const first = cy.nodes().empty();
+          await grow(id, 1, first);
           select(id);
+          if (first) drawn.current = { ...EMPTY_VIEW, focus: id, sel: id };
+          else drawn.current = { ...drawn.current, expand: [...drawn.current.expand, id], sel: id };
+          record();
         } catch (err) {
           setProblem(`Could not expand ${id}: ${err.message}`);
         }
       });
     },
-    [grow, select, track],
+    [grow, record, select, track],
+  );
+
+  /** Adds `id` and what surrounds it to the drawing, keeping what is drawn. */
+  const add = useCallback(
+    (id) => {
+      const cy = cyRef.current;
+      clearTimeout(pendingTap.current);
+      setProblem('');
+      showDetails(id);
+      return track(async () => {
+        try {
+          const first = cy.nodes().empty();
+          await grow(id, 1, first);
+          select(id);
+          if (first) drawn.current = { ...EMPTY_VIEW, focus: id, sel: id };
+          else drawn.current = { ...drawn.current, expand: [...drawn.current.expand, id], sel: id };
+          record();
+        } catch (err) {
+          setProblem(`Could not add ${id}: ${err.message}`);
+        }
+      });
+    },
+    [grow, record, select, showDetails, track],
+  );
+
+  /** Finds the shortest chain of facts from `from` to `to`, draws it and lists it in the panel. */
+  const connect = useCallback(
+    (from, to) => {
+      const cy = cyRef.current;
+      const ticket = ++pathTicket.current;
+      setConnecting(false);
+      setPath({ from, to, status: 'loading' });
+      return track(async () => {
+        try {
+          const data = await request(PATH_QUERY, { from, to });
+          if (ticket !== pathTicket.current) return;
+          if (!data.path) {
+            setPath({ from, to, status: 'none' });
+            return;
+          }
+          const added = mergePath(cy, data.path, settings.current.view);
+          drawn.current = { ...drawn.current, path: { from, to } };
+          record();
+          if (added > 0) await layout(cy, { centreId: from });
+          refresh();
+          setPath({ from, to, status: 'ready', hops: data.path.hops, links: pathLinks(data.path) });
+        } catch (err) {
+          if (ticket !== pathTicket.current) return;
+          setPath({ from, to, status: 'error', error: err.message });
+        }
+      });
+    },
+    [record, refresh, track],
+  );
+
+  const clearPath = () => {
+    pathTicket.current += 1;
+    setPath(null);
+    cyRef.current.elements('.path').removeClass('path');
+    applyView(cyRef.current, settings.current.view);
+    drawn.current = { ...drawn.current, path: null };
+    record();
+  };
+
+  /**
+   * Draws the view an address describes (see address.js), from nothing: the entity at the
+   * centre, then each expansion in order, the hidden nodes, the chain, the selection and
+   * the filters. Nothing is written to the address meanwhile.
+   */
+  const restore = useCallback(
+    async (hash) => {
+      const cy = cyRef.current;
+      const v = parseAddress(hash);
+      lastAddress.current = hash;
+      restoring.current += 1;
+      try {
+        const r = tidyRange({ from: v.from, to: v.to });
+        setDepth(v.depth);
+        setShowSources(v.sources);
+        setFoldParts(v.fold);
+        setHiddenKinds(v.kinds);
+        setEventKind(v.ek || '');
+        setRange(r);
+        setKnownBy(v.known || '');
+        setMapOn(v.map);
+        // The state above lands on the next render; the drawing is made now.
+        settings.current.view = {
+          ...settings.current.view,
+          showSources: v.sources,
+          hiddenKinds: v.kinds,
+          eventKind: v.ek,
+          range: r,
+          foldParts: v.fold,
+        };
+        pathTicket.current += 1;
+        setPath(null);
+        if (!v.focus || !typeOfId(v.focus)) {
+          drawTicket.current += 1;
+          cy.elements().remove();
+          drawn.current = { ...EMPTY_VIEW };
+          setDetails(null);
+          setMonths(null);
+          refresh();
+          return;
+        }
+        await track(async () => {
+          try {
+            await grow(v.focus, v.depth, true);
+            for (const id of v.expand) if (typeOfId(id)) await grow(id, 1, false);
+            for (const id of v.hide) cy.getElementById(id).remove();
+            drawn.current = { ...v, sel: v.sel || v.focus };
+            if (v.path) await connect(v.path.from, v.path.to);
+            const sel = cy.getElementById(v.sel || v.focus).nonempty() ? v.sel || v.focus : v.focus;
+            select(sel);
+            showDetails(sel);
+            applyView(cy, settings.current.view);
+            refresh();
+            // An address in another spelling (a bare id) is rewritten as this page writes it.
+            const filters = {
+              kinds: v.kinds,
+              ek: v.ek,
+              from: r && r.from,
+              to: r && r.to,
+              known: v.known,
+              sources: v.sources,
+              fold: v.fold,
+              map: v.map,
+            };
+            const canonical = formatAddress({ ...drawn.current, ...filters });
+            if (canonical !== window.location.hash) {
+              window.history.replaceState(null, '', canonical);
+              lastAddress.current = canonical;
+            }
+          } catch (err) {
+            setProblem(`Could not draw the view in the address: ${err.message}`);
+          }
+        });
+      } finally {
+        restoring.current -= 1;
+      }
+    },
+    [connect, grow, refresh, select, showDetails, track],
   );
 
   /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
@@ -233,7 +481,7 @@ function Explorer() {
       clearTimeout(pendingTap.current);
       focus(id);
     },
-    focus,
+    restore,
   };
 
   useEffect(() => {
@@ -244,14 +492,18 @@ function Explorer() {
     cyRef.current = cy;
     window.__explorer = { cy };
     document.documentElement.dataset.explorer = 'ready';
-    // The address names the entity drawn (/explore#actor:kamala-harris): a link to it, or
-    // an edited address, draws that entity.
-    const fromHash = () => {
-      const id = decodeURIComponent(window.location.hash.slice(1));
-      if (id && typeOfId(id)) gestures.current.focus(id);
+    // The address holds the view (address.js): a link to it, Back and Forward, or an edited
+    // address draw it.
+    const fromHistory = () => {
+      setUndoable((n) => Math.max(0, n - 1));
+      gestures.current.restore(window.location.hash);
     };
-    fromHash();
-    if (!window.location.hash) searchInput.current.focus();
+    const fromHash = () => {
+      if (window.location.hash !== lastAddress.current) gestures.current.restore(window.location.hash);
+    };
+    if (window.location.hash) gestures.current.restore(window.location.hash);
+    else searchInput.current.focus();
+    window.addEventListener('popstate', fromHistory);
     window.addEventListener('hashchange', fromHash);
     const onKey = (e) => {
       const t = e.target;
@@ -265,6 +517,7 @@ function Explorer() {
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('hashchange', fromHash);
+      window.removeEventListener('popstate', fromHistory);
       window.removeEventListener('keydown', onKey);
       cy.destroy();
     };
@@ -275,11 +528,96 @@ function Explorer() {
   const toggleSources = (on) => {
     setShowSources(on);
     const cy = cyRef.current;
-    applySourceVisibility(cy, on);
+    applyView(cy, { ...settings.current.view, showSources: on });
     track(async () => {
       await layout(cy, { centreId: selectedId });
       refresh();
     });
+  };
+
+  // Filters apply to the drawing as soon as they change (sources relayout, above).
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    applyView(cy, settings.current.view);
+    refresh();
+    // The view is rebuilt on each render; these are what it is made of.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [hiddenKinds, eventKind, range, known, refresh]);
+
+  // A change of filter is a step of its own in the address (once a drag or typing pauses).
+  useEffect(() => {
+    const timer = setTimeout(record, 300);
+    return () => clearTimeout(timer);
+  }, [hiddenKinds, eventKind, range, knownBy, showSources, foldParts, mapOn, record]);
+
+  // The map view: where the visible events and places are, asked again when the drawing changes.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!mapOn || !cy) return;
+    setMapSize({ width: cy.width(), height: cy.height(), top: container.current.offsetTop });
+    const ticket = ++mapTicket.current;
+    setMapPlaces((m) => ({ ...m, status: 'loading' }));
+    track(async () => {
+      try {
+        const places = await locate(cy);
+        if (ticket !== mapTicket.current) return;
+        setMapPlaces({ status: 'ready', places });
+      } catch (err) {
+        if (ticket !== mapTicket.current) return;
+        setMapPlaces({ status: 'error', places: [] });
+        setProblem(`Could not place the drawing on the map: ${err.message}`);
+      }
+    });
+  }, [mapOn, counts, track]);
+
+  // The map keeps the drawing's size when the window changes.
+  useEffect(() => {
+    if (!mapOn) return undefined;
+    const onResize = () =>
+      cyRef.current &&
+      setMapSize({ width: cyRef.current.width(), height: cyRef.current.height(), top: container.current.offsetTop });
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, [mapOn]);
+
+  const toggleFold = (on) => {
+    setFoldParts(on);
+    const cy = cyRef.current;
+    applyView(cy, { ...settings.current.view, foldParts: on });
+    track(async () => {
+      await layout(cy, { centreId: selectedId });
+      refresh();
+    });
+  };
+
+  // "Known by": the ids the reports had told by that day, asked of the API.
+  useEffect(() => {
+    const ticket = ++knownTicket.current;
+    if (!knownBy) {
+      setKnown(null);
+      return;
+    }
+    track(async () => {
+      try {
+        const data = await request(KNOWN_BY_QUERY, { day: knownBy });
+        if (ticket !== knownTicket.current) return;
+        const lists = [data.events, data.agreements, data.statements];
+        if (lists.some((l) => l.totalCount > l.nodes.length)) setProblem('Known by: only the first 100 of each kind are kept.');
+        setKnown(new Set(lists.flatMap((l) => l.nodes.map((n) => n.id))));
+      } catch (err) {
+        if (ticket !== knownTicket.current) return;
+        setProblem(`Could not ask what was known by ${knownBy}: ${err.message}`);
+      }
+    });
+  }, [knownBy, track]);
+
+  const toggleKind = (type) => {
+    if (type === 'Source') {
+      toggleSources(!showSources);
+      return;
+    }
+    setHiddenKinds((kinds) => (kinds.includes(type) ? kinds.filter((k) => k !== type) : [...kinds, type]));
   };
 
   const highlight = (id) => {
@@ -304,14 +642,81 @@ function Explorer() {
     updateEdgeLabels(cy);
   };
 
+  /**
+   * The drawing's keys: arrows move to a neighbour, Enter expands, F focuses (redraws around),
+   * Delete hides the node, Escape clears the selection. The node moved to is opened in the
+   * panel, kept in view and read out.
+   */
+  const onCanvasKey = (e) => {
+    const cy = cyRef.current;
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const visible = cy.nodes().not('.hidden');
+    if (visible.empty()) return;
+    let current = cy.$('node:selected').not('.hidden');
+    if (current.empty()) current = visible.filter('.centre');
+    if (current.empty()) current = visible.first();
+    current = current.first();
+    const goTo = (node) => {
+      select(node.id());
+      showDetails(node.id());
+      drawn.current.sel = node.id();
+      const p = node.renderedPosition();
+      if (p.x < 40 || p.y < 40 || p.x > cy.width() - 40 || p.y > cy.height() - 40) cy.animate({ center: { eles: node } }, { duration: 200 });
+      setSpoken(describe(node));
+    };
+    if (isArrow(e.key)) {
+      e.preventDefault();
+      if (cy.$('node:selected').empty()) {
+        goTo(current);
+        return;
+      }
+      const next = neighbourTowards(current, e.key);
+      if (next) goTo(next);
+      else setSpoken(`No neighbour that way from ${current.data('label')}`);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      setSpoken(`Expanding ${current.data('label')}`);
+      expand(current.id());
+    } else if (e.key === 'f' || e.key === 'F') {
+      e.preventDefault();
+      setSpoken(`Drawing around ${current.data('label')}`);
+      focus(current.id());
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      e.preventDefault();
+      const next = current.neighborhood('node').not('.hidden').first();
+      const label = current.data('label');
+      drawn.current = { ...drawn.current, hide: [...drawn.current.hide, current.id()] };
+      current.remove();
+      if (next.nonempty()) goTo(next);
+      refresh();
+      record();
+      setSpoken(`Hid ${label}`);
+    } else if (e.key === 'Escape') {
+      cy.$(':selected').unselect();
+      setSpoken('Nothing selected');
+    }
+  };
+
   const empty = counts.nodes === 0 && !busy;
+  const eventKinds = [...new Set(drawnKinds)].sort();
+  const filtersOn = [hiddenKinds.length > 0, eventKind, range, knownBy].filter(Boolean).length;
+  const resetFilters = () => {
+    setHiddenKinds([]);
+    setEventKind('');
+    setRange(null);
+    setKnownBy('');
+  };
   return (
     <div className="ex-page">
       <header className="ex-header">
         <h1 className="ex-title">
           Diplograph <span className="ex-subtitle">Graph explorer</span>
         </h1>
-        <Search onOpen={focus} inputRef={searchInput} />
+        <Search onOpen={(id, more) => (more || adding ? add(id) : focus(id))} inputRef={searchInput} />
+        <label className="ex-check ex-adding" title="Add what you choose in the search to the drawing instead of redrawing (Shift+Enter does it once)">
+          <input type="checkbox" checked={adding} onChange={(e) => setAdding(e.target.checked)} />
+          Add to drawing
+        </label>
         <nav className="ex-nav" aria-label="Pages">
           <a href="/">GraphQL playground</a>
         </nav>
@@ -327,6 +732,10 @@ function Explorer() {
                 title="Draw the reports and the facts that cite them"
               />
               Sources{counts.sources ? ` (${counts.sources})` : ''}
+            </label>
+            <label className="ex-check" title="Fold the events that are part of a drawn trip or visit into it">
+              <input type="checkbox" checked={foldParts} onChange={(e) => toggleFold(e.target.checked)} />
+              Fold parts
             </label>
             <label className="ex-select">
               Depth{' '}
@@ -351,22 +760,88 @@ function Explorer() {
             </button>
             <button
               type="button"
-              className="ex-button"
+              className="ex-button ex-relayout"
               disabled={empty}
               onClick={() => track(() => layout(cyRef.current, { fresh: true, centreId: selectedId }))}
             >
               Re-layout
             </button>
-            <ul className="ex-legend" aria-label="Legend">
-              {KIND_ORDER.map((t) => (
-                <li key={t}>
-                  <span className={`ex-swatch ex-kind-${t}`} aria-hidden="true" />
-                  {KINDS[t].label}
-                </li>
-              ))}
-            </ul>
+            <button
+              type="button"
+              className="ex-button"
+              disabled={undoable === 0}
+              title="Undo the last step (the browser's Back does the same)"
+              onClick={() => window.history.back()}
+            >
+              Undo
+            </button>
+            <button
+              type="button"
+              className="ex-button"
+              aria-pressed={mapOn}
+              disabled={empty}
+              title="Show the places of what is drawn on a map, with their events"
+              onClick={() => setMapOn((on) => !on)}
+            >
+              Map
+            </button>
+            <FilterMenu
+              eventKinds={eventKinds}
+              filtersOn={filtersOn}
+              eventKind={eventKind}
+              setEventKind={setEventKind}
+              range={range}
+              setRange={setRange}
+              knownBy={knownBy}
+              setKnownBy={setKnownBy}
+              resetFilters={resetFilters}
+            />
+            <ExportMenu
+              getCy={() => cyRef.current}
+              getView={() => drawn.current}
+              events={events}
+              empty={empty}
+              graphqlOpen={Boolean(drawingGraphQL)}
+              onGraphQL={setDrawingGraphQL}
+            />
+            <Legend showSources={showSources} hiddenKinds={hiddenKinds} toggleKind={toggleKind} />
           </div>
-          <div className="ex-canvas" ref={container} data-testid="graph" />
+          <div
+            className="ex-canvas"
+            ref={container}
+            data-testid="graph"
+            tabIndex={0}
+            role="application"
+            aria-roledescription="network drawing"
+            aria-label={`Network drawing, ${counts.nodes} nodes. Arrow keys move between neighbours, Enter expands, F draws around the node, Delete hides it.`}
+            onKeyDown={onCanvasKey}
+          />
+          <p className="ex-visually-hidden" aria-live="polite" data-testid="spoken">
+            {spoken}
+          </p>
+          {mapOn && !empty ? (
+            <div className="ex-map-layer" data-status={mapPlaces.status} style={{ top: mapSize.top, height: mapSize.height }}>
+              <MapView
+                places={mapPlaces.places}
+                status={mapPlaces.status}
+                width={mapSize.width}
+                height={mapSize.height}
+                onOpen={open}
+              />
+            </div>
+          ) : null}
+          {drawingGraphQL ? (
+            <div className="ex-drawing-query">
+              <GraphQLQuery
+                id="ex-drawing-query"
+                label="The drawing's GraphQL query"
+                query={drawingGraphQL.query}
+                variables={{}}
+                status={drawingGraphQL.status}
+                onClose={() => setDrawingGraphQL(null)}
+              />
+            </div>
+          ) : null}
           {empty ? (
             <div className="ex-hint">
               <p>Search above, or start from:</p>
@@ -395,13 +870,41 @@ function Explorer() {
             months={months}
             events={events}
             selectedId={selectedId}
+            range={range}
+            onRange={setRange}
             onOpen={open}
             onHighlight={highlight}
             onHighlightMonth={highlightMonth}
           />
         </section>
-        <aside className="ex-panel" aria-label="Details" aria-labelledby={details ? 'ex-details-title' : undefined}>
-          <Details details={details} onOpen={open} onFocus={focus} />
+        <aside
+          className={sheetOpen ? 'ex-panel ex-sheet-open' : 'ex-panel'}
+          aria-label="Details"
+          aria-labelledby={details ? 'ex-details-title' : undefined}
+        >
+          <button
+            type="button"
+            className="ex-sheet-handle"
+            aria-expanded={sheetOpen}
+            onClick={() => setSheetOpen((o) => !o)}
+          >
+            {sheetOpen ? 'Show less of the details' : 'Show more of the details'}
+          </button>
+          <Details
+            details={details}
+            onOpen={open}
+            onFocus={focus}
+            onConnect={details && details.status !== 'error' ? () => setConnecting((c) => !c) : null}
+          >
+            {connecting && details ? (
+              <ConnectBox
+                fromName={(details.data && (details.data.name || details.data.title)) || details.id}
+                onConnect={(to) => connect(details.id, to)}
+                onClose={() => setConnecting(false)}
+              />
+            ) : null}
+            <PathView path={path} onOpen={open} onClear={clearPath} />
+          </Details>
         </aside>
       </main>
     </div>

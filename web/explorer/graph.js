@@ -19,7 +19,8 @@ function style() {
     {
       selector: 'node',
       style: {
-        label: 'data(short)',
+        // A whole with its parts folded into it says how many.
+        label: (n) => (n.data('folded') ? `${n.data('short')}\n(+${n.data('folded')} parts)` : n.data('short')),
         'font-family': 'system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif',
         'font-size': 12,
         color: '#1f2933',
@@ -43,7 +44,16 @@ function style() {
     },
     {
       selector: 'node.centre',
-      style: { 'border-width': 4, 'border-color': '#1f2933', 'font-weight': 600, 'font-size': 12 },
+      // The node drawn at the centre is drawn, and labelled, above all others.
+      style: {
+        'border-width': 4,
+        'border-color': '#1f2933',
+        'font-weight': 600,
+        'font-size': 13,
+        'z-index-compare': 'manual',
+        'z-index': 90,
+        'text-background-opacity': 1,
+      },
     },
     {
       selector: 'edge',
@@ -91,6 +101,15 @@ function style() {
         'z-index': 20,
       },
     },
+    // The chain a "connect to" drew: thick amber links, ringed nodes, labels always shown.
+    {
+      selector: 'edge.path',
+      style: { width: 4, 'line-color': '#d97706', 'target-arrow-color': '#d97706', 'text-opacity': 1, 'z-index': 30, color: '#92400e' },
+    },
+    {
+      selector: 'node.path',
+      style: { 'underlay-color': '#d97706', 'underlay-opacity': 0.35, 'underlay-padding': 8, 'underlay-shape': 'ellipse', 'z-index': 30 },
+    },
     // Cytoscape draws a grey box on a node while it is pressed: the selection ring is enough.
     { selector: 'node:active', style: { 'overlay-opacity': 0 } },
     { selector: 'edge:selected', style: { 'line-color': '#0b57d0', 'target-arrow-color': '#0b57d0' } },
@@ -128,27 +147,42 @@ export function createGraph(container, on) {
     updateEdgeLabels(cy);
   });
   cy.on('select unselect', 'node', () => updateEdgeLabels(cy));
+  let zoomed = cy.zoom() < EDGE_LABEL_ZOOM;
+  cy.on('zoom', () => {
+    const now = cy.zoom() < EDGE_LABEL_ZOOM;
+    if (now !== zoomed) {
+      zoomed = now;
+      updateEdgeLabels(cy);
+    }
+  });
   return cy;
 }
 
 /** Above this many visible links, only those of the selected or pointed node are labelled. */
 const EDGE_LABEL_LIMIT = 24;
 
-/** Names the links worth naming: all of them in a small drawing, else those near the reader's node. */
+/** Below this zoom, only the links of the selected or pointed node are named. */
+const EDGE_LABEL_ZOOM = 0.9;
+
+/**
+ * Names the links worth naming: all of them in a small drawing seen close enough, else only
+ * those near the reader's node (and a drawn chain's, see the `path` style).
+ */
 export function updateEdgeLabels(cy) {
   const edges = cy.edges().not('.hidden');
   const near = cy.nodes(':selected, .hl, .hover').connectedEdges();
+  const busy = edges.length > EDGE_LABEL_LIMIT || cy.zoom() < EDGE_LABEL_ZOOM;
   cy.batch(() => {
     edges.removeClass('quiet near');
     near.addClass('near');
-    if (edges.length > EDGE_LABEL_LIMIT) edges.difference(near).addClass('quiet');
+    if (busy) edges.difference(near).addClass('quiet');
   });
 }
 
 /** The data cytoscape keeps for one node of a `neighborhood` answer. */
 function nodeData(node) {
   const label = labelOf(node);
-  const max = node.__typename === 'Statement' ? 40 : 48;
+  const max = node.__typename === 'Statement' ? 64 : 48;
   return {
     id: node.id,
     type: node.__typename,
@@ -164,7 +198,7 @@ function nodeData(node) {
  * New nodes start where `around` is drawn, so the layout grows them out of it.
  * Returns the number of nodes added.
  */
-export function merge(cy, subgraph, around, showSources) {
+export function merge(cy, subgraph, around, view) {
   // Grow from `around` when it is drawn, else from the first node of the neighbourhood that is.
   const anchor = [around, ...subgraph.nodes.map((n) => n.id)].find((id) => id && cy.getElementById(id).nonempty());
   const origin = anchor ? { ...cy.getElementById(anchor).position() } : null;
@@ -199,29 +233,166 @@ export function merge(cy, subgraph, around, showSources) {
       });
     }
   });
-  applySourceVisibility(cy, showSources);
-  updateEdgeLabels(cy);
+  applyView(cy, view);
   return added;
 }
 
-/** Shows or hides sources and CITES links. */
-export function applySourceVisibility(cy, showSources) {
-  cy.batch(() => {
-    const sources = cy.nodes('[type = "Source"]');
-    const cites = cy.edges('[kind = "CITES"]');
-    if (showSources) {
-      sources.removeClass('hidden');
-      cites.removeClass('hidden');
-    } else {
-      sources.addClass('hidden');
-      cites.addClass('hidden');
+/**
+ * The events of a place's `events` connection (those at the place and at places inside it)
+ * as a neighbourhood to merge: each event, the place it is held at, and the links between
+ * them (HELD_AT, and CONTAINED_IN from that place to the one it lies in).
+ */
+export function placeEventsSubgraph(events) {
+  const nodes = [];
+  const links = [];
+  const seen = new Set();
+  for (const ev of events.nodes) {
+    const { place, ...event } = ev;
+    nodes.push(event);
+    if (!place) continue;
+    links.push({ from: ev.id, to: place.id, kind: 'HELD_AT' });
+    if (seen.has(place.id)) continue;
+    seen.add(place.id);
+    const { containedIn, ...venue } = place;
+    nodes.push(venue);
+    if (containedIn) links.push({ from: place.id, to: containedIn.id, kind: 'CONTAINED_IN' });
+  }
+  return { nodes, links, truncated: events.totalCount > events.nodes.length };
+}
+
+/** The types whose entity is itself a fact that a link states (an event, an agreement, a statement). */
+const FACTS = ['Event', 'Agreement', 'Statement'];
+
+/**
+ * A `path` answer as the links of its chain, in order: for each, the two entities as the path
+ * walks them, its kind, its stored direction and the reports it rests on (a participation's own
+ * sources, else those of the fact the link belongs to: the event, agreement or statement at
+ * either end, or the entity it starts from).
+ */
+export function pathLinks(path) {
+  const out = [];
+  for (let i = 0; i + 1 < path.steps.length; i += 1) {
+    const here = path.steps[i];
+    const next = path.steps[i + 1].node;
+    const a = here.node;
+    const from = here.forward ? a : next;
+    const to = here.forward ? next : a;
+    let sources = null;
+    if (here.link === 'PARTICIPATED_IN' && to.participants) {
+      const p = to.participants.find((x) => x.actor.id === from.id);
+      sources = p ? p.sources : null;
     }
+    if (!sources) {
+      const fact = FACTS.includes(from.__typename) ? from : FACTS.includes(to.__typename) ? to : from;
+      sources = fact.sources || [];
+    }
+    out.push({ a, b: next, from: from.id, to: to.id, kind: here.link, id: `${from.id}|${here.link}|${to.id}`, sources });
+  }
+  return out;
+}
+
+/**
+ * Adds a path's entities and links to the drawing and marks them as the chain (class `path`);
+ * an earlier chain loses its mark. Returns the number of nodes added.
+ */
+export function mergePath(cy, path, view) {
+  const links = pathLinks(path);
+  const nodes = path.steps.map((s) => s.node);
+  const around = nodes.find((n) => cy.getElementById(n.id).nonempty());
+  const added = merge(
+    cy,
+    { nodes, links: links.map((l) => ({ from: l.from, to: l.to, kind: l.kind })) },
+    around ? around.id : null,
+    view,
+  );
+  cy.batch(() => {
+    cy.elements('.path').removeClass('path');
+    for (const n of nodes) cy.getElementById(n.id).removeClass('hidden').addClass('path');
+    for (const l of links) cy.getElementById(l.id).removeClass('hidden').addClass('path');
+  });
+  applyView(cy, view);
+  return added;
+}
+
+/**
+ * What the reader chose to see: `showSources`, `hiddenKinds` (GraphQL type names switched off
+ * in the legend), `eventKind` (only events of this kind, or null), `range` ({ from, to } months
+ * "YYYY-MM", either may be null: what falls outside is dimmed), `known` (a Set of the ids of
+ * the events, agreements and statements the reports had told by the "known by" day, or null)
+ * and `foldParts` (events drawn with the event they are part of are folded into it).
+ */
+export const ALL_VISIBLE = { showSources: false, hiddenKinds: [], eventKind: null, range: null, known: null, foldParts: false };
+
+/** The kinds of entity whose facts have a knowledge time (the `knownBy` filters). */
+const DATED_FACTS = ['Event', 'Agreement', 'Statement'];
+
+/** The first and last month ("YYYY-MM") of a node's time span, or null when it has none. */
+export function monthsOf(data) {
+  const when = data.when || (data.entity && data.entity.when);
+  if (!when) return null;
+  const first = (when.start || when.text || '').slice(0, 7);
+  const last = (when.end || (when.text || '').split('/').pop() || first).slice(0, 7);
+  if (!/^\d{4}(-\d{2})?$/.test(first)) return null;
+  // A year alone spans its twelve months.
+  return { first: first.length === 4 ? `${first}-01` : first, last: last.length === 4 ? `${last}-12` : last };
+}
+
+/** Whether a node falls outside the month range `range` (never when it has no date). */
+export function outside(data, range) {
+  if (!range || (!range.from && !range.to)) return false;
+  const m = monthsOf(data);
+  if (!m) return false;
+  return Boolean((range.from && m.last < range.from) || (range.to && m.first > range.to));
+}
+
+/** Whether the node is switched off by `view` (see ALL_VISIBLE). */
+function switchedOff(node, view) {
+  const type = node.data('type');
+  if (type === 'Source' && !view.showSources) return true;
+  if (view.hiddenKinds.includes(type)) return true;
+  if (type === 'Event' && view.eventKind && node.data('entity').kind !== view.eventKind) return true;
+  if (view.known && DATED_FACTS.includes(type) && !view.known.has(node.id())) return true;
+  return false;
+}
+
+/**
+ * Shows what `view` lets through (class `hidden` on the rest, and on links with a hidden end
+ * or CITES links when sources are off) and dims what falls outside its date range (`faded`).
+ * Nodes of a drawn chain stay visible.
+ */
+export function applyView(cy, view) {
+  cy.batch(() => {
+    cy.nodes().forEach((n) => {
+      const off = switchedOff(n, view) && !n.hasClass('path');
+      n.toggleClass('hidden', off);
+      n.toggleClass('faded', !off && outside(n.data(), view.range));
+      n.data('folded', 0);
+    });
+    if (view.foldParts) {
+      // A part is folded into the whole it belongs to when that whole is shown; the node drawn
+      // at the centre, the selected one and a chain's nodes are never folded.
+      cy.edges('[kind = "PART_OF"]').forEach((e) => {
+        const part = e.source();
+        const whole = e.target();
+        if (whole.hasClass('hidden') || part.hasClass('hidden')) return;
+        if (part.hasClass('centre') || part.selected() || part.hasClass('path')) return;
+        if (part.outgoers('edge[kind = "PART_OF"]').length > 1 || part.incomers('edge[kind = "PART_OF"]').nonempty()) return;
+        part.addClass('hidden');
+        whole.data('folded', whole.data('folded') + 1);
+      });
+    }
+    cy.edges().forEach((e) => {
+      const off =
+        (e.data('kind') === 'CITES' && !view.showSources) || e.source().hasClass('hidden') || e.target().hasClass('hidden');
+      e.toggleClass('hidden', off);
+      e.toggleClass('faded', !off && (e.source().hasClass('faded') || e.target().hasClass('faded')));
+    });
   });
   updateEdgeLabels(cy);
 }
 
 /** The smallest zoom a fit may choose: below it labels are too small to read. */
-const READABLE_ZOOM = 0.85;
+const READABLE_ZOOM = 0.75;
 /** The largest zoom a fit may choose: a handful of nodes should not fill the screen. */
 const FIT_MAX_ZOOM = 1.15;
 /** Room kept free around the drawing, in rendered pixels (the status line is bottom right). */
@@ -302,8 +473,72 @@ export function layout(cy, { fresh = false, centreId = null } = {}) {
       numIter: 2500,
       initialEnergyOnIncremental: 0.4,
     });
-    run.one('layoutstop', () => fitReadable(cy, centreId, fresh).then(resolve));
+    run.one('layoutstop', () => {
+      spreadLabels(cy, centreId);
+      fitReadable(cy, centreId, fresh).then(resolve);
+    });
     run.run();
+  });
+}
+
+/** Room kept between two nodes' boxes (node and label) once spread, in model pixels. */
+const LABEL_GAP = 6;
+/** Most passes `spreadLabels` makes over the drawing. */
+const SPREAD_PASSES = 80;
+
+/**
+ * Moves nodes apart until no two boxes overlap, a box being a node with its label: the
+ * force-directed layout keeps nodes apart but not their labels, and a hub's labels pile up.
+ * Each overlapping pair is pushed apart along the axis where they overlap least; the node
+ * `pinnedId` (the one drawn at the centre) does not move, so its label stays where it was.
+ */
+export function spreadLabels(cy, pinnedId) {
+  const nodes = cy.nodes().not('.hidden').toArray();
+  if (nodes.length < 2) return;
+  const items = nodes.map((n) => {
+    const p = n.position();
+    const bb = n.boundingBox({ includeLabels: true, includeOverlays: false, includeEdges: false });
+    return {
+      node: n,
+      x: p.x,
+      y: p.y,
+      left: p.x - bb.x1,
+      right: bb.x2 - p.x,
+      top: p.y - bb.y1,
+      bottom: bb.y2 - p.y,
+      pinned: n.id() === pinnedId,
+    };
+  });
+  for (let pass = 0; pass < SPREAD_PASSES; pass += 1) {
+    let moved = false;
+    for (let i = 0; i < items.length; i += 1) {
+      for (let j = i + 1; j < items.length; j += 1) {
+        const a = items[i];
+        const b = items[j];
+        const ox = Math.min(a.x + a.right, b.x + b.right) - Math.max(a.x - a.left, b.x - b.left) + LABEL_GAP;
+        const oy = Math.min(a.y + a.bottom, b.y + b.bottom) - Math.max(a.y - a.top, b.y - b.top) + LABEL_GAP;
+        if (ox <= 0 || oy <= 0) continue;
+        if (a.pinned && b.pinned) continue;
+        moved = true;
+        // Labels are wide and short: moving up or down is usually the smaller step.
+        const vertical = oy <= ox;
+        const d = vertical ? oy : ox;
+        const sign = vertical ? Math.sign(b.y - a.y || j - i) : Math.sign(b.x - a.x || j - i);
+        const shareA = a.pinned ? 0 : b.pinned ? 1 : 0.5;
+        const shareB = 1 - shareA;
+        if (vertical) {
+          a.y -= sign * d * shareA;
+          b.y += sign * d * shareB;
+        } else {
+          a.x -= sign * d * shareA;
+          b.x += sign * d * shareB;
+        }
+      }
+    }
+    if (!moved) break;
+  }
+  cy.batch(() => {
+    for (const it of items) it.node.position({ x: it.x, y: it.y });
   });
 }
 

@@ -23,12 +23,40 @@ export function labelOf(node) {
     case 'Agreement':
       return node.title;
     case 'Statement':
-      return node.speaker ? `${node.speaker.name}: “${node.text}”` : node.text;
+      return statementLabel(node);
     case 'Source':
       return sourceLabel(node);
     default:
       return node.id;
   }
+}
+
+/**
+ * A statement by its own words and its date: "“Now more than ever, a good neighbor…” · 2023-12-27"
+ * (quotation marks only around the speaker's own words, not around a paraphrase).
+ * A paraphrase that opens with its speaker ("López Obrador argued that …") loses that opening,
+ * which every statement of one speaker shares.
+ */
+export function statementLabel(node, max = 38) {
+  const words = clip(withoutSpeaker(String(node.text || ''), node.speaker && node.speaker.name), max);
+  const day = node.when && node.when.text ? node.when.text.split('/')[0] : '';
+  return [node.quote === false ? words : `“${words}”`, day].filter(Boolean).join(' · ');
+}
+
+/** `text` without an opening that names `speaker` ("Harris said that"), when it has one. */
+function withoutSpeaker(text, speaker) {
+  if (!speaker) return text;
+  const names = speaker
+    .split(/\s+/)
+    .filter((w) => w.length > 3)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  if (!names.length) return text;
+  const opening = new RegExp(`^(?:${names.join('|')})(?=\\s)(?:\\s+\\S+){0,6}?\\s+that\\s+`, 'u');
+  const bare = new RegExp(`^(?:(?:${names.join('|')})\\s*)+`, 'u');
+  const rest = text.replace(opening, '');
+  if (rest !== text) return rest.charAt(0).toUpperCase() + rest.slice(1);
+  const bareRest = text.replace(bare, '').trim();
+  return bareRest ? bareRest.charAt(0).toUpperCase() + bareRest.slice(1) : text;
 }
 
 /** A report by what tells it apart from the others: its date, then its title (cut to `max`). */
