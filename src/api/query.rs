@@ -46,6 +46,61 @@ fn by_id_or_name(g: &KnowledgeGraph, kind: EntityKind, id: Option<ID>, name: Opt
     }
 }
 
+/// `Query.actor`: an actor by id or by name.
+pub(crate) fn actor(g: &KnowledgeGraph, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'_>>> {
+    Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
+}
+
+/// `Query.actors`: a page of actors.
+pub(crate) fn actors<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&ActorFilter>,
+    args: &PageArgs,
+) -> Result<ActorConnection<'a>> {
+    let list = g.actors(&actor_query(filter)?);
+    ActorConnection::new(g, &list, false, args)
+}
+
+/// `Query.event`: an event by id.
+pub(crate) fn event<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<EventObj<'a>> {
+    g.get(id).and_then(|n| EventObj::of(g, n))
+}
+
+/// `Query.place`: a place by id or by name.
+pub(crate) fn place(g: &KnowledgeGraph, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'_>>> {
+    Ok(by_id_or_name(g, EntityKind::Place, id, name)?.and_then(|n| PlaceObj::of(g, n)))
+}
+
+/// `Query.places`: a page of places.
+pub(crate) fn places<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&PlaceFilter>,
+    args: &PageArgs,
+) -> Result<PlaceConnection<'a>> {
+    let list = g.places(&place_query(g, filter)?);
+    PlaceConnection::new(g, &list, false, args)
+}
+
+/// `Query.agreement`: an agreement by id.
+pub(crate) fn agreement<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<AgreementObj<'a>> {
+    g.get(id).and_then(|n| AgreementObj::of(g, n))
+}
+
+/// `Query.agreements`: a page of agreements.
+pub(crate) fn agreements<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&AgreementFilter>,
+    args: &PageArgs,
+) -> Result<AgreementConnection<'a>> {
+    let list = g.agreements(&agreement_query(g, AgreementQuery::default(), filter)?);
+    AgreementConnection::of_list(g, list, args)
+}
+
+/// `Query.sources`: a page of the news reports.
+pub(crate) fn sources<'a>(g: &'a KnowledgeGraph, args: &PageArgs) -> Result<SourceConnection<'a>> {
+    SourceConnection::new(g, &g.sources(), false, args)
+}
+
 #[Object]
 impl Query {
     /// The entity with this global id, or null.
@@ -63,8 +118,7 @@ impl Query {
     }
     /// An actor by id or by name (accents, case and punctuation optional; aliases count). Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
     async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
+        actor(graph(ctx)?, id, name)
     }
     /// Actors, by name.
     async fn actors<'a>(
@@ -76,14 +130,11 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<ActorConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.actors(&actor_query(filter.as_ref())?);
-        ActorConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        actors(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// An event by id, or null.
     async fn event<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<EventObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| EventObj::of(g, n)))
+        Ok(event(graph(ctx)?, &id))
     }
     /// Events, by date (start, then end, then id) unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
@@ -102,8 +153,7 @@ impl Query {
     }
     /// A place by id or by name (as for `actor`). Give exactly one.
     async fn place<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(by_id_or_name(g, EntityKind::Place, id, name)?.and_then(|n| PlaceObj::of(g, n)))
+        place(graph(ctx)?, id, name)
     }
     /// Places, by name.
     async fn places<'a>(
@@ -115,14 +165,11 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<PlaceConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.places(&place_query(g, filter.as_ref())?);
-        PlaceConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        places(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// An agreement by id, or null.
     async fn agreement<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<AgreementObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| AgreementObj::of(g, n)))
+        Ok(agreement(graph(ctx)?, &id))
     }
     /// Agreements, by date.
     async fn agreements<'a>(
@@ -134,9 +181,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AgreementConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.agreements(&agreement_query(g, AgreementQuery::default(), filter.as_ref())?);
-        AgreementConnection::of_list(g, list, &PageArgs { first, after, last, before })
+        agreements(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// Statements, by date.
     async fn statements<'a>(
@@ -161,8 +206,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<SourceConnection<'a>> {
-        let g = graph(ctx)?;
-        SourceConnection::new(g, &g.sources(), false, &PageArgs { first, after, last, before })
+        sources(graph(ctx)?, &PageArgs { first, after, last, before })
     }
     /// Ranked full-text search over names, aliases, titles and summaries: exact name, then alias, prefix, whole words, words of summaries, then matches with one or two typos. Accents and case are ignored. At most `first` hits (default 20, at most 100).
     async fn search<'a>(

@@ -242,7 +242,10 @@ async fn execute(
     answer: Answer,
     snapshot: Arc<KnowledgeGraph>,
 ) -> (Answered, bool) {
-    let response = api::execute(&state.schema, request, snapshot).await;
+    let response = match api::answer(&state.schema, request, snapshot).await {
+        api::Answer::Planned(body) => return (Answered { status: StatusCode::OK, answer, body }, true),
+        api::Answer::Executed(response) => response,
+    };
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
     let cacheable = !response.errors.iter().any(is_internal);

@@ -16,6 +16,7 @@ mod http;
 mod layers;
 mod lists;
 mod paths;
+mod plans;
 mod props;
 mod queries;
 mod reload;
