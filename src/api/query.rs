@@ -101,20 +101,78 @@ pub(crate) fn sources<'a>(g: &'a KnowledgeGraph, args: &PageArgs) -> Result<Sour
     SourceConnection::new(g, &g.sources(), false, args)
 }
 
+/// `Query.node`: the entity with this id.
+pub(crate) fn node<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<Node<'a>> {
+    g.get(id).and_then(|n| Node::of(g, n))
+}
+
+/// `Query.nodes`: the entities with these ids (at most 100).
+pub(crate) fn nodes<'a>(g: &'a KnowledgeGraph, ids: &[ID]) -> Result<Vec<Option<Node<'a>>>> {
+    if ids.len() > MAX_PAGE {
+        return Err(limit_exceeded(format!("`ids` holds at most {MAX_PAGE} ids (got {})", ids.len())));
+    }
+    Ok(ids.iter().map(|id| node(g, id)).collect())
+}
+
+/// `Query.statements`: a page of statements.
+pub(crate) fn statements<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&StatementFilter>,
+    args: &PageArgs,
+) -> Result<StatementConnection<'a>> {
+    let list = g.statements(&statement_query(g, StatementQuery::default(), filter)?);
+    StatementConnection::of_list(g, list, args)
+}
+
+/// `Query.search`: the entities the ranked search finds, best first.
+pub(crate) fn search<'a>(
+    g: &'a KnowledgeGraph,
+    text: &str,
+    kinds: Option<Vec<GEntityKind>>,
+    first: Option<i32>,
+) -> Result<Vec<Node<'a>>> {
+    let limit = count_arg("first", first, 20, MAX_PAGE)?;
+    if text.chars().count() > 200 {
+        return Err(bad_input("`text` is at most 200 characters"));
+    }
+    let kinds: Vec<EntityKind> = kinds.unwrap_or_default().into_iter().map(Into::into).collect();
+    Ok(g.search(text, &kinds, limit).into_iter().filter_map(|h| Node::of(g, h.node)).collect())
+}
+
+/// `Query.path`: the shortest chain of facts between two entities.
+pub(crate) fn path<'a>(
+    g: &'a KnowledgeGraph,
+    from: &str,
+    to: &str,
+    max_hops: Option<i32>,
+) -> Result<Option<PathObj<'a>>> {
+    let hops = count_arg("maxHops", max_hops, 6, 10)?;
+    let (a, b) = (node_arg(g, from, "from")?, node_arg(g, to, "to")?);
+    Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
+}
+
+/// `Query.neighborhood`: the entities and links near one entity.
+pub(crate) fn neighborhood<'a>(
+    g: &'a KnowledgeGraph,
+    id: &str,
+    depth: Option<i32>,
+    limit: Option<i32>,
+) -> Result<SubgraphObj<'a>> {
+    let depth = count_arg("depth", depth, 1, 3)?;
+    let limit = count_arg("limit", limit, 200, 1000)?.max(1);
+    let center = node_arg(g, id, "id")?;
+    Ok(SubgraphObj { g, sub: g.neighborhood(center, depth, limit) })
+}
+
 #[Object]
 impl Query {
     /// The entity with this global id, or null.
     async fn node<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<Node<'a>>> {
-        let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| Node::of(g, n)))
+        Ok(node(graph(ctx)?, &id))
     }
     /// The entities with these ids, in the same order, null where none (at most 100 ids).
     async fn nodes<'a>(&self, ctx: &Context<'a>, ids: Vec<ID>) -> Result<Vec<Option<Node<'a>>>> {
-        let g = graph(ctx)?;
-        if ids.len() > MAX_PAGE {
-            return Err(limit_exceeded(format!("`ids` holds at most {MAX_PAGE} ids (got {})", ids.len())));
-        }
-        Ok(ids.iter().map(|id| g.get(id).and_then(|n| Node::of(g, n))).collect())
+        nodes(graph(ctx)?, &ids)
     }
     /// An actor by id or by name (accents, case and punctuation optional; aliases count). Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
     async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
@@ -193,9 +251,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatementConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.statements(&statement_query(g, StatementQuery::default(), filter.as_ref())?);
-        StatementConnection::of_list(g, list, &PageArgs { first, after, last, before })
+        statements(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// The news reports, by publication date.
     async fn sources<'a>(
@@ -216,17 +272,7 @@ impl Query {
         kinds: Option<Vec<GEntityKind>>,
         first: Option<i32>,
     ) -> Result<Vec<SearchHit<'a>>> {
-        let g = graph(ctx)?;
-        let limit = count_arg("first", first, 20, MAX_PAGE)?;
-        if text.chars().count() > 200 {
-            return Err(bad_input("`text` is at most 200 characters"));
-        }
-        let kinds: Vec<EntityKind> = kinds.unwrap_or_default().into_iter().map(Into::into).collect();
-        Ok(g.search(&text, &kinds, limit)
-            .into_iter()
-            .filter_map(|h| Node::of(g, h.node))
-            .map(SearchHit::from)
-            .collect())
+        Ok(search(graph(ctx)?, &text, kinds, first)?.into_iter().map(SearchHit::from).collect())
     }
     /// Shortest chain of facts linking two entities, or null when none within maxHops (default 6, at most 10). Sources are never in the middle of a path.
     async fn path<'a>(
@@ -236,10 +282,7 @@ impl Query {
         to: ID,
         max_hops: Option<i32>,
     ) -> Result<Option<PathObj<'a>>> {
-        let g = graph(ctx)?;
-        let hops = count_arg("maxHops", max_hops, 6, 10)?;
-        let (a, b) = (node_arg(g, &from, "from")?, node_arg(g, &to, "to")?);
-        Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
+        path(graph(ctx)?, &from, &to, max_hops)
     }
     /// The entities and links within `depth` hops of an entity (default 1, at most 3), nearest first, at most `limit` nodes (default 200, at most 1000), for drawing. Reports are shown but not walked through.
     async fn neighborhood<'a>(
@@ -249,11 +292,7 @@ impl Query {
         depth: Option<i32>,
         limit: Option<i32>,
     ) -> Result<SubgraphObj<'a>> {
-        let g = graph(ctx)?;
-        let depth = count_arg("depth", depth, 1, 3)?;
-        let limit = count_arg("limit", limit, 200, 1000)?.max(1);
-        let center = node_arg(g, &id, "id")?;
-        Ok(SubgraphObj { g, sub: g.neighborhood(center, depth, limit) })
+        neighborhood(graph(ctx)?, &id, depth, limit)
     }
     /// Which data the server is answering from (changes when the seed is reloaded).
     async fn snapshot(&self, ctx: &Context<'_>) -> Result<SnapshotInfo> {

@@ -27,6 +27,15 @@ pub enum Ty {
     Note,
     Position,
     Counterpart,
+    Statement,
+    Path,
+    PathStep,
+    Subgraph,
+    Link,
+    /// The `Node` interface: a value is one of the node types.
+    NodeInterface,
+    /// The `SearchHit` union: a value is one of the node types.
+    SearchHit,
     /// A connection over one kind of node.
     Conn(Kind),
     /// An edge of such a connection.
@@ -41,7 +50,11 @@ pub enum Kind {
     Place,
     Agreement,
     Source,
+    Statement,
 }
+
+/// The object types of the `Node` interface and the `SearchHit` union.
+const NODE_TYPES: [Ty; 6] = [Ty::Actor, Ty::Event, Ty::Place, Ty::Agreement, Ty::Statement, Ty::Source];
 
 impl Ty {
     /// Its name in the schema.
@@ -60,32 +73,55 @@ impl Ty {
             Ty::Note => "Note",
             Ty::Position => "Position",
             Ty::Counterpart => "Counterpart",
+            Ty::Statement => "Statement",
+            Ty::Path => "Path",
+            Ty::PathStep => "PathStep",
+            Ty::Subgraph => "Subgraph",
+            Ty::Link => "Link",
+            Ty::NodeInterface => "Node",
+            Ty::SearchHit => "SearchHit",
             Ty::Conn(Kind::Actor) => "ActorConnection",
             Ty::Conn(Kind::Event) => "EventConnection",
             Ty::Conn(Kind::Place) => "PlaceConnection",
             Ty::Conn(Kind::Agreement) => "AgreementConnection",
             Ty::Conn(Kind::Source) => "SourceConnection",
+            Ty::Conn(Kind::Statement) => "StatementConnection",
             Ty::Edge(Kind::Actor) => "ActorEdge",
             Ty::Edge(Kind::Event) => "EventEdge",
             Ty::Edge(Kind::Place) => "PlaceEdge",
             Ty::Edge(Kind::Agreement) => "AgreementEdge",
             Ty::Edge(Kind::Source) => "SourceEdge",
+            Ty::Edge(Kind::Statement) => "StatementEdge",
         }
     }
 
-    /// The abstract types (interface or union) it belongs to.
-    fn abstracts(self) -> &'static [&'static str] {
-        match self {
-            Ty::Actor | Ty::Event | Ty::Place | Ty::Agreement | Ty::Source => &["Node", "SearchHit"],
-            _ => &[],
-        }
+    /// Whether it is abstract (an interface or a union), its values one of [`NODE_TYPES`].
+    fn is_abstract(self) -> bool {
+        matches!(self, Ty::NodeInterface | Ty::SearchHit)
     }
 
-    /// Whether a fragment on `condition` applies to an object of this type (as async-graphql
-    /// decides it: the same type, or an interface or union it belongs to).
-    fn accepts(self, condition: &str) -> bool {
-        self.name() == condition || self.abstracts().contains(&condition)
+    /// Whether a fragment on `condition` applies to an object of this type as async-graphql
+    /// decides it: the same type or an interface it implements (not a union it belongs to:
+    /// async-graphql keeps those only on a value of the union's type, `via`).
+    fn accepts(self, condition: &str, via: Option<Ty>) -> Accepts {
+        if self.name() == condition || (NODE_TYPES.contains(&self) && condition == "Node") {
+            Accepts::Object
+        } else if via.is_some_and(|v| v.name() == condition) {
+            Accepts::Abstract
+        } else {
+            Accepts::No
+        }
     }
+}
+
+/// How a fragment applies to an object.
+#[derive(PartialEq, Eq)]
+enum Accepts {
+    /// On the object's own type (or an interface it implements).
+    Object,
+    /// On the abstract type of the value it is.
+    Abstract,
+    No,
 }
 
 /// The fields a plan knows, by their name in the schema (the type they are read on picks the
@@ -103,6 +139,10 @@ pub enum F {
     Agreement,
     Agreements,
     Sources,
+    Statements,
+    Search,
+    PathField,
+    Neighborhood,
     // Entities
     Id,
     Name,
@@ -151,6 +191,20 @@ pub enum F {
     AsOf,
     Attested,
     SharedEvents,
+    Speaker,
+    Channel,
+    Quote,
+    About,
+    RespondsTo,
+    Responses,
+    Hops,
+    Steps,
+    Link,
+    Forward,
+    Links,
+    Truncated,
+    From,
+    To,
     // Paging
     Edges,
     Nodes,
@@ -180,6 +234,35 @@ fn shape(ty: Ty, name: &str) -> Option<(F, Option<Ty>)> {
         (T::Query, "agreement") => obj(F::Agreement, T::Agreement),
         (T::Query, "agreements") => obj(F::Agreements, T::Conn(Kind::Agreement)),
         (T::Query, "sources") => obj(F::Sources, T::Conn(Kind::Source)),
+        (T::Query, "statements") => obj(F::Statements, T::Conn(Kind::Statement)),
+        (T::Query, "node") => obj(F::Node, T::NodeInterface),
+        (T::Query, "nodes") => obj(F::Nodes, T::NodeInterface),
+        (T::Query, "search") => obj(F::Search, T::SearchHit),
+        (T::Query, "path") => obj(F::PathField, T::Path),
+        (T::Query, "neighborhood") => obj(F::Neighborhood, T::Subgraph),
+        (T::Actor, "statements") => obj(F::Statements, T::Conn(Kind::Statement)),
+        (T::Event, "statements") => obj(F::Statements, T::Statement),
+        (T::Statement, "id") => leaf(F::Id),
+        (T::Statement, "speaker") => obj(F::Speaker, T::Actor),
+        (T::Statement, "when") => obj(F::When, T::TimeSpan),
+        (T::Statement, "channel") => leaf(F::Channel),
+        (T::Statement, "text") => leaf(F::Text),
+        (T::Statement, "quote") => leaf(F::Quote),
+        (T::Statement, "about") => obj(F::About, T::Event),
+        (T::Statement, "respondsTo") => obj(F::RespondsTo, T::Statement),
+        (T::Statement, "responses") => obj(F::Responses, T::Statement),
+        (T::Statement, "sources") => obj(F::Sources, T::Source),
+        (T::Path, "hops") => leaf(F::Hops),
+        (T::Path, "steps") => obj(F::Steps, T::PathStep),
+        (T::PathStep, "node") => obj(F::Node, T::NodeInterface),
+        (T::PathStep, "link") => leaf(F::Link),
+        (T::PathStep, "forward") => leaf(F::Forward),
+        (T::Subgraph, "nodes") => obj(F::Nodes, T::NodeInterface),
+        (T::Subgraph, "links") => obj(F::Links, T::Link),
+        (T::Subgraph, "truncated") => leaf(F::Truncated),
+        (T::Link, "from") => leaf(F::From),
+        (T::Link, "to") => leaf(F::To),
+        (T::Link, "kind") => leaf(F::Kind),
 
         (T::Actor | T::Event | T::Place | T::Agreement | T::Source, "id") => leaf(F::Id),
         (T::Actor | T::Place, "name") => leaf(F::Name),
@@ -266,6 +349,7 @@ fn node_ty(k: Kind) -> Ty {
         Kind::Place => Ty::Place,
         Kind::Agreement => Ty::Agreement,
         Kind::Source => Ty::Source,
+        Kind::Statement => Ty::Statement,
     }
 }
 
@@ -290,8 +374,12 @@ pub struct FieldPlan {
     /// The conditions that must all hold for it to be answered (its own and those of the
     /// fragments it was inlined from).
     pub conditions: Vec<Condition>,
-    /// Its selection set, flattened for the type of its value (empty for a leaf).
+    /// Its selection set, flattened for the type of its value (empty for a leaf or a value of
+    /// an abstract type).
     pub selection: Vec<FieldPlan>,
+    /// For a value of an abstract type: its selection set flattened for each object type the
+    /// value may be.
+    pub variants: Vec<(Ty, Vec<FieldPlan>)>,
 }
 
 /// A compiled query operation.
@@ -322,7 +410,7 @@ pub fn compile(doc: &ExecutableDocument, operation_name: Option<&str>) -> Option
     }
     let mut c = Compiler { doc, depth: 0 };
     let mut selection = Vec::new();
-    c.set(Ty::Query, &op.selection_set.node, &[], &mut selection)?;
+    c.set(Ty::Query, None, &op.selection_set.node, &[], &mut selection)?;
     Some(Plan { variables: op.variable_definitions.clone(), selection })
 }
 
@@ -333,9 +421,16 @@ struct Compiler<'d> {
 }
 
 impl Compiler<'_> {
-    /// Appends the fields `set` selects on an object of type `ty` to `out`, each under
-    /// `conditions` and its own.
-    fn set(&mut self, ty: Ty, set: &SelectionSet, conditions: &[Condition], out: &mut Vec<FieldPlan>) -> Option<()> {
+    /// Appends the fields `set` selects on an object of type `ty` (a value of the abstract type
+    /// `via`, if any) to `out`, each under `conditions` and its own.
+    fn set(
+        &mut self,
+        ty: Ty,
+        via: Option<Ty>,
+        set: &SelectionSet,
+        conditions: &[Condition],
+        out: &mut Vec<FieldPlan>,
+    ) -> Option<()> {
         self.depth += 1;
         if self.depth > 64 {
             return None;
@@ -348,15 +443,22 @@ impl Compiler<'_> {
                     let field = &field.node;
                     let name = field.name.node.as_str();
                     let (f, child) = if name == "__typename" { (F::Typename, None) } else { shape(ty, name)? };
-                    let mut selection = Vec::new();
+                    let (mut selection, mut variants) = (Vec::new(), Vec::new());
                     match child {
-                        Some(child) => self.set(child, &field.selection_set.node, &[], &mut selection)?,
+                        Some(child) if child.is_abstract() => {
+                            for t in NODE_TYPES {
+                                let mut s = Vec::new();
+                                self.set(t, Some(child), &field.selection_set.node, &[], &mut s)?;
+                                variants.push((t, s));
+                            }
+                        }
+                        Some(child) => self.set(child, None, &field.selection_set.node, &[], &mut selection)?,
                         None if !field.selection_set.node.items.is_empty() => return None,
                         None => {}
                     }
                     let args = field.arguments.iter().map(|(n, v)| (n.node.clone(), v.node.clone())).collect();
-                    let plan =
-                        FieldPlan { key: field.response_key().node.clone(), f, args, conditions: conds, selection };
+                    let key = field.response_key().node.clone();
+                    let plan = FieldPlan { key, f, args, conditions: conds, selection, variants };
                     match out.iter().find(|p| p.key == plan.key) {
                         // The same leaf again, answered once where it first appears.
                         Some(p) if same_leaf(p, &plan) => {}
@@ -366,14 +468,19 @@ impl Compiler<'_> {
                 }
                 Selection::FragmentSpread(spread) => {
                     let frag = &self.doc.fragments.get(&spread.node.fragment_name.node)?.node;
-                    if ty.accepts(frag.type_condition.node.on.node.as_str()) {
-                        self.set(ty, &frag.selection_set.node, &conds, out)?;
+                    match ty.accepts(frag.type_condition.node.on.node.as_str(), via) {
+                        Accepts::Object => self.set(ty, None, &frag.selection_set.node, &conds, out)?,
+                        Accepts::Abstract => self.set(ty, via, &frag.selection_set.node, &conds, out)?,
+                        Accepts::No => {}
                     }
                 }
                 Selection::InlineFragment(inline) => {
                     let inline = &inline.node;
-                    if inline.type_condition.as_ref().is_none_or(|t| ty.accepts(t.node.on.node.as_str())) {
-                        self.set(ty, &inline.selection_set.node, &conds, out)?;
+                    match inline.type_condition.as_ref().map(|t| ty.accepts(t.node.on.node.as_str(), via)) {
+                        // No type condition: async-graphql adds the set on the same root.
+                        None | Some(Accepts::Abstract) => self.set(ty, via, &inline.selection_set.node, &conds, out)?,
+                        Some(Accepts::Object) => self.set(ty, None, &inline.selection_set.node, &conds, out)?,
+                        Some(Accepts::No) => {}
                     }
                 }
             }
@@ -390,6 +497,8 @@ fn same_leaf(a: &FieldPlan, b: &FieldPlan) -> bool {
         && a.args == b.args
         && a.selection.is_empty()
         && b.selection.is_empty()
+        && a.variants.is_empty()
+        && b.variants.is_empty()
         && a.conditions.is_empty()
         && b.conditions.is_empty()
 }

@@ -15,12 +15,14 @@ use crate::api::enums::EventOrder;
 use crate::api::event::{
     event_connection, event_fields, participation_fields, EventConnection, EventEdge, EventObj, ParticipationObj,
 };
-use crate::api::filters::{ActorFilter, AgreementFilter, EventFilter, PlaceFilter};
+use crate::api::filters::{ActorFilter, AgreementFilter, EventFilter, PlaceFilter, StatementFilter};
+use crate::api::node::{path_fields, path_step_fields, subgraph_fields, Link, Node, PathObj, PathStepObj, SubgraphObj};
 use crate::api::paging::{PageArgs, PageInfo};
 use crate::api::place::{place_fields, PlaceConnection, PlaceEdge, PlaceObj};
 use crate::api::query;
 use crate::api::scalars::Date;
 use crate::api::source::{source_fields, SourceConnection, SourceEdge, SourceObj};
+use crate::api::statement::{statement_fields, StatementConnection, StatementEdge, StatementObj};
 use crate::graph::{EventQuery, KnowledgeGraph};
 use async_graphql::resolver_utils::EnumType;
 use async_graphql::{InputType, ScalarType, Value, Variables, ID};
@@ -127,6 +129,42 @@ fn opt<T: Obj>(cx: &Cx<'_>, f: &FieldPlan, o: Option<&T>, out: &mut Out) -> Opti
     }
 }
 
+/// Writes a value of an abstract type (`Node`, `SearchHit`) with the selection of its object type.
+fn node(cx: &Cx<'_>, f: &FieldPlan, n: &Node<'_>, out: &mut Out) -> Option<()> {
+    fn on<T: Obj>(cx: &Cx<'_>, f: &FieldPlan, o: &T, out: &mut Out) -> Option<()> {
+        let (_, selection) = f.variants.iter().find(|(t, _)| t.name() == T::TYPE)?;
+        object(cx, selection, o, out)
+    }
+    match n {
+        Node::Actor(o) => on(cx, f, o, out),
+        Node::Event(o) => on(cx, f, o, out),
+        Node::Place(o) => on(cx, f, o, out),
+        Node::Agreement(o) => on(cx, f, o, out),
+        Node::Statement(o) => on(cx, f, o, out),
+        Node::Source(o) => on(cx, f, o, out),
+    }
+}
+
+fn nodes<'n>(
+    cx: &Cx<'_>,
+    f: &FieldPlan,
+    items: impl Iterator<Item = Option<&'n Node<'n>>>,
+    out: &mut Out,
+) -> Option<()> {
+    out.push(b'[');
+    for (i, n) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        match n {
+            Some(n) => node(cx, f, n, out)?,
+            None => out.extend_from_slice(b"null"),
+        }
+    }
+    out.push(b']');
+    Some(())
+}
+
 fn list<T: Obj>(cx: &Cx<'_>, f: &FieldPlan, items: &[T], out: &mut Out) -> Option<()> {
     out.push(b'[');
     for (i, o) in items.iter().enumerate() {
@@ -229,6 +267,35 @@ impl Obj for QueryRoot {
                 object(cx, &f.selection, &query::agreements(g, filter.as_ref(), &cx.page(f)?).ok()?, out)
             }
             F::Sources => object(cx, &f.selection, &query::sources(g, &cx.page(f)?).ok()?, out),
+            F::Statements => {
+                let filter: Option<StatementFilter> = cx.arg(f, "filter")?;
+                object(cx, &f.selection, &query::statements(g, filter.as_ref(), &cx.page(f)?).ok()?, out)
+            }
+            F::Node => match query::node(g, &cx.arg::<ID>(f, "id")?) {
+                Some(n) => node(cx, f, &n, out),
+                None => {
+                    out.extend_from_slice(b"null");
+                    Some(())
+                }
+            },
+            F::Nodes => {
+                let found = query::nodes(g, &cx.arg::<Vec<ID>>(f, "ids")?).ok()?;
+                nodes(cx, f, found.iter().map(Option::as_ref), out)
+            }
+            F::Search => {
+                let found =
+                    query::search(g, &cx.arg::<String>(f, "text")?, cx.arg(f, "kinds")?, cx.arg(f, "first")?).ok()?;
+                nodes(cx, f, found.iter().map(Some), out)
+            }
+            F::PathField => {
+                let (from, to) = (cx.arg::<ID>(f, "from")?, cx.arg::<ID>(f, "to")?);
+                opt(cx, f, query::path(g, &from, &to, cx.arg(f, "maxHops")?).ok()?.as_ref(), out)
+            }
+            F::Neighborhood => {
+                let sub =
+                    query::neighborhood(g, &cx.arg::<ID>(f, "id")?, cx.arg(f, "depth")?, cx.arg(f, "limit")?).ok()?;
+                object(cx, &f.selection, &sub, out)
+            }
             _ => None,
         }
     }
@@ -265,6 +332,12 @@ impl Obj for ActorObj<'_> {
                     actor_fields::agreements(self, cx.arg(f, "filter")?, p.first, p.after, p.last, p.before).ok()?;
                 return object(cx, &f.selection, &conn, out);
             }
+            F::Statements => {
+                let p = cx.page(f)?;
+                let conn =
+                    actor_fields::statements(self, cx.arg(f, "filter")?, p.first, p.after, p.last, p.before).ok()?;
+                return object(cx, &f.selection, &conn, out);
+            }
             F::Counterparts => return list(cx, f, &actor_fields::counterparts(self, cx.arg(f, "first")?).ok()?, out),
             F::Sources => return list(cx, f, &actor_fields::sources(self), out),
             F::Notes => return list(cx, f, &actor_fields::notes(self), out),
@@ -293,6 +366,7 @@ impl Obj for EventObj<'_> {
             F::Topics => return strings(event_fields::topics(self), out),
             F::Sources => return list(cx, f, &event_fields::sources(self), out),
             F::Notes => return list(cx, f, &event_fields::notes(self), out),
+            F::Statements => return list(cx, f, &event_fields::statements(self), out),
             F::ScheduledBy => return list(cx, f, &event_fields::scheduled_by(self), out),
             F::Cameo => string(&event_fields::cameo(self), out),
             F::CameoDescription => return opt_string(event_fields::cameo_description(self), out),
@@ -378,6 +452,80 @@ impl Obj for SourceObj<'_> {
             F::FactCount => return int(source_fields::fact_count(self), out),
             F::Publisher => return opt_string(source_fields::publisher(self), out),
             F::Credits => return strings(source_fields::credits(self), out),
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
+impl Obj for StatementObj<'_> {
+    const TYPE: &'static str = "Statement";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Id => string(&statement_fields::id(self), out),
+            F::Speaker => return object(cx, &f.selection, &statement_fields::speaker(self).ok()?, out),
+            F::When => return object(cx, &f.selection, &statement_fields::when(self), out),
+            F::Channel => return enumeration(statement_fields::channel(self), out),
+            F::Text => string(statement_fields::text(self), out),
+            F::Quote => return boolean(statement_fields::quote(self), out),
+            F::About => return opt(cx, f, statement_fields::about(self).as_ref(), out),
+            F::RespondsTo => return opt(cx, f, statement_fields::responds_to(self).as_ref(), out),
+            F::Responses => return list(cx, f, &statement_fields::responses(self), out),
+            F::Sources => return list(cx, f, &statement_fields::sources(self), out),
+            _ => return None,
+        }
+        Some(())
+    }
+}
+
+impl Obj for PathObj<'_> {
+    const TYPE: &'static str = "Path";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Hops => int(path_fields::hops(self), out),
+            F::Steps => list(cx, f, &path_fields::steps(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for PathStepObj<'_> {
+    const TYPE: &'static str = "PathStep";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Node => node(cx, f, path_step_fields::node(self), out),
+            F::Link => opt_string(path_step_fields::link(self), out),
+            F::Forward => match path_step_fields::forward(self) {
+                Some(b) => boolean(b, out),
+                None => {
+                    out.extend_from_slice(b"null");
+                    Some(())
+                }
+            },
+            _ => None,
+        }
+    }
+}
+
+impl Obj for SubgraphObj<'_> {
+    const TYPE: &'static str = "Subgraph";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Nodes => nodes(cx, f, subgraph_fields::nodes(self).iter().map(Some), out),
+            F::Links => list(cx, f, &subgraph_fields::links(self), out),
+            F::Truncated => boolean(subgraph_fields::truncated(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for Link {
+    const TYPE: &'static str = "Link";
+    fn field(&self, _cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::From => string(&self.from, out),
+            F::To => string(&self.to, out),
+            F::Kind => string(self.kind, out),
             _ => return None,
         }
         Some(())
@@ -531,4 +679,5 @@ connection_objects! {
     PlaceConnection, PlaceEdge, "PlaceConnection", "PlaceEdge";
     AgreementConnection, AgreementEdge, "AgreementConnection", "AgreementEdge";
     SourceConnection, SourceEdge, "SourceConnection", "SourceEdge";
+    StatementConnection, StatementEdge, "StatementConnection", "StatementEdge";
 }
