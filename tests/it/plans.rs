@@ -313,3 +313,38 @@ fn random_documents_are_often_planned() {
     }
     assert!(planned >= 20, "only {planned} of 200 random documents were answered by a plan");
 }
+
+/// The server's body for `body` posted to `/graphql` of `router`, with its status.
+fn post(router: &axum::Router, body: &str) -> (u16, String) {
+    use tower::ServiceExt;
+    let request = axum::http::Request::builder()
+        .method("POST")
+        .uri("/graphql")
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(body.to_owned()))
+        .expect("request");
+    block_on(async {
+        let r = router.clone().oneshot(request).await.expect("the router answers");
+        let status = r.status().as_u16();
+        let bytes = axum::body::to_bytes(r.into_body(), usize::MAX).await.expect("body");
+        (status, String::from_utf8_lossy(&bytes).into_owned())
+    })
+}
+
+/// The HTTP handler answers by plan (the same status and bytes as without plans).
+#[test]
+fn the_server_answers_known_documents_by_plan_with_the_same_bytes() {
+    let router = |limits: Limits| {
+        let config = diplograph::http::HttpConfig { response_cache_bytes: 0, ..Default::default() };
+        diplograph::http::app(diplograph::http::AppState::new(api::schema_with(&limits), graph(), config))
+    };
+    let (with, without) = (router(Limits::default()), router(Limits { plans: false, ..Limits::default() }));
+    let query = serde_json::to_string(&client_query("meetings-with-agreements.graphql")).expect("text");
+    for vars in [r#"{}"#, r#"{"name":"Harris"}"#, r#"{"name":"nobody"}"#, r#"{"name":5}"#] {
+        let body = format!(r#"{{"query":{query},"variables":{vars}}}"#);
+        let expected = post(&without, &body);
+        for _ in 0..2 {
+            assert_eq!(post(&with, &body), expected, "{body}");
+        }
+    }
+}
