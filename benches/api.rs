@@ -40,6 +40,28 @@ fn run(
     black_box(response);
 }
 
+/// Answers one request in process as the server does (a plan when the document has one).
+fn answer(
+    rt: &tokio::runtime::Runtime,
+    schema: &diplograph::api::DiploSchema,
+    g: &Arc<KnowledgeGraph>,
+    q: &str,
+    op: Option<&str>,
+    vars: &Value,
+) {
+    let mut request = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
+    if let Some(op) = op {
+        request = request.operation_name(op);
+    }
+    match rt.block_on(diplograph::api::answer(schema, request, g.clone())) {
+        diplograph::api::Answer::Planned(body) => black_box(body).truncate(0),
+        diplograph::api::Answer::Executed(response) => {
+            assert!(response.errors.is_empty(), "{:?}", response.errors);
+            black_box(response);
+        }
+    }
+}
+
 fn contract_queries(c: &mut Criterion) {
     let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
     let g = Arc::new(diplograph::seed::load(Path::new("seed")).expect("seed"));
@@ -62,6 +84,13 @@ fn contract_queries(c: &mut Criterion) {
     let mut group = c.benchmark_group("query");
     for (name, q, op, vars) in &cases {
         group.bench_function(*name, |b| b.iter(|| run(&rt, &schema, &g, q, *op, vars)));
+    }
+    group.finish();
+    // The same requests through `api::answer`: by a compiled plan where the document has one
+    // (learned on the first request), else through async-graphql as above.
+    let mut group = c.benchmark_group("planned");
+    for (name, q, op, vars) in &cases {
+        group.bench_function(*name, |b| b.iter(|| answer(&rt, &schema, &g, q, *op, vars)));
     }
     group.finish();
 }

@@ -92,6 +92,9 @@ struct ServeArgs {
     /// Turn off "did you mean ...?" suggestions in validation errors.
     #[arg(long)]
     no_suggestions: bool,
+    /// Run every query through async-graphql, without compiled plans for known documents.
+    #[arg(long, env = "DIPLOGRAPH_NO_PLANS")]
+    no_plans: bool,
     /// The highest cost a query may have (fields times list sizes).
     #[arg(long, default_value_t = Limits::default().max_cost)]
     max_cost: u64,
@@ -325,6 +328,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_query_bytes: args.max_query_bytes,
         introspection: !args.no_introspection,
         suggestions: !args.no_suggestions,
+        plans: !args.no_plans,
         ..Limits::default()
     };
     let config = http::HttpConfig {

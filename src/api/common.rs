@@ -14,19 +14,41 @@ pub struct TimeSpanObj(pub model::TimeSpan);
 impl TimeSpanObj {
     /// The first day it may cover.
     async fn start(&self) -> Date {
-        Date(self.0.start)
+        time_span_fields::start(self)
     }
     /// The last day it may cover (the same as `start` for a known day).
     async fn end(&self) -> Date {
-        Date(self.0.end)
+        time_span_fields::end(self)
     }
     /// Whether it is known to the day, the month or the year.
     async fn precision(&self) -> GDatePrecision {
-        self.0.precision.into()
+        time_span_fields::precision(self)
     }
     /// ISO 8601: "2021-06-08", "2021-05", "2024", "2021-06-06/2021-06-08".
     async fn text(&self) -> String {
-        self.0.to_string()
+        time_span_fields::text(self)
+    }
+}
+
+/// The logic of each `TimeSpanObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod time_span_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn start(o: &TimeSpanObj) -> Date {
+        Date(o.0.start)
+    }
+
+    pub(crate) fn end(o: &TimeSpanObj) -> Date {
+        Date(o.0.end)
+    }
+
+    pub(crate) fn precision(o: &TimeSpanObj) -> GDatePrecision {
+        o.0.precision.into()
+    }
+
+    pub(crate) fn text(o: &TimeSpanObj) -> String {
+        o.0.to_string()
     }
 }
 
@@ -50,11 +72,25 @@ pub struct NoteObj<'a> {
 impl<'a> NoteObj<'a> {
     /// The note, in our words.
     async fn text(&self) -> &str {
-        &self.note.text
+        note_fields::text(self)
     }
     /// The reports it rests on.
     async fn sources(&self) -> Vec<SourceObj<'a>> {
-        sources(self.g, &self.note.sources)
+        note_fields::sources(self)
+    }
+}
+
+/// The logic of each `NoteObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod note_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn text<'s, 'a>(o: &'s NoteObj<'a>) -> &'s str {
+        &o.note.text
+    }
+
+    pub(crate) fn sources<'a>(o: &NoteObj<'a>) -> Vec<SourceObj<'a>> {
+        super::sources(o.g, &o.note.sources)
     }
 }
 

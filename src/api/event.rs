@@ -3,9 +3,9 @@
 use super::actor::ActorObj;
 use super::agreement::AgreementObj;
 use super::analytics::{event_set, timeline, EventFacets, TimeBucket, TimelineBucket};
-use super::common::{notes, sources, NoteObj, TimeSpanObj};
+use super::common::{NoteObj, TimeSpanObj};
 use super::enums::{EventOrder, GEventKind, GEventMode, GEventStatus, GParticipantRole};
-use super::event_codes::{cameo_description, DyadObj, PloverObj};
+use super::event_codes::{DyadObj, PloverObj};
 use super::filters::{event_query, EventFilter};
 use super::paging::{connection, PageArgs};
 use super::place::PlaceObj;
@@ -62,96 +62,185 @@ pub fn event_connection<'a>(
 impl<'a> EventObj<'a> {
     /// Stable global id, e.g. "event:2021-06-08-harris-lopez-obrador".
     pub async fn id(&self) -> ID {
-        ID(self.e.id.clone())
+        event_fields::id(self)
     }
     /// A short title in our words.
     async fn title(&self) -> &str {
-        &self.e.title
+        event_fields::title(self)
     }
     /// Meeting, call, trip...
     async fn kind(&self) -> GEventKind {
-        self.e.kind.into()
+        event_fields::kind(self)
     }
     /// In person, virtual, by phone, or unknown.
     async fn mode(&self) -> GEventMode {
-        self.e.mode.into()
+        event_fields::mode(self)
     }
     /// Whether it took place or was planned.
     async fn status(&self) -> GEventStatus {
-        self.e.status.into()
+        event_fields::status(self)
     }
     /// When, to the precision the reports give.
     async fn when(&self) -> TimeSpanObj {
-        TimeSpanObj(self.e.when)
+        event_fields::when(self)
     }
     /// Where it happened.
     async fn place(&self) -> Option<PlaceObj<'a>> {
-        self.e.place.and_then(|p| PlaceObj::of(self.g, p))
+        event_fields::place(self)
     }
     /// What happened, in our words.
     async fn summary(&self) -> &str {
-        &self.e.summary
+        event_fields::summary(self)
     }
     /// Who took part, and in what role.
     async fn participants(&self) -> Vec<ParticipationObj<'a>> {
-        let g = self.g;
-        self.e
-            .participants
+        event_fields::participants(self)
+    }
+    /// Agreements reached, signed or announced at it or at any of its parts, however deep (the memorandum signed within a meeting, every agreement of a trip), by date. `Agreement.event` names the event each was reached at.
+    async fn agreements(&self) -> Vec<AgreementObj<'a>> {
+        event_fields::agreements(self)
+    }
+    /// Statements about it.
+    async fn statements(&self) -> Vec<StatementObj<'a>> {
+        event_fields::statements(self)
+    }
+    /// The larger event this one is part of (a meeting within a trip).
+    async fn part_of(&self) -> Option<EventObj<'a>> {
+        event_fields::part_of(self)
+    }
+    /// The events it is made of, in date order.
+    async fn parts(&self) -> Vec<EventObj<'a>> {
+        event_fields::parts(self)
+    }
+    /// What it was about, lowercase.
+    async fn topics(&self) -> &[String] {
+        event_fields::topics(self)
+    }
+    /// The reports that tell of it.
+    async fn sources(&self) -> Vec<SourceObj<'a>> {
+        event_fields::sources(self)
+    }
+    /// Other versions of its facts, where reports disagree.
+    async fn notes(&self) -> Vec<NoteObj<'a>> {
+        event_fields::notes(self)
+    }
+    /// The agreements that schedule it (a planned dialogue and the talks that agreed on it), by date.
+    async fn scheduled_by(&self) -> Vec<AgreementObj<'a>> {
+        event_fields::scheduled_by(self)
+    }
+    /// Its PLOVER event type and mode (null for press conferences and announcements: PLOVER has no statement category). Derived from kind, mode, status and roles (docs/codes.md) unless the seed gives its own.
+    async fn plover(&self) -> Option<PloverObj> {
+        event_fields::plover(self)
+    }
+    /// Its CAMEO event code, e.g. "042" (make a visit); derived like `plover`.
+    async fn cameo(&self) -> String {
+        event_fields::cameo(self)
+    }
+    /// The CAMEO description of `cameo`, e.g. "Make a visit" (null for a code Diplograph does not list).
+    async fn cameo_description(&self) -> Option<&'static str> {
+        event_fields::cameo_description(self)
+    }
+    /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and guest give 042/043 pairs, signatories 057...; docs/codes.md).
+    async fn dyads(&self) -> Vec<DyadObj<'a>> {
+        event_fields::dyads(self)
+    }
+}
+
+/// The logic of each `EventObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod event_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn id<'a>(o: &EventObj<'a>) -> ID {
+        ID(o.e.id.clone())
+    }
+
+    pub(crate) fn title<'s, 'a>(o: &'s EventObj<'a>) -> &'s str {
+        &o.e.title
+    }
+
+    pub(crate) fn kind<'a>(o: &EventObj<'a>) -> GEventKind {
+        o.e.kind.into()
+    }
+
+    pub(crate) fn mode<'a>(o: &EventObj<'a>) -> GEventMode {
+        o.e.mode.into()
+    }
+
+    pub(crate) fn status<'a>(o: &EventObj<'a>) -> GEventStatus {
+        o.e.status.into()
+    }
+
+    pub(crate) fn when<'a>(o: &EventObj<'a>) -> TimeSpanObj {
+        TimeSpanObj(o.e.when)
+    }
+
+    pub(crate) fn place<'a>(o: &EventObj<'a>) -> Option<PlaceObj<'a>> {
+        o.e.place.and_then(|p| PlaceObj::of(o.g, p))
+    }
+
+    pub(crate) fn summary<'s, 'a>(o: &'s EventObj<'a>) -> &'s str {
+        &o.e.summary
+    }
+
+    pub(crate) fn participants<'a>(o: &EventObj<'a>) -> Vec<ParticipationObj<'a>> {
+        let g = o.g;
+        o.e.participants
             .iter()
             .filter_map(|p| ActorObj::of(g, p.actor).map(|actor| ParticipationObj { g, p, actor }))
             .collect()
     }
-    /// Agreements reached, signed or announced at it or at any of its parts, however deep (the memorandum signed within a meeting, every agreement of a trip), by date. `Agreement.event` names the event each was reached at.
-    async fn agreements(&self) -> Vec<AgreementObj<'a>> {
-        self.g.reverse(self.n).agreements.iter().filter_map(|&a| AgreementObj::of(self.g, a)).collect()
+
+    pub(crate) fn agreements<'a>(o: &EventObj<'a>) -> Vec<AgreementObj<'a>> {
+        o.g.reverse(o.n).agreements.iter().filter_map(|&a| AgreementObj::of(o.g, a)).collect()
     }
-    /// Statements about it.
-    async fn statements(&self) -> Vec<StatementObj<'a>> {
-        self.g.reverse(self.n).statements.iter().filter_map(|&s| StatementObj::of(self.g, s)).collect()
+
+    pub(crate) fn statements<'a>(o: &EventObj<'a>) -> Vec<StatementObj<'a>> {
+        o.g.reverse(o.n).statements.iter().filter_map(|&s| StatementObj::of(o.g, s)).collect()
     }
-    /// The larger event this one is part of (a meeting within a trip).
-    async fn part_of(&self) -> Option<EventObj<'a>> {
-        self.e.part_of.and_then(|p| EventObj::of(self.g, p))
+
+    pub(crate) fn part_of<'a>(o: &EventObj<'a>) -> Option<EventObj<'a>> {
+        o.e.part_of.and_then(|p| EventObj::of(o.g, p))
     }
-    /// The events it is made of, in date order.
-    async fn parts(&self) -> Vec<EventObj<'a>> {
-        self.g.reverse(self.n).children.iter().filter_map(|&p| EventObj::of(self.g, p)).collect()
+
+    pub(crate) fn parts<'a>(o: &EventObj<'a>) -> Vec<EventObj<'a>> {
+        o.g.reverse(o.n).children.iter().filter_map(|&p| EventObj::of(o.g, p)).collect()
     }
-    /// What it was about, lowercase.
-    async fn topics(&self) -> &[String] {
-        &self.e.topics
+
+    pub(crate) fn topics<'s, 'a>(o: &'s EventObj<'a>) -> &'s [String] {
+        &o.e.topics
     }
-    /// The reports that tell of it.
-    async fn sources(&self) -> Vec<SourceObj<'a>> {
-        sources(self.g, &self.e.sources)
+
+    pub(crate) fn sources<'a>(o: &EventObj<'a>) -> Vec<SourceObj<'a>> {
+        crate::api::common::sources(o.g, &o.e.sources)
     }
-    /// Other versions of its facts, where reports disagree.
-    async fn notes(&self) -> Vec<NoteObj<'a>> {
-        notes(self.g, &self.e.notes)
+
+    pub(crate) fn notes<'a>(o: &EventObj<'a>) -> Vec<NoteObj<'a>> {
+        crate::api::common::notes(o.g, &o.e.notes)
     }
-    /// The agreements that schedule it (a planned dialogue and the talks that agreed on it), by date.
-    async fn scheduled_by(&self) -> Vec<AgreementObj<'a>> {
-        let mut by: Vec<NodeId> = (self.g.links(self.n))
+
+    pub(crate) fn scheduled_by<'a>(o: &EventObj<'a>) -> Vec<AgreementObj<'a>> {
+        let mut by: Vec<NodeId> = (o.g.links(o.n))
             .filter_map(|(a, kind, from_here)| (kind == LinkKind::Schedules && !from_here).then_some(a))
             .collect();
-        by.sort_unstable_by_key(|&a| self.g.rank(a));
-        by.into_iter().filter_map(|a| AgreementObj::of(self.g, a)).collect()
+        by.sort_unstable_by_key(|&a| o.g.rank(a));
+        by.into_iter().filter_map(|a| AgreementObj::of(o.g, a)).collect()
     }
-    /// Its PLOVER event type and mode (null for press conferences and announcements: PLOVER has no statement category). Derived from kind, mode, status and roles (docs/codes.md) unless the seed gives its own.
-    async fn plover(&self) -> Option<PloverObj> {
-        self.e.codes().plover.map(PloverObj)
+
+    pub(crate) fn plover<'a>(o: &EventObj<'a>) -> Option<PloverObj> {
+        o.e.codes().plover.map(PloverObj)
     }
-    /// Its CAMEO event code, e.g. "042" (make a visit); derived like `plover`.
-    async fn cameo(&self) -> String {
-        self.e.codes().cameo.to_string()
+
+    pub(crate) fn cameo<'a>(o: &EventObj<'a>) -> String {
+        o.e.codes().cameo.to_string()
     }
-    /// The CAMEO description of `cameo`, e.g. "Make a visit" (null for a code Diplograph does not list).
-    async fn cameo_description(&self) -> Option<&'static str> {
-        cameo_description(self.e.codes().cameo)
+
+    pub(crate) fn cameo_description<'s, 'a>(o: &'s EventObj<'a>) -> Option<&'static str> {
+        crate::api::event_codes::cameo_description(o.e.codes().cameo)
     }
-    /// Who did what to whom: the CAMEO dyads derived from participants and roles (host and guest give 042/043 pairs, signatories 057...; docs/codes.md).
-    async fn dyads(&self) -> Vec<DyadObj<'a>> {
-        self.e.dyads().into_iter().filter_map(|d| DyadObj::of(self.g, d)).collect()
+
+    pub(crate) fn dyads<'a>(o: &EventObj<'a>) -> Vec<DyadObj<'a>> {
+        o.e.dyads().into_iter().filter_map(|d| DyadObj::of(o.g, d)).collect()
     }
 }
 
@@ -167,14 +256,32 @@ pub struct ParticipationObj<'a> {
 impl<'a> ParticipationObj<'a> {
     /// Who took part.
     async fn actor(&self) -> &ActorObj<'a> {
-        &self.actor
+        participation_fields::actor(self)
     }
     /// In what role.
     async fn role(&self) -> GParticipantRole {
-        self.p.role.into()
+        participation_fields::role(self)
     }
     /// The reports that place this actor at this event (each fact cites its sources).
     async fn sources(&self) -> Vec<SourceObj<'a>> {
-        sources(self.g, &self.p.sources)
+        participation_fields::sources(self)
+    }
+}
+
+/// The logic of each `ParticipationObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod participation_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn actor<'s, 'a>(o: &'s ParticipationObj<'a>) -> &'s ActorObj<'a> {
+        &o.actor
+    }
+
+    pub(crate) fn role<'a>(o: &ParticipationObj<'a>) -> GParticipantRole {
+        o.p.role.into()
+    }
+
+    pub(crate) fn sources<'a>(o: &ParticipationObj<'a>) -> Vec<SourceObj<'a>> {
+        crate::api::common::sources(o.g, &o.p.sources)
     }
 }

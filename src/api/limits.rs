@@ -39,6 +39,8 @@ pub struct Limits {
     pub introspection: bool,
     /// Whether validation errors suggest field names ("did you mean ...?").
     pub suggestions: bool,
+    /// Whether known documents run as compiled plans (`api::plan`); async-graphql answers the rest either way.
+    pub plans: bool,
 }
 
 impl Default for Limits {
@@ -52,6 +54,7 @@ impl Default for Limits {
             max_fragment_depth: 32,
             introspection: true,
             suggestions: true,
+            plans: true,
         }
     }
 }

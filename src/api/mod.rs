@@ -23,6 +23,7 @@ pub mod limits;
 mod node;
 pub mod paging;
 mod place;
+pub mod plan;
 mod query;
 mod scalars;
 mod source;
@@ -56,6 +57,7 @@ pub fn schema_with(limits: &Limits) -> DiploSchema {
     let mut builder = Schema::build(Root::new(), Mutation, Subscription)
         .enable_federation()
         .extension(limits::QueryLimits(std::sync::Arc::new(limits.clone())))
+        .data(plan::Plans::new(limits))
         .limit_directives(limits.max_directives)
         .limit_recursive_depth(limits.max_fragment_depth);
     if !limits.introspection {
@@ -77,6 +79,39 @@ pub async fn execute(schema: &DiploSchema, request: Request, graph: Arc<Knowledg
     let mut response = schema.execute(with_graph(request, graph)).await;
     codes::code_remaining(&mut response);
     response
+}
+
+/// An answer: JSON text written by a compiled plan, or async-graphql's response.
+pub enum Answer {
+    /// The whole response body (`data` and `extensions`, no error), written by a plan.
+    Planned(String),
+    /// The response of async-graphql, every error with a `code` extension.
+    Executed(Response),
+}
+
+/// Answers `request` on `graph`: by its document's compiled plan when there is one that
+/// applies (see [`plan`]), else as [`execute`] does (learning the document's plan when it
+/// answers without an error).
+pub async fn answer(schema: &DiploSchema, request: Request, graph: Arc<KnowledgeGraph>) -> Answer {
+    let Some(plans) = schema.data::<plan::Plans>().filter(|p| p.enabled()) else {
+        return Answer::Executed(execute(schema, request, graph).await);
+    };
+    match plans.lookup(&request) {
+        plan::Lookup::Plan(entry) => {
+            if let Some(body) = plans.run(&entry, &request, &graph) {
+                return Answer::Planned(body);
+            }
+        }
+        plan::Lookup::Miss(key) => {
+            let response = execute(schema, request, graph).await;
+            if response.errors.is_empty() {
+                plans.learn(key);
+            }
+            return Answer::Executed(response);
+        }
+        plan::Lookup::Unplanned => {}
+    }
+    Answer::Executed(execute(schema, request, graph).await)
 }
 
 /// Runs a batch of requests on `graph`, as [`execute`] does each.

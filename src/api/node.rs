@@ -83,14 +83,25 @@ pub struct PathObj<'a> {
 impl<'a> PathObj<'a> {
     /// How many links the chain has.
     async fn hops(&self) -> usize {
-        self.steps.len().saturating_sub(1)
+        path_fields::hops(self)
     }
     /// The entities along the chain, from the first to the last, each with its link to the next.
     async fn steps(&self) -> Vec<PathStepObj<'a>> {
-        self.steps
-            .iter()
-            .filter_map(|s| Node::of(self.g, s.node).map(|node| PathStepObj { node, step: s.clone() }))
-            .collect()
+        path_fields::steps(self)
+    }
+}
+
+/// The logic of each `PathObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod path_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn hops<'a>(o: &PathObj<'a>) -> usize {
+        o.steps.len().saturating_sub(1)
+    }
+
+    pub(crate) fn steps<'a>(o: &PathObj<'a>) -> Vec<PathStepObj<'a>> {
+        o.steps.iter().filter_map(|s| Node::of(o.g, s.node).map(|node| PathStepObj { node, step: s.clone() })).collect()
     }
 }
 
@@ -105,15 +116,33 @@ pub struct PathStepObj<'a> {
 impl<'a> PathStepObj<'a> {
     /// The entity.
     async fn node(&self) -> &Node<'a> {
-        &self.node
+        path_step_fields::node(self)
     }
     /// The kind of the link between this node and the next, as stored (PARTICIPATED_IN, HELD_AT, PART_OF, CONTAINED_IN, REACHED_AT, PARTY_TO, SIGNED, SAID, ABOUT, RESPONDS_TO, HOLDS_POSITION, BELONGS_TO, SCHEDULES); null on the last step.
     async fn link(&self) -> Option<&'static str> {
-        self.step.link.map(|(k, _)| k.as_str())
+        path_step_fields::link(self)
     }
     /// True when the link runs from this node to the next as stored, false when the path walks it backwards; null on the last step.
     async fn forward(&self) -> Option<bool> {
-        self.step.link.map(|(_, f)| f)
+        path_step_fields::forward(self)
+    }
+}
+
+/// The logic of each `PathStepObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod path_step_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn node<'s, 'a>(o: &'s PathStepObj<'a>) -> &'s Node<'a> {
+        &o.node
+    }
+
+    pub(crate) fn link(o: &PathStepObj<'_>) -> Option<&'static str> {
+        o.step.link.map(|(k, _)| k.as_str())
+    }
+
+    pub(crate) fn forward<'a>(o: &PathStepObj<'a>) -> Option<bool> {
+        o.step.link.map(|(_, f)| f)
     }
 }
 
@@ -128,23 +157,41 @@ pub struct SubgraphObj<'a> {
 impl<'a> SubgraphObj<'a> {
     /// The entities, nearest first (the centre first of all).
     async fn nodes(&self) -> Vec<Node<'a>> {
-        self.sub.nodes.iter().filter_map(|&n| Node::of(self.g, n)).collect()
+        subgraph_fields::nodes(self)
     }
     /// The links between them, each once, as stored.
     async fn links(&self) -> Vec<Link> {
-        self.sub
+        subgraph_fields::links(self)
+    }
+    /// True when the limit cut the neighbourhood short.
+    async fn truncated(&self) -> bool {
+        subgraph_fields::truncated(self)
+    }
+}
+
+/// The logic of each `SubgraphObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod subgraph_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn nodes<'a>(o: &SubgraphObj<'a>) -> Vec<Node<'a>> {
+        o.sub.nodes.iter().filter_map(|&n| Node::of(o.g, n)).collect()
+    }
+
+    pub(crate) fn links<'a>(o: &SubgraphObj<'a>) -> Vec<Link> {
+        o.sub
             .links
             .iter()
             .map(|&(a, b, k)| Link {
-                from: ID(self.g.entity(a).id().to_owned()),
-                to: ID(self.g.entity(b).id().to_owned()),
+                from: ID(o.g.entity(a).id().to_owned()),
+                to: ID(o.g.entity(b).id().to_owned()),
                 kind: k.as_str(),
             })
             .collect()
     }
-    /// True when the limit cut the neighbourhood short.
-    async fn truncated(&self) -> bool {
-        self.sub.truncated
+
+    pub(crate) fn truncated<'a>(o: &SubgraphObj<'a>) -> bool {
+        o.sub.truncated
     }
 }
 

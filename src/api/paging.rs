@@ -280,25 +280,40 @@ macro_rules! connection {
                 let page = $crate::api::paging::paginate(g, list, descending, $node::KIND, args)?;
                 Ok($conn { g, page, set })
             }
+
+            /// The page (resolvers and compiled plans read it).
+            pub(crate) fn page(&self) -> &$crate::api::paging::Page {
+                &self.page
+            }
+
+            /// The edges of the page.
+            pub(crate) fn edge_list(&self) -> Vec<$edge<'a>> {
+                self.node_list().into_iter().map(|node| $edge { node }).collect()
+            }
+
+            /// The items of the page.
+            pub(crate) fn node_list(&self) -> Vec<$node<'a>> {
+                self.page.items.iter().filter_map(|&n| $node::of(self.g, n)).collect()
+            }
         }
 
         #[async_graphql::Object(name = $conn_name)]
         impl<'a> $conn<'a> {
             /// The items of this page with their cursors.
             async fn edges(&self) -> Vec<$edge<'a>> {
-                self.page.items.iter().filter_map(|&n| $node::of(self.g, n)).map(|node| $edge { node }).collect()
+                self.edge_list()
             }
             /// The items of this page.
             async fn nodes(&self) -> Vec<$node<'a>> {
-                self.page.items.iter().filter_map(|&n| $node::of(self.g, n)).collect()
+                self.node_list()
             }
             /// Where this page stands in the whole list.
             async fn page_info(&self) -> &$crate::api::paging::PageInfo {
-                &self.page.info
+                &self.page().info
             }
             /// How many items the whole list holds, across all pages.
             async fn total_count(&self) -> usize {
-                self.page.total
+                self.page().total
             }
             $($extra)*
         }
@@ -312,10 +327,22 @@ macro_rules! connection {
         impl<'a> $edge<'a> {
             /// An opaque cursor for paging from this item (`after`/`before`).
             async fn cursor(&self) -> String {
-                $crate::api::paging::cursor(self.node.g, self.node.n)
+                self.cursor_text()
             }
             /// The item.
             async fn node(&self) -> &$node<'a> {
+                self.item()
+            }
+        }
+
+        impl<'a> $edge<'a> {
+            /// The edge's cursor (resolvers and compiled plans call this).
+            pub(crate) fn cursor_text(&self) -> String {
+                $crate::api::paging::cursor(self.node.g, self.node.n)
+            }
+
+            /// The edge's item.
+            pub(crate) fn item(&self) -> &$node<'a> {
                 &self.node
             }
         }

@@ -1,6 +1,6 @@
 //! `Place`: a country, region, city, venue, airport or base.
 
-use super::common::{notes, sources, NoteObj};
+use super::common::NoteObj;
 use super::enums::{EventOrder, GPlaceKind};
 use super::event::{event_connection, EventConnection};
 use super::filters::EventFilter;
@@ -35,39 +35,39 @@ connection!(PlaceConnection, PlaceEdge, PlaceObj, "PlaceConnection", "PlaceEdge"
 impl<'a> PlaceObj<'a> {
     /// Stable global id, e.g. "place:mexico-city".
     pub async fn id(&self) -> ID {
-        ID(self.p.id.clone())
+        place_fields::id(self)
     }
     /// Its usual English name.
     async fn name(&self) -> &str {
-        &self.p.name
+        place_fields::name(self)
     }
     /// Other names it is found by (local names, short forms).
     async fn aliases(&self) -> &[String] {
-        &self.p.aliases
+        place_fields::aliases(self)
     }
     /// Country, region, city, venue, airport or military base.
     async fn kind(&self) -> GPlaceKind {
-        self.p.kind.into()
+        place_fields::kind(self)
     }
     /// A standard code where one exists: ISO 3166-1 alpha-3 for a country, IATA for an airport.
     async fn code(&self) -> Option<&str> {
-        self.p.code.as_deref()
+        place_fields::code(self)
     }
     /// The place directly containing it (venue -> city -> country).
     async fn contained_in(&self) -> Option<PlaceObj<'a>> {
-        self.p.within.and_then(|w| PlaceObj::of(self.g, w))
+        place_fields::contained_in(self)
     }
     /// The places directly inside it, by name.
     async fn contains(&self) -> Vec<PlaceObj<'a>> {
-        self.g.reverse(self.n).children.iter().filter_map(|&c| PlaceObj::of(self.g, c)).collect()
+        place_fields::contains(self)
     }
     /// Latitude in degrees (WGS 84), where known.
     async fn latitude(&self) -> Option<f64> {
-        self.p.latitude
+        place_fields::latitude(self)
     }
     /// Longitude in degrees (WGS 84), where known.
     async fn longitude(&self) -> Option<f64> {
-        self.p.longitude
+        place_fields::longitude(self)
     }
     /// Events here or anywhere inside this place.
     #[allow(clippy::too_many_arguments)]
@@ -80,15 +80,77 @@ impl<'a> PlaceObj<'a> {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<EventConnection<'a>> {
-        let base = EventQuery { at: vec![self.n], ..EventQuery::default() };
-        event_connection(self.g, base, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+        place_fields::events(self, filter, order_by, first, after, last, before)
     }
     /// The reports that mention it.
     async fn sources(&self) -> Vec<SourceObj<'a>> {
-        sources(self.g, &self.p.sources)
+        place_fields::sources(self)
     }
     /// Other versions of its facts, where reports disagree.
     async fn notes(&self) -> Vec<NoteObj<'a>> {
-        notes(self.g, &self.p.notes)
+        place_fields::notes(self)
+    }
+}
+
+/// The logic of each `PlaceObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod place_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn id<'a>(o: &PlaceObj<'a>) -> ID {
+        ID(o.p.id.clone())
+    }
+
+    pub(crate) fn name<'s, 'a>(o: &'s PlaceObj<'a>) -> &'s str {
+        &o.p.name
+    }
+
+    pub(crate) fn aliases<'s, 'a>(o: &'s PlaceObj<'a>) -> &'s [String] {
+        &o.p.aliases
+    }
+
+    pub(crate) fn kind<'a>(o: &PlaceObj<'a>) -> GPlaceKind {
+        o.p.kind.into()
+    }
+
+    pub(crate) fn code<'s, 'a>(o: &'s PlaceObj<'a>) -> Option<&'s str> {
+        o.p.code.as_deref()
+    }
+
+    pub(crate) fn contained_in<'a>(o: &PlaceObj<'a>) -> Option<PlaceObj<'a>> {
+        o.p.within.and_then(|w| PlaceObj::of(o.g, w))
+    }
+
+    pub(crate) fn contains<'a>(o: &PlaceObj<'a>) -> Vec<PlaceObj<'a>> {
+        o.g.reverse(o.n).children.iter().filter_map(|&c| PlaceObj::of(o.g, c)).collect()
+    }
+
+    pub(crate) fn latitude<'a>(o: &PlaceObj<'a>) -> Option<f64> {
+        o.p.latitude
+    }
+
+    pub(crate) fn longitude<'a>(o: &PlaceObj<'a>) -> Option<f64> {
+        o.p.longitude
+    }
+
+    pub(crate) fn events<'a>(
+        o: &PlaceObj<'a>,
+        filter: Option<EventFilter>,
+        order_by: Option<EventOrder>,
+        first: Option<i32>,
+        after: Option<String>,
+        last: Option<i32>,
+        before: Option<String>,
+    ) -> Result<EventConnection<'a>> {
+        let base = EventQuery { at: vec![o.n], ..EventQuery::default() };
+        event_connection(o.g, base, filter.as_ref(), order_by, &PageArgs { first, after, last, before })
+    }
+
+    pub(crate) fn sources<'a>(o: &PlaceObj<'a>) -> Vec<SourceObj<'a>> {
+        crate::api::common::sources(o.g, &o.p.sources)
+    }
+
+    pub(crate) fn notes<'a>(o: &PlaceObj<'a>) -> Vec<NoteObj<'a>> {
+        crate::api::common::notes(o.g, &o.p.notes)
     }
 }

@@ -46,6 +46,124 @@ fn by_id_or_name(g: &KnowledgeGraph, kind: EntityKind, id: Option<ID>, name: Opt
     }
 }
 
+/// `Query.actor`: an actor by id or by name.
+pub(crate) fn actor(g: &KnowledgeGraph, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'_>>> {
+    Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
+}
+
+/// `Query.actors`: a page of actors.
+pub(crate) fn actors<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&ActorFilter>,
+    args: &PageArgs,
+) -> Result<ActorConnection<'a>> {
+    let list = g.actors(&actor_query(filter)?);
+    ActorConnection::new(g, &list, false, args)
+}
+
+/// `Query.event`: an event by id.
+pub(crate) fn event<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<EventObj<'a>> {
+    g.get(id).and_then(|n| EventObj::of(g, n))
+}
+
+/// `Query.place`: a place by id or by name.
+pub(crate) fn place(g: &KnowledgeGraph, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'_>>> {
+    Ok(by_id_or_name(g, EntityKind::Place, id, name)?.and_then(|n| PlaceObj::of(g, n)))
+}
+
+/// `Query.places`: a page of places.
+pub(crate) fn places<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&PlaceFilter>,
+    args: &PageArgs,
+) -> Result<PlaceConnection<'a>> {
+    let list = g.places(&place_query(g, filter)?);
+    PlaceConnection::new(g, &list, false, args)
+}
+
+/// `Query.agreement`: an agreement by id.
+pub(crate) fn agreement<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<AgreementObj<'a>> {
+    g.get(id).and_then(|n| AgreementObj::of(g, n))
+}
+
+/// `Query.agreements`: a page of agreements.
+pub(crate) fn agreements<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&AgreementFilter>,
+    args: &PageArgs,
+) -> Result<AgreementConnection<'a>> {
+    let list = g.agreements(&agreement_query(g, AgreementQuery::default(), filter)?);
+    AgreementConnection::of_list(g, list, args)
+}
+
+/// `Query.sources`: a page of the news reports.
+pub(crate) fn sources<'a>(g: &'a KnowledgeGraph, args: &PageArgs) -> Result<SourceConnection<'a>> {
+    SourceConnection::new(g, &g.sources(), false, args)
+}
+
+/// `Query.node`: the entity with this id.
+pub(crate) fn node<'a>(g: &'a KnowledgeGraph, id: &str) -> Option<Node<'a>> {
+    g.get(id).and_then(|n| Node::of(g, n))
+}
+
+/// `Query.nodes`: the entities with these ids (at most 100).
+pub(crate) fn nodes<'a>(g: &'a KnowledgeGraph, ids: &[ID]) -> Result<Vec<Option<Node<'a>>>> {
+    if ids.len() > MAX_PAGE {
+        return Err(limit_exceeded(format!("`ids` holds at most {MAX_PAGE} ids (got {})", ids.len())));
+    }
+    Ok(ids.iter().map(|id| node(g, id)).collect())
+}
+
+/// `Query.statements`: a page of statements.
+pub(crate) fn statements<'a>(
+    g: &'a KnowledgeGraph,
+    filter: Option<&StatementFilter>,
+    args: &PageArgs,
+) -> Result<StatementConnection<'a>> {
+    let list = g.statements(&statement_query(g, StatementQuery::default(), filter)?);
+    StatementConnection::of_list(g, list, args)
+}
+
+/// `Query.search`: the entities the ranked search finds, best first.
+pub(crate) fn search<'a>(
+    g: &'a KnowledgeGraph,
+    text: &str,
+    kinds: Option<Vec<GEntityKind>>,
+    first: Option<i32>,
+) -> Result<Vec<Node<'a>>> {
+    let limit = count_arg("first", first, 20, MAX_PAGE)?;
+    if text.chars().count() > 200 {
+        return Err(bad_input("`text` is at most 200 characters"));
+    }
+    let kinds: Vec<EntityKind> = kinds.unwrap_or_default().into_iter().map(Into::into).collect();
+    Ok(g.search(text, &kinds, limit).into_iter().filter_map(|h| Node::of(g, h.node)).collect())
+}
+
+/// `Query.path`: the shortest chain of facts between two entities.
+pub(crate) fn path<'a>(
+    g: &'a KnowledgeGraph,
+    from: &str,
+    to: &str,
+    max_hops: Option<i32>,
+) -> Result<Option<PathObj<'a>>> {
+    let hops = count_arg("maxHops", max_hops, 6, 10)?;
+    let (a, b) = (node_arg(g, from, "from")?, node_arg(g, to, "to")?);
+    Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
+}
+
+/// `Query.neighborhood`: the entities and links near one entity.
+pub(crate) fn neighborhood<'a>(
+    g: &'a KnowledgeGraph,
+    id: &str,
+    depth: Option<i32>,
+    limit: Option<i32>,
+) -> Result<SubgraphObj<'a>> {
+    let depth = count_arg("depth", depth, 1, 3)?;
+    let limit = count_arg("limit", limit, 200, 1000)?.max(1);
+    let center = node_arg(g, id, "id")?;
+    Ok(SubgraphObj { g, sub: g.neighborhood(center, depth, limit) })
+}
+
 // Named apart from `Query`: the served `Query` is `federation::Root`, these fields plus the
 // federation entity resolvers.
 #[Object(name = "QueryFields")]
@@ -65,8 +183,7 @@ impl Query {
     }
     /// An actor by id or by name (accents, case and punctuation optional; aliases count). Give exactly one. Null when nothing matches; AMBIGUOUS_NAME when several do.
     async fn actor<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<ActorObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(by_id_or_name(g, EntityKind::Actor, id, name)?.and_then(|n| ActorObj::of(g, n)))
+        actor(graph(ctx)?, id, name)
     }
     /// Actors, by name.
     async fn actors<'a>(
@@ -78,14 +195,11 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<ActorConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.actors(&actor_query(filter.as_ref())?);
-        ActorConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        actors(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// An event by id, or null.
     async fn event<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<EventObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| EventObj::of(g, n)))
+        Ok(event(graph(ctx)?, &id))
     }
     /// Events, by date (start, then end, then id) unless `orderBy` says otherwise.
     #[allow(clippy::too_many_arguments)]
@@ -104,8 +218,7 @@ impl Query {
     }
     /// A place by id or by name (as for `actor`). Give exactly one.
     async fn place<'a>(&self, ctx: &Context<'a>, id: Option<ID>, name: Option<String>) -> Result<Option<PlaceObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(by_id_or_name(g, EntityKind::Place, id, name)?.and_then(|n| PlaceObj::of(g, n)))
+        place(graph(ctx)?, id, name)
     }
     /// Places, by name.
     async fn places<'a>(
@@ -117,14 +230,11 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<PlaceConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.places(&place_query(g, filter.as_ref())?);
-        PlaceConnection::new(g, &list, false, &PageArgs { first, after, last, before })
+        places(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// An agreement by id, or null.
     async fn agreement<'a>(&self, ctx: &Context<'a>, id: ID) -> Result<Option<AgreementObj<'a>>> {
-        let g = graph(ctx)?;
-        Ok(g.get(&id).and_then(|n| AgreementObj::of(g, n)))
+        Ok(agreement(graph(ctx)?, &id))
     }
     /// Agreements, by date.
     async fn agreements<'a>(
@@ -136,9 +246,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<AgreementConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.agreements(&agreement_query(g, AgreementQuery::default(), filter.as_ref())?);
-        AgreementConnection::of_list(g, list, &PageArgs { first, after, last, before })
+        agreements(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// Statements, by date.
     async fn statements<'a>(
@@ -150,9 +258,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<StatementConnection<'a>> {
-        let g = graph(ctx)?;
-        let list = g.statements(&statement_query(g, StatementQuery::default(), filter.as_ref())?);
-        StatementConnection::of_list(g, list, &PageArgs { first, after, last, before })
+        statements(graph(ctx)?, filter.as_ref(), &PageArgs { first, after, last, before })
     }
     /// The news reports, by publication date.
     async fn sources<'a>(
@@ -163,8 +269,7 @@ impl Query {
         last: Option<i32>,
         before: Option<String>,
     ) -> Result<SourceConnection<'a>> {
-        let g = graph(ctx)?;
-        SourceConnection::new(g, &g.sources(), false, &PageArgs { first, after, last, before })
+        sources(graph(ctx)?, &PageArgs { first, after, last, before })
     }
     /// Ranked full-text search over names, aliases, titles and summaries: exact name, then alias, prefix, whole words, words of summaries, then matches with one or two typos. Accents and case are ignored. At most `first` hits (default 20, at most 100).
     async fn search<'a>(
@@ -174,17 +279,7 @@ impl Query {
         kinds: Option<Vec<GEntityKind>>,
         first: Option<i32>,
     ) -> Result<Vec<SearchHit<'a>>> {
-        let g = graph(ctx)?;
-        let limit = count_arg("first", first, 20, MAX_PAGE)?;
-        if text.chars().count() > 200 {
-            return Err(bad_input("`text` is at most 200 characters"));
-        }
-        let kinds: Vec<EntityKind> = kinds.unwrap_or_default().into_iter().map(Into::into).collect();
-        Ok(g.search(&text, &kinds, limit)
-            .into_iter()
-            .filter_map(|h| Node::of(g, h.node))
-            .filter_map(SearchHit::of)
-            .collect())
+        Ok(search(graph(ctx)?, &text, kinds, first)?.into_iter().filter_map(SearchHit::of).collect())
     }
     /// Shortest chain of facts linking two entities, or null when none within maxHops (default 6, at most 10). Sources are never in the middle of a path.
     async fn path<'a>(
@@ -194,10 +289,7 @@ impl Query {
         to: ID,
         max_hops: Option<i32>,
     ) -> Result<Option<PathObj<'a>>> {
-        let g = graph(ctx)?;
-        let hops = count_arg("maxHops", max_hops, 6, 10)?;
-        let (a, b) = (node_arg(g, &from, "from")?, node_arg(g, &to, "to")?);
-        Ok(g.path(a, b, hops).map(|steps| PathObj { g, steps }))
+        path(graph(ctx)?, &from, &to, max_hops)
     }
     /// The entities and links within `depth` hops of an entity (default 1, at most 3), nearest first, at most `limit` nodes (default 200, at most 1000), for drawing. Reports are shown but not walked through.
     async fn neighborhood<'a>(
@@ -207,11 +299,7 @@ impl Query {
         depth: Option<i32>,
         limit: Option<i32>,
     ) -> Result<SubgraphObj<'a>> {
-        let g = graph(ctx)?;
-        let depth = count_arg("depth", depth, 1, 3)?;
-        let limit = count_arg("limit", limit, 200, 1000)?.max(1);
-        let center = node_arg(g, &id, "id")?;
-        Ok(SubgraphObj { g, sub: g.neighborhood(center, depth, limit) })
+        neighborhood(graph(ctx)?, &id, depth, limit)
     }
     /// Which data the server is answering from (changes when the seed is reloaded).
     async fn snapshot(&self, ctx: &Context<'_>) -> Result<SnapshotInfo> {

@@ -30,38 +30,80 @@ connection!(SourceConnection, SourceEdge, SourceObj, "SourceConnection", "Source
 impl<'a> SourceObj<'a> {
     /// Stable global id, e.g. "source:report-003-2023-12-28".
     pub async fn id(&self) -> ID {
-        ID(self.s.id.clone())
+        source_fields::id(self)
     }
     /// Who published it, as far as the document shows.
     async fn outlet(&self) -> &str {
-        &self.s.outlet
+        source_fields::outlet(self)
     }
     /// Its headline, or a descriptive title in our words when the document has none.
     async fn title(&self) -> &str {
-        &self.s.title
+        source_fields::title(self)
     }
     /// When it was published.
     async fn published(&self) -> Option<Date> {
-        self.s.published.map(Date)
+        source_fields::published(self)
     }
     /// The seed document the facts were read from.
     async fn document(&self) -> &str {
-        &self.s.document
+        source_fields::document(self)
     }
     /// How its date or outlet was inferred, when the document does not say.
     async fn note(&self) -> Option<&str> {
-        self.s.note.as_deref()
+        source_fields::note(self)
     }
     /// How many facts cite it: entities and relations (participations, positions...) alike.
     async fn fact_count(&self) -> u32 {
-        self.g.reverse(self.n).fact_count
+        source_fields::fact_count(self)
     }
     /// Who published it, when the document names them; null when it does not.
     async fn publisher(&self) -> Option<&str> {
-        self.s.publisher.as_deref()
+        source_fields::publisher(self)
     }
     /// Who the document credits: contributing wire services and reporters, photo agencies.
     async fn credits(&self) -> &[String] {
-        &self.s.credits
+        source_fields::credits(self)
+    }
+}
+
+/// The logic of each `SourceObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod source_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn id<'a>(o: &SourceObj<'a>) -> ID {
+        ID(o.s.id.clone())
+    }
+
+    pub(crate) fn outlet<'s, 'a>(o: &'s SourceObj<'a>) -> &'s str {
+        &o.s.outlet
+    }
+
+    pub(crate) fn title<'s, 'a>(o: &'s SourceObj<'a>) -> &'s str {
+        &o.s.title
+    }
+
+    pub(crate) fn published<'a>(o: &SourceObj<'a>) -> Option<Date> {
+        o.s.published.map(Date)
+    }
+
+    pub(crate) fn document<'s, 'a>(o: &'s SourceObj<'a>) -> &'s str {
+        &o.s.document
+    }
+
+    pub(crate) fn note<'s, 'a>(o: &'s SourceObj<'a>) -> Option<&'s str> {
+        o.s.note.as_deref()
+    }
+
+    pub(crate) fn fact_count<'a>(o: &SourceObj<'a>) -> u32 {
+        o.g.reverse(o.n).fact_count
+    }
+
+    pub(crate) fn publisher<'s, 'a>(o: &'s SourceObj<'a>) -> Option<&'s str> {
+        o.s.publisher.as_deref()
+    }
+
+    pub(crate) fn credits<'s, 'a>(o: &'s SourceObj<'a>) -> &'s [String] {
+        &o.s.credits
     }
 }

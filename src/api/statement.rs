@@ -2,7 +2,7 @@
 
 use super::actor::ActorObj;
 use super::analytics::StatementFacets;
-use super::common::{sources, TimeSpanObj};
+use super::common::TimeSpanObj;
 use super::enums::GStatementChannel;
 use super::event::EventObj;
 use super::paging::connection;
@@ -53,43 +53,89 @@ impl<'a> StatementConnection<'a> {
 impl<'a> StatementObj<'a> {
     /// Stable global id.
     pub async fn id(&self) -> ID {
-        ID(self.s.id.clone())
+        statement_fields::id(self)
     }
     /// Who said it.
     async fn speaker(&self) -> Result<ActorObj<'a>> {
-        ActorObj::of(self.g, self.s.speaker)
-            .ok_or_else(|| super::error::internal("a statement's speaker is not an actor"))
+        statement_fields::speaker(self)
     }
     /// When it was said.
     async fn when(&self) -> TimeSpanObj {
-        TimeSpanObj(self.s.when)
+        statement_fields::when(self)
     }
     /// Where it was said: to the press, on social media...
     async fn channel(&self) -> GStatementChannel {
-        self.s.channel.into()
+        statement_fields::channel(self)
     }
     /// A short, attributed quotation or a paraphrase.
     async fn text(&self) -> &str {
-        &self.s.text
+        statement_fields::text(self)
     }
     /// True when `text` is the speaker's own words, false for a paraphrase.
     async fn quote(&self) -> bool {
-        self.s.quote
+        statement_fields::quote(self)
     }
     /// The event it is about.
     async fn about(&self) -> Option<EventObj<'a>> {
-        self.s.about.and_then(|e| EventObj::of(self.g, e))
+        statement_fields::about(self)
     }
     /// The statement this one answers or criticises.
     async fn responds_to(&self) -> Option<StatementObj<'a>> {
-        self.s.responds_to.and_then(|r| StatementObj::of(self.g, r))
+        statement_fields::responds_to(self)
     }
     /// The statements that answer this one.
     async fn responses(&self) -> Vec<StatementObj<'a>> {
-        self.g.reverse(self.n).children.iter().filter_map(|&r| StatementObj::of(self.g, r)).collect()
+        statement_fields::responses(self)
     }
     /// The reports that quote or relate it.
     async fn sources(&self) -> Vec<SourceObj<'a>> {
-        sources(self.g, &self.s.sources)
+        statement_fields::sources(self)
+    }
+}
+
+/// The logic of each `StatementObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
+pub(crate) mod statement_fields {
+    #[allow(unused_imports)]
+    use super::*;
+
+    pub(crate) fn id<'a>(o: &StatementObj<'a>) -> ID {
+        ID(o.s.id.clone())
+    }
+
+    pub(crate) fn speaker<'a>(o: &StatementObj<'a>) -> Result<ActorObj<'a>> {
+        ActorObj::of(o.g, o.s.speaker)
+            .ok_or_else(|| crate::api::error::internal("a statement's speaker is not an actor"))
+    }
+
+    pub(crate) fn when<'a>(o: &StatementObj<'a>) -> TimeSpanObj {
+        TimeSpanObj(o.s.when)
+    }
+
+    pub(crate) fn channel<'a>(o: &StatementObj<'a>) -> GStatementChannel {
+        o.s.channel.into()
+    }
+
+    pub(crate) fn text<'s, 'a>(o: &'s StatementObj<'a>) -> &'s str {
+        &o.s.text
+    }
+
+    pub(crate) fn quote<'a>(o: &StatementObj<'a>) -> bool {
+        o.s.quote
+    }
+
+    pub(crate) fn about<'a>(o: &StatementObj<'a>) -> Option<EventObj<'a>> {
+        o.s.about.and_then(|e| EventObj::of(o.g, e))
+    }
+
+    pub(crate) fn responds_to<'a>(o: &StatementObj<'a>) -> Option<StatementObj<'a>> {
+        o.s.responds_to.and_then(|r| StatementObj::of(o.g, r))
+    }
+
+    pub(crate) fn responses<'a>(o: &StatementObj<'a>) -> Vec<StatementObj<'a>> {
+        o.g.reverse(o.n).children.iter().filter_map(|&r| StatementObj::of(o.g, r)).collect()
+    }
+
+    pub(crate) fn sources<'a>(o: &StatementObj<'a>) -> Vec<SourceObj<'a>> {
+        crate::api::common::sources(o.g, &o.s.sources)
     }
 }

@@ -282,7 +282,10 @@ async fn execute(
     snapshot: Arc<KnowledgeGraph>,
 ) -> (Answered, bool) {
     let hash = snapshot.snapshot().hash.clone();
-    let response = api::execute(&state.schema, request, snapshot).await;
+    let response = match api::answer(&state.schema, request, snapshot).await {
+        api::Answer::Planned(body) => return (Answered { status: StatusCode::OK, answer, body, snapshot: hash }, true),
+        api::Answer::Executed(response) => response,
+    };
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
     let cacheable = !response.errors.iter().any(is_internal);

@@ -18,6 +18,7 @@ mod journal;
 mod layers;
 mod lists;
 mod paths;
+mod plans;
 mod props;
 mod queries;
 mod reload;

@@ -142,16 +142,16 @@ proptest! {
 }
 
 /// The served schema as GraphiQL's introspection query returns it, read once.
-fn introspected() -> &'static Value {
+pub(crate) fn introspected() -> &'static Value {
     static SCHEMA: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| crate::support::data(&client_query("introspection.graphql"), serde_json::json!({})))
 }
 
 /// Choices read from a tape of random numbers (proptest shrinks the tape).
-struct Tape<'a>(&'a [u32], usize);
+pub(crate) struct Tape<'a>(pub(crate) &'a [u32], pub(crate) usize);
 
 impl Tape<'_> {
-    fn pick(&mut self, n: usize) -> usize {
+    pub(crate) fn pick(&mut self, n: usize) -> usize {
         let v = self.0.get(self.1 % self.0.len().max(1)).copied().unwrap_or(0);
         self.1 += 1;
         v as usize % n.max(1)
@@ -159,7 +159,7 @@ impl Tape<'_> {
 }
 
 /// `[String!]!` for an introspected type reference.
-fn type_text(t: &Value) -> String {
+pub(crate) fn type_text(t: &Value) -> String {
     match t["kind"].as_str() {
         Some("NON_NULL") => format!("{}!", type_text(&t["ofType"])),
         Some("LIST") => format!("[{}]", type_text(&t["ofType"])),
@@ -167,7 +167,7 @@ fn type_text(t: &Value) -> String {
     }
 }
 
-fn named_type(name: &str) -> &'static Value {
+pub(crate) fn named_type(name: &str) -> &'static Value {
     introspected()["__schema"]["types"]
         .as_array()
         .and_then(|ts| ts.iter().find(|t| t["name"] == name))
@@ -175,7 +175,7 @@ fn named_type(name: &str) -> &'static Value {
 }
 
 /// A value of type `t` as a client might send it: mostly right, sometimes out of its domain.
-fn plausible(t: &Value, tape: &mut Tape, depth: usize) -> Value {
+pub(crate) fn plausible(t: &Value, tape: &mut Tape, depth: usize) -> Value {
     use serde_json::json;
     match t["kind"].as_str() {
         Some("NON_NULL") => plausible(&t["ofType"], tape, depth),
@@ -221,7 +221,7 @@ fn plausible(t: &Value, tape: &mut Tape, depth: usize) -> Value {
 }
 
 /// A value of no particular type.
-fn junk(tape: &mut Tape) -> Value {
+pub(crate) fn junk(tape: &mut Tape) -> Value {
     use serde_json::json;
     [json!(5), json!("x"), json!(true), json!([]), json!({}), json!({ "zz": 1 }), json!(1.5), json!([null])]
         [tape.pick(8)]
