@@ -22,3 +22,4 @@ mod reload;
 mod reports;
 mod search;
 mod seed_errors;
+mod wire;
