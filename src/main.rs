@@ -113,6 +113,12 @@ struct ServeArgs {
     /// Turn off the response cache (for measuring and debugging).
     #[arg(long)]
     no_response_cache: bool,
+    /// Turn off counting and timing operations for `/metrics` (for measuring its cost).
+    #[arg(long)]
+    no_metrics: bool,
+    /// Log operations that take longer than this many milliseconds (operation, cost, time).
+    #[arg(long, value_name = "MS")]
+    slow_query_ms: Option<u64>,
 }
 
 /// How logs are written.
@@ -316,6 +322,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         max_body_bytes: args.max_body_bytes,
         max_batch: args.max_batch,
         response_cache_bytes: if args.no_response_cache { 0 } else { http::HttpConfig::default().response_cache_bytes },
+        metrics: !args.no_metrics,
+        slow_query: args.slow_query_ms.map(Duration::from_millis),
     };
     let state = http::AppState::new(api::schema_with(&limits), graph, config);
     let reloader = Reloader::new(source.clone(), state.graph.clone());

@@ -10,7 +10,7 @@ mod analytics;
 mod codes;
 mod common;
 pub mod cost;
-mod documents;
+pub mod documents;
 mod enums;
 pub mod error;
 mod event;

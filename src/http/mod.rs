@@ -11,6 +11,7 @@ mod error;
 mod export;
 mod graphql;
 pub mod media;
+pub mod metrics;
 
 use crate::api::DiploSchema;
 use crate::graph::{KnowledgeGraph, ServedGraph};
@@ -36,6 +37,11 @@ pub struct HttpConfig {
     pub timeout: Duration,
     /// Bytes of answers kept by the response cache; 0 turns it off.
     pub response_cache_bytes: u64,
+    /// Whether operations are counted and timed for `/metrics` (the snapshot series are
+    /// served in any case).
+    pub metrics: bool,
+    /// Operations slower than this get a log line (operation, cost, time); `None`: none do.
+    pub slow_query: Option<Duration>,
 }
 
 impl Default for HttpConfig {
@@ -46,6 +52,8 @@ impl Default for HttpConfig {
             max_batch: 10,
             timeout: Duration::from_secs(10),
             response_cache_bytes: 64 * 1024 * 1024,
+            metrics: true,
+            slow_query: None,
         }
     }
 }
@@ -64,6 +72,9 @@ pub struct AppState {
 impl AppState {
     /// State serving `graph` with `schema`.
     pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
+        if config.metrics {
+            metrics::handle();
+        }
         let cache =
             (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
         AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache }
@@ -75,12 +86,14 @@ impl AppState {
     }
 }
 
-/// The router: `/graphql` (POST, GET), `/health`, `/export/...`, and the playground at `/`.
+/// The router: `/graphql` (POST, GET), `/health`, `/metrics`, `/export/...`, and the
+/// playground at `/`.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/health", get(health))
+        .route("/metrics", get(metrics::get))
         .route("/export/{file}", get(export::get))
         .route("/", get(static_asset))
         .route("/explore", get(static_asset))

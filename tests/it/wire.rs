@@ -168,3 +168,69 @@ fn assets_are_sent_in_their_stored_coding() {
         }
     }
 }
+
+/// The value of the Prometheus sample `series` (name and labels, as rendered) in `text`.
+fn sample(text: &str, series: &str) -> Option<f64> {
+    text.lines().find_map(|l| l.strip_prefix(series).and_then(|rest| rest.trim().parse().ok()))
+}
+
+#[test]
+fn metrics_count_operations_errors_and_show_the_snapshot() {
+    let named = r#"{"query":"query WireMetricsProbe { __typename }"}"#;
+    let failing = r#"{"query":"query WireMetricsBroken { nope }"}"#;
+    let before = String::from_utf8_lossy(&call("GET", "/metrics", &[], "").2).into_owned();
+    let ok = r#"diplograph_requests_total{operation="WireMetricsProbe",code="OK"}"#;
+    let bad = r#"diplograph_requests_total{operation="WireMetricsBroken",code="GRAPHQL_VALIDATION_FAILED"}"#;
+    let bad_errors = r#"diplograph_errors_total{operation="WireMetricsBroken",code="GRAPHQL_VALIDATION_FAILED"}"#;
+    let count = |text: &str, s: &str| sample(text, s).unwrap_or(0.0);
+    post(named, None);
+    post(named, None);
+    post(failing, None);
+    let (status, h, body) = call("GET", "/metrics", &[], "");
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&h, "content-type"), Some("text/plain; version=0.0.4; charset=utf-8"));
+    let text = String::from_utf8_lossy(&body).into_owned();
+    assert_eq!(count(&text, ok) - count(&before, ok), 2.0, "{text}");
+    assert_eq!(count(&text, bad) - count(&before, bad), 1.0, "{text}");
+    assert_eq!(count(&text, bad_errors) - count(&before, bad_errors), 1.0, "{text}");
+    let bucket = r#"diplograph_request_duration_seconds_bucket{operation="WireMetricsProbe",le="+Inf"}"#;
+    assert!(count(&text, bucket) >= 2.0, "no latency histogram: {text}");
+    for series in [
+        "diplograph_response_cache_hits_total",
+        "diplograph_response_cache_misses_total",
+        "diplograph_plan_cache_hits_total",
+        "diplograph_reloads_total",
+        "diplograph_reload_failures_total",
+        "diplograph_snapshot_loaded_timestamp_seconds",
+        "diplograph_snapshot_age_seconds",
+    ] {
+        assert!(sample(&text, &format!("{series} ")).is_some(), "{series} is missing: {text}");
+    }
+    let g = graph();
+    let hash = &g.snapshot().hash;
+    assert_eq!(sample(&text, &format!("diplograph_snapshot_info{{hash=\"{hash}\"}}")), Some(1.0), "{text}");
+}
+
+#[test]
+fn the_response_cache_is_counted() {
+    let config = diplograph::http::HttpConfig::default();
+    let app = diplograph::http::app(diplograph::http::AppState::new(diplograph::api::schema(), graph(), config));
+    let scrape = |app: &axum::Router| {
+        let r = rt().block_on(app.clone().oneshot(Request::get("/metrics").body(Body::empty()).expect("request")));
+        let body = rt().block_on(axum::body::to_bytes(r.expect("answer").into_body(), usize::MAX)).expect("body");
+        let text = String::from_utf8_lossy(&body).into_owned();
+        let get = |s: &str| sample(&text, s).unwrap_or(0.0);
+        (get("diplograph_response_cache_hits_total "), get("diplograph_response_cache_misses_total "))
+    };
+    let query = r#"{"query":"{ wireCacheProbe: __typename }"}"#;
+    let send = || {
+        let r = Request::post("/graphql").header("content-type", "application/json").body(Body::from(query));
+        rt().block_on(app.clone().oneshot(r.expect("request"))).expect("answer")
+    };
+    let (hits, misses) = scrape(&app);
+    send();
+    send();
+    let (hits2, misses2) = scrape(&app);
+    // Other tests may run at the same time: at least ours are counted.
+    assert!(misses2 - misses >= 1.0 && hits2 - hits >= 1.0, "hits {hits} -> {hits2}, misses {misses} -> {misses2}");
+}
