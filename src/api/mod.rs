@@ -26,6 +26,7 @@ mod scalars;
 mod source;
 mod statement;
 mod syntax;
+mod validation_cache;
 mod variables;
 
 pub use codes::{code_of, is_internal, is_request_error};

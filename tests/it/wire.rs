@@ -234,3 +234,27 @@ fn the_response_cache_is_counted() {
     // Other tests may run at the same time: at least ours are counted.
     assert!(misses2 - misses >= 1.0 && hits2 - hits >= 1.0, "hits {hits} -> {hits2}, misses {misses} -> {misses2}");
 }
+
+/// The `code`s of the errors of an answer.
+fn codes(body: &[u8]) -> Vec<String> {
+    let v: serde_json::Value = serde_json::from_slice(body).expect("JSON");
+    v["errors"].as_array().map_or(vec![], |es| es.iter().map(|e| e["extensions"]["code"].to_string()).collect())
+}
+
+/// A validation result is remembered per text, operation and variables: asking again gives
+/// the same answer, and other variables are checked again.
+#[test]
+fn validation_remembered_per_document_still_checks_each_request() {
+    let q = "query WireValidated($n: Int) { events(first: $n) { totalCount } }";
+    let body = |vars: serde_json::Value| serde_json::json!({ "query": q, "variables": vars }).to_string();
+    for _ in 0..2 {
+        let (status, _, ok) = post(&body(serde_json::json!({ "n": 2 })), None);
+        assert_eq!((status, codes(&ok)), (StatusCode::OK, vec![]), "{}", String::from_utf8_lossy(&ok));
+        let (_, _, bad) = post(&body(serde_json::json!({ "n": "two" })), None);
+        assert_eq!(codes(&bad), ["\"BAD_USER_INPUT\""], "{}", String::from_utf8_lossy(&bad));
+        let (_, _, over) = post(&body(serde_json::json!({ "n": 100000 })), None);
+        assert!(!codes(&over).is_empty(), "{}", String::from_utf8_lossy(&over));
+        let (_, _, invalid) = post(r#"{"query":"query WireInvalid { events { nope } }"}"#, None);
+        assert_eq!(codes(&invalid), ["\"GRAPHQL_VALIDATION_FAILED\""]);
+    }
+}
