@@ -9,7 +9,7 @@
 #
 # PEER_GRAPHQL_URL is the peer's GraphQL endpoint (e.g. http://127.0.0.1:4000/graphql),
 # loaded with the same seed by its own means; the peer is not part of this repository.
-# Env: EVENTS (20000), SECONDS (5), CONNECTIONS (32), SEED_DIR (/tmp/diplograph-peers-20k).
+# Env: EVENTS (20000), SECONDS_PER_RUN (5), CONNECTIONS (32), SEED_DIR (/tmp/diplograph-peers-20k).
 # Needs wrk (installed with apt-get when missing and running as root), curl and python3.
 set -euo pipefail
 cd "$(dirname "$0")/.."
