@@ -1,7 +1,7 @@
 //! Builds the browser pages (`web/`: the GraphiQL playground in `web/playground/` and the
 //! graph explorer in `web/explorer/`, one npm package) into `$OUT_DIR/playground`, and writes
-//! `$OUT_DIR/assets.rs`, the list of served files that `src/http/assets.rs` includes: the
-//! table [`ASSETS`] below is the one place that names them.
+//! `$OUT_DIR/assets.rs`, the list of served files that `src/http/assets.rs` includes: every
+//! file the web build writes is served (see [`served_path`] for where).
 //!
 //! Steps: `npm ci` when `web/node_modules` is missing or older than the lockfile, then
 //! `node build.mjs $OUT_DIR/playground` (esbuild) when the bundle is missing or older than
@@ -10,6 +10,12 @@
 //! checks on a machine without Node.js. What it does is reported as `cargo:warning` lines
 //! (cargo shows them when the script ends; while it runs, cargo's progress line names
 //! `diplograph(build)`), and a failure is a message and exit status 1, not a panic.
+//!
+//! Then, for the wire: each file gets a content hash (SHA-256, its first 12 hex digits);
+//! scripts, styles and texts are also served at a hashed name (`playground.<hash>.js`) that
+//! the HTML pages link instead, so browsers may keep them forever; each file is compressed
+//! once here with gzip (level 9) and brotli (quality 11), kept when smaller, and cached in
+//! `$OUT_DIR/compressed/` by hash so an unchanged file is not compressed again.
 
 use std::env;
 use std::fs;
@@ -18,17 +24,20 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Instant, SystemTime};
 
-/// Every served file of the browser pages: (request path, file written by web/build.mjs,
-/// content type). The playground's page first, then the explorer's.
-const ASSETS: [(&str, &str, &str); 7] = [
-    ("/", "index.html", "text/html; charset=utf-8"),
-    ("/playground/playground.js", "playground.js", "text/javascript; charset=utf-8"),
-    ("/playground/playground.css", "playground.css", "text/css; charset=utf-8"),
-    ("/explore", "explore.html", "text/html; charset=utf-8"),
-    ("/playground/explore.js", "explore.js", "text/javascript; charset=utf-8"),
-    ("/playground/explore.css", "explore.css", "text/css; charset=utf-8"),
-    ("/playground/LICENSES.txt", "LICENSES.txt", "text/plain; charset=utf-8"),
+/// The files `web/build.mjs` must write: (file, what it is). It may write more; every file
+/// it writes is served.
+const REQUIRED: [(&str, &str); 7] = [
+    ("index.html", "the playground's page"),
+    ("playground.js", "the playground's script"),
+    ("playground.css", "the playground's styles"),
+    ("explore.html", "the explorer's page"),
+    ("explore.js", "the explorer's script"),
+    ("explore.css", "the explorer's styles"),
+    ("LICENSES.txt", "the licences of bundled code"),
 ];
+
+/// Files smaller than this are not compressed (the headers would outweigh the saving).
+const MIN_COMPRESSED: usize = 1024;
 
 /// Present in the output folder when it holds the placeholder rather than a real bundle.
 const PLACEHOLDER_MARK: &str = ".placeholder";
@@ -58,36 +67,173 @@ fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=DIPLOGRAPH_SKIP_WEB");
 
-    if let Err(e) = write_asset_list(&out.join("assets.rs"), &out_dir) {
-        fail(&format!("cannot write the list of assets in {}: {e}", out.display()));
-    }
     if env::var_os("DIPLOGRAPH_SKIP_WEB").is_some_and(|v| !v.is_empty() && v != "0") {
         println!("cargo:warning=DIPLOGRAPH_SKIP_WEB is set: the playground at / and the explorer are placeholders");
         write_placeholder(&out_dir).unwrap_or_else(|e| {
             fail(&format!("cannot write the placeholder playground in {}: {e}", out_dir.display()))
         });
-        return;
-    }
-
-    if let Err(message) = build(&web, &out_dir) {
+    } else if let Err(message) = build(&web, &out_dir) {
         fail(&message);
+    }
+    if let Err(e) = write_asset_list(&out, &out_dir) {
+        fail(&format!("cannot write the list of assets in {}: {e}", out.display()));
     }
 }
 
-/// Writes the Rust expression `[Asset { .. }, ..]` listing [`ASSETS`], each embedding its
-/// file of `out_dir`, for `src/http/assets.rs` to include.
-fn write_asset_list(list: &Path, out_dir: &Path) -> io::Result<()> {
-    let mut text = String::from("// Written by build.rs from its ASSETS table.\n[\n");
-    for (path, file, content_type) in ASSETS {
-        let file = out_dir.join(file);
+/// One file of the bundle as it will be served.
+struct Served {
+    /// The file's name in the bundle.
+    name: String,
+    /// Its request path (see [`served_path`]).
+    path: String,
+    /// Its hashed request path; `None` for an HTML page (linked by its plain path).
+    hashed: Option<String>,
+    /// The bytes served (an HTML page with its links to hashed names).
+    body: Vec<u8>,
+    /// The content hash of `body`.
+    hash: String,
+}
+
+/// Where a file of the bundle is served: `index.html` at `/`, any other page `x.html` at
+/// `/x`, everything else at `/playground/<name>`.
+fn served_path(name: &str) -> String {
+    match name.strip_suffix(".html") {
+        Some("index") => "/".to_owned(),
+        Some(page) => format!("/{page}"),
+        None => format!("/playground/{name}"),
+    }
+}
+
+/// The `Content-Type` of a file, by its extension.
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("js" | "mjs") => "text/javascript; charset=utf-8",
+        Some("css") => "text/css; charset=utf-8",
+        Some("txt") => "text/plain; charset=utf-8",
+        Some("json" | "map") => "application/json",
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("woff2") => "font/woff2",
+        Some("wasm") => "application/wasm",
+        _ => "application/octet-stream",
+    }
+}
+
+/// The first 12 hex digits of the SHA-256 of `bytes`.
+fn content_hash(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes).iter().take(6).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Reads every file of `out_dir`, gives the non-HTML ones hashed names and links the pages
+/// to those names. Sorted by name, pages last, so that the list is stable.
+fn served_files(out_dir: &Path) -> io::Result<Vec<Served>> {
+    let mut names: Vec<String> = fs::read_dir(out_dir)?
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort_by_key(|n| (n.ends_with(".html"), n.clone()));
+    let mut files: Vec<Served> = Vec::new();
+    for name in names {
+        let mut body = fs::read(out_dir.join(&name))?;
+        let path = served_path(&name);
+        let hashed = if name.ends_with(".html") {
+            // Link the hashed names of the files listed so far (all but the pages).
+            let mut text = String::from_utf8_lossy(&body).into_owned();
+            for f in &files {
+                if let Some(h) = &f.hashed {
+                    for q in ['"', '\''] {
+                        text = text.replace(&format!("{q}{}{q}", f.path), &format!("{q}{h}{q}"));
+                    }
+                }
+            }
+            body = text.into_bytes();
+            None
+        } else {
+            let hash = content_hash(&body);
+            Some(match name.rsplit_once('.') {
+                Some((stem, ext)) => format!("/playground/{stem}.{hash}.{ext}"),
+                None => format!("/playground/{name}.{hash}"),
+            })
+        };
+        let hash = content_hash(&body);
+        files.push(Served { name, path, hashed, body, hash });
+    }
+    Ok(files)
+}
+
+/// `bytes` compressed with gzip (level 9) and brotli (quality 11), cached in `dir` under
+/// `hash`; each only when at least [`MIN_COMPRESSED`] bytes long and smaller than `bytes`.
+fn compressed(dir: &Path, hash: &str, bytes: &[u8]) -> io::Result<[Option<PathBuf>; 2]> {
+    if bytes.len() < MIN_COMPRESSED {
+        return Ok([None, None]);
+    }
+    let gz = dir.join(format!("{hash}.gz"));
+    if !gz.exists() {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        io::Write::write_all(&mut e, bytes)?;
+        write_atomically(&gz, &e.finish()?)?;
+    }
+    let br = dir.join(format!("{hash}.br"));
+    if !br.exists() {
+        let mut out = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+        brotli::BrotliCompress(&mut io::Cursor::new(bytes), &mut out, &params)?;
+        write_atomically(&br, &out)?;
+    }
+    let smaller = |p: PathBuf| fs::metadata(&p).is_ok_and(|m| (m.len() as usize) < bytes.len()).then_some(p);
+    Ok([smaller(gz), smaller(br)])
+}
+
+/// Writes `bytes` to `path` through a temporary file, so that an interrupted build never
+/// leaves a truncated file that a later build would take as done.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    fs::write(&tmp, bytes)?;
+    fs::rename(tmp, path)
+}
+
+/// Writes the Rust expression `[Asset { .. }, ..]` listing every file of `out_dir` (pages
+/// rewritten into `out/pages`, compressed copies in `out/compressed`), for
+/// `src/http/assets.rs` to include.
+fn write_asset_list(out: &Path, out_dir: &Path) -> io::Result<()> {
+    let pages = out.join("pages");
+    let packed = out.join("compressed");
+    fs::create_dir_all(&pages)?;
+    fs::create_dir_all(&packed)?;
+    let include = |p: &Path| format!("include_bytes!({:?})", p.display().to_string());
+    let some_include =
+        |p: &Option<PathBuf>| p.as_deref().map_or("None".to_owned(), |p| format!("Some({})", include(p)));
+    let mut text = String::from("// Written by build.rs from the files of the web build.\n[\n");
+    for f in served_files(out_dir)? {
+        let body = if f.hashed.is_none() {
+            let page = pages.join(&f.name);
+            if fs::read(&page).ok().as_deref() != Some(&f.body[..]) {
+                fs::write(&page, &f.body)?;
+            }
+            page
+        } else {
+            out_dir.join(&f.name)
+        };
+        let [gz, br] = compressed(&packed, &f.hash, &f.body)?;
         text.push_str(&format!(
-            "    Asset {{ path: {path:?}, content_type: {content_type:?}, body: include_bytes!({:?}) }},\n",
-            file.display().to_string()
+            "    Asset {{ path: {:?}, hashed_path: {:?}, content_type: {:?}, etag: {:?}, body: {}, gzip: {}, brotli: {} }},\n",
+            f.path,
+            f.hashed,
+            content_type(&f.name),
+            format!("\"{}\"", f.hash),
+            include(&body),
+            some_include(&gz),
+            some_include(&br),
         ));
     }
     text.push_str("]\n");
+    let list = out.join("assets.rs");
     // Unchanged contents keep the file's time, so the crate is not rebuilt for nothing.
-    if fs::read_to_string(list).is_ok_and(|old| old == text) {
+    if fs::read_to_string(&list).is_ok_and(|old| old == text) {
         return Ok(());
     }
     fs::write(list, text)
@@ -119,9 +265,9 @@ fn build(web: &Path, out_dir: &Path) -> Result<(), String> {
 
     let took = run(Command::new("node").arg("build.mjs").arg(out_dir).current_dir(web), "node build.mjs")?;
     println!("cargo:warning=bundled the playground and the explorer from web/ (esbuild, {took})");
-    for (_, name, _) in ASSETS {
+    for (name, what) in REQUIRED {
         if !out_dir.join(name).is_file() {
-            return Err(format!("node build.mjs finished but did not write {}", out_dir.join(name).display()));
+            return Err(format!("node build.mjs finished but did not write {what}, {}", out_dir.join(name).display()));
         }
     }
     Ok(())
@@ -132,7 +278,7 @@ fn bundle_is_fresh(out_dir: &Path, sources: SystemTime) -> bool {
     if out_dir.join(PLACEHOLDER_MARK).exists() {
         return false;
     }
-    ASSETS.iter().all(|(_, name, _)| match fs::metadata(out_dir.join(name)).and_then(|m| m.modified()) {
+    REQUIRED.iter().all(|(name, _)| match fs::metadata(out_dir.join(name)).and_then(|m| m.modified()) {
         Ok(built) => built >= sources,
         Err(_) => false,
     })

@@ -133,6 +133,12 @@ struct ServeArgs {
     /// The most mutations one token may send per minute (0: no limit).
     #[arg(long, default_value_t = http::HttpConfig::default().writes_per_minute)]
     writes_per_minute: u32,
+    /// Turn off counting and timing operations for `/metrics` (for measuring its cost).
+    #[arg(long)]
+    no_metrics: bool,
+    /// Log operations that take longer than this many milliseconds (operation, cost, time).
+    #[arg(long, value_name = "MS")]
+    slow_query_ms: Option<u64>,
 }
 
 /// How logs are written.
@@ -339,6 +345,8 @@ fn serve(args: ServeArgs) -> ExitCode {
         response_cache_bytes: if args.no_response_cache { 0 } else { http::HttpConfig::default().response_cache_bytes },
         max_write_bytes: args.max_write_bytes,
         writes_per_minute: args.writes_per_minute,
+        metrics: !args.no_metrics,
+        slow_query: args.slow_query_ms.map(Duration::from_millis),
     };
     let tokens = match &args.tokens {
         None => http::tokens::Tokens::default(),

@@ -26,6 +26,12 @@ pub enum Reloaded {
     Unchanged,
 }
 
+/// The `/metrics` counter of reloads swapped in (`http::metrics::RELOADS`; this module may
+/// not import `http`).
+const RELOADS: &str = "diplograph_reloads_total";
+/// The `/metrics` counter of reloads refused (`http::metrics::RELOAD_FAILURES`).
+const RELOAD_FAILURES: &str = "diplograph_reload_failures_total";
+
 impl Reloader {
     /// A reloader of `source` (a seed directory, or the built-in seed) into `graph`.
     pub fn new(source: impl Into<SeedSource>, graph: ServedGraph) -> Self {
@@ -62,15 +68,22 @@ impl Reloader {
     pub async fn reload_logged(&self, why: &str) {
         let this = self.clone();
         match tokio::task::spawn_blocking(move || this.reload()).await {
-            Ok(Ok(Reloaded::Swapped(hash))) => tracing::info!(why, snapshot = %hash, "seed reloaded"),
+            Ok(Ok(Reloaded::Swapped(hash))) => {
+                metrics::counter!(RELOADS).increment(1);
+                tracing::info!(why, snapshot = %hash, "seed reloaded")
+            }
             Ok(Ok(Reloaded::Unchanged)) => tracing::debug!(why, "seed unchanged"),
             Ok(Err(errors)) => {
+                metrics::counter!(RELOAD_FAILURES).increment(1);
                 for e in &errors.0 {
                     tracing::error!(why, "{e}");
                 }
                 tracing::error!(why, problems = errors.0.len(), "seed not reloaded: still serving the previous data");
             }
-            Err(e) => tracing::error!(why, "reload task failed: {e}"),
+            Err(e) => {
+                metrics::counter!(RELOAD_FAILURES).increment(1);
+                tracing::error!(why, "reload task failed: {e}")
+            }
         }
     }
 

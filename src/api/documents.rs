@@ -36,3 +36,14 @@ pub fn attach(request: &mut Request) {
     };
     request.set_parsed_query(doc.as_ref().clone());
 }
+
+/// The name of the operation `query` runs without an `operationName` (its only operation),
+/// when its parsed document is in the cache; for labels and logs.
+pub fn sole_operation_name(query: &str) -> Option<String> {
+    let doc = cache().get(query)?;
+    let mut ops = doc.operations.iter();
+    match (ops.next(), ops.next()) {
+        (Some((name, _)), None) => name.map(|n| n.to_string()),
+        _ => None,
+    }
+}

@@ -3,7 +3,8 @@
 //! of [`super::cost`] (fields times list sizes), the depth of selections, aliases and the
 //! length of the query text. The cost of every executed query is reported in `extensions.cost`.
 //!
-//! It also gives parse, validation and input errors their `code`.
+//! It also gives parse, validation and input errors their `code`, and skips validating a
+//! request that passed before ([`super::validation_cache`]).
 //!
 //! Introspection (`__schema`, `__type`) is measured by what it returns, counted against the
 //! schema (see [`super::introspection`]); nesting its list fields too deeply is refused, as
@@ -12,7 +13,7 @@
 use super::codes::{code_execution_errors, ensure_code};
 use super::cost::{expanded_fields, measure};
 use super::error::Code;
-use super::{introspection, syntax, variables};
+use super::{introspection, syntax, validation_cache, variables};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextExecute, NextParseQuery, NextPrepareRequest, NextValidation,
 };
@@ -69,6 +70,7 @@ impl ExtensionFactory for QueryLimits {
             operation: Mutex::new(None),
             cost: Mutex::new(None),
             bad_variables: Mutex::new(Vec::new()),
+            validated: Mutex::new(Validated::Unknown),
         })
     }
 }
@@ -81,6 +83,18 @@ struct LimitsExtension {
     cost: Mutex<Option<u64>>,
     /// Errors of variables that cannot be used, answered once the document is valid.
     bad_variables: Mutex<Vec<ServerError>>,
+    /// What the validation cache knows of this request.
+    validated: Mutex<Validated>,
+}
+
+/// What the validation cache knows of a request, looked up before parsing.
+enum Validated {
+    /// Not cacheable (a long text), or not looked up.
+    Unknown,
+    /// Passed validation before, with this result.
+    Passed(ValidationResult),
+    /// Not in the cache: the key to store the result under when it passes.
+    Miss { query: String, operation: Option<String>, variables: Variables },
 }
 
 /// A LIMIT_EXCEEDED error raised before execution, with what was measured.
@@ -149,6 +163,20 @@ impl Extension for LimitsExtension {
         let bad = self.check_variables(ctx, &mut request);
         if let Ok(mut errors) = self.bad_variables.lock() {
             *errors = bad;
+        }
+        // Looked up with the variables validation will see (the unusable ones taken out).
+        let key = validation_cache::Key::new(&request.query, request.operation_name.as_deref(), &request.variables);
+        let known = match key.map(|k| validation_cache::get(&k)) {
+            None => Validated::Unknown,
+            Some(Some(result)) => Validated::Passed(result),
+            Some(None) => Validated::Miss {
+                query: request.query.clone(),
+                operation: request.operation_name.clone(),
+                variables: request.variables.clone(),
+            },
+        };
+        if let Ok(mut v) = self.validated.lock() {
+            *v = known;
         }
         next.run(ctx, request).await
     }
@@ -224,11 +252,26 @@ impl Extension for LimitsExtension {
         ctx: &ExtensionContext<'_>,
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
-        let valid = next.run(ctx).await.map_err(|mut errors| {
-            errors.iter_mut().for_each(|e| ensure_code(e, Code::GraphqlValidationFailed));
-            errors.dedup_by(|a, b| a.message == b.message && a.locations == b.locations);
-            errors
-        })?;
+        let known = match self.validated.lock() {
+            Ok(mut v) => std::mem::replace(&mut *v, Validated::Unknown),
+            Err(_) => Validated::Unknown,
+        };
+        let valid = match known {
+            Validated::Passed(result) => result,
+            known => {
+                let valid = next.run(ctx).await.map_err(|mut errors| {
+                    errors.iter_mut().for_each(|e| ensure_code(e, Code::GraphqlValidationFailed));
+                    errors.dedup_by(|a, b| a.message == b.message && a.locations == b.locations);
+                    errors
+                })?;
+                if let Validated::Miss { query, operation, variables } = known {
+                    if let Some(key) = validation_cache::Key::new(&query, operation.as_deref(), &variables) {
+                        validation_cache::put(&key, valid);
+                    }
+                }
+                valid
+            }
+        };
         // The document is valid: now its variables must fit it (the spec's order).
         let bad = self.bad_variables.lock().map(|mut b| std::mem::take(&mut *b)).unwrap_or_default();
         if bad.is_empty() {

@@ -10,7 +10,7 @@ mod analytics;
 mod codes;
 mod common;
 pub mod cost;
-mod documents;
+pub mod documents;
 mod enums;
 pub mod error;
 mod event;
@@ -29,6 +29,7 @@ mod scalars;
 mod source;
 mod statement;
 mod syntax;
+mod validation_cache;
 mod variables;
 pub mod writes;
 

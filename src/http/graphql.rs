@@ -4,7 +4,7 @@
 use super::cache::{etag, snapshot_number, Entry, Key, Method};
 use super::error::{HttpError, ParamsError, Refusal};
 use super::media::Answer;
-use super::AppState;
+use super::{metrics, AppState};
 use crate::api::{self, is_internal, is_request_error};
 use crate::graph::KnowledgeGraph;
 use async_graphql::parser::types::OperationType;
@@ -17,6 +17,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{json, Map, Value};
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// The response header naming the snapshot (its hash, as `snapshot { hash }` gives it) an
 /// answer was computed on, so that a client or a load balancer can tell replicas apart.
@@ -78,7 +79,11 @@ async fn post_answer(
         request: body.clone(),
     });
     if let (Some(cache), Some(key)) = (&state.cache, &key) {
-        if let Some(hit) = cache.get(key) {
+        let hit = cache.get(key);
+        if state.config.metrics {
+            metrics::cache_lookup(hit.is_some());
+        }
+        if let Some(hit) = hit {
             return Ok(cached(hit));
         }
     }
@@ -95,7 +100,14 @@ async fn post_answer(
             let hash = snapshot.snapshot().hash.clone();
             let (requests, writes) = access(requests)?;
             let key = key.filter(|_| !writes);
+            let names: Vec<Option<String>> = requests.iter().map(|r| r.operation_name.clone()).collect();
+            let queries: Vec<String> = requests.iter().map(|r| r.query.clone()).collect();
+            let started = Instant::now();
             let responses = api::execute_batch(&state.schema, requests, snapshot).await;
+            let took = started.elapsed();
+            for ((name, query), response) in names.into_iter().zip(&queries).zip(&responses) {
+                observe(state, name, query, response, took);
+            }
             let id = request_id();
             let cacheable = responses.iter().all(|r| !r.errors.iter().any(is_internal));
             let body = Value::Array(responses.into_iter().map(|r| response_json(r, &id)).collect());
@@ -210,8 +222,14 @@ async fn get_answer(
         answer,
         request: Bytes::from(raw),
     };
-    if let Some(hit) = state.cache.as_ref().and_then(|c| c.get(&key)) {
-        return Ok(cached(hit));
+    if let Some(cache) = &state.cache {
+        let hit = cache.get(&key);
+        if state.config.metrics {
+            metrics::cache_lookup(hit.is_some());
+        }
+        if let Some(hit) = hit {
+            return Ok(cached(hit));
+        }
     }
     let mut object = Map::new();
     for (key, value) in params {
@@ -282,15 +300,67 @@ async fn execute(
     snapshot: Arc<KnowledgeGraph>,
 ) -> (Answered, bool) {
     let hash = snapshot.snapshot().hash.clone();
+    let (name, query) = (request.operation_name.clone(), request.query.clone());
+    let started = Instant::now();
     let response = match api::answer(&state.schema, request, snapshot).await {
-        api::Answer::Planned(body) => return (Answered { status: StatusCode::OK, answer, body, snapshot: hash }, true),
+        api::Answer::Planned(body) => {
+            if state.config.metrics {
+                metrics::plan_hit();
+            }
+            observe_parts(state, name, &query, &[], None, started.elapsed());
+            return (Answered { status: StatusCode::OK, answer, body, snapshot: hash }, true);
+        }
         api::Answer::Executed(response) => response,
     };
+    observe(state, name, &query, &response, started.elapsed());
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
     let cacheable = !response.errors.iter().any(is_internal);
     let body = response_json(response, &request_id()).to_string();
     (Answered { status, answer, body, snapshot: hash }, cacheable)
+}
+
+/// Counts and times one answered operation for `/metrics`, and logs it when slow.
+fn observe(state: &AppState, name: Option<String>, query: &str, response: &async_graphql::Response, took: Duration) {
+    if !state.config.metrics && state.config.slow_query.is_none_or(|limit| took < limit) {
+        return;
+    }
+    let codes: Vec<&'static str> =
+        response.errors.iter().map(|e| api::code_of(e).unwrap_or(api::Code::InternalServerError).as_str()).collect();
+    let cost = match response.extensions.get("cost") {
+        Some(async_graphql::Value::Object(c)) => c.get("requestedQueryCost").map(|v| v.to_string()),
+        _ => None,
+    };
+    observe_parts(state, name, query, &codes, cost, took);
+}
+
+/// [`observe`] of an operation given by its error codes and cost (a planned answer has none
+/// of either: plans answer only what async-graphql answered without error).
+fn observe_parts(
+    state: &AppState,
+    name: Option<String>,
+    query: &str,
+    codes: &[&'static str],
+    cost: Option<String>,
+    took: Duration,
+) {
+    let slow = state.config.slow_query.is_some_and(|limit| took >= limit);
+    if !state.config.metrics && !slow {
+        return;
+    }
+    let name = name.or_else(|| api::documents::sole_operation_name(query));
+    if state.config.metrics {
+        metrics::record(&metrics::operation_label(name.as_deref()), codes, took);
+    }
+    if slow {
+        tracing::warn!(
+            operation = name.as_deref().unwrap_or("anonymous"),
+            cost = cost.as_deref().unwrap_or("-"),
+            ms = took.as_secs_f64() * 1000.0,
+            errors = codes.len(),
+            "slow query"
+        );
+    }
 }
 
 /// A short id for one request, quoted in masked errors and the logs.

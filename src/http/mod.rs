@@ -1,4 +1,5 @@
-//! The web server: GraphQL over HTTP (POST and GET), the playground, and `/health`.
+//! The web server: GraphQL over HTTP (POST and GET), the playground, and `/health`;
+//! answers over 1 KB compressed (gzip, brotli) for clients that accept it.
 //!
 //! Architecture Invariant: this is the only module that knows axum and the wire format of
 //! GraphQL over HTTP (status codes, media types). It hands the API a parsed request and the
@@ -10,6 +11,7 @@ mod error;
 mod export;
 mod graphql;
 pub mod media;
+pub mod metrics;
 pub mod tokens;
 mod writes;
 mod ws;
@@ -42,6 +44,11 @@ pub struct HttpConfig {
     pub max_write_bytes: usize,
     /// Mutations one token may send per minute; 0: no limit.
     pub writes_per_minute: u32,
+    /// Whether operations are counted and timed for `/metrics` (the snapshot series are
+    /// served in any case).
+    pub metrics: bool,
+    /// Operations slower than this get a log line (operation, cost, time); `None`: none do.
+    pub slow_query: Option<Duration>,
 }
 
 impl Default for HttpConfig {
@@ -54,6 +61,8 @@ impl Default for HttpConfig {
             response_cache_bytes: 64 * 1024 * 1024,
             max_write_bytes: 256 * 1024,
             writes_per_minute: 600,
+            metrics: true,
+            slow_query: None,
         }
     }
 }
@@ -82,6 +91,9 @@ pub struct Writes {
 impl AppState {
     /// State serving `graph` with `schema`.
     pub fn new(schema: DiploSchema, graph: Arc<KnowledgeGraph>, config: HttpConfig) -> Self {
+        if config.metrics {
+            metrics::handle();
+        }
         let cache =
             (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
         AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache, writes: None }
@@ -100,17 +112,20 @@ impl AppState {
     }
 }
 
-/// The router: `/graphql` (POST, GET), `/health`, `/export/...`, and the playground at `/`.
+/// The router: `/graphql` (POST, GET), `/health`, `/metrics`, `/export/...`, and the
+/// playground at `/`.
 pub fn app(state: AppState) -> Router {
     let config = state.config.clone();
     Router::new()
         .route("/graphql", get(graphql::get).post(graphql::post))
         .route("/graphql/ws", get(ws::upgrade))
         .route("/health", get(health))
+        .route("/metrics", get(metrics::get))
         .route("/export/{file}", get(export::get))
         .route("/", get(static_asset))
         .route("/explore", get(static_asset))
         .route("/playground/{file}", get(static_asset))
+        .layer(compression())
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -137,6 +152,25 @@ fn panic_response(cause: Box<dyn std::any::Any + Send + 'static>) -> axum::respo
         .into_response()
 }
 
+/// Bodies at least this long are compressed when the client accepts it; below, the headers
+/// and the work outweigh the saving.
+pub const COMPRESS_FROM_BYTES: u16 = 1024;
+
+/// gzip or brotli for answers of at least [`COMPRESS_FROM_BYTES`] (or of unknown length, such
+/// as the streamed exports, which stay streamed: each chunk is compressed as it comes), when
+/// the client's `Accept-Encoding` allows; never for images or event streams, and never twice
+/// (an answer that already has a `Content-Encoding`, such as a precompressed asset, is left
+/// alone).
+fn compression() -> tower_http::compression::CompressionLayer<impl tower_http::compression::Predicate> {
+    use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
+    tower_http::compression::CompressionLayer::new().gzip(true).br(true).compress_when(
+        SizeAbove::new(COMPRESS_FROM_BYTES)
+            .and(NotForContentType::GRPC)
+            .and(NotForContentType::IMAGES)
+            .and(NotForContentType::SSE),
+    )
+}
+
 fn cors(origins: &[String]) -> CorsLayer {
     let layer = CorsLayer::new()
         .allow_methods([Method::GET, Method::POST])
@@ -151,16 +185,44 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// `GET /`, `/explore` and `/playground/...`: the browser pages, their scripts, styles and
-/// licences.
-async fn static_asset(uri: axum::http::Uri) -> axum::response::Response {
+/// licences, in the best coding the client accepts. A hashed name is cached forever
+/// (`immutable`); a plain name (the pages) is revalidated with its `ETag` and answered 304
+/// when unchanged, so a second visit transfers only validators.
+async fn static_asset(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
-    match assets::asset(uri.path()) {
-        Some(a) => {
-            ([(header::CONTENT_TYPE, a.content_type), (header::CACHE_CONTROL, "no-cache")], a.body).into_response()
+    let Some((a, hashed)) = assets::lookup(uri.path()) else {
+        return (StatusCode::NOT_FOUND, "not found").into_response();
+    };
+    let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let (coding, body) = a.encoded(accept);
+    let cache_control = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let mut r = if if_none_match(&headers, a.etag) {
+        StatusCode::NOT_MODIFIED.into_response()
+    } else {
+        let mut r = ([(header::CONTENT_TYPE, a.content_type)], body).into_response();
+        if let Some(c) = coding.header() {
+            r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
         }
-        None => (StatusCode::NOT_FOUND, "not found").into_response(),
-    }
+        r
+    };
+    let h = r.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
+    h.insert(header::ETAG, HeaderValue::from_static(a.etag));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    r
+}
+
+/// Whether an `If-None-Match` header names `etag` (or `*`); weak tags compare as strong
+/// ones, as RFC 9110 asks for this header.
+fn if_none_match(headers: &axum::http::HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(axum::http::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == etag || t == "*")
 }
 
 /// `GET /health`: liveness, and which data is loaded.

@@ -94,18 +94,53 @@ impl TimeSpan {
 impl fmt::Display for TimeSpan {
     /// The ISO 8601 text: `2021-06-08`, `2021-05`, `2021`, `2021-06-06/2021-06-08`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let whole = |d: NaiveDate| match self.precision {
-            DatePrecision::Day => d.format("%Y-%m-%d").to_string(),
-            DatePrecision::Month => format!("{:04}-{:02}", d.year(), d.month()),
-            DatePrecision::Year => format!("{:04}", d.year()),
-        };
-        let (a, b) = (whole(self.start), whole(self.end));
-        if a == b {
-            f.write_str(&a)
+        let (a, b) = (iso(self.start, self.precision), iso(self.end, self.precision));
+        if a.as_str() == b.as_str() {
+            f.write_str(a.as_str())
         } else {
-            write!(f, "{a}/{b}")
+            write!(f, "{}/{}", a.as_str(), b.as_str())
         }
     }
+}
+
+/// A date written at a precision: ASCII digits and dashes in a small buffer (years
+/// 0 to 9999), else (years of five digits, or before year 0) chrono's formatting.
+enum Iso {
+    Short([u8; 10], usize),
+    Long(String),
+}
+
+impl Iso {
+    fn as_str(&self) -> &str {
+        match self {
+            // Only ASCII digits and dashes are written into the buffer.
+            Iso::Short(bytes, n) => std::str::from_utf8(&bytes[..*n]).unwrap_or_default(),
+            Iso::Long(s) => s,
+        }
+    }
+}
+
+/// `d` at `precision`, without `strftime` (this runs for every date a query returns).
+fn iso(d: NaiveDate, precision: DatePrecision) -> Iso {
+    let (y, m, day) = (d.year(), d.month(), d.day());
+    if !(0..=9999).contains(&y) {
+        return Iso::Long(match precision {
+            DatePrecision::Day => d.format("%Y-%m-%d").to_string(),
+            DatePrecision::Month => format!("{y:04}-{m:02}"),
+            DatePrecision::Year => format!("{y:04}"),
+        });
+    }
+    let digit = |n: u32| b'0' + (n % 10) as u8;
+    let y = y as u32;
+    let mut b = [digit(y / 1000), digit(y / 100), digit(y / 10), digit(y), b'-', digit(m / 10), digit(m), b'-', 0, 0];
+    b[8] = digit(day / 10);
+    b[9] = digit(day);
+    let len = match precision {
+        DatePrecision::Day => 10,
+        DatePrecision::Month => 7,
+        DatePrecision::Year => 4,
+    };
+    Iso::Short(b, len)
 }
 
 #[cfg(test)]
@@ -134,9 +169,20 @@ mod tests {
 
     #[test]
     fn text_round_trips() {
-        for text in ["2021-06-08", "2021-05", "2021", "2021-06-06/2021-06-08", "2023-12-18/2023-12-24"] {
+        for text in [
+            "2021-06-08",
+            "2021-05",
+            "2021",
+            "2021-06-06/2021-06-08",
+            "2023-12-18/2023-12-24",
+            "0999-01-09",
+            "2021-01/2021-03",
+        ] {
             assert_eq!(TimeSpan::parse(text).unwrap().to_string(), text);
         }
+        // Outside four-digit years, as chrono writes them.
+        let far = NaiveDate::from_ymd_opt(12345, 6, 7).unwrap();
+        assert_eq!(TimeSpan::day(far).to_string(), far.format("%Y-%m-%d").to_string());
     }
 
     #[test]

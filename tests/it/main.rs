@@ -25,4 +25,5 @@ mod reload;
 mod reports;
 mod search;
 mod seed_errors;
+mod wire;
 mod writes;

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The peer comparison of issue 14: the mission query (queries/meetings-with-agreements.graphql)
+# for the busiest actor of a generated 20k-event seed, under the same wrk load
+# (wrk -t1 -c32 -d5s, response cache off) against Diplograph, Diplograph's own /health, the
+# same server with /metrics counting off, and optionally a peer serving the same contract.
+# Also the bytes of the playground's first visit (brotli) and of a second one (validators).
+#
+#   benches/peers.sh [PEER_GRAPHQL_URL]
+#
+# PEER_GRAPHQL_URL is the peer's GraphQL endpoint (e.g. http://127.0.0.1:4000/graphql),
+# loaded with the same seed by its own means; the peer is not part of this repository.
+# Env: EVENTS (20000), SECONDS_PER_RUN (5), CONNECTIONS (32), SEED_DIR (/tmp/diplograph-peers-20k).
+# Needs wrk (installed with apt-get when missing and running as root), curl and python3.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+peer=${1:-}
+events=${EVENTS:-20000}
+secs=${SECONDS_PER_RUN:-5}
+conns=${CONNECTIONS:-32}
+seed=${SEED_DIR:-/tmp/diplograph-peers-20k}
+if ! command -v wrk >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+cargo build --release
+bin=${CARGO_TARGET_DIR:-target}/release/diplograph
+tmp=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$tmp"' EXIT
+
+[ -d "$seed" ] || "$bin" generate --events "$events" --out "$seed" >/dev/null
+
+run_server() {
+  local port=$1; shift
+  RUST_LOG=warn "$bin" serve --addr "127.0.0.1:$port" --seed "$seed" --no-response-cache "$@" \
+    2>"$tmp/server-$port.log" &
+  for _ in $(seq 1 300); do curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && return; sleep 0.1; done
+  echo "server did not start"; cat "$tmp/server-$port.log"; exit 1
+}
+run_server 18811
+run_server 18812 --no-metrics
+
+# The busiest actor by meetings, and the wrk script posting the mission query for it.
+python3 - "$tmp" http://127.0.0.1:18811/graphql <<'PY'
+import json, sys, urllib.request
+tmp, url = sys.argv[1], sys.argv[2]
+def post(query, variables=None):
+    body = json.dumps({"query": query, "variables": variables or {}}).encode()
+    r = urllib.request.Request(url, body, {"Content-Type": "application/json"})
+    return json.load(urllib.request.urlopen(r))
+top = post("{ events(filter: { kinds: [MEETING] }) { facets { participants(first: 1) { actor { name } count } } } }")
+busiest = top["data"]["events"]["facets"]["participants"][0]["actor"]["name"]
+query = open("queries/meetings-with-agreements.graphql").read()
+answer = json.dumps(post(query, {"name": busiest}), separators=(",", ":"))
+body = json.dumps({"query": query, "variables": {"name": busiest}})
+lua = body.replace("\\", "\\\\").replace('"', '\\"')
+open(f"{tmp}/mission.lua", "w").write(
+    'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n' f'wrk.body = "{lua}"\n'
+)
+open(f"{tmp}/about", "w").write(f"{busiest}\t{len(answer.encode())}\n")
+PY
+IFS=$'\t' read -r busiest answer_bytes < "$tmp/about"
+
+# One wrk run; prints "requests/s non-2xx".
+measure() {
+  local url=$1; shift
+  wrk -t1 -c"$conns" -d"${secs}s" "$@" "$url" > "$tmp/out"
+  python3 - "$tmp/out" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(f"{rps:.0f} {errors.group(1) if errors else 0}")
+PY
+}
+
+read -r health _ < <(measure http://127.0.0.1:18811/health)
+read -r mission me < <(measure http://127.0.0.1:18811/graphql -s "$tmp/mission.lua")
+read -r bare be < <(measure http://127.0.0.1:18812/graphql -s "$tmp/mission.lua")
+if [ -n "$peer" ]; then
+  read -r peer_rps pe < <(measure "$peer" -s "$tmp/mission.lua")
+fi
+
+# The playground's first visit (the page, then what it links), brotli accepted, and a second
+# visit: the page revalidated with its ETag; the hashed files are immutable, not asked again.
+base=http://127.0.0.1:18811
+first=0
+page=$(curl -fsS -H 'Accept-Encoding: br, gzip' -D "$tmp/h" -o "$tmp/page" -w '%{size_download}' "$base/")
+first=$((first + page))
+etag=$(grep -i '^etag:' "$tmp/h" | cut -d' ' -f2 | tr -d '\r')
+for f in $(curl -fsS "$base/" | grep -o '/playground/[^"]*'); do
+  first=$((first + $(curl -fsS -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{size_download}' "$base$f")))
+done
+second=$(curl -sS -H "If-None-Match: $etag" -o /dev/null -w '%{http_code} %{size_download}' "$base/")
+
+printf '\nwrk -t1 -c%s -d%ss, %s events, busiest actor %s (answer %s bytes), %s, %s cores\n\n' \
+  "$conns" "$secs" "$events" "$busiest" "$answer_bytes" "$(uname -m)" "$(nproc)"
+printf '| endpoint | req/s | non-2xx | ratio |\n|---|---|---|---|\n'
+printf '| Diplograph /health | %s | 0 | 1 |\n' "$health"
+printf '| Diplograph mission (metrics on) | %s | %s | %.1f%% of /health |\n' "$mission" "$me" "$(echo "100*$mission/$health" | bc -l)"
+printf '| Diplograph mission (--no-metrics) | %s | %s | metrics cost %.1f%% |\n' "$bare" "$be" "$(echo "100*($bare-$mission)/$bare" | bc -l)"
+if [ -n "$peer" ]; then
+  printf '| peer %s | %s | %s | Diplograph is %.2fx |\n' "$peer" "$peer_rps" "$pe" "$(echo "$mission/$peer_rps" | bc -l)"
+fi
+printf '\nplayground first visit: %s bytes (brotli); second visit: / answered %s (bytes: status, body)\n' "$first" "$second"
