@@ -370,8 +370,16 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     let replayed = entries.len();
-    let (graph, history) = match write::replay(&graph, entries.into_iter().map(|e| (e.seq, e.payload))) {
-        Ok((g, history)) => (Arc::new(g), history),
+    // The seed's graph is given up as the replayed one is built (none to build without changes).
+    let replay = |graph: Arc<_>| -> Result<_, write::ReplayError> {
+        if entries.is_empty() {
+            return Ok((graph, Vec::new()));
+        }
+        let (g, history) = write::replay(&graph, entries.into_iter().map(|e| (e.seq, e.payload)))?;
+        Ok((Arc::new(g), history))
+    };
+    let (graph, history) = match replay(graph) {
+        Ok(replayed) => replayed,
         Err(e) => {
             eprintln!(
                 "{}: {e}\nthe server did not start: the change log does not apply to this seed",

@@ -134,7 +134,8 @@ pub enum ReplayError {
 pub struct Writer {
     served: ServedGraph,
     log: Arc<dyn Log>,
-    state: Mutex<State>,
+    /// Shared with the tasks that publish changes once synced (see [`Writer::write`]).
+    state: Arc<Mutex<State>>,
     /// Each change as it becomes visible, for change feeds.
     feed: tokio::sync::broadcast::Sender<ChangeEntry>,
 }
@@ -145,6 +146,9 @@ struct State {
     head: Arc<KnowledgeGraph>,
     /// Every change appended, in seq order, with its payload.
     entries: Vec<(ChangeEntry, Arc<[u8]>)>,
+    /// The graph each change not yet visible gives (`pending[i]` is that of
+    /// `entries[visible + i]`): what its publication swaps in.
+    pending: Vec<Arc<KnowledgeGraph>>,
     /// How many of `entries` are visible (synced and swapped in).
     visible: usize,
     /// The visible ones, as `changes()` serves them.
@@ -160,22 +164,42 @@ impl Writer {
     pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
         let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
-        let state = State { head: served.load(), visible: entries.len(), entries, published, broken: None };
-        Writer { served, log, state: Mutex::new(state), feed: tokio::sync::broadcast::channel(1024).0 }
+        let state = State {
+            head: served.load(),
+            visible: entries.len(),
+            entries,
+            pending: Vec::new(),
+            published,
+            broken: None,
+        };
+        Writer { served, log, state: Arc::new(Mutex::new(state)), feed: tokio::sync::broadcast::channel(1024).0 }
     }
 
-    /// Serves `seed` (a reloaded seed) with every change of the log replayed on it: the new
-    /// snapshot's hash, or `None` when that is the graph already served. A change that no
-    /// longer applies leaves the served graph as it was.
+    /// Serves `seed` (a reloaded seed) with every visible change of the log replayed on it:
+    /// the new snapshot's hash, or `None` when that is the graph already served. Changes
+    /// still waiting for their sync are replayed too, each onto the one before, so that each
+    /// publishes a graph of the reloaded seed, and never before it is durable. A change that
+    /// no longer applies leaves the served graph as it was.
     pub fn rebase(&self, seed: &KnowledgeGraph) -> Result<Option<String>, ReplayError> {
         let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq: 0, cause: e.to_string() })?;
-        let (graph, _) = replay(seed, st.entries.iter().map(|(e, p)| (e.seq, p.to_vec())))?;
+        let payloads = |entries: &[(ChangeEntry, Arc<[u8]>)]| -> Vec<(u64, Vec<u8>)> {
+            entries.iter().map(|(e, p)| (e.seq, p.to_vec())).collect()
+        };
+        let (graph, _) = replay(seed, payloads(&st.entries[..st.visible]))?;
+        let graph = Arc::new(graph);
+        let mut pending = Vec::with_capacity(st.entries.len() - st.visible);
+        let mut head = graph.clone();
+        for entry in &st.entries[st.visible..] {
+            head = Arc::new(replay(&head, payloads(std::slice::from_ref(entry)))?.0);
+            pending.push(head.clone());
+        }
         let hash = graph.snapshot().hash.clone();
-        if hash == st.head.snapshot().hash {
+        let same = hash == self.served.load().snapshot().hash;
+        st.head = head;
+        st.pending = pending;
+        if same {
             return Ok(None);
         }
-        let graph = Arc::new(graph);
-        st.head = graph.clone();
         self.served.swap(graph);
         Ok(Some(hash))
     }
@@ -192,7 +216,7 @@ impl Writer {
         rendered: Option<render::Rendered>,
         ids_given: Vec<String>,
     ) -> Result<ChangeEntry, WriteError> {
-        let (seq, graph, entry) = {
+        let (seq, entry) = {
             let mut st = self.lock()?;
             if let Some(cause) = &st.broken {
                 return Err(WriteError::Unavailable {
@@ -217,31 +241,60 @@ impl Writer {
             let entry = entry(seq, &payload, ids, graph.snapshot().hash.clone());
             st.head = graph.clone();
             st.entries.push((entry.clone(), Arc::from(bytes)));
-            (seq, graph, entry)
+            st.pending.push(graph);
+            (seq, entry)
         };
-        if let Err(e) = self.log.synced(seq).await {
-            // Not acknowledged, never made visible; what the log holds is for its replay to say.
-            let mut st = self.lock()?;
-            st.broken = Some(e.to_string());
-            st.head = self.served.load();
-            let visible = st.visible;
-            st.entries.truncate(visible);
-            return Err(unavailable(e));
+        // Waiting for the sync and publishing run in a task of their own, so that a request
+        // dropped meanwhile (a client gone, a timeout) never leaves a durable change unpublished
+        // or a failed one in the writer's state.
+        let settle =
+            tokio::spawn(settle(self.served.clone(), self.log.clone(), self.state.clone(), self.feed.clone(), seq));
+        match settle.await {
+            Ok(Ok(())) => Ok(entry),
+            Ok(Err(e)) => Err(e),
+            Err(e) => Err(WriteError::Log(format!("the task publishing change {seq} failed: {e}"))),
         }
-        let mut st = self.lock()?;
-        if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {
-            // Syncs resolve in order, but their tasks may wake out of order: an older
-            // change never replaces a newer one.
-            self.served.swap(graph);
-            for (e, _) in &st.entries[st.visible..=at] {
-                // No receiver is not an error: nobody is listening.
-                let _ = self.feed.send(e.clone());
-            }
-            st.visible = at + 1;
-            st.published = st.entries[..=at].iter().map(|(e, _)| e.clone()).collect();
-        }
-        Ok(entry)
     }
+}
+
+/// Waits for change `seq` to be durable, then makes it (and every change before it) visible;
+/// if the log fails, the change is never made visible and the writer refuses later changes.
+async fn settle(
+    served: ServedGraph,
+    log: Arc<dyn Log>,
+    state: Arc<Mutex<State>>,
+    feed: tokio::sync::broadcast::Sender<ChangeEntry>,
+    seq: u64,
+) -> Result<(), WriteError> {
+    let lock = || state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()));
+    if let Err(e) = log.synced(seq).await {
+        // Not acknowledged, never made visible; what the log holds is for its replay to say.
+        let mut st = lock()?;
+        st.broken = Some(e.to_string());
+        st.head = served.load();
+        let visible = st.visible;
+        st.entries.truncate(visible);
+        st.pending.clear();
+        return Err(unavailable(e));
+    }
+    let mut st = lock()?;
+    if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {
+        // Syncs resolve in order, but their tasks may wake out of order: an older change never
+        // replaces a newer one. The graph swapped in is the pending one of `at` (rebuilt by a
+        // reload meanwhile, if there was one).
+        let done = at + 1 - st.visible;
+        let graph = st.pending.drain(..done).last();
+        if let Some(graph) = graph {
+            served.swap(graph);
+        }
+        for (e, _) in &st.entries[st.visible..=at] {
+            // No receiver is not an error: nobody is listening.
+            let _ = feed.send(e.clone());
+        }
+        st.visible = at + 1;
+        st.published = st.entries[..=at].iter().map(|(e, _)| e.clone()).collect();
+    }
+    Ok(())
 }
 
 #[async_trait::async_trait]

@@ -439,3 +439,60 @@ fn a_log_failure_is_a_coded_error_the_change_is_not_visible_and_reads_go_on() {
         assert_eq!(q["data"], json!({ "event": null, "changes": { "totalCount": 0 } }));
     }
 }
+
+/// A log whose syncs wait until the test opens the gate.
+struct GatedLog {
+    appended: std::sync::atomic::AtomicU64,
+    gate: tokio::sync::Semaphore,
+}
+
+#[async_trait::async_trait]
+impl diplograph::write::Log for GatedLog {
+    fn append(&self, _payload: &[u8]) -> std::io::Result<u64> {
+        Ok(self.appended.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1)
+    }
+    async fn synced(&self, _seq: u64) -> std::io::Result<()> {
+        let _permit = self.gate.acquire().await.map_err(std::io::Error::other)?;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_reload_during_a_write_shows_the_change_only_once_durable_and_keeps_the_reload() {
+    use diplograph::reload::{Reloaded, Reloader};
+    let dir = crate::reload::seed_copy();
+    let served = ServedGraph::new(Arc::new(diplograph::seed::load(dir.path()).expect("seed")));
+    let log = Arc::new(GatedLog { appended: 0.into(), gate: tokio::sync::Semaphore::new(0) });
+    let w = Arc::new(Writer::new(served.clone(), log.clone(), Vec::new()));
+    let reloader = Reloader::new(dir.path(), served.clone()).with_writer(w.clone());
+    let probe = r#"{ event(id: "event:pending") { id } actor(id: "actor:kamala-harris") { name } }"#;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("rt");
+    let schema = diplograph::api::schema();
+    let write = {
+        let (w, served, schema) = (w.clone(), served.clone(), schema.clone());
+        let change = json!({ "c": { "events": [event("event:pending", json!({}))] } });
+        runtime.spawn(async move {
+            let r = crate::support::request(APPLY, change).data(WriteService(w)).data(Author("alice".into()));
+            serde_json::to_value(diplograph::api::execute(&schema, r, served.load()).await).expect("json")
+        })
+    };
+    // The change is appended, waiting for its sync.
+    while log.appended.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let actors = dir.path().join("actors.toml");
+    let text = std::fs::read_to_string(&actors).expect("actors");
+    std::fs::write(&actors, text.replace("name = \"Kamala Harris\"", "name = \"Kamala D. Harris\"")).expect("edit");
+    assert!(matches!(reloader.reload(), Ok(Reloaded::Swapped(_))));
+    let q = run(&w, &served, probe, json!({}), None);
+    assert_eq!(q["data"], json!({ "event": null, "actor": { "name": "Kamala D. Harris" } }), "not durable yet: {q:#}");
+    log.gate.add_permits(1);
+    let r = runtime.block_on(write).expect("the write's task");
+    assert!(r.get("errors").is_none(), "{r:#}");
+    let q = run(&w, &served, probe, json!({}), None);
+    assert_eq!(
+        q["data"],
+        json!({ "event": { "id": "event:pending" }, "actor": { "name": "Kamala D. Harris" } }),
+        "durable, on the reloaded seed: {q:#}"
+    );
+}
