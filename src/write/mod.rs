@@ -283,7 +283,7 @@ async fn settle(
         // replaces a newer one. The graph swapped in is the pending one of `at` (rebuilt by a
         // reload meanwhile, if there was one).
         let done = at + 1 - st.visible;
-        let graph = st.pending.drain(..done).last();
+        let graph = st.pending.drain(..done).next_back();
         if let Some(graph) = graph {
             served.swap(graph);
         }
