@@ -133,7 +133,11 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(panic_response))
         .layer(cors(&config.cors_origins))
-        .layer(TraceLayer::new_for_http())
+        // The span names the path only: a query string may hold what must never be logged
+        // (a token sent in the URL is refused, but the span would come first).
+        .layer(TraceLayer::new_for_http().make_span_with(|r: &axum::http::Request<axum::body::Body>| {
+            tracing::debug_span!("request", method = %r.method(), path = %r.uri().path())
+        }))
         .with_state(state)
 }
 
