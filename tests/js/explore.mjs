@@ -26,6 +26,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openOffline, reportFailure } from './offline.mjs';
+import { describeLoad, measureLoad } from './weight.mjs';
 
 const [base, outdir] = process.argv.slice(2);
 if (!base || !outdir) {
@@ -237,6 +238,19 @@ try {
   await checkHub(page);
   await checkStatementLabels(page);
   await checkPhone(page);
+
+  // Weight: a first visit on a phone network (Fast 3G), until the drawing is on screen.
+  // Printed, not judged: the time depends on the machine.
+  const weight = await measureLoad(
+    browser,
+    baseUrl,
+    new URL('/explore', baseUrl).href,
+    { width: 390, height: 844 },
+    (p) => p.waitForFunction(() => window.__explorer && window.__explorer.cy, null, { timeout: 120_000 }),
+    foreign,
+    problems,
+  );
+  console.log(describeLoad('explorer', weight));
 
   // Let late requests and errors surface before judging them.
   await page.waitForTimeout(500);
