@@ -139,7 +139,9 @@ fn acknowledged_changes_survive_kill_9_and_the_log_has_no_gap() {
     std::fs::write(&tokens, "desk write 2bb80d537b1da3e38bd30361aa855686bde0eacd7162fef6a25fe97bf527a25b\n")
         .expect("token file");
     let args = |s: &str, j: &str, t: &str| -> Vec<String> {
-        ["--addr", "127.0.0.1:0", "--seed", s, "--journal", j, "--tokens", t].map(str::to_owned).to_vec()
+        ["--addr", "127.0.0.1:0", "--seed", s, "--journal", j, "--tokens", t, "--writes-per-minute", "0"]
+            .map(str::to_owned)
+            .to_vec()
     };
     let args =
         args(seed.path().to_str().expect("utf-8"), journal.to_str().expect("utf-8"), tokens.to_str().expect("utf-8"));
