@@ -362,6 +362,14 @@ fn serve(args: ServeArgs) -> ExitCode {
         },
     };
     let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(&source));
+    // Held until the server stops: one writing server per journal (see `journal::hold`).
+    let _hold = match journal::hold(&journal_path, !tokens.is_empty()) {
+        Ok(hold) => hold,
+        Err(e) => {
+            eprintln!("{e}\nthe server did not start");
+            return ExitCode::FAILURE;
+        }
+    };
     let (journal, entries) = match journal::Journal::open(&journal_path) {
         Ok(opened) => opened,
         Err(e) => {

@@ -73,6 +73,15 @@ pub enum JournalError {
         /// The largest payload a record may carry.
         max: usize,
     },
+    /// Another server holds the journal: a writing server holds it alone, read-only servers
+    /// share it.
+    #[error("journal `{}` is in use by another diplograph server ({}); give this server its own `--journal`", path.display(), if *.writer { "a server that writes holds its journal alone" } else { "a server that writes holds it" })]
+    Locked {
+        /// The journal file.
+        path: PathBuf,
+        /// Whether this server asked to write.
+        writer: bool,
+    },
     /// `synced` was asked about a sequence number that was never appended.
     #[error("journal has no record {seq} (the last is {last})")]
     NotAppended {
@@ -95,6 +104,7 @@ impl JournalError {
             JournalError::Corrupt { .. } => "JOURNAL_CORRUPT",
             JournalError::TooLarge { .. } => "JOURNAL_RECORD_TOO_LARGE",
             JournalError::NotAppended { .. } => "JOURNAL_NOT_APPENDED",
+            JournalError::Locked { .. } => "JOURNAL_LOCKED",
         }
     }
 

@@ -47,12 +47,14 @@
 mod disk;
 mod error;
 mod format;
+mod lock;
 #[cfg(test)]
 mod tests;
 
 pub use disk::{Disk, FileDisk};
 pub use error::JournalError;
 pub use format::{MAX_PAYLOAD, VERSION};
+pub use lock::{hold, Hold};
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -182,3 +182,22 @@ fn a_write_past_the_file_size_limit_fails_with_a_code_and_leaves_only_whole_reco
     assert!(on_disk <= 8192 && acked >= 2, "{acked} records in {on_disk} bytes");
     assert_eq!(whole_records(&path), acked, "the refused record left nothing");
 }
+
+#[test]
+fn a_writing_server_holds_its_journal_alone_and_readers_share_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let journal = dir.path().join("changes.journal");
+    let writer = diplograph::journal::hold(&journal, true).expect("the first writer");
+    for writes in [true, false] {
+        match diplograph::journal::hold(&journal, writes) {
+            Err(e @ JournalError::Locked { .. }) => assert_eq!(e.code(), "JOURNAL_LOCKED"),
+            other => panic!("writes {writes}: {other:?} beside a writer"),
+        }
+    }
+    drop(writer);
+    let reader = diplograph::journal::hold(&journal, false).expect("a reader");
+    let other_reader = diplograph::journal::hold(&journal, false).expect("readers share");
+    assert!(matches!(diplograph::journal::hold(&journal, true), Err(JournalError::Locked { writer: true, .. })));
+    drop((reader, other_reader));
+    diplograph::journal::hold(&journal, true).expect("a writer once the readers are gone");
+}
