@@ -115,7 +115,6 @@ impl<'a> ActorObj<'a> {
 
 /// The logic of each `ActorObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod actor_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &ActorObj<'a>) -> ID {
@@ -247,7 +246,6 @@ impl<'a> PositionObj<'a> {
 
 /// The logic of each `PositionObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod position_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn title<'s, 'a>(o: &'s PositionObj<'a>) -> &'s str {
@@ -300,7 +298,6 @@ impl<'a> Counterpart<'a> {
 
 /// The logic of each `Counterpart` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod counterpart_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn actor<'s, 'a>(o: &'s Counterpart<'a>) -> &'s ActorObj<'a> {

@@ -115,7 +115,6 @@ impl<'a> AgreementObj<'a> {
 
 /// The logic of each `AgreementObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod agreement_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &AgreementObj<'a>) -> ID {

@@ -32,7 +32,6 @@ impl TimeSpanObj {
 
 /// The logic of each `TimeSpanObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod time_span_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn start(o: &TimeSpanObj) -> Date {
@@ -82,7 +81,6 @@ impl<'a> NoteObj<'a> {
 
 /// The logic of each `NoteObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod note_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn text<'s, 'a>(o: &'s NoteObj<'a>) -> &'s str {

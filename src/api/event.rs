@@ -148,7 +148,6 @@ impl<'a> EventObj<'a> {
 
 /// The logic of each `EventObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod event_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &EventObj<'a>) -> ID {
@@ -270,7 +269,6 @@ impl<'a> ParticipationObj<'a> {
 
 /// The logic of each `ParticipationObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod participation_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn actor<'s, 'a>(o: &'s ParticipationObj<'a>) -> &'s ActorObj<'a> {

@@ -93,7 +93,6 @@ impl<'a> PathObj<'a> {
 
 /// The logic of each `PathObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod path_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn hops<'a>(o: &PathObj<'a>) -> usize {
@@ -130,7 +129,6 @@ impl<'a> PathStepObj<'a> {
 
 /// The logic of each `PathStepObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod path_step_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn node<'s, 'a>(o: &'s PathStepObj<'a>) -> &'s Node<'a> {
@@ -171,7 +169,6 @@ impl<'a> SubgraphObj<'a> {
 
 /// The logic of each `SubgraphObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod subgraph_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn nodes<'a>(o: &SubgraphObj<'a>) -> Vec<Node<'a>> {

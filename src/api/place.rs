@@ -94,7 +94,6 @@ impl<'a> PlaceObj<'a> {
 
 /// The logic of each `PlaceObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod place_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &PlaceObj<'a>) -> ID {

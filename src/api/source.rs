@@ -68,7 +68,6 @@ impl<'a> SourceObj<'a> {
 
 /// The logic of each `SourceObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod source_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &SourceObj<'a>) -> ID {

@@ -95,7 +95,6 @@ impl<'a> StatementObj<'a> {
 
 /// The logic of each `StatementObj` field, as plain functions: its resolver above and compiled plans (`api::plan`) both call them.
 pub(crate) mod statement_fields {
-    #[allow(unused_imports)]
     use super::*;
 
     pub(crate) fn id<'a>(o: &StatementObj<'a>) -> ID {

@@ -151,32 +151,10 @@ impl Scan {
     }
 }
 
-/// A small deterministic generator of positions.
-struct Lcg(u64);
-
-impl Lcg {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
-        ((self.0 >> 33) as usize) % n.max(1)
-    }
-}
-
-/// `word` with one random edit: a character removed, added, replaced, or two swapped.
-fn edit(word: &str, rng: &mut Lcg) -> String {
-    const ALPHABET: [char; 8] = ['a', 'e', 'i', 'o', 'n', 'r', 'é', 'ß'];
-    let mut chars: Vec<char> = word.chars().collect();
-    let at = rng.below(chars.len() + 1);
-    let letter = ALPHABET[rng.below(ALPHABET.len())];
-    match rng.below(4) {
-        0 if at < chars.len() => {
-            chars.remove(at);
-        }
-        1 if at < chars.len() => chars[at] = letter,
-        2 if at + 1 < chars.len() => chars.swap(at, at + 1),
-        _ => chars.insert(at, letter),
-    }
-    chars.into_iter().collect()
-}
+// The generator and the edits the unit tests of `graph::search` use, the same file.
+#[path = "../../src/graph/search/typo_edits.rs"]
+mod typo_edits;
+use typo_edits::{edit, Lcg};
 
 fn generated(events: usize) -> KnowledgeGraph {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -20,6 +20,8 @@ mod typos;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typo_edits;
 
 use super::KnowledgeGraph;
 use crate::model::*;
