@@ -525,14 +525,20 @@ function Explorer() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const toggleSources = (on) => {
-    setShowSources(on);
+  // A view setting that changes what is laid out (sources drawn, parts folded): applied,
+  // then the drawing laid out again around the selection.
+  const relayoutWith = (change) => {
     const cy = cyRef.current;
-    applyView(cy, { ...settings.current.view, showSources: on });
+    applyView(cy, { ...settings.current.view, ...change });
     track(async () => {
       await layout(cy, { centreId: selectedId });
       refresh();
     });
+  };
+
+  const toggleSources = (on) => {
+    setShowSources(on);
+    relayoutWith({ showSources: on });
   };
 
   // Filters apply to the drawing as soon as they change (sources relayout, above).
@@ -583,12 +589,7 @@ function Explorer() {
 
   const toggleFold = (on) => {
     setFoldParts(on);
-    const cy = cyRef.current;
-    applyView(cy, { ...settings.current.view, foldParts: on });
-    track(async () => {
-      await layout(cy, { centreId: selectedId });
-      refresh();
-    });
+    relayoutWith({ foldParts: on });
   };
 
   // "Known by": the ids the reports had told by that day, asked of the API.
