@@ -9,6 +9,9 @@
 #
 # PEER_GRAPHQL_URL is the peer's GraphQL endpoint (e.g. http://127.0.0.1:4000/graphql),
 # loaded with the same seed by its own means; the peer is not part of this repository.
+# Also, unless APOLLO=0 or Node.js is missing: the Apollo Server 5 peer of benches/peers/apollo/,
+# over `diplograph export --format csv` of the same seed, after a check that it answers the
+# mission query exactly as Diplograph does (benches/peers/apollo/check.mjs); npm ci the first time.
 # Env: EVENTS (20000), SECONDS_PER_RUN (5), CONNECTIONS (32), SEED_DIR (/tmp/diplograph-peers-20k).
 # Needs wrk (installed with apt-get when missing and running as root), curl and python3.
 set -euo pipefail
@@ -79,6 +82,19 @@ if [ -n "$peer" ]; then
   read -r peer_rps pe < <(measure "$peer" -s "$tmp/mission.lua")
 fi
 
+# The Apollo Server 5 peer (benches/peers/apollo/): the same seed through Diplograph's CSV
+# export, one Node.js process, checked to give the same answer before it is timed.
+apollo=
+if [ "${APOLLO:-1}" != 0 ] && command -v node >/dev/null && command -v npm >/dev/null; then
+  [ -d benches/peers/apollo/node_modules ] || (cd benches/peers/apollo && npm ci --no-audit --no-fund >/dev/null)
+  "$bin" export --format csv --seed "$seed" --out "$tmp/csv" >/dev/null
+  NODE_ENV=production node benches/peers/apollo/server.mjs "$tmp/csv" 18813 >"$tmp/apollo.log" 2>&1 &
+  for _ in $(seq 1 600); do grep -q ready "$tmp/apollo.log" && break; sleep 0.1; done
+  node benches/peers/apollo/check.mjs http://127.0.0.1:18811/graphql http://127.0.0.1:18813/graphql \
+    queries/meetings-with-agreements.graphql "$busiest" || { cat "$tmp/apollo.log"; exit 1; }
+  read -r apollo ae < <(measure http://127.0.0.1:18813/graphql -s "$tmp/mission.lua")
+fi
+
 # The playground's first visit (the page, then what it links), brotli accepted, and a second
 # visit: the page revalidated with its ETag; the hashed files are immutable, not asked again.
 base=http://127.0.0.1:18811
@@ -99,5 +115,8 @@ printf '| Diplograph mission (metrics on) | %s | %s | %.1f%% of /health |\n' "$m
 printf '| Diplograph mission (--no-metrics) | %s | %s | metrics cost %.1f%% |\n' "$bare" "$be" "$(echo "100*($bare-$mission)/$bare" | bc -l)"
 if [ -n "$peer" ]; then
   printf '| peer %s | %s | %s | Diplograph is %.2fx |\n' "$peer" "$peer_rps" "$pe" "$(echo "$mission/$peer_rps" | bc -l)"
+fi
+if [ -n "$apollo" ]; then
+  printf '| Apollo Server 5 peer mission (benches/peers/apollo) | %s | %s | Diplograph is %.2fx |\n' "$apollo" "$ae" "$(echo "$mission/$apollo" | bc -l)"
 fi
 printf '\nplayground first visit: %s bytes (brotli); second visit: / answered %s (bytes: status, body)\n' "$first" "$second"
