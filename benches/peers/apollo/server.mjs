@@ -86,6 +86,7 @@ async function serve() {
     }
     return id != null ? (map.get(id) ?? null) : byName(ix, map, name);
   }
+
   function eventKept(e, filter) {
     if (!filter) return true;
     const { kinds, status, from, to, topic } = filter;
