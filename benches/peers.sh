@@ -9,6 +9,9 @@
 #
 # PEER_GRAPHQL_URL is the peer's GraphQL endpoint (e.g. http://127.0.0.1:4000/graphql),
 # loaded with the same seed by its own means; the peer is not part of this repository.
+# Also, unless APOLLO=0 or Node.js is missing: the Apollo Server 5 peer of benches/peers/apollo/,
+# over `diplograph export --format csv` of the same seed, after a check that it answers the
+# mission query exactly as Diplograph does (benches/peers/apollo/check.mjs); npm ci the first time.
 # Env: EVENTS (20000), SECONDS_PER_RUN (5), CONNECTIONS (32), SEED_DIR (/tmp/diplograph-peers-20k).
 # Needs wrk (installed with apt-get when missing and running as root), curl and python3.
 set -euo pipefail
@@ -79,6 +82,43 @@ if [ -n "$peer" ]; then
   read -r peer_rps pe < <(measure "$peer" -s "$tmp/mission.lua")
 fi
 
+# The Apollo Server 5 peer (benches/peers/apollo/): the same seed through Diplograph's CSV
+# export, checked to give the same answer before it is timed; once as one Node.js process (one
+# core) and once as one process per core (node:cluster). Also the CPU time per mission request
+# of each server (utime + stime over its wrk run), which a machine loaded by others changes
+# less than requests/s.
+apollo=
+if [ "${APOLLO:-1}" != 0 ] && command -v node >/dev/null && command -v npm >/dev/null; then
+  [ -d benches/peers/apollo/node_modules ] || (cd benches/peers/apollo && npm ci --no-audit --no-fund >/dev/null)
+  "$bin" export --format csv --seed "$seed" --out "$tmp/csv" >/dev/null 2>"$tmp/export.log" || { cat "$tmp/export.log"; exit 1; }
+  cores=$(nproc)
+  NODE_ENV=production node benches/peers/apollo/server.mjs "$tmp/csv" 18813 >"$tmp/apollo.log" 2>&1 &
+  apollo_pid=$!
+  WORKERS=$cores NODE_ENV=production node benches/peers/apollo/server.mjs "$tmp/csv" 18814 >"$tmp/apollo-n.log" 2>&1 &
+  apollo_n_pid=$!
+  for _ in $(seq 1 900); do grep -q ready "$tmp/apollo.log" && grep -q ready "$tmp/apollo-n.log" && break; sleep 0.1; done
+  for port in 18813 18814; do
+    node benches/peers/apollo/check.mjs http://127.0.0.1:18811/graphql "http://127.0.0.1:$port/graphql" \
+      queries/meetings-with-agreements.graphql "$busiest" || { cat "$tmp"/apollo*.log; exit 1; }
+  done
+  # CPU clock ticks used so far by the given processes.
+  ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done; echo "$t"; }
+  # The mission under wrk at URL; prints "requests/s non-2xx CPU-ms-per-request" of the given processes.
+  timed() {
+    local url=$1 before after rps errors; shift
+    before=$(ticks "$@")
+    read -r rps errors < <(measure "$url" -s "$tmp/mission.lua")
+    after=$(ticks "$@")
+    echo "$rps $errors $(echo "($after - $before) * 1000 / $(getconf CLK_TCK) / ($rps * $secs)" | bc -l)"
+  }
+  # Node compiles hot code as it runs: 2 s of the same load on each peer first, not counted.
+  for port in 18813 18814; do wrk -t1 -c"$conns" -d2s -s "$tmp/mission.lua" "http://127.0.0.1:$port/graphql" >/dev/null; done
+  ours_pid=$(pgrep -f -- "serve --addr 127.0.0.1:18811" | head -1)
+  read -r _ _ ours_cpu < <(timed http://127.0.0.1:18811/graphql "$ours_pid")
+  read -r apollo ae apollo_cpu < <(timed http://127.0.0.1:18813/graphql "$apollo_pid")
+  read -r apollo_n ane apollo_n_cpu < <(timed http://127.0.0.1:18814/graphql "$apollo_n_pid" $(pgrep -P "$apollo_n_pid"))
+fi
+
 # The playground's first visit (the page, then what it links), brotli accepted, and a second
 # visit: the page revalidated with its ETag; the hashed files are immutable, not asked again.
 base=http://127.0.0.1:18811
@@ -100,4 +140,12 @@ printf '| Diplograph mission (--no-metrics) | %s | %s | metrics cost %.1f%% |\n'
 if [ -n "$peer" ]; then
   printf '| peer %s | %s | %s | Diplograph is %.2fx |\n' "$peer" "$peer_rps" "$pe" "$(echo "$mission/$peer_rps" | bc -l)"
 fi
+if [ -n "$apollo" ]; then
+  printf '| Apollo Server 5 peer mission, 1 process | %s | %s | Diplograph is %.2fx |\n' "$apollo" "$ae" "$(echo "$mission/$apollo" | bc -l)"
+  printf '| Apollo Server 5 peer mission, %s processes | %s | %s | Diplograph is %.2fx |\n' "$cores" "$apollo_n" "$ane" "$(echo "$mission/$apollo_n" | bc -l)"
+fi
 printf '\nplayground first visit: %s bytes (brotli); second visit: / answered %s (bytes: status, body)\n' "$first" "$second"
+if [ -n "$apollo" ]; then
+  printf 'CPU per mission request: Diplograph %.3f ms, Apollo %.3f ms (1 process), %.3f ms (%s processes): Apollo uses %.1fx and %.1fx the CPU\n' \
+    "$ours_cpu" "$apollo_cpu" "$apollo_n_cpu" "$cores" "$(echo "$apollo_cpu/$ours_cpu" | bc -l)" "$(echo "$apollo_n_cpu/$ours_cpu" | bc -l)"
+fi
