@@ -192,7 +192,10 @@ fn main() -> ExitCode {
 fn init_logs(format: LogFormat) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A log line that cannot be written (stderr's reader gone) is dropped: reporting it
+    // with `eprintln!`, tracing's default, would panic the request that logged.
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).log_internal_errors(false);
     match format {
         LogFormat::Text => builder.with_ansi(colour_logs()).init(),
         // Fields flattened to the top level, so that collectors index `addr` and `snapshot`.
