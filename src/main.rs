@@ -130,7 +130,8 @@ struct ServeArgs {
     /// The largest body of a request holding a mutation, in bytes.
     #[arg(long, default_value_t = http::HttpConfig::default().max_write_bytes)]
     max_write_bytes: usize,
-    /// The most mutations one token may send per minute (0: no limit).
+    /// The most mutation fields (`applyChange`, `retract`, each alias one) one token may run
+    /// per minute (0: no limit).
     #[arg(long, default_value_t = http::HttpConfig::default().writes_per_minute)]
     writes_per_minute: u32,
     /// Turn off counting and timing operations for `/metrics` (for measuring its cost).

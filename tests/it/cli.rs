@@ -213,7 +213,8 @@ impl Moments {
 /// written to the kernel (a userspace buffer, an answer sent before the append, a group
 /// commit that wakes the wrong waiters) loses acknowledged changes here; a replay that
 /// half-applies a torn record, or a seq used up by a failed append, breaks the pair or the
-/// gap checks. A missing `fsync` it cannot catch: the kernel keeps a killed process's
+/// gap checks (a journal made to hold each record back until the next one is written,
+/// answering meanwhile, fails it within a few rounds). A missing `fsync` it cannot catch: the kernel keeps a killed process's
 /// written pages, so only a machine crash loses them, which a test without root cannot
 /// cause. That the answer waits for the sync is tested in process instead
 /// (`writes::a_reload_during_a_write_shows_the_change_only_once_durable_and_keeps_the_reload`
