@@ -130,7 +130,8 @@ struct ServeArgs {
     /// The largest body of a request holding a mutation, in bytes.
     #[arg(long, default_value_t = http::HttpConfig::default().max_write_bytes)]
     max_write_bytes: usize,
-    /// The most mutations one token may send per minute (0: no limit).
+    /// The most mutation fields (`applyChange`, `retract`, each alias one) one token may run
+    /// per minute (0: no limit).
     #[arg(long, default_value_t = http::HttpConfig::default().writes_per_minute)]
     writes_per_minute: u32,
     /// Turn off counting and timing operations for `/metrics` (for measuring its cost).
@@ -192,7 +193,10 @@ fn main() -> ExitCode {
 fn init_logs(format: LogFormat) {
     let filter =
         tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,tower_http=info".into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // A log line that cannot be written (stderr's reader gone) is dropped: reporting it
+    // with `eprintln!`, tracing's default, would panic the request that logged.
+    let builder =
+        tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).log_internal_errors(false);
     match format {
         LogFormat::Text => builder.with_ansi(colour_logs()).init(),
         // Fields flattened to the top level, so that collectors index `addr` and `snapshot`.

@@ -82,6 +82,25 @@ pub async fn execute(schema: &DiploSchema, request: Request, graph: Arc<Knowledg
     response
 }
 
+/// Runs `request` as a stream on `graph` (a subscription's events, or the one answer of a
+/// query or mutation), with the `session` data of its connection; every error of every
+/// answer has a `code` extension.
+pub fn execute_stream(
+    schema: &DiploSchema,
+    request: Request,
+    graph: Arc<KnowledgeGraph>,
+    session: Arc<async_graphql::Data>,
+) -> futures_util::stream::BoxStream<'static, Response> {
+    use futures_util::StreamExt;
+    schema
+        .execute_stream_with_session_data(with_graph(request, graph), session)
+        .map(|mut response| {
+            codes::code_remaining(&mut response);
+            response
+        })
+        .boxed()
+}
+
 /// An answer: JSON text written by a compiled plan, or async-graphql's response.
 pub enum Answer {
     /// The whole response body (`data` and `extensions`, no error), written by a plan.

@@ -52,9 +52,9 @@ pub enum HttpError {
     /// A mutation to a server started without `--tokens`.
     #[error("writes are disabled on this server")]
     WritesDisabled,
-    /// Too many mutations from one token.
-    #[error("the token `{0}` sent more writes than allowed per minute; wait and retry")]
-    WriteRate(String),
+    /// Too many mutation fields from one token (each alias counts one), with the limit.
+    #[error("the token `{0}` may run {1} mutation fields per minute (each alias counts one); wait and retry")]
+    WriteRate(String, u32),
     /// A mutation body over the write limit.
     #[error("a write body is at most {0} bytes")]
     WriteTooLarge(usize),
@@ -89,7 +89,7 @@ impl HttpError {
             HttpError::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
             HttpError::Unauthenticated => StatusCode::UNAUTHORIZED,
             HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => StatusCode::FORBIDDEN,
-            HttpError::WriteRate(_) => StatusCode::TOO_MANY_REQUESTS,
+            HttpError::WriteRate(..) => StatusCode::TOO_MANY_REQUESTS,
             HttpError::WriteTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             HttpError::TokenInUrl => StatusCode::BAD_REQUEST,
             HttpError::InvalidJson(_)
@@ -104,7 +104,7 @@ impl HttpError {
         match self {
             HttpError::NotAcceptable => Code::NotAcceptable,
             HttpError::BodyTooLarge(_) | HttpError::BatchSize { .. } => Code::LimitExceeded,
-            HttpError::WriteRate(_) | HttpError::WriteTooLarge(_) => Code::LimitExceeded,
+            HttpError::WriteRate(..) | HttpError::WriteTooLarge(_) => Code::LimitExceeded,
             HttpError::Unauthenticated => Code::Unauthenticated,
             HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => Code::Forbidden,
             _ => Code::BadRequest,

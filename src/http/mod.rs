@@ -42,7 +42,7 @@ pub struct HttpConfig {
     pub response_cache_bytes: u64,
     /// The largest body of a request holding a mutation, in bytes (at most `max_body_bytes`).
     pub max_write_bytes: usize,
-    /// Mutations one token may send per minute; 0: no limit.
+    /// Mutation fields one token may run per minute (each alias one); 0: no limit.
     pub writes_per_minute: u32,
     /// Whether operations are counted and timed for `/metrics` (the snapshot series are
     /// served in any case).

@@ -98,7 +98,8 @@ fn parse_hex(hex: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
-/// At most `per_minute` writes per token name in any minute-long window (a fixed window).
+/// At most `per_minute` writes (mutation fields) per token name in any minute-long window
+/// (a fixed window).
 #[derive(Debug)]
 pub struct RateLimit {
     per_minute: u32,
@@ -111,8 +112,9 @@ impl RateLimit {
         RateLimit { per_minute, windows: Mutex::new(HashMap::new()) }
     }
 
-    /// Counts one write of `name`; false when it is over the limit.
-    pub fn allow(&self, name: &str) -> bool {
+    /// Counts `n` writes of `name` when they fit in what is left of its window; false (and
+    /// nothing counted) when they do not.
+    pub fn allow(&self, name: &str, n: u32) -> bool {
         if self.per_minute == 0 {
             return true;
         }
@@ -122,8 +124,11 @@ impl RateLimit {
         if now.duration_since(w.0) >= Duration::from_secs(60) {
             *w = (now, 0);
         }
-        w.1 += 1;
-        w.1 <= self.per_minute
+        if w.1.saturating_add(n) > self.per_minute {
+            return false;
+        }
+        w.1 += n;
+        true
     }
 }
 
@@ -150,10 +155,13 @@ mod tests {
 
     #[test]
     fn the_rate_limit_counts_per_token() {
-        let limit = RateLimit::new(2);
-        assert!(limit.allow("a") && limit.allow("a"));
-        assert!(!limit.allow("a"));
-        assert!(limit.allow("b"));
-        assert!(RateLimit::new(0).allow("a"));
+        let limit = RateLimit::new(3);
+        assert!(limit.allow("a", 1) && limit.allow("a", 1));
+        assert!(!limit.allow("a", 2), "two more do not fit");
+        assert!(limit.allow("a", 1), "a refusal counts nothing");
+        assert!(!limit.allow("a", 1));
+        assert!(!limit.allow("b", 4), "more than a minute's worth at once");
+        assert!(limit.allow("b", 3));
+        assert!(RateLimit::new(0).allow("a", u32::MAX));
     }
 }

@@ -1,14 +1,15 @@
 //! Access to writes over HTTP: a request holding a mutation needs a write token
 //! (`Authorization: Bearer`), within the write body and rate limits; every request gets
-//! the write service (for `changes`), and a mutation its author.
+//! the write service (for `changes`), and a mutation its author. The rate limit counts
+//! mutation fields, not requests: `{ a: applyChange(..) b: applyChange(..) }` is two writes.
 
 use super::error::HttpError;
-use super::graphql::operation_type;
 use super::AppState;
 use crate::api::Author;
-use async_graphql::parser::types::OperationType;
-use async_graphql::Request;
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{Name, Request};
 use axum::http::{header, HeaderMap};
+use std::collections::HashMap;
 
 /// True when the query string carries something that looks like a token.
 pub fn token_in_url(raw: Option<&str>) -> bool {
@@ -26,7 +27,9 @@ pub fn attach(
     body_len: usize,
     requests: Vec<Request>,
 ) -> Result<(Vec<Request>, bool), HttpError> {
-    let writes = requests.iter().any(|r| operation_type(r) == Some(OperationType::Mutation));
+    let fields: Vec<Option<u32>> = requests.iter().map(mutation_fields).collect();
+    let writes = fields.iter().any(Option::is_some);
+    let cost = fields.iter().flatten().fold(0u32, |sum, n| sum.saturating_add(*n));
     let Some(w) = &state.writes else {
         return if writes { Err(HttpError::WritesDisabled) } else { Ok((requests, false)) };
     };
@@ -46,8 +49,8 @@ pub fn attach(
         if body_len > state.config.max_write_bytes {
             return Err(HttpError::WriteTooLarge(state.config.max_write_bytes));
         }
-        if !w.rate.allow(&token.name) {
-            return Err(HttpError::WriteRate(token.name.clone()));
+        if !w.rate.allow(&token.name, cost) {
+            return Err(HttpError::WriteRate(token.name.clone(), state.config.writes_per_minute));
         }
         Some(Author(token.name.clone()))
     } else {
@@ -64,4 +67,43 @@ pub fn attach(
         })
         .collect();
     Ok((requests, writes))
+}
+
+/// The writes a request costs: `None` when the operation it runs is not a mutation (or it
+/// does not parse: the API refuses it), else the mutation fields it selects at its root,
+/// each alias one, fragments expanded (each fragment counted once however often it is
+/// spread, so that counting stays linear), `__typename` free, `@skip`/`@include` ignored;
+/// at least 1.
+pub fn mutation_fields(request: &Request) -> Option<u32> {
+    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+    let operation = match &request.operation_name {
+        Some(name) => doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?.1,
+        None => doc.operations.iter().next()?.1,
+    };
+    if operation.node.ty != OperationType::Mutation {
+        return None;
+    }
+    Some(root_fields(&doc, &operation.node.selection_set.node, &mut HashMap::new()).max(1))
+}
+
+/// The fields of `set`, fragments expanded; `counted` holds each fragment's count once
+/// known (`None` while it is being counted: a cycle, which validation refuses, counts 0).
+fn root_fields(doc: &ExecutableDocument, set: &SelectionSet, counted: &mut HashMap<Name, Option<u32>>) -> u32 {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => u32::from(!f.node.name.node.starts_with("__")),
+            Selection::InlineFragment(i) => root_fields(doc, &i.node.selection_set.node, counted),
+            Selection::FragmentSpread(s) => {
+                let name = &s.node.fragment_name.node;
+                if let Some(known) = counted.get(name) {
+                    return known.unwrap_or(0);
+                }
+                counted.insert(name.clone(), None);
+                let n = doc.fragments.get(name).map_or(0, |f| root_fields(doc, &f.node.selection_set.node, counted));
+                counted.insert(name.clone(), Some(n));
+                n
+            }
+        })
+        .fold(0, u32::saturating_add)
 }

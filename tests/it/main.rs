@@ -9,6 +9,7 @@ mod cli;
 mod codes;
 mod contract;
 mod export;
+mod faults;
 mod federation;
 mod generate;
 mod graph;

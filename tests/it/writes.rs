@@ -29,11 +29,11 @@ fn run(w: &Arc<Writer>, served: &ServedGraph, query: &str, variables: Value, aut
     serde_json::to_value(&response).expect("json")
 }
 
-const APPLY: &str =
+pub(crate) const APPLY: &str =
     "mutation($c: ChangeInput!) { applyChange(change: $c) { id seq author kind comment ids snapshot at } }";
-const SRC: &str = "source:report-000-2021-06-08";
+pub(crate) const SRC: &str = "source:report-000-2021-06-08";
 
-fn event(id: &str, extra: Value) -> Value {
+pub(crate) fn event(id: &str, extra: Value) -> Value {
     let mut e = json!({ "id": id, "title": "A call", "summary": "They spoke.", "kind": "CALL", "status": "OCCURRED",
         "when": "2021-06-10", "sources": [SRC] });
     if let (Some(o), Value::Object(x)) = (e.as_object_mut(), extra) {
@@ -217,7 +217,7 @@ fn without_a_write_service_or_an_author_a_mutation_is_refused() {
 // ---- over HTTP ----
 
 /// sha256("secret-w") and sha256("secret-r").
-fn tokens() -> diplograph::http::tokens::Tokens {
+pub(crate) fn tokens() -> diplograph::http::tokens::Tokens {
     use sha2::Digest;
     let hex = |t: &str| sha2::Sha256::digest(t.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>();
     let text = format!("# test tokens\nwriter write {}\nreader read {}\n", hex("secret-w"), hex("secret-r"));
@@ -236,7 +236,12 @@ fn app(writes: bool) -> (axum::Router, Arc<MemoryLog>) {
     (diplograph::http::app(state), log)
 }
 
-fn send(app: &axum::Router, uri: &str, token: Option<&str>, body: Value) -> (StatusCode, Option<String>, Value) {
+pub(crate) fn send(
+    app: &axum::Router,
+    uri: &str,
+    token: Option<&str>,
+    body: Value,
+) -> (StatusCode, Option<String>, Value) {
     let mut r = Request::post(uri)
         .header(header::CONTENT_TYPE, "application/json")
         .header(header::ACCEPT, "application/graphql-response+json");
