@@ -33,8 +33,9 @@ fn seed_copy() -> (tempfile::TempDir, PathBuf, PathBuf) {
     (tmp, seed, journal)
 }
 
-/// Applies each `(query, variables)` through a writer whose log is the journal at `path`.
-fn write_through_api(seed: &Path, path: &Path, changes: &[(&str, Value)]) {
+/// Applies each `(query, variables)` through a writer whose log is the journal at `path`;
+/// the graph it serves after them.
+fn write_through_api(seed: &Path, path: &Path, changes: &[(&str, Value)]) -> ServedGraph {
     let served = ServedGraph::new(Arc::new(diplograph::seed::load(seed).expect("seed loads")));
     let (j, entries) = Journal::open(path).expect("journal");
     assert!(entries.is_empty());
@@ -48,6 +49,7 @@ fn write_through_api(seed: &Path, path: &Path, changes: &[(&str, Value)]) {
         let response = serde_json::to_value(&response).expect("json");
         assert!(response.get("errors").is_none(), "{response:#}");
     }
+    served
 }
 
 /// The records of `seed` with every change of `journal` replayed on it.
@@ -269,4 +271,63 @@ fn serve_refuses_to_start_on_an_interrupted_compaction() {
     assert!(out.status.success(), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stdout).contains("finished an interrupted compaction"), "{out:?}");
     assert!(read(&seed, "actors.toml").contains("actor:test-envoy"));
+}
+
+const DIALOGUE: &str = "agreement:2021-06-08-us-mexico-economic-dialogue";
+
+/// The economic dialogue agreement as an input, with `extra` fields.
+fn dialogue(extra: Value) -> Value {
+    let mut a = json!({ "id": DIALOGUE, "title": "U.S.-Mexico economic dialogue in September 2021", "kind": "DIALOGUE",
+        "status": "AGREED", "summary": "An economic dialogue, to be held in September.",
+        "parties": ["actor:government-of-the-united-states", "actor:government-of-mexico"],
+        "event": "event:2021-06-08-harris-lopez-obrador", "when": "2021-06-08", "sources": ["source:report-001-2021-06-09"] });
+    if let (Some(o), Value::Object(x)) = (a.as_object_mut(), extra) {
+        o.extend(x);
+    }
+    a
+}
+
+#[test]
+fn a_replace_keeps_the_codes_schedules_and_days_it_gives_and_only_those() {
+    let (_tmp, seed, journal) = seed_copy();
+    let biden = json!({ "id": "actor:joe-biden", "name": "Joe Biden", "kind": "PERSON", "sources": ["source:report-001-2021-06-09"],
+        "positions": [{ "title": "President of the United States", "organization": "actor:government-of-the-united-states",
+            "asOf": "2021-06-08", "asOfDays": ["2023-12-28"], "sources": ["source:report-001-2021-06-09"] }] });
+    let codes = json!({ "cameo": "046", "plover": "CONSULT:multilateral" });
+    let served = write_through_api(
+        &seed,
+        &journal,
+        &[(
+            APPLY,
+            json!({ "c": { "agreements": [dialogue(json!({ "schedules": ["event:2021-09-us-mexico-economic-dialogue"] }))],
+                "events": [event("event:2021-06-10-envoy-call", codes)], "actors": [biden] } }),
+        )],
+    );
+    let query = r#"{ agreement(id: "agreement:2021-06-08-us-mexico-economic-dialogue") { schedules { id } }
+        event(id: "event:2021-06-10-envoy-call") { cameo plover { type mode } }
+        actor(id: "actor:joe-biden") { positions { attested } } }"#;
+    let answer = crate::support::run(&served.load(), crate::support::request(query, json!({})));
+    assert_eq!(
+        answer["data"],
+        json!({
+            "agreement": { "schedules": [{ "id": "event:2021-09-us-mexico-economic-dialogue" }] },
+            "event": { "cameo": "046", "plover": { "type": "CONSULT", "mode": "multilateral" } },
+            "actor": { "positions": [{ "attested": ["2021-06-08", "2023-12-28"] }] },
+        }),
+        "{answer:#}"
+    );
+    let expected = records_with_journal(&seed, &journal);
+    compact(&seed, &journal).expect("compacts");
+    assert_eq!(canonical(&diplograph::seed::load(&seed).expect("loads")), expected);
+    let harris = read(&seed, HARRIS);
+    assert!(harris.contains("event = \"event:2021-06-08-harris-lopez-obrador\"\nschedules = [\"event:2021-09-us-mexico-economic-dialogue\"]\n"));
+    let call = read(&seed, "episodes/2021-06-10-envoy-call.toml");
+    assert!(call.contains("summary = \"They spoke.\"\ncameo = \"046\"\nplover = \"CONSULT:multilateral\"\n"));
+    assert!(read(&seed, "actors.toml").contains("as_of = [\"2021-06-08\", \"2023-12-28\"]"));
+
+    // A replace is the whole record, as given: without `schedules`, the agreement has none.
+    let served =
+        write_through_api(&seed, &journal, &[(APPLY, json!({ "c": { "agreements": [dialogue(json!({}))] } }))]);
+    let answer = crate::support::run(&served.load(), crate::support::request(query, json!({})));
+    assert_eq!(answer["data"]["agreement"], json!({ "schedules": [] }), "{answer:#}");
 }
