@@ -342,7 +342,12 @@ fn compact(seed: &std::path::Path, journal: &std::path::Path) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{}: {e}\nnothing was compacted", e.code());
+            let hint = if e.code() == "JOURNAL_LOCKED" { " (stop the server that holds it first)" } else { "" };
+            if diplograph::compact::pending(journal) {
+                eprintln!("{}: {e}\nthe compaction is committed but not finished: run it again", e.code());
+            } else {
+                eprintln!("{}: {e}\nnothing was compacted{hint}", e.code());
+            }
             ExitCode::FAILURE
         }
     }

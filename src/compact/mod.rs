@@ -89,7 +89,8 @@ pub struct Summary {
     pub changes: usize,
     /// The sequence number the journal counts on from.
     pub last_seq: u64,
-    /// Records written (added or replaced) and removed.
+    /// Records written (added or replaced), and records retracted (removed from the seed, or
+    /// added and retracted within the journal).
     pub written: usize,
     pub removed: usize,
     /// Seed files rewritten or created, relative to the seed directory.
@@ -428,6 +429,8 @@ fn check(
 ) -> Result<(), CompactError> {
     let scratch =
         std::env::temp_dir().join(format!("diplograph-compact-{}-{}", std::process::id(), after.snapshot().hash));
+    // A directory left by a crashed run of the same process id would add its files.
+    let _ = std::fs::remove_dir_all(&scratch);
     let result = (|| {
         let write = |file: &str, text: &str| -> Result<(), CompactError> {
             let path = scratch.join(file);
