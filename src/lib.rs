@@ -5,6 +5,7 @@
 //! the graph), [`http`] (the web server).
 
 pub mod api;
+pub mod compact;
 pub mod export;
 pub mod generate;
 pub mod graph;

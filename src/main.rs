@@ -53,6 +53,15 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         random_seed: u64,
     },
+    /// Write the change log's changes into the seed's TOML files and empty the log.
+    Compact {
+        /// The seed directory (its files are edited in place).
+        #[arg(long)]
+        seed: PathBuf,
+        /// The change log [default: `changes.journal` beside the seed directory].
+        #[arg(long)]
+        journal: Option<PathBuf>,
+    },
     /// Export the graph for other tools: graphml, jsonld, csv (one file per table) or gdelt.
     Export {
         /// graphml, jsonld, csv or gdelt.
@@ -162,6 +171,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Command::Export { format, seed, out } => export(&format, seed, out.as_deref()),
+        Command::Compact { seed, journal } => {
+            let journal = journal.unwrap_or_else(|| default_journal(&seed::SeedSource::Dir(seed.clone())));
+            compact(&seed, &journal)
+        }
         Command::Generate { events, out, random_seed } => {
             let config = diplograph::generate::GenerateConfig { events, seed: random_seed };
             match diplograph::generate::generate(&config, &out) {
@@ -314,6 +327,36 @@ fn check(dir: &std::path::Path) -> ExitCode {
     }
 }
 
+fn compact(seed: &std::path::Path, journal: &std::path::Path) -> ExitCode {
+    match diplograph::compact::compact(seed, journal) {
+        Ok(s) => {
+            if s.finished_interrupted {
+                println!("finished an interrupted compaction");
+            }
+            println!(
+                "{}: {} changes written into {} ({} records written, {} removed; files: {}); the journal counts on from {}",
+                journal.display(),
+                s.changes,
+                seed.display(),
+                s.written,
+                s.removed,
+                if s.files.is_empty() { "none".to_owned() } else { s.files.join(", ") },
+                s.last_seq
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            let hint = if e.code() == "JOURNAL_LOCKED" { " (stop the server that holds it first)" } else { "" };
+            if diplograph::compact::pending(journal) {
+                eprintln!("{}: {e}\nthe compaction is committed but not finished: run it again", e.code());
+            } else {
+                eprintln!("{}: {e}\nnothing was compacted{hint}", e.code());
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
 fn serve(args: ServeArgs) -> ExitCode {
     // Bind first: a busy port is reported at once, not after a long load.
     let listener = match args.addr.bind() {
@@ -324,6 +367,15 @@ fn serve(args: ServeArgs) -> ExitCode {
         }
     };
     let source = seed::SeedSource::find(args.seed.clone());
+    let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(&source));
+    if diplograph::compact::pending(&journal_path) {
+        eprintln!(
+            "{}: a compaction was interrupted; finish it with `diplograph compact --seed DIR --journal {}`\nthe server did not start",
+            journal_path.display(),
+            journal_path.display()
+        );
+        return ExitCode::FAILURE;
+    }
     let graph = match seed::load_from(&source) {
         Ok(g) => Arc::new(g),
         Err(errors) => {
@@ -365,7 +417,6 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
-    let journal_path = args.journal.clone().unwrap_or_else(|| default_journal(&source));
     // Held until the server stops: one writing server per journal (see `journal::hold`).
     let _hold = match journal::hold(&journal_path, !tokens.is_empty()) {
         Ok(hold) => hold,

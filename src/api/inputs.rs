@@ -1,4 +1,7 @@
 //! The inputs of `applyChange`: the seed's records, field for field, in camelCase.
+//!
+//! A record given replaces the one with its id whole, as given: a field left out (an
+//! event's `cameo`, an agreement's `schedules`...) is not kept from the record it replaces.
 
 use super::enums::{
     GActorKind, GAgreementKind, GAgreementStatus, GEventKind, GEventMode, GEventStatus, GParticipantRole, GPlaceKind,
@@ -90,6 +93,8 @@ pub struct PositionInput {
     pub end: Option<Date>,
     /// A day the reports say it was held.
     pub as_of: Option<Date>,
+    /// Every day the reports say it was held (the seed's `as_of` list); with `asOf`, both are kept.
+    pub as_of_days: Option<Vec<Date>>,
     /// The reports that say so.
     pub sources: Vec<ID>,
 }
@@ -178,6 +183,10 @@ pub struct EventInput {
     pub topics: Option<Vec<String>>,
     /// Who took part.
     pub participants: Option<Vec<ParticipantInput>>,
+    /// A CAMEO event code overriding the one derived from kind, mode and status ("046").
+    pub cameo: Option<String>,
+    /// A PLOVER event type, and mode, overriding the derived ones ("CONSULT:multilateral").
+    pub plover: Option<String>,
     /// Other versions of facts about it.
     pub notes: Option<Vec<NoteInput>>,
     /// The reports it is read from.
@@ -212,6 +221,8 @@ pub struct AgreementInput {
     pub signatories: Option<Vec<ID>>,
     /// The event it was reached at (an event id).
     pub event: Option<ID>,
+    /// The events it sets up for later (event ids): a dialogue it schedules.
+    pub schedules: Option<Vec<ID>>,
     /// When, as the seed writes a time span.
     pub when: Option<String>,
     /// Its amount.

@@ -47,6 +47,14 @@ pub(super) fn list_files(dir: &Path) -> Result<Vec<SeedPath>, SeedErrors> {
         .collect())
 }
 
+/// Every `*.toml` file below `dir` (the files a load reads), sorted by path.
+pub fn toml_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut paths = Vec::new();
+    collect_toml(dir, &mut paths)?;
+    paths.sort();
+    Ok(paths)
+}
+
 /// The text of the file at `path`, or why it cannot be read (invalid UTF-8 located).
 fn read_text(path: &Path) -> Result<String, SeedError> {
     let bytes = std::fs::read(path).map_err(|e| SeedError::whole(path, format!("cannot read: {e}")))?;

@@ -23,7 +23,7 @@ mod wording;
 
 pub use change::{apply_records, ChangeProblem, Draft, ProblemAt};
 pub use error::{SeedError, SeedErrors};
-pub use files::Fingerprint;
+pub use files::{toml_files, Fingerprint};
 
 use crate::graph::KnowledgeGraph;
 use crate::model::EntityKind;

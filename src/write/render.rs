@@ -2,6 +2,8 @@
 //! seed's reader and checks read it exactly as they read a hand-written file, and the
 //! change log holds text that can be pasted into the seed. Rendering notes where each value
 //! starts, so that a problem the seed reports at an offset names its record and field.
+//! Fields are written in the order the hand-written files use, so that `diplograph compact`
+//! can paste a record into the seed as it is.
 
 use crate::api::inputs::*;
 use crate::model;
@@ -129,7 +131,12 @@ pub fn render(change: &ChangeInput) -> Rendered {
             o.opt("organization", "organization", p.organization.as_ref().map(id));
             o.opt("start", "start", p.start.as_ref().map(day).as_deref());
             o.opt("end", "end", p.end.as_ref().map(day).as_deref());
-            o.opt("as_of", "asOf", p.as_of.as_ref().map(day).as_deref());
+            let days: Vec<String> = p.as_of.iter().chain(p.as_of_days.iter().flatten()).map(day).collect();
+            match days.as_slice() {
+                [] => {}
+                [one] if p.as_of_days.as_ref().is_none_or(Vec::is_empty) => o.str("as_of", "asOf", one),
+                _ => o.list("as_of", "asOfDays", &days),
+            }
             o.list("sources", "sources", &p.sources);
         }
         o.notes("actor", &a.notes);
@@ -155,7 +162,6 @@ pub fn render(change: &ChangeInput) -> Rendered {
         o.header("event", id(&e.id));
         o.str("id", "id", id(&e.id));
         o.str("title", "title", &e.title);
-        o.str("summary", "summary", &e.summary);
         o.str("kind", "kind", model::EventKind::from(e.kind).as_str());
         o.opt("mode", "mode", e.mode.map(|m| model::EventMode::from(m).as_str()));
         o.str("status", "status", model::EventStatus::from(e.status).as_str());
@@ -163,6 +169,9 @@ pub fn render(change: &ChangeInput) -> Rendered {
         o.opt("place", "place", e.place.as_ref().map(id));
         o.opt("part_of", "partOf", e.part_of.as_ref().map(id));
         o.opt_list("topics", "topics", &e.topics);
+        o.str("summary", "summary", &e.summary);
+        o.opt("cameo", "cameo", e.cameo.as_deref());
+        o.opt("plover", "plover", e.plover.as_deref());
         o.list("sources", "sources", &e.sources);
         for (i, p) in e.participants.iter().flatten().enumerate() {
             o.sub("event.participant", "participants", i);
@@ -176,12 +185,13 @@ pub fn render(change: &ChangeInput) -> Rendered {
         o.header("agreement", id(&a.id));
         o.str("id", "id", id(&a.id));
         o.str("title", "title", &a.title);
-        o.str("summary", "summary", &a.summary);
         o.str("kind", "kind", model::AgreementKind::from(a.kind).as_str());
         o.str("status", "status", model::AgreementStatus::from(a.status).as_str());
+        o.str("summary", "summary", &a.summary);
         o.opt_list("parties", "parties", &a.parties);
         o.opt_list("signatories", "signatories", &a.signatories);
         o.opt("event", "event", a.event.as_ref().map(id));
+        o.opt_list("schedules", "schedules", &a.schedules);
         o.opt("when", "when", a.when.as_deref());
         if let Some(m) = &a.amount {
             o.value("amount", "amount.amount", toml::Value::Float(m.amount));

@@ -7,6 +7,7 @@ mod analytics;
 mod api;
 mod cli;
 mod codes;
+mod compact;
 mod contract;
 mod export;
 mod faults;
