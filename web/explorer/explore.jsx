@@ -9,7 +9,7 @@
 //
 // For tests, `window.__explorer` holds the cytoscape instance, and
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   DETAILS_QUERIES,
@@ -39,7 +39,7 @@ import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { GraphQLQuery } from './CopyGraphQL.jsx';
 import { ExportMenu } from './ExportMenu.jsx';
 import { FilterMenu, Legend, tidyRange } from './Filters.jsx';
-import { MapView, locate } from './MapView.jsx';
+import { MapView, loadGeo, locate } from './MapView.jsx';
 import { describe, isArrow, neighbourTowards } from './keys.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
@@ -541,8 +541,9 @@ function Explorer() {
     relayoutWith({ showSources: on });
   };
 
-  // Filters apply to the drawing as soon as they change (sources relayout, above).
-  useEffect(() => {
+  // Filters apply to the drawing as soon as they change (sources relayout, above): in the
+  // render's commit, so that the drawing never shows a filter the controls no longer say.
+  useLayoutEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
     applyView(cy, settings.current.view);
@@ -566,7 +567,7 @@ function Explorer() {
     setMapPlaces((m) => ({ ...m, status: 'loading' }));
     track(async () => {
       try {
-        const places = await locate(cy);
+        const [places] = await Promise.all([locate(cy), loadGeo()]);
         if (ticket !== mapTicket.current) return;
         setMapPlaces({ status: 'ready', places });
       } catch (err) {
