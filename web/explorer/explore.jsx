@@ -13,12 +13,13 @@ import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react
 import { createRoot } from 'react-dom/client';
 import {
   DETAILS_QUERIES,
+  DRAWN_TIMELINE_QUERY,
   NEIGHBORHOOD_QUERY,
   KNOWN_BY_QUERY,
   PATH_QUERY,
+  PLACE_EVENTS_FIRST,
   PLACE_EVENTS_QUERY,
   request,
-  TIMELINE_QUERIES,
   typeOfId,
 } from './api.js';
 import { Details } from './Details.jsx';
@@ -50,7 +51,7 @@ const DOUBLE_CLICK_MS = 300;
 /** At most this many nodes per neighbourhood request. */
 const LIMIT = 120;
 /** At most this many events of a place (and of the places inside it) are drawn with it. */
-const PLACE_EVENTS = 60;
+const PLACE_EVENTS = PLACE_EVENTS_FIRST;
 /** Entities offered on the empty page. */
 const STARTERS = [
   ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
@@ -77,6 +78,7 @@ function Explorer() {
   const [events, setEvents] = useState([]);
   const [months, setMonths] = useState(null);
   const monthsTicket = useRef(0);
+  const monthsKey = useRef('');
   const [counts, setCounts] = useState({ nodes: 0, links: 0, sources: 0 });
   const [truncated, setTruncated] = useState(false);
   const [problem, setProblem] = useState('');
@@ -153,9 +155,44 @@ function Explorer() {
     }
   }, []);
 
-  /** Reads what the drawing holds into React state (timeline, counts). */
+  /**
+   * Loads the month chart of the events drawn (`ids`, around `centre`): the API's monthly
+   * timeline of exactly those events (`events(filter: { ids })`), empty months included.
+   */
+  const loadMonths = useCallback(
+    (centre, ids) => {
+      const ticket = ++monthsTicket.current;
+      // No event drawn, no chart (and an empty `ids` would be no filter at all).
+      if (ids.length === 0) {
+        setMonths(null);
+        return;
+      }
+      setMonths((m) => ({ id: centre, status: 'loading', total: ids.length, buckets: m && m.id === centre ? m.buckets : null }));
+      track(async () => {
+        try {
+          const data = await request(DRAWN_TIMELINE_QUERY, { ids });
+          if (ticket !== monthsTicket.current) return;
+          setMonths({ id: centre, status: 'ready', total: data.events.totalCount, buckets: data.events.timeline });
+        } catch (err) {
+          if (ticket !== monthsTicket.current) return;
+          setMonths({ id: centre, status: 'error', error: err.message, buckets: null });
+        }
+      });
+    },
+    [track],
+  );
+
+  /** Reads what the drawing holds into React state (timeline, month chart, counts). */
   const refresh = useCallback(() => {
     const cy = cyRef.current;
+    // The month chart follows the events drawn (filters aside: it is what the brush spans).
+    const ids = cy.nodes('[type = "Event"]').map((n) => n.id()).sort();
+    const centre = cy.nodes('.centre').map((n) => n.id())[0] || null;
+    const key = `${centre} ${ids.join(' ')}`;
+    if (key !== monthsKey.current) {
+      monthsKey.current = key;
+      loadMonths(centre, ids);
+    }
     setEvents(eventsInView(cy));
     setDrawnKinds(cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
     setCounts({
@@ -163,7 +200,7 @@ function Explorer() {
       links: cy.edges().not('.hidden').length,
       sources: cy.nodes('[type = "Source"]').length,
     });
-  }, []);
+  }, [loadMonths]);
 
   /** Marks `id` as the selected node (in the drawing and the timeline). */
   const select = useCallback((id) => {
@@ -201,35 +238,6 @@ function Explorer() {
     [track],
   );
 
-  /**
-   * Loads the timeline strip's months for the entity drawn at the centre: the API's monthly
-   * timeline of its events when it is an actor or a place, none otherwise.
-   */
-  const loadMonths = useCallback(
-    (id) => {
-      const ticket = ++monthsTicket.current;
-      const query = TIMELINE_QUERIES[typeOfId(id)];
-      if (!query) {
-        setMonths(null);
-        return Promise.resolve();
-      }
-      setMonths({ id, name: id, status: 'loading', buckets: null });
-      return track(async () => {
-        try {
-          const data = await request(query, { id });
-          if (ticket !== monthsTicket.current) return;
-          if (!data.node) throw new Error('no such entity');
-          const { name, events: ev } = data.node;
-          setMonths({ id, name, status: 'ready', total: ev.totalCount, buckets: ev.timeline });
-        } catch (err) {
-          if (ticket !== monthsTicket.current) return;
-          setMonths({ id, name: id, status: 'error', error: err.message, buckets: null });
-        }
-      });
-    },
-    [track],
-  );
-
   /** Fetches the neighbourhood of `id` and adds it to the drawing. */
   const grow = useCallback(
     async (id, d, fresh) => {
@@ -239,10 +247,7 @@ function Explorer() {
       // A newer redraw started while this one waited: it wins.
       if (ticket !== drawTicket.current) return;
       const sub = data.neighborhood;
-      if (fresh) {
-        cy.elements().remove();
-        loadMonths(id);
-      }
+      if (fresh) cy.elements().remove();
       let added = merge(cy, sub, id, settings.current.view);
       // A place's panel counts the events at the places inside it too: draw them as well.
       if (typeOfId(id) === 'Place') {
@@ -261,7 +266,7 @@ function Explorer() {
       if (fresh || added > 0) await layout(cy, { fresh, centreId: id });
       refresh();
     },
-    [loadMonths, refresh],
+    [refresh],
   );
 
   /** Redraws around `id`: its neighbourhood alone, at the chosen depth. */
@@ -415,7 +420,6 @@ function Explorer() {
           cy.elements().remove();
           drawn.current = { ...EMPTY_VIEW };
           setDetails(null);
-          setMonths(null);
           refresh();
           return;
         }
