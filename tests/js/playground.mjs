@@ -176,6 +176,21 @@ try {
   seen.tabs = await tabTitles(page);
   if (seen.tabs.length !== tabCount) throw new Error(`picking the examples again makes ${seen.tabs.length} tabs, not ${tabCount}`);
 
+  // A tab dragged along the bar takes its new place (the last one dragged onto the first).
+  const before = await tabTitles(page);
+  const tabs = page.locator('.graphiql-tab');
+  const first = await tabs.first().boundingBox();
+  const last = await tabs.last().boundingBox();
+  await page.mouse.move(last.x + last.width / 2, last.y + last.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(first.x + first.width / 2, first.y + first.height / 2, { steps: 8 });
+  await page.mouse.up();
+  seen.tabs = await tabTitles(page);
+  const want = [before[before.length - 1], ...before.slice(0, -1)];
+  if (JSON.stringify(seen.tabs) !== JSON.stringify(want)) {
+    throw new Error(`dragging the last tab onto the first gives ${JSON.stringify(seen.tabs)}, not ${JSON.stringify(want)}`);
+  }
+
   // Share puts the open tab's query and variables in the address; the address is dropped
   // once the text changes; a newcomer who opens the shared address sees that query, with the
   // checkbox query builder open beside it.

@@ -33,6 +33,7 @@ import {
   mergePath,
   pathLinks,
   placeEventsSubgraph,
+  syncDrawing,
   updateEdgeLabels,
 } from './graph.js';
 import { ConnectBox, PathView } from './Path.jsx';
@@ -44,6 +45,7 @@ import { MapView, loadGeo, locate } from './MapView.jsx';
 import { describe, isArrow, neighbourTowards } from './keys.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
+import { followChanges } from './live.js';
 import './explore.css';
 
 /** Longest wait between the two clicks of a double click, in milliseconds. */
@@ -462,6 +464,82 @@ function Explorer() {
     [connect, grow, refresh, select, showDetails, track],
   );
 
+  /**
+   * Draws the view again from the API after a change to the graph, keeping what stays where
+   * it is (and the zoom, the selection and the filters): every step of the view asked again
+   * (the entity at the centre, each expansion, a place's events, the chain), the hidden
+   * nodes left out, and the drawing brought to hold exactly that. A redraw started
+   * meanwhile wins.
+   */
+  const reload = useCallback(
+    () =>
+      track(async () => {
+        const cy = cyRef.current;
+        const v = drawn.current;
+        if (!v.focus) return;
+        const ticket = drawTicket.current;
+        const steps = [[v.focus, v.depth], ...v.expand.map((id) => [id, 1])];
+        const asked = steps.map(async ([id, d]) => {
+          const data = await request(NEIGHBORHOOD_QUERY, { id, depth: d, limit: LIMIT });
+          const subs = [data.neighborhood];
+          if (typeOfId(id) === 'Place') {
+            const answer = await request(PLACE_EVENTS_QUERY, { id, first: PLACE_EVENTS });
+            if (answer.node) subs.push(placeEventsSubgraph(answer.node.events));
+          }
+          return subs;
+        });
+        if (v.path) {
+          asked.push(
+            request(PATH_QUERY, v.path).then((data) =>
+              data.path ? [{ nodes: data.path.steps.map((st) => st.node), links: pathLinks(data.path) }] : [],
+            ),
+          );
+        }
+        let parts;
+        try {
+          parts = (await Promise.all(asked)).flat();
+        } catch (err) {
+          if (ticket === drawTicket.current) setProblem(`Could not redraw after a change: ${err.message}`);
+          return;
+        }
+        if (ticket !== drawTicket.current) return;
+        const hidden = new Set(v.hide);
+        const nodes = new Map();
+        const links = new Map();
+        for (const p of parts) {
+          for (const n of p.nodes) if (!hidden.has(n.id)) nodes.set(n.id, n);
+          for (const l of p.links) links.set(`${l.from}|${l.kind}|${l.to}`, { from: l.from, to: l.to, kind: l.kind });
+        }
+        const { added, removed } = syncDrawing(cy, { nodes: [...nodes.values()], links: [...links.values()] }, v.focus, settings.current.view);
+        const centre = cy.getElementById(v.focus);
+        if (centre.nonempty()) centre.addClass('centre expanded');
+        if (added > 0 || removed > 0) await layout(cy, { centreId: v.sel || v.focus });
+        refresh();
+        const sel = v.sel || v.focus;
+        if (cy.getElementById(sel).nonempty()) showDetails(sel);
+      }),
+    [refresh, showDetails, track],
+  );
+
+  /**
+   * Whether a change of the graph touches what is drawn: one of the records it added,
+   * replaced or removed is drawn, or lies next to something drawn (an event added with a
+   * drawn actor as participant).
+   */
+  const touches = useCallback(async (change) => {
+    const cy = cyRef.current;
+    if (!drawn.current.focus || cy.nodes().empty()) return false;
+    if (change.ids.some((id) => cy.getElementById(id).nonempty())) return true;
+    const near = await Promise.all(
+      change.ids.map((id) =>
+        request(NEIGHBORHOOD_QUERY, { id, depth: 1, limit: LIMIT })
+          .then((data) => data.neighborhood.nodes.map((n) => n.id))
+          .catch(() => []),
+      ),
+    );
+    return near.flat().some((id) => cy.getElementById(id).nonempty());
+  }, []);
+
   /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
   const open = useCallback(
     (id) => {
@@ -486,6 +564,8 @@ function Explorer() {
       focus(id);
     },
     restore,
+    reload,
+    touches,
   };
 
   useEffect(() => {
@@ -519,7 +599,20 @@ function Explorer() {
       }
     };
     window.addEventListener('keydown', onKey);
+    // A change to the graph that touches the drawing redraws it (in the order they come).
+    let pending = Promise.resolve();
+    const stopFollowing = followChanges({
+      onChange: (change) => {
+        pending = pending.then(async () => {
+          if (await gestures.current.touches(change)) await gestures.current.reload();
+        });
+      },
+      onReconnect: () => {
+        pending = pending.then(() => gestures.current.reload());
+      },
+    });
     return () => {
+      stopFollowing();
       window.removeEventListener('hashchange', fromHash);
       window.removeEventListener('popstate', fromHistory);
       window.removeEventListener('keydown', onKey);

@@ -253,6 +253,37 @@ export function merge(cy, subgraph, around, view) {
 }
 
 /**
+ * Makes the drawing hold exactly `subgraph` ({ nodes, links }, everything the view's steps
+ * draw, asked again after a change), keeping what stays where it is: gone nodes and links
+ * are removed, the others' data (labels, dates) updated, new ones added around `around`
+ * (as `merge` does). Returns how many nodes were added and removed.
+ */
+export function syncDrawing(cy, subgraph, around, view) {
+  const keepNodes = new Set(subgraph.nodes.map((n) => n.id));
+  const keepLinks = new Set(subgraph.links.map((l) => `${l.from}|${l.kind}|${l.to}`));
+  let removed = 0;
+  cy.batch(() => {
+    cy.edges()
+      .filter((e) => !keepLinks.has(e.id()))
+      .remove();
+    cy.nodes()
+      .filter((n) => !keepNodes.has(n.id()))
+      .forEach((n) => {
+        n.remove();
+        removed += 1;
+      });
+    for (const node of subgraph.nodes) {
+      const drawn = cy.getElementById(node.id);
+      // An id is fixed for the element's life: only the rest is set.
+      const { id, ...data } = nodeData(node);
+      if (drawn.nonempty()) drawn.data(data);
+    }
+  });
+  const added = merge(cy, subgraph, around, view);
+  return { added, removed };
+}
+
+/**
  * The events of a place's `events` connection (those at the place and at places inside it)
  * as a neighbourhood to merge: each event, the place it is held at, and the links between
  * them (HELD_AT, and CONTAINED_IN from that place to the one it lies in).
