@@ -1,6 +1,7 @@
 // Bundles the browser pages into OUTDIR: the playground (index.html, playground.js,
-// playground.css), the graph explorer (explore.html, explore.js, explore.css) and
-// LICENSES.txt (the licence texts of every third-party package in either bundle).
+// playground.css), the graph explorer (explore.html, explore.js, an ES module, with the
+// modules it fetches when needed, geo.js and fcose.js, and explore.css) and LICENSES.txt (the
+// licence texts of every third-party package in any bundle).
 //
 // Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
 import { build } from 'esbuild';

@@ -54,6 +54,8 @@ const DOUBLE_CLICK_MS = 300;
 const LIMIT = 120;
 /** At most this many events of a place (and of the places inside it) are drawn with it. */
 const PLACE_EVENTS = PLACE_EVENTS_FIRST;
+/** A change of more records than this redraws the view without asking what they touch. */
+const MAX_LOOKED_AT = 20;
 /** Entities offered on the empty page. */
 const STARTERS = [
   ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
@@ -530,6 +532,8 @@ function Explorer() {
     const cy = cyRef.current;
     if (!drawn.current.focus || cy.nodes().empty()) return false;
     if (change.ids.some((id) => cy.getElementById(id).nonempty())) return true;
+    // A large change (an import) is not looked at record by record: the view is redrawn.
+    if (change.ids.length > MAX_LOOKED_AT) return true;
     const near = await Promise.all(
       change.ids.map((id) =>
         request(NEIGHBORHOOD_QUERY, { id, depth: 1, limit: LIMIT })
