@@ -1,7 +1,7 @@
 // Drives the playground of a running server in headless Chromium, as a person would: open
 // the page, see the mission query, run it, read the answer; reload (one tab, the user's
 // edits kept); pick each example from the header's menu, run it and compare with the API;
-// reload and pick examples again (one tab each); share a query and open the shared address
+// reload and pick examples again (one tab each); drag the last tab to the front; share a query and open the shared address
 // as a newcomer, tick a field in the query builder; then the same page on a phone.
 //
 // Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
@@ -10,7 +10,7 @@
 // throws, when the editor does not hold the mission query, or when running it does not
 // show the López Obrador meetings, when a reload of / opens a second tab or loses the
 // edited variables, when an example does not open its queries/ file in one tab or answer as
-// the API does, when Share does not put the query and variables in the address or the
+// the API does, when a dragged tab does not take its new place, when Share does not put the query and variables in the address or the
 // shared address does not open them, when ticking a field in the query builder does not
 // add it to the query, or when at 390 x 844 the page scrolls sideways or the result is not
 // under the editors. Saves OUTDIR/playground.png, playground-dashboard.png,
