@@ -161,7 +161,7 @@ fn events_by_ids(g: &KnowledgeGraph) {
     ids.extend(g.all(EntityKind::Actor).iter().copied().take(3));
     let named = |n: NodeId| ids.contains(&n);
     let q = EventQuery { ids: Some(ids.clone()), ..EventQuery::default() };
-    check(g, EntityKind::Event, &g.events(&q), &named, "events by ids");
+    check(g, EntityKind::Event, &g.events(&q), named, "events by ids");
     let none = EventQuery { ids: Some(Vec::new()), ..EventQuery::default() };
     check(g, EntityKind::Event, &g.events(&none), |_| false, "events by no ids");
     let actor = *g.all(EntityKind::Actor).iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
