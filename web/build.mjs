@@ -1,10 +1,12 @@
 // Bundles the browser pages into OUTDIR: the playground (index.html, playground.js,
-// playground.css), the graph explorer (explore.html, explore.js, explore.css) and
-// LICENSES.txt (the licence texts of every third-party package in either bundle).
+// playground.css), the graph explorer (explore.html, explore.js, an ES module, with the
+// modules it fetches when needed, geo.js and fcose.js, and explore.css) and LICENSES.txt (the
+// licence texts of every third-party package in any bundle).
 //
 // Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
 import { build } from 'esbuild';
 import { getIntrospectionQuery } from 'graphql';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -99,8 +101,45 @@ function earlySchemaScript() {
     </script>`;
 }
 
-/** esbuild's files of legal comments, one per output file, folded into LICENSES.txt. */
-const LEGAL_FILES = Object.keys(PAGES).flatMap((name) => [`${name}.js.LEGAL.txt`, `${name}.css.LEGAL.txt`]);
+/**
+ * The explorer's modules fetched when first needed rather than before the page is usable
+ * (`import('./geo.js')` in the explorer's code): the map's outlines and projection, and the
+ * force-directed layout. Each is an entry point of its own, bundled whole (they share no
+ * code with the page), and the page imports it by the content-hashed name the server gives
+ * it (see `linkLazyModules`), so it may be cached forever like the page's script.
+ */
+const LAZY = { geo: 'explorer/geo.js', fcose: 'explorer/fcose.js' };
+
+/** Leaves the explorer's dynamic imports of `LAZY` modules as they are (not bundled in). */
+const lazyModules = {
+  name: 'lazy-modules',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/[a-z]+\.js$/ }, (args) =>
+      args.kind === 'dynamic-import' && LAZY[args.path.slice(2, -3)] ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
+/** The first 12 hex digits of the SHA-256 of `bytes`: build.rs's content hash, the same. */
+function contentHash(bytes) {
+  return crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+}
+
+/**
+ * Rewrites the explorer's `import("./geo.js")` to `import("./geo.<hash>.js")`, the hashed
+ * name build.rs serves it at (`/playground/geo.<hash>.js`, next to the page's own script).
+ */
+function linkLazyModules() {
+  const page = path.join(outdir, 'explore.js');
+  let text = fs.readFileSync(page, 'utf8');
+  for (const name of Object.keys(LAZY)) {
+    const hash = contentHash(fs.readFileSync(path.join(outdir, `${name}.js`)));
+    const plain = `"./${name}.js"`;
+    if (!text.includes(plain)) throw new Error(`explore.js does not import ${plain}`);
+    text = text.split(plain).join(`"./${name}.${hash}.js"`);
+  }
+  fs.writeFileSync(page, text);
+}
 
 /** Bundles the pages into `outdir` and writes their licence file. */
 async function main() {
@@ -108,35 +147,61 @@ async function main() {
   fs.mkdirSync(outdir, { recursive: true });
 
   const banner = '/*! Diplograph. Licences of bundled third-party code: /playground/LICENSES.txt */';
-  const result = await build({
+  const common = {
     absWorkingDir: here,
-    entryPoints: Object.fromEntries(Object.entries(PAGES).map(([name, [entry]]) => [name, entry])),
     outdir,
     bundle: true,
     minify: true,
-    format: 'iife',
     target: ['es2020'],
     jsx: 'automatic',
     // The playground's default query is the shared client query file itself.
     loader: { '.graphql': 'text' },
     define: { 'process.env.NODE_ENV': '"production"' },
-    // Only loaded by @graphiql/toolkit for subscriptions over websockets, which we never use.
-    external: ['graphql-ws'],
     legalComments: 'external',
     banner: { js: banner, css: banner },
-    plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag, entitiesFromTheBrowser],
+    plugins: [withoutWebFonts],
     metafile: true,
     logLevel: 'warning',
-  });
+  };
+  const [playground, explorer] = await Promise.all([
+    build({
+      ...common,
+      entryPoints: { playground: PAGES.playground[0] },
+      format: 'iife',
+      // Only loaded by @graphiql/toolkit for subscriptions over websockets, which we never use.
+      external: ['graphql-ws'],
+      plugins: [withoutWebFonts, graphqlForExplorer, tabsWithoutDrag, entitiesFromTheBrowser],
+    }),
+    // The explorer: ES modules (its lazy modules are imported by path). React is Preact's
+    // compatibility layer here, about a tenth of react-dom's size; the playground keeps
+    // React, which GraphiQL needs.
+    build({
+      ...common,
+      entryPoints: { explore: PAGES.explore[0], ...LAZY },
+      format: 'esm',
+      alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
+      plugins: [withoutWebFonts, lazyModules],
+    }),
+  ]);
+  linkLazyModules();
+  const result = { metafile: { inputs: { ...playground.metafile.inputs, ...explorer.metafile.inputs } } };
 
   for (const [, html] of Object.values(PAGES)) {
     const page = fs.readFileSync(path.join(here, html), 'utf8');
     fs.writeFileSync(path.join(outdir, path.basename(html)), page.replace(EARLY_SCHEMA_MARK, earlySchemaScript()));
   }
   fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
-  for (const name of LEGAL_FILES) {
+  for (const name of legalFiles()) {
     fs.rmSync(path.join(outdir, name), { force: true });
   }
+}
+
+/** esbuild's files of legal comments in `outdir`, one per output file (chunks included). */
+function legalFiles() {
+  return fs
+    .readdirSync(outdir)
+    .filter((f) => f.endsWith('.LEGAL.txt'))
+    .sort();
 }
 
 /** The root folder (under node_modules) of the package a bundled input file belongs to. */
@@ -181,8 +246,8 @@ function licences(metafile) {
   }
   // esbuild writes one file per output, a block per source file ("path:" then the indented
   // comments); a file bundled in both pages is listed once.
-  const blocks = LEGAL_FILES.map((f) => path.join(outdir, f))
-    .filter((f) => fs.existsSync(f))
+  const blocks = legalFiles()
+    .map((f) => path.join(outdir, f))
     .flatMap((f) => fs.readFileSync(f, 'utf8').replace(/^Bundled license information:\s*/, '').trim().split(/\n\n(?=\S)/))
     .map((b) => b.trim())
     .filter((b) => b.length > 0);

@@ -9,7 +9,7 @@ use crate::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, NameM
 use crate::model::{
     ActorKind, AgreementKind, CameoCode, EntityKind, EventKind, EventStatus, NodeId, PlaceKind, PloverType,
 };
-use async_graphql::{ErrorExtensions, InputObject, Result, Value};
+use async_graphql::{ErrorExtensions, InputObject, Result, Value, ID};
 
 /// Which events to list. Every field narrows the list; an empty list is the same as leaving the field out.
 #[derive(InputObject, Clone, Default)]
@@ -34,6 +34,8 @@ pub struct EventFilter {
     pub cameo: Option<Vec<String>>,
     /// Only events of one of these PLOVER types (Event.plover; statements have none).
     pub plover: Option<Vec<GPloverType>>,
+    /// Only the events with these ids (a set drawn or selected elsewhere), in the list's order; an id no event has keeps nothing.
+    pub ids: Option<Vec<ID>>,
 }
 
 /// Which actors to list.
@@ -149,6 +151,10 @@ pub fn event_query(g: &KnowledgeGraph, mut q: EventQuery, filter: Option<&EventF
         q.cameo.push(CameoCode::parse(code).map_err(|e| super::error::bad_input(format!("`cameo`: {e}")))?);
     }
     q.plover.extend(f.plover.iter().flatten().map(|&p| PloverType::from(p)));
+    if let Some(ids) = f.ids.as_ref().filter(|ids| !ids.is_empty()) {
+        let events = ids.iter().filter_map(|id| g.get(id)).filter(|&n| g.entity(n).kind() == EntityKind::Event);
+        q.ids = Some(events.collect());
+    }
     Ok(q)
 }
 

@@ -91,6 +91,8 @@ pub struct EventQuery {
     pub cameo: Vec<CameoCode>,
     /// Events of one of these PLOVER types.
     pub plover: Vec<PloverType>,
+    /// Only these events (any order, repeats allowed); `Some` of none keeps nothing.
+    pub ids: Option<Vec<NodeId>>,
 }
 
 /// Which actors to list.
@@ -264,6 +266,14 @@ impl KnowledgeGraph {
         let mut runs: Vec<Cow<'_, [NodeId]>> = Vec::new();
         runs.extend(q.involving.iter().map(|&a| Cow::Borrowed(&self.reverse(a).events[..])));
         runs.extend(q.at.iter().map(|&p| Cow::Borrowed(&self.reverse(p).events[..])));
+        if let Some(ids) = &q.ids {
+            // A run like the others: the events among them, once each, in the kind's order.
+            let mut run: Vec<NodeId> =
+                ids.iter().copied().filter(|&n| self.entity(n).kind() == EntityKind::Event).collect();
+            run.sort_by_key(|&n| self.rank(n));
+            run.dedup();
+            runs.push(Cow::Owned(run));
+        }
         let range = (q.from.is_some() || q.to.is_some()).then(|| self.events_in_range(q.from, q.to));
         let topic = q.topic.as_deref().map(fold);
         let codes = self.codes_kept(&q.cameo, &q.plover);

@@ -3,7 +3,7 @@
 //! in the kind's order.
 
 use crate::support::graph;
-use diplograph::graph::{ActorQuery, AgreementQuery, KnowledgeGraph, List, PlaceQuery, StatementQuery};
+use diplograph::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, List, PlaceQuery, StatementQuery};
 use diplograph::model::{ActorKind, AgreementKind, EntityKind, NodeId, PlaceKind};
 use std::sync::{Arc, OnceLock};
 
@@ -148,6 +148,40 @@ fn lists_match_brute_force_on_a_generated_seed() {
     places_and_actors_by_kind_and_containment(&g);
     agreements_by_actor_party_and_kind(&g);
     statements_by_speaker_and_date(&g);
+}
+
+/// `EventQuery.ids` (the explorer's drawn events): alone and with an actor and a date range,
+/// exactly the events named that the other filters keep, once each, in date order, whatever
+/// the order and repeats of the ids and whatever else they name.
+fn events_by_ids(g: &KnowledgeGraph) {
+    let events = g.all(EntityKind::Event);
+    // Every third event, backwards, with repeats and a few entities of other kinds mixed in.
+    let mut ids: Vec<NodeId> = events.iter().copied().step_by(3).rev().collect();
+    ids.extend(events.iter().copied().step_by(6));
+    ids.extend(g.all(EntityKind::Actor).iter().copied().take(3));
+    let named = |n: NodeId| ids.contains(&n);
+    let q = EventQuery { ids: Some(ids.clone()), ..EventQuery::default() };
+    check(g, EntityKind::Event, &g.events(&q), named, "events by ids");
+    let none = EventQuery { ids: Some(Vec::new()), ..EventQuery::default() };
+    check(g, EntityKind::Event, &g.events(&none), |_| false, "events by no ids");
+    let actor = *g.all(EntityKind::Actor).iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
+    let (from, to) = (chrono::NaiveDate::from_ymd_opt(2021, 1, 1), chrono::NaiveDate::from_ymd_opt(2022, 12, 31));
+    let q = EventQuery { ids: Some(ids.clone()), involving: vec![actor], from, to, ..EventQuery::default() };
+    let brute_dates = g.events(&EventQuery { from, to, ..EventQuery::default() });
+    let dated: Vec<NodeId> = brute_dates.iter().collect();
+    check(
+        g,
+        EntityKind::Event,
+        &g.events(&q),
+        |n| named(n) && g.reverse(actor).events.contains(&n) && dated.contains(&n),
+        "events by ids, an actor and dates",
+    );
+}
+
+#[test]
+fn events_by_ids_match_brute_force() {
+    events_by_ids(&graph());
+    events_by_ids(&generated());
 }
 
 #[test]

@@ -2,7 +2,7 @@
 // search "Giammattei" with the keyboard, open the actor, click the meeting in the drawing,
 // then an agreement in the panel, and read its title and sources; finally open the panel's
 // query in the playground ("Copy as GraphQL") and run it there. On the way, the timeline
-// strip must chart the API's months (`timeline(bucket: MONTH)`) of the entity drawn, and the
+// strip must chart the API's months (`timeline(bucket: MONTH)`) of the events drawn, and the
 // panel must show its facets (kinds, countries, who it meets most) as the API counts them,
 // for the actor and then for a place whose events span years (empty months included).
 // Then issue 16's second round, each step a function below: a chain from "Connect to…" and a
@@ -10,7 +10,7 @@
 // (checkAddress); PNG, GraphML, JSON, CSV and GraphQL exports (checkExport); the keyboard
 // walk (checkKeyboard); the map (checkMap); Mexico City's panel, drawing and timeline
 // counting the same events (checkPlaceAgrees); kind, event-kind, date-brush and known-by
-// filters (checkFilters); label overlaps on the Harris hub and folded parts (checkHub);
+// filters (checkFilters); the month chart following the drawing (checkMonthsFollowDrawing); label overlaps on the Harris hub and folded parts (checkHub);
 // statement labels (checkStatementLabels); and at 390x844 (a phone) search, drawing, panel
 // (a bottom sheet) in that order, no wider than the screen (checkPhone).
 //
@@ -235,6 +235,7 @@ try {
   await checkMap(page);
   await checkPlaceAgrees(page);
   await checkFilters(page);
+  await checkMonthsFollowDrawing(page);
   await checkHub(page);
   await checkStatementLabels(page);
   await checkPhone(page);
@@ -273,25 +274,54 @@ try {
 }
 process.exit(ok ? 0 : 1);
 
+/** The API's months (`timeline(bucket: MONTH)`) of exactly the events `ids`, as [label, count]. */
+async function monthsOf(ids) {
+  const data = await api(
+    `query ($ids: [ID!]) { events(filter: { ids: $ids }, first: 0) { totalCount timeline(bucket: MONTH) { label count } } }`,
+    { ids },
+  );
+  return { total: data.events.totalCount, months: data.events.timeline.map((b) => [b.label, b.count]) };
+}
+
 /**
- * Checks that the timeline strip charts `want.months` for `id` and that the panel's facets
- * list `want`'s kinds, countries and participants with the API's counts, in its order.
+ * Waits for the month chart of the drawing around `id` to settle, and returns the events
+ * drawn (every event node, filters aside), what the chart shows and what the API says of
+ * exactly those events.
  */
-async function checkCounts(page, id, want, key) {
+async function chartedMonths(page, id) {
   try {
-    await page.waitForSelector(`.ex-months[data-id="${id}"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
+    await page.waitForSelector(`.ex-months[data-id="${id}"][data-status="ready"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
+    await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready', null, { timeout: STEP_TIMEOUT_MS });
   } catch {
-    throw new Error(`the timeline strip charts no month of ${id}`);
+    throw new Error(`the timeline strip charts no month of the drawing around ${id}`);
   }
-  const months = await page
+  const ids = await page.evaluate(() => window.__explorer.cy.nodes('[type = "Event"]').map((n) => n.id()));
+  const shown = await page
     .locator(`.ex-months[data-id="${id}"] .ex-month`)
     .evaluateAll((els) => els.map((e) => [e.dataset.label, Number(e.dataset.count)]));
+  const total = Number(await page.locator(`.ex-months[data-id="${id}"]`).getAttribute('data-total'));
+  return { ids, shown, total, want: await monthsOf(ids) };
+}
+
+/**
+ * Checks that the timeline strip charts the API's months of the events drawn around `id`
+ * (the brush's span: `events(filter: { ids })`, not all of `id`'s events), and that the
+ * panel's facets list `want`'s kinds, countries and participants with the API's counts, in
+ * its order.
+ */
+async function checkCounts(page, id, want, key) {
+  const chart = await chartedMonths(page, id);
+  const months = chart.shown;
   seen[`${key}Months`] = months;
-  if (JSON.stringify(months) !== JSON.stringify(want.months)) {
-    throw new Error(`the strip charts ${JSON.stringify(months)}, not the API's months ${JSON.stringify(want.months)}`);
+  if (JSON.stringify(months) !== JSON.stringify(chart.want.months)) {
+    throw new Error(`the strip charts ${JSON.stringify(months)}, not the API's months of the events drawn ${JSON.stringify(chart.want.months)}`);
+  }
+  if (chart.total !== chart.ids.length) throw new Error(`the strip counts ${chart.total} events, ${chart.ids.length} are drawn`);
+  if (want.months.some(([, n]) => n === 0) && !months.some(([, n]) => n === 0)) {
+    throw new Error('the strip leaves out the empty months between the events drawn');
   }
   // The busiest month's count is written over its bar.
-  const busiest = want.months.reduce((a, b) => (b[1] > a[1] ? b : a));
+  const busiest = months.reduce((a, b) => (b[1] > a[1] ? b : a));
   const label = await page.locator(`.ex-month[data-label="${busiest[0]}"] .ex-month-count`).innerText();
   if (Number(label) !== busiest[1]) throw new Error(`the bar of ${busiest[0]} reads ${label}, not ${busiest[1]}`);
   for (const facet of ['kinds', 'countries', 'participants']) {
@@ -354,6 +384,33 @@ async function checkPlaceAgrees(page) {
   if (listed !== want.totalCount) throw new Error(`the timeline lists ${listed} events, the panel counts ${panel}`);
 }
 
+/**
+ * The month chart follows the drawing: hiding a drawn event (Delete on the canvas) charts
+ * the events left, as the API counts exactly those, one fewer in all.
+ */
+async function checkMonthsFollowDrawing(page) {
+  await openFromAddress(page, ACTOR);
+  const before = await chartedMonths(page, ACTOR);
+  await page.evaluate((id) => {
+    const cy = window.__explorer.cy;
+    cy.$(':selected').unselect();
+    cy.getElementById(id).select();
+  }, MEETING);
+  await page.focus('.ex-canvas');
+  await page.keyboard.press('Delete');
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('.ex-months') && document.querySelector('.ex-months').dataset.total) === n,
+    before.ids.length - 1,
+    { timeout: STEP_TIMEOUT_MS },
+  );
+  const after = await chartedMonths(page, ACTOR);
+  seen.monthsAfterHiding = after.shown;
+  if (after.ids.includes(MEETING) || after.ids.length !== before.ids.length - 1) throw new Error('Delete did not hide the meeting');
+  if (JSON.stringify(after.shown) !== JSON.stringify(after.want.months) || after.want.total !== before.want.total - 1) {
+    throw new Error(`after hiding the meeting the strip charts ${JSON.stringify(after.shown)}, the API ${JSON.stringify(after.want.months)}`);
+  }
+}
+
 /** The ids of the drawn nodes of `type` that are visible, and of those dimmed. */
 async function visibleOfType(page, type) {
   return page.evaluate((t) => {
@@ -389,8 +446,7 @@ async function checkFilters(page) {
   await page.selectOption('.ex-filters select', '');
 
   // The brush: drag from the first month to the one after it.
-  await page.waitForSelector(`.ex-months[data-id="${CITY}"] .ex-month`, { timeout: STEP_TIMEOUT_MS });
-  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready');
+  await chartedMonths(page, CITY);
   const months = await page.locator('.ex-months .ex-month').evaluateAll((els) => els.map((e) => e.dataset.label));
   const [a, b] = [months[0], months[1]];
   const boxA = await page.locator(`.ex-month[data-label="${a}"]`).boundingBox();
@@ -720,7 +776,8 @@ async function exported(page, name) {
  * Export of Giammattei's drawing, his meeting expanded: a PNG (read back: its header and
  * size), GraphML and JSON holding exactly the visible nodes and links (parsed), the timeline
  * as CSV (one row per event listed), and "Copy as GraphQL" giving a query whose answer, run
- * against the API, holds every node drawn.
+ * against the API, holds every node drawn; then the same query of Mexico City's drawing,
+ * which holds the events at the venues inside the city.
  */
 async function checkExport(page) {
   await openFromAddress(page, ACTOR);
@@ -766,16 +823,31 @@ async function checkExport(page) {
     throw new Error(`the timeline CSV has ${rows.length - 1} rows for ${listed} events listed`);
   }
 
+  await checkDrawingQuery(page, drawn.nodes);
+  // A place's drawing holds the events at the places inside it (venues in a city): its query too.
+  await openFromAddress(page, 'place:mexico-city');
+  await page.waitForFunction(() => document.documentElement.dataset.explorer === 'ready', null, { timeout: STEP_TIMEOUT_MS });
+  const cityDrawn = await page.evaluate(() => window.__explorer.cy.nodes().not('.hidden').map((n) => n.id()).sort());
+  await checkDrawingQuery(page, cityDrawn);
+}
+
+/** "Copy as GraphQL" in the export menu gives a query whose answer holds every id of `nodes`. */
+async function checkDrawingQuery(page, nodes) {
+  if (!(await page.locator('.ex-menu').evaluate((d) => d.open))) await page.click('.ex-menu summary');
   await page.locator('.ex-menu-items').getByRole('button', { name: 'Copy as GraphQL' }).click();
   const query = await page.locator('#ex-drawing-query pre').first().innerText();
   seen.drawingQuery = query;
   const answer = await api(query, {});
-  const ids = new Set(
-    Object.values(answer)
-      .filter((v) => v && v.nodes)
-      .flatMap((v) => v.nodes.map((n) => n.id)),
-  );
-  const missing = drawn.nodes.filter((id) => !ids.has(id));
+  const ids = new Set();
+  const walk = (v) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') {
+      if (typeof v.id === 'string') ids.add(v.id);
+      Object.values(v).forEach(walk);
+    }
+  };
+  walk(answer);
+  const missing = nodes.filter((id) => !ids.has(id));
   if (missing.length) throw new Error(`the drawing's GraphQL does not ask for ${missing.join(', ')}`);
 }
 

@@ -1,7 +1,7 @@
 // Drives the playground of a running server in headless Chromium, as a person would: open
 // the page, see the mission query, run it, read the answer; reload (one tab, the user's
 // edits kept); pick each example from the header's menu, run it and compare with the API;
-// reload and pick examples again (one tab each); share a query and open the shared address
+// reload and pick examples again (one tab each); drag the last tab to the front; share a query and open the shared address
 // as a newcomer, tick a field in the query builder; then the same page on a phone.
 //
 // Usage: node playground.mjs BASE_URL OUTDIR   (e.g. http://127.0.0.1:8080 /tmp/shots)
@@ -10,7 +10,7 @@
 // throws, when the editor does not hold the mission query, or when running it does not
 // show the López Obrador meetings, when a reload of / opens a second tab or loses the
 // edited variables, when an example does not open its queries/ file in one tab or answer as
-// the API does, when Share does not put the query and variables in the address or the
+// the API does, when a dragged tab does not take its new place, when Share does not put the query and variables in the address or the
 // shared address does not open them, when ticking a field in the query builder does not
 // add it to the query, or when at 390 x 844 the page scrolls sideways or the result is not
 // under the editors. Saves OUTDIR/playground.png, playground-dashboard.png,
@@ -175,6 +175,21 @@ try {
   await openExample(page, EXAMPLES[0].name, EXAMPLES[0].query);
   seen.tabs = await tabTitles(page);
   if (seen.tabs.length !== tabCount) throw new Error(`picking the examples again makes ${seen.tabs.length} tabs, not ${tabCount}`);
+
+  // A tab dragged along the bar takes its new place (the last one dragged onto the first).
+  const before = await tabTitles(page);
+  const tabs = page.locator('.graphiql-tab');
+  const first = await tabs.first().boundingBox();
+  const last = await tabs.last().boundingBox();
+  await page.mouse.move(last.x + last.width / 2, last.y + last.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(first.x + first.width / 2, first.y + first.height / 2, { steps: 8 });
+  await page.mouse.up();
+  seen.tabs = await tabTitles(page);
+  const want = [before[before.length - 1], ...before.slice(0, -1)];
+  if (JSON.stringify(seen.tabs) !== JSON.stringify(want)) {
+    throw new Error(`dragging the last tab onto the first gives ${JSON.stringify(seen.tabs)}, not ${JSON.stringify(want)}`);
+  }
 
   // Share puts the open tab's query and variables in the address; the address is dropped
   // once the text changes; a newcomer who opens the shared address sees that query, with the

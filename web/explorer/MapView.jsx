@@ -1,9 +1,7 @@
 // The map view: the places of what is drawn on country outlines, each with the events drawn
 // there. Offline: the outlines are Natural Earth's 1:110m countries from the `world-atlas`
-// package, bundled; d3-geo projects them (no tiles, no other server).
-import { geoNaturalEarth1, geoPath } from 'd3-geo';
-import { feature, mesh } from 'topojson-client';
-import countries110m from 'world-atlas/countries-110m.json';
+// package, bundled; d3-geo projects them (no tiles, no other server). Both are in the chunk
+// geo.js, fetched from this server when the map is first opened (`loadGeo`).
 import { MAP_QUERY, request } from './api.js';
 import { clip } from './kinds.js';
 
@@ -29,16 +27,22 @@ export async function locate(cy) {
   return [...places.values()];
 }
 
-/** The outlines, made once: the land as one shape, the borders between countries as lines. */
-let outlines = null;
-function world() {
-  if (!outlines) {
-    outlines = {
-      land: feature(countries110m, countries110m.objects.countries),
-      borders: mesh(countries110m, countries110m.objects.countries, (a, b) => a !== b),
-    };
+/** The map's chunk (geo.js) once loaded: outlines and projection. */
+let geo = null;
+let geoLoading = null;
+
+/** Loads the map's chunk once; resolves when `MapView` can draw. */
+export function loadGeo() {
+  if (!geoLoading) {
+    geoLoading = import('./geo.js').then((m) => {
+      geo = m;
+    });
+    // A failed fetch may be tried again by the next opening of the map.
+    geoLoading.catch(() => {
+      geoLoading = null;
+    });
   }
-  return outlines;
+  return geoLoading;
 }
 
 /** Places closer than this on screen, in pixels, share one marker. */
@@ -50,9 +54,9 @@ const MERGE_PX = 20;
  */
 export function MapView({ places, width, height, status, onOpen }) {
   const located = places.filter((p) => p.latitude !== null && p.longitude !== null);
-  if (status === 'loading' && located.length === 0) return <p className="ex-map-note">Placing what is drawn…</p>;
+  if (!geo || (status === 'loading' && located.length === 0)) return <p className="ex-map-note">Placing what is drawn…</p>;
   if (located.length === 0) return <p className="ex-map-note">Nothing drawn has a place with coordinates.</p>;
-  const { land, borders } = world();
+  const { geoNaturalEarth1, geoPath, land, borders } = geo;
   const lons = located.map((p) => p.longitude);
   const lats = located.map((p) => p.latitude);
   // Fit a box around the places, at least 12 degrees wide, so one city still shows its region.

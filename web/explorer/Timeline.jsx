@@ -1,5 +1,5 @@
-// The timeline strip: how many events of the drawn entity start in each month (the API's
-// `timeline(bucket: MONTH)`, empty months included), then the events in the drawing, in date
+// The timeline strip: how many of the events drawn start in each month (the API's
+// `timeline(bucket: MONTH)` of exactly those events, empty months included), then the events in the drawing, in date
 // order. Pointing at a month highlights the drawn events of that month; pointing at an event
 // (or tabbing to it) highlights its node; choosing it opens it.
 import { useEffect, useRef } from 'react';
@@ -7,8 +7,8 @@ import { outside } from './graph.js';
 import { clip } from './kinds.js';
 
 /**
- * One strip: the month chart of `months` ({ id, name, status, total, buckets, error }, or
- * null when the drawn entity is not an actor or a place), then buttons for `events`, node
+ * One strip: the month chart of `months` ({ id, status, total, buckets, error }: the drawn
+ * events' months, `id` the entity drawn at the centre; null when no event is drawn), then buttons for `events`, node
  * data ({ id, label, when }) in date order.
  */
 export function Timeline({ months, events, selectedId, range, onRange, onOpen, onHighlight, onHighlightMonth }) {
@@ -65,7 +65,7 @@ export function Timeline({ months, events, selectedId, range, onRange, onOpen, o
 const BAR_MAX = 34;
 
 /**
- * The month chart: one bar per month of the drawn entity's events, from the API. Dragging
+ * The month chart: one bar per month of the events drawn, from the API. Dragging
  * across it (or a click on one month) chooses the date range `range` ({ from, to }): the
  * drawing dims what falls outside; `onRange(null)` clears it.
  */
@@ -80,8 +80,8 @@ function Months({ months, range, onRange, onHighlightMonth }) {
       </p>
     );
   }
-  if (!buckets) return <p className="ex-months ex-muted">Counting {months.name || months.id}…</p>;
-  if (buckets.length === 0) return <p className="ex-months ex-muted">No dated event of {months.name}.</p>;
+  if (!buckets) return <p className="ex-months ex-muted">Counting the events drawn…</p>;
+  if (buckets.length === 0) return <p className="ex-months ex-muted">No dated event drawn.</p>;
   const most = Math.max(1, ...buckets.map((b) => b.count));
   const inRange = (label) => range && (!range.from || label >= range.from) && (!range.to || label <= range.to);
   const monthAt = (e) => {
@@ -112,7 +112,7 @@ function Months({ months, range, onRange, onHighlightMonth }) {
   const first = buckets[0].label;
   const last = buckets[buckets.length - 1].label;
   return (
-    <figure className="ex-months" data-id={months.id} aria-label={`Events of ${months.name} per month`}>
+    <figure className="ex-months" data-id={months.id} aria-label="Events drawn, per month" data-total={months.total} data-status={months.status}>
       <ol className={range ? 'ex-months-bars ex-brushed' : 'ex-months-bars'} {...brush} title="Drag across the months to dim what falls outside">
         {buckets.map((b, i) => {
           const tip = `${b.label}: ${b.count} event${b.count === 1 ? '' : 's'}${
@@ -142,7 +142,7 @@ function Months({ months, range, onRange, onHighlightMonth }) {
       <figcaption className="ex-months-caption">
         <span>{first}</span>
         <span className="ex-months-total">
-          {months.total} event{months.total === 1 ? '' : 's'} of {months.name}, per month
+          {months.total} event{months.total === 1 ? '' : 's'} drawn, per month
         </span>
         {last !== first ? <span>{last}</span> : null}
         {range ? (

@@ -38,6 +38,9 @@ export const NEIGHBORHOOD_QUERY = `query ExplorerNeighborhood($id: ID!, $depth: 
   }
 }`;
 
+/** At most this many events of a place (and of the places inside it) are drawn with it. */
+export const PLACE_EVENTS_FIRST = 60;
+
 /**
  * The events at a place and at the places inside it (the panel's "Events here"), with where
  * each is held: drawing a place draws these too, so the drawing and the panel agree.
@@ -282,31 +285,15 @@ export const DETAILS_QUERIES = {
 };
 
 /**
- * The timeline strip's query for each kind of entity it can count: how many of the drawn
- * entity's events start in each month (the API's own timeline, empty months included).
+ * The month chart's query: how many of the drawn events (by id) start in each month (the
+ * API's own timeline, empty months included), the range the date brush spans.
  */
-export const TIMELINE_QUERIES = {
-  Actor: `query ActorTimeline($id: ID!) {
-  node(id: $id) {
-    __typename
-    id
-    ... on Actor {
-      name
-      events { totalCount timeline(bucket: MONTH) { label start count imprecise } }
-    }
+export const DRAWN_TIMELINE_QUERY = `query ExplorerDrawnTimeline($ids: [ID!]) {
+  events(filter: { ids: $ids }, first: 0) {
+    totalCount
+    timeline(bucket: MONTH) { label start count imprecise }
   }
-}`,
-  Place: `query PlaceTimeline($id: ID!) {
-  node(id: $id) {
-    __typename
-    id
-    ... on Place {
-      name
-      events { totalCount timeline(bucket: MONTH) { label start count imprecise } }
-    }
-  }
-}`,
-};
+}`;
 
 /** The GraphQL type of an entity, read from its readable id ("event:..." is an Event). */
 export function typeOfId(id) {

@@ -9,16 +9,17 @@
 //
 // For tests, `window.__explorer` holds the cytoscape instance, and
 // `document.documentElement.dataset.explorer` is "busy" while a request or layout runs.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import {
   DETAILS_QUERIES,
+  DRAWN_TIMELINE_QUERY,
   NEIGHBORHOOD_QUERY,
   KNOWN_BY_QUERY,
   PATH_QUERY,
+  PLACE_EVENTS_FIRST,
   PLACE_EVENTS_QUERY,
   request,
-  TIMELINE_QUERIES,
   typeOfId,
 } from './api.js';
 import { Details } from './Details.jsx';
@@ -32,6 +33,7 @@ import {
   mergePath,
   pathLinks,
   placeEventsSubgraph,
+  syncDrawing,
   updateEdgeLabels,
 } from './graph.js';
 import { ConnectBox, PathView } from './Path.jsx';
@@ -39,10 +41,11 @@ import { EMPTY_VIEW, formatAddress, parseAddress } from './address.js';
 import { GraphQLQuery } from './CopyGraphQL.jsx';
 import { ExportMenu } from './ExportMenu.jsx';
 import { FilterMenu, Legend, tidyRange } from './Filters.jsx';
-import { MapView, locate } from './MapView.jsx';
+import { MapView, loadGeo, locate } from './MapView.jsx';
 import { describe, isArrow, neighbourTowards } from './keys.js';
 import { Search } from './Search.jsx';
 import { Timeline } from './Timeline.jsx';
+import { followChanges } from './live.js';
 import './explore.css';
 
 /** Longest wait between the two clicks of a double click, in milliseconds. */
@@ -50,7 +53,9 @@ const DOUBLE_CLICK_MS = 300;
 /** At most this many nodes per neighbourhood request. */
 const LIMIT = 120;
 /** At most this many events of a place (and of the places inside it) are drawn with it. */
-const PLACE_EVENTS = 60;
+const PLACE_EVENTS = PLACE_EVENTS_FIRST;
+/** A change of more records than this redraws the view without asking what they touch. */
+const MAX_LOOKED_AT = 20;
 /** Entities offered on the empty page. */
 const STARTERS = [
   ['actor:alejandro-giammattei', 'Alejandro Giammattei'],
@@ -77,6 +82,7 @@ function Explorer() {
   const [events, setEvents] = useState([]);
   const [months, setMonths] = useState(null);
   const monthsTicket = useRef(0);
+  const monthsKey = useRef('');
   const [counts, setCounts] = useState({ nodes: 0, links: 0, sources: 0 });
   const [truncated, setTruncated] = useState(false);
   const [problem, setProblem] = useState('');
@@ -153,9 +159,44 @@ function Explorer() {
     }
   }, []);
 
-  /** Reads what the drawing holds into React state (timeline, counts). */
+  /**
+   * Loads the month chart of the events drawn (`ids`, around `centre`): the API's monthly
+   * timeline of exactly those events (`events(filter: { ids })`), empty months included.
+   */
+  const loadMonths = useCallback(
+    (centre, ids) => {
+      const ticket = ++monthsTicket.current;
+      // No event drawn, no chart (and an empty `ids` would be no filter at all).
+      if (ids.length === 0) {
+        setMonths(null);
+        return;
+      }
+      setMonths((m) => ({ id: centre, status: 'loading', total: ids.length, buckets: m && m.id === centre ? m.buckets : null }));
+      track(async () => {
+        try {
+          const data = await request(DRAWN_TIMELINE_QUERY, { ids });
+          if (ticket !== monthsTicket.current) return;
+          setMonths({ id: centre, status: 'ready', total: data.events.totalCount, buckets: data.events.timeline });
+        } catch (err) {
+          if (ticket !== monthsTicket.current) return;
+          setMonths({ id: centre, status: 'error', error: err.message, buckets: null });
+        }
+      });
+    },
+    [track],
+  );
+
+  /** Reads what the drawing holds into React state (timeline, month chart, counts). */
   const refresh = useCallback(() => {
     const cy = cyRef.current;
+    // The month chart follows the events drawn (filters aside: it is what the brush spans).
+    const ids = cy.nodes('[type = "Event"]').map((n) => n.id()).sort();
+    const centre = cy.nodes('.centre').map((n) => n.id())[0] || null;
+    const key = `${centre} ${ids.join(' ')}`;
+    if (key !== monthsKey.current) {
+      monthsKey.current = key;
+      loadMonths(centre, ids);
+    }
     setEvents(eventsInView(cy));
     setDrawnKinds(cy.nodes('[type = "Event"]').map((n) => n.data('entity').kind));
     setCounts({
@@ -163,7 +204,7 @@ function Explorer() {
       links: cy.edges().not('.hidden').length,
       sources: cy.nodes('[type = "Source"]').length,
     });
-  }, []);
+  }, [loadMonths]);
 
   /** Marks `id` as the selected node (in the drawing and the timeline). */
   const select = useCallback((id) => {
@@ -201,35 +242,6 @@ function Explorer() {
     [track],
   );
 
-  /**
-   * Loads the timeline strip's months for the entity drawn at the centre: the API's monthly
-   * timeline of its events when it is an actor or a place, none otherwise.
-   */
-  const loadMonths = useCallback(
-    (id) => {
-      const ticket = ++monthsTicket.current;
-      const query = TIMELINE_QUERIES[typeOfId(id)];
-      if (!query) {
-        setMonths(null);
-        return Promise.resolve();
-      }
-      setMonths({ id, name: id, status: 'loading', buckets: null });
-      return track(async () => {
-        try {
-          const data = await request(query, { id });
-          if (ticket !== monthsTicket.current) return;
-          if (!data.node) throw new Error('no such entity');
-          const { name, events: ev } = data.node;
-          setMonths({ id, name, status: 'ready', total: ev.totalCount, buckets: ev.timeline });
-        } catch (err) {
-          if (ticket !== monthsTicket.current) return;
-          setMonths({ id, name: id, status: 'error', error: err.message, buckets: null });
-        }
-      });
-    },
-    [track],
-  );
-
   /** Fetches the neighbourhood of `id` and adds it to the drawing. */
   const grow = useCallback(
     async (id, d, fresh) => {
@@ -239,10 +251,7 @@ function Explorer() {
       // A newer redraw started while this one waited: it wins.
       if (ticket !== drawTicket.current) return;
       const sub = data.neighborhood;
-      if (fresh) {
-        cy.elements().remove();
-        loadMonths(id);
-      }
+      if (fresh) cy.elements().remove();
       let added = merge(cy, sub, id, settings.current.view);
       // A place's panel counts the events at the places inside it too: draw them as well.
       if (typeOfId(id) === 'Place') {
@@ -261,7 +270,7 @@ function Explorer() {
       if (fresh || added > 0) await layout(cy, { fresh, centreId: id });
       refresh();
     },
-    [loadMonths, refresh],
+    [refresh],
   );
 
   /** Redraws around `id`: its neighbourhood alone, at the chosen depth. */
@@ -415,7 +424,6 @@ function Explorer() {
           cy.elements().remove();
           drawn.current = { ...EMPTY_VIEW };
           setDetails(null);
-          setMonths(null);
           refresh();
           return;
         }
@@ -458,6 +466,84 @@ function Explorer() {
     [connect, grow, refresh, select, showDetails, track],
   );
 
+  /**
+   * Draws the view again from the API after a change to the graph, keeping what stays where
+   * it is (and the zoom, the selection and the filters): every step of the view asked again
+   * (the entity at the centre, each expansion, a place's events, the chain), the hidden
+   * nodes left out, and the drawing brought to hold exactly that. A redraw started
+   * meanwhile wins.
+   */
+  const reload = useCallback(
+    () =>
+      track(async () => {
+        const cy = cyRef.current;
+        const v = drawn.current;
+        if (!v.focus) return;
+        const ticket = drawTicket.current;
+        const steps = [[v.focus, v.depth], ...v.expand.map((id) => [id, 1])];
+        const asked = steps.map(async ([id, d]) => {
+          const data = await request(NEIGHBORHOOD_QUERY, { id, depth: d, limit: LIMIT });
+          const subs = [data.neighborhood];
+          if (typeOfId(id) === 'Place') {
+            const answer = await request(PLACE_EVENTS_QUERY, { id, first: PLACE_EVENTS });
+            if (answer.node) subs.push(placeEventsSubgraph(answer.node.events));
+          }
+          return subs;
+        });
+        if (v.path) {
+          asked.push(
+            request(PATH_QUERY, v.path).then((data) =>
+              data.path ? [{ nodes: data.path.steps.map((st) => st.node), links: pathLinks(data.path) }] : [],
+            ),
+          );
+        }
+        let parts;
+        try {
+          parts = (await Promise.all(asked)).flat();
+        } catch (err) {
+          if (ticket === drawTicket.current) setProblem(`Could not redraw after a change: ${err.message}`);
+          return;
+        }
+        if (ticket !== drawTicket.current) return;
+        const hidden = new Set(v.hide);
+        const nodes = new Map();
+        const links = new Map();
+        for (const p of parts) {
+          for (const n of p.nodes) if (!hidden.has(n.id)) nodes.set(n.id, n);
+          for (const l of p.links) links.set(`${l.from}|${l.kind}|${l.to}`, { from: l.from, to: l.to, kind: l.kind });
+        }
+        const { added, removed } = syncDrawing(cy, { nodes: [...nodes.values()], links: [...links.values()] }, v.focus, settings.current.view);
+        const centre = cy.getElementById(v.focus);
+        if (centre.nonempty()) centre.addClass('centre expanded');
+        if (added > 0 || removed > 0) await layout(cy, { centreId: v.sel || v.focus });
+        refresh();
+        const sel = v.sel || v.focus;
+        if (cy.getElementById(sel).nonempty()) showDetails(sel);
+      }),
+    [refresh, showDetails, track],
+  );
+
+  /**
+   * Whether a change of the graph touches what is drawn: one of the records it added,
+   * replaced or removed is drawn, or lies next to something drawn (an event added with a
+   * drawn actor as participant).
+   */
+  const touches = useCallback(async (change) => {
+    const cy = cyRef.current;
+    if (!drawn.current.focus || cy.nodes().empty()) return false;
+    if (change.ids.some((id) => cy.getElementById(id).nonempty())) return true;
+    // A large change (an import) is not looked at record by record: the view is redrawn.
+    if (change.ids.length > MAX_LOOKED_AT) return true;
+    const near = await Promise.all(
+      change.ids.map((id) =>
+        request(NEIGHBORHOOD_QUERY, { id, depth: 1, limit: LIMIT })
+          .then((data) => data.neighborhood.nodes.map((n) => n.id))
+          .catch(() => []),
+      ),
+    );
+    return near.flat().some((id) => cy.getElementById(id).nonempty());
+  }, []);
+
   /** Opens `id` from the panel or the timeline: its details, and it in the drawing. */
   const open = useCallback(
     (id) => {
@@ -482,6 +568,8 @@ function Explorer() {
       focus(id);
     },
     restore,
+    reload,
+    touches,
   };
 
   useEffect(() => {
@@ -515,7 +603,20 @@ function Explorer() {
       }
     };
     window.addEventListener('keydown', onKey);
+    // A change to the graph that touches the drawing redraws it (in the order they come).
+    let pending = Promise.resolve();
+    const stopFollowing = followChanges({
+      onChange: (change) => {
+        pending = pending.then(async () => {
+          if (await gestures.current.touches(change)) await gestures.current.reload();
+        });
+      },
+      onReconnect: () => {
+        pending = pending.then(() => gestures.current.reload());
+      },
+    });
     return () => {
+      stopFollowing();
       window.removeEventListener('hashchange', fromHash);
       window.removeEventListener('popstate', fromHistory);
       window.removeEventListener('keydown', onKey);
@@ -541,8 +642,9 @@ function Explorer() {
     relayoutWith({ showSources: on });
   };
 
-  // Filters apply to the drawing as soon as they change (sources relayout, above).
-  useEffect(() => {
+  // Filters apply to the drawing as soon as they change (sources relayout, above): in the
+  // render's commit, so that the drawing never shows a filter the controls no longer say.
+  useLayoutEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
     applyView(cy, settings.current.view);
@@ -566,7 +668,7 @@ function Explorer() {
     setMapPlaces((m) => ({ ...m, status: 'loading' }));
     track(async () => {
       try {
-        const places = await locate(cy);
+        const [places] = await Promise.all([locate(cy), loadGeo()]);
         if (ticket !== mapTicket.current) return;
         setMapPlaces({ status: 'ready', places });
       } catch (err) {

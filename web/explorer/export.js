@@ -1,7 +1,7 @@
 // Exports of what is drawn: a PNG of the drawing, the drawn subgraph as JSON and GraphML, the
 // timeline as CSV, and the GraphQL that asks the API for the drawing. Only what is visible
 // counts: nodes and links hidden by a filter are left out.
-import { NEIGHBORHOOD_QUERY } from './api.js';
+import { NEIGHBORHOOD_QUERY, PLACE_EVENTS_FIRST, PLACE_EVENTS_QUERY, typeOfId } from './api.js';
 
 /** The visible nodes and links of the drawing as plain data. */
 export function subgraph(cy) {
@@ -72,8 +72,10 @@ export function timelineCsv(events) {
 
 /**
  * The GraphQL that asks the API for what is drawn: one `neighborhood` per step that drew
- * something (the entity at the centre, then each expansion), and the chain when there is one.
- * `view` is the address's view (address.js).
+ * something (the entity at the centre, then each expansion), the events at a place and at
+ * the places inside it for each step that drew a place (drawn with it: see
+ * PLACE_EVENTS_QUERY), and the chain when there is one. `view` is the address's view
+ * (address.js).
  */
 export function drawingQuery(view) {
   if (!view.focus) return '';
@@ -81,13 +83,24 @@ export function drawingQuery(view) {
   const fields = selection.slice(0, selection.lastIndexOf('}')).trim();
   const body = [`  focus: neighborhood(id: ${JSON.stringify(view.focus)}, depth: ${view.depth}, limit: 120) { ...Drawn }`];
   view.expand.forEach((id, i) => body.push(`  expand${i + 1}: neighborhood(id: ${JSON.stringify(id)}, depth: 1, limit: 120) { ...Drawn }`));
+  const places = [view.focus, ...view.expand].filter((id) => typeOfId(id) === 'Place');
+  places.forEach((id, i) => body.push(`  placeEvents${i + 1}: node(id: ${JSON.stringify(id)}) { ...PlaceEvents }`));
   if (view.path) {
     body.push(
       `  path(from: ${JSON.stringify(view.path.from)}, to: ${JSON.stringify(view.path.to)}) { hops steps { link forward node { __typename id } } }`,
     );
   }
-  const fragment = `fragment Drawn on Subgraph ${fields.replace(/\n {4}/g, '\n  ').replace(/\n\s*}$/, '\n}')}`;
-  return `query Drawing {\n${body.join('\n')}\n}\n\n${fragment}\n`;
+  const fragments = [`fragment Drawn on Subgraph ${fields.replace(/\n {4}/g, '\n  ').replace(/\n\s*}$/, '\n}')}`];
+  if (places.length) fragments.push(placeEventsFragment());
+  return `query Drawing {\n${body.join('\n')}\n}\n\n${fragments.join('\n\n')}\n`;
+}
+
+/** PLACE_EVENTS_QUERY's selection of a node as a fragment, its `$first` written out. */
+function placeEventsFragment() {
+  const start = PLACE_EVENTS_QUERY.indexOf('{', PLACE_EVENTS_QUERY.indexOf('node('));
+  const selection = PLACE_EVENTS_QUERY.slice(start, PLACE_EVENTS_QUERY.lastIndexOf('}')).trim();
+  const text = selection.replace('$first', String(PLACE_EVENTS_FIRST)).replace(/\n {4}/g, '\n  ').replace(/\n\s*}$/, '\n}');
+  return `fragment PlaceEvents on Node ${text}`;
 }
 
 /** Saves `data` (a Blob or text) as a file named `name`, as the browser downloads files. */

@@ -4,10 +4,23 @@
 // the events `createGraph` forwards. Sources and CITES links are kept in the graph but hidden
 // unless asked for (every entity cites a report, which would crowd the drawing).
 import cytoscape from 'cytoscape';
-import fcose from 'cytoscape-fcose';
 import { KINDS, clip, labelOf, words } from './kinds.js';
 
-cytoscape.use(fcose);
+/**
+ * Loads the force-directed layout (cytoscape-fcose and the two packages under it, a chunk of
+ * their own: web/build.mjs splits the explorer) and registers it, once. `createGraph` starts
+ * it, so it arrives while the user types a search, after the page is usable.
+ */
+let fcoseLoading = null;
+export function loadLayout() {
+  if (!fcoseLoading) {
+    fcoseLoading = import('./fcose.js').then((m) => cytoscape.use(m.default));
+    fcoseLoading.catch(() => {
+      fcoseLoading = null;
+    });
+  }
+  return fcoseLoading;
+}
 
 /** Whether the reader asked the system for less motion. */
 const REDUCED_MOTION =
@@ -136,6 +149,8 @@ export function createGraph(container, on) {
     boxSelectionEnabled: false,
     selectionType: 'single',
   });
+  // The layout's chunk, fetched now (a failure is met again, and reported, at the first layout).
+  loadLayout().catch(() => {});
   cy.on('tap', 'node', (e) => on.tap(e.target.id()));
   cy.on('dbltap', 'node', (e) => on.dbltap(e.target.id()));
   cy.on('mouseover', 'node', (e) => {
@@ -235,6 +250,37 @@ export function merge(cy, subgraph, around, view) {
   });
   applyView(cy, view);
   return added;
+}
+
+/**
+ * Makes the drawing hold exactly `subgraph` ({ nodes, links }, everything the view's steps
+ * draw, asked again after a change), keeping what stays where it is: gone nodes and links
+ * are removed, the others' data (labels, dates) updated, new ones added around `around`
+ * (as `merge` does). Returns how many nodes were added and removed.
+ */
+export function syncDrawing(cy, subgraph, around, view) {
+  const keepNodes = new Set(subgraph.nodes.map((n) => n.id));
+  const keepLinks = new Set(subgraph.links.map((l) => `${l.from}|${l.kind}|${l.to}`));
+  let removed = 0;
+  cy.batch(() => {
+    cy.edges()
+      .filter((e) => !keepLinks.has(e.id()))
+      .remove();
+    cy.nodes()
+      .filter((n) => !keepNodes.has(n.id()))
+      .forEach((n) => {
+        n.remove();
+        removed += 1;
+      });
+    for (const node of subgraph.nodes) {
+      const drawn = cy.getElementById(node.id);
+      // An id is fixed for the element's life: only the rest is set.
+      const { id, ...data } = nodeData(node);
+      if (drawn.nonempty()) drawn.data(data);
+    }
+  });
+  const added = merge(cy, subgraph, around, view);
+  return { added, removed };
 }
 
 /**
@@ -448,7 +494,8 @@ export function fitReadable(cy, centreId, now = false) {
  * cytoscape's own `cose`), keeping the current positions as the starting point unless `fresh`, then shows it with
  * `fitReadable` around `centreId`. Resolves when everything has stopped moving.
  */
-export function layout(cy, { fresh = false, centreId = null } = {}) {
+export async function layout(cy, { fresh = false, centreId = null } = {}) {
+  await loadLayout();
   const visible = cy.elements().not('.hidden');
   return new Promise((resolve) => {
     if (visible.nodes().empty()) {
