@@ -328,10 +328,14 @@ fn big_answer(c: &mut Criterion) {
     let busiest = *actors.iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
     let id = g.entity(busiest).id().to_owned();
     let q = "query($id: ID!) { neighborhood(id: $id, depth: 3, limit: 1000) { truncated \
-             nodes { __typename id ... on Actor { name kind summary aliases } \
-             ... on Event { title kind mode status summary topics when { start end text } } \
-             ... on Place { name kind code latitude longitude } \
-             ... on Agreement { title kind status summary } ... on Source { outlet title published } } \
+             nodes { __typename id \
+             ... on Actor { name kind summary aliases country { id name } sources { id outlet title } } \
+             ... on Event { title kind mode status summary topics cameo when { start end text } place { id name } \
+             participants { role actor { id name } } agreements { id title } notes { text } \
+             sources { id outlet title published } } \
+             ... on Place { name kind code latitude longitude containedIn { id name } } \
+             ... on Agreement { title kind status summary topics parties { id name } sources { id outlet title } } \
+             ... on Source { outlet title published } } \
              links { from to kind } } }";
     let vars = json!({ "id": id });
     let request = || async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));

@@ -15,15 +15,13 @@ use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-/// The headers a 304 repeats from the answer it stands for (RFC 9110, 15.4.5), besides the
-/// snapshot header.
-const KEPT: [header::HeaderName; 4] = [header::ETAG, header::CACHE_CONTROL, header::VARY, header::EXPIRES];
-
 /// The middleware: gives a coded answer its own tag, and answers 304 when `If-None-Match`
 /// names the tag of the answer about to be sent.
 pub async fn per_coding(request: Request, next: Next) -> Response {
-    let conditional =
-        matches!(*request.method(), Method::GET | Method::HEAD).then(|| if_none_match(request.headers())).flatten();
+    let conditional = match *request.method() {
+        Method::GET | Method::HEAD => if_none_match(request.headers()),
+        _ => None,
+    };
     let mut response = next.run(request).await;
     let coded = response
         .headers()
@@ -46,8 +44,16 @@ pub async fn per_coding(request: Request, next: Next) -> Response {
         return response;
     }
     let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-    for name in KEPT.iter().chain(std::iter::once(&super::graphql::SNAPSHOT_HEADER_NAME)) {
-        for v in response.headers().get_all(name) {
+    // What a 304 repeats from the answer it stands for (RFC 9110, 15.4.5), and the snapshot.
+    let kept = [
+        header::ETAG,
+        header::CACHE_CONTROL,
+        header::VARY,
+        header::EXPIRES,
+        header::HeaderName::from_static(super::graphql::SNAPSHOT_HEADER),
+    ];
+    for name in kept {
+        for v in response.headers().get_all(&name) {
             not_modified.headers_mut().append(name.clone(), v.clone());
         }
     }

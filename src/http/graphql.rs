@@ -22,8 +22,6 @@ use std::time::{Duration, Instant};
 /// The response header naming the snapshot (its hash, as `snapshot { hash }` gives it) an
 /// answer was computed on, so that a client or a load balancer can tell replicas apart.
 pub const SNAPSHOT_HEADER: &str = "diplograph-snapshot";
-/// [`SNAPSHOT_HEADER`] as a header name.
-pub const SNAPSHOT_HEADER_NAME: axum::http::HeaderName = axum::http::HeaderName::from_static(SNAPSHOT_HEADER);
 
 /// `POST /graphql`: one operation or a batch (JSON array), as JSON.
 pub async fn post(
