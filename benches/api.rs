@@ -2,7 +2,7 @@
 //! path and neighbourhood on their own. With `DIPLOGRAPH_BENCH_SEED=DIR` (a seed made by
 //! `diplograph generate`), the `scale` group measures the queries whose latency must stay
 //! flat as the graph grows (among them every top-level list, unfiltered and with each single
-//! filter).
+//! filter); with `DIPLOGRAPH_BENCH_BIG=DIR`, the `big` group measures a 1 MB answer.
 //!
 //! `cargo bench --bench api`
 
@@ -314,5 +314,45 @@ fn list_cases(g: &KnowledgeGraph) -> Vec<Case> {
     ]
 }
 
-criterion_group!(benches, contract_queries, graph_operations, scale);
+/// Issue 14's large answer: `neighborhood` at depth 3 with `limit: 1000` around the busiest
+/// actor of `DIPLOGRAPH_BENCH_BIG` (a generated seed, e.g. 100k events), every node with its
+/// text fields, through async-graphql (`big/…/reference`) and through its compiled plan
+/// (`big/…/planned`). The answer is over the default cost limit, so the schema here allows it.
+fn big_answer(c: &mut Criterion) {
+    let Ok(dir) = std::env::var("DIPLOGRAPH_BENCH_BIG") else { return };
+    let rt = tokio::runtime::Builder::new_current_thread().build().expect("runtime");
+    let g = Arc::new(diplograph::seed::load(Path::new(&dir)).expect("generated seed"));
+    let limits = diplograph::api::Limits { max_cost: 10_000_000, ..Default::default() };
+    let schema = diplograph::api::schema_with(&limits);
+    let actors = g.all(EntityKind::Actor);
+    let busiest = *actors.iter().max_by_key(|&&a| g.reverse(a).events.len()).expect("an actor");
+    let id = g.entity(busiest).id().to_owned();
+    let q = "query($id: ID!) { neighborhood(id: $id, depth: 3, limit: 1000) { truncated \
+             nodes { __typename id \
+             ... on Actor { name kind summary aliases country { id name } sources { id outlet title } } \
+             ... on Event { title kind mode status summary topics cameo when { start end text } place { id name } \
+             participants { role actor { id name } } agreements { id title } notes { text } \
+             sources { id outlet title published } } \
+             ... on Place { name kind code latitude longitude containedIn { id name } } \
+             ... on Agreement { title kind status summary topics parties { id name } sources { id outlet title } } \
+             ... on Source { outlet title published } } \
+             links { from to kind } } }";
+    let vars = json!({ "id": id });
+    let request = || async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
+    let bytes = match rt.block_on(diplograph::api::answer(&schema, request(), g.clone())) {
+        diplograph::api::Answer::Executed(r) => {
+            assert!(r.errors.is_empty(), "{:?}", r.errors);
+            serde_json::to_string(&r).expect("serializes").len()
+        }
+        diplograph::api::Answer::Planned(body) => body.len(),
+    };
+    eprintln!("big answer on {dir}: neighborhood of {id}, depth 3, limit 1000: {bytes} bytes");
+    let mut group = c.benchmark_group("big");
+    group.sample_size(20);
+    group.bench_function("neighborhood-3-1000/reference", |b| b.iter(|| run(&rt, &schema, &g, q, None, &vars)));
+    group.bench_function("neighborhood-3-1000/planned", |b| b.iter(|| answer(&rt, &schema, &g, q, None, &vars)));
+    group.finish();
+}
+
+criterion_group!(benches, contract_queries, graph_operations, scale, big_answer);
 criterion_main!(benches);

@@ -32,9 +32,18 @@ impl<'a> AgreementObj<'a> {
 connection!(AgreementConnection, AgreementEdge, AgreementObj, "AgreementConnection", "AgreementEdge", set: Arc<List<'a>>, {
     /// Counts over every agreement of this list, not just the page.
     async fn facets(&self) -> AgreementFacets<'a> {
-        AgreementFacets { g: self.g, list: self.set.clone() }
+        agreement_connection_fields::facets(self)
     }
 });
+
+/// The fields of [`AgreementConnection`] beyond its page, called by its resolvers and by compiled plans.
+pub(crate) mod agreement_connection_fields {
+    use super::*;
+
+    pub fn facets<'a>(c: &AgreementConnection<'a>) -> AgreementFacets<'a> {
+        AgreementFacets { g: c.g, list: c.set.clone() }
+    }
+}
 
 impl<'a> AgreementConnection<'a> {
     /// The page `args` selects from `list`, which facets count whole.

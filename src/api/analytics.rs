@@ -49,15 +49,15 @@ impl From<TimeBucket> for Bucket {
 #[derive(SimpleObject)]
 pub struct TimelineBucket {
     /// Its first day.
-    start: Date,
+    pub(crate) start: Date,
     /// Its last day.
-    end: Date,
+    pub(crate) end: Date,
     /// ISO 8601: 2021-06-08, 2021-W23, 2021-06, 2021.
-    label: String,
+    pub(crate) label: String,
     /// How many of the events start in it.
-    count: u32,
+    pub(crate) count: u32,
     /// Of count, the events whose date is known less precisely than this bucket.
-    imprecise: u32,
+    pub(crate) imprecise: u32,
 }
 
 /// The timeline of `set` by `bucket`: LIMIT_EXCEEDED, naming coarser buckets that fit, when it would have more than [`MAX_PERIODS`] periods.
@@ -113,81 +113,81 @@ fn ranked<M: Copy>(all: &[M], counts: &[u32], name: impl Fn(M) -> &'static str) 
 /// How many events are of one kind.
 #[derive(SimpleObject)]
 pub struct EventKindCount {
-    kind: GEventKind,
-    count: u32,
+    pub(crate) kind: GEventKind,
+    pub(crate) count: u32,
 }
 
 /// How many events have one status.
 #[derive(SimpleObject)]
 pub struct EventStatusCount {
-    status: GEventStatus,
-    count: u32,
+    pub(crate) status: GEventStatus,
+    pub(crate) count: u32,
 }
 
 /// How many events took place in one mode.
 #[derive(SimpleObject)]
 pub struct EventModeCount {
-    mode: GEventMode,
-    count: u32,
+    pub(crate) mode: GEventMode,
+    pub(crate) count: u32,
 }
 
 /// How many agreements are of one kind.
 #[derive(SimpleObject)]
 pub struct AgreementKindCount {
-    kind: GAgreementKind,
-    count: u32,
+    pub(crate) kind: GAgreementKind,
+    pub(crate) count: u32,
 }
 
 /// How many agreements have one status.
 #[derive(SimpleObject)]
 pub struct AgreementStatusCount {
-    status: GAgreementStatus,
-    count: u32,
+    pub(crate) status: GAgreementStatus,
+    pub(crate) count: u32,
 }
 
 /// How many statements were made on one channel.
 #[derive(SimpleObject)]
 pub struct StatementChannelCount {
-    channel: GStatementChannel,
-    count: u32,
+    pub(crate) channel: GStatementChannel,
+    pub(crate) count: u32,
 }
 
 /// How many records one place counts.
 #[derive(SimpleObject)]
 pub struct PlaceCount<'a> {
-    place: PlaceObj<'a>,
-    count: u32,
+    pub(crate) place: PlaceObj<'a>,
+    pub(crate) count: u32,
 }
 
 /// How many records one actor counts.
 #[derive(SimpleObject)]
 pub struct ActorCount<'a> {
-    actor: ActorObj<'a>,
-    count: u32,
+    pub(crate) actor: ActorObj<'a>,
+    pub(crate) count: u32,
 }
 
 /// How many events have one topic.
 #[derive(SimpleObject)]
 pub struct TopicCount {
-    topic: String,
-    count: u32,
+    pub(crate) topic: String,
+    pub(crate) count: u32,
 }
 
 /// How many events have one CAMEO code.
 #[derive(SimpleObject)]
 pub struct CameoCount {
     /// The CAMEO event code, e.g. "042".
-    code: String,
+    pub(crate) code: String,
     /// Its CAMEO description, e.g. "Make a visit" (null for a code Diplograph does not know).
-    description: Option<&'static str>,
-    count: u32,
+    pub(crate) description: Option<&'static str>,
+    pub(crate) count: u32,
 }
 
 /// How many events have one PLOVER event type.
 #[derive(SimpleObject)]
 pub struct PloverCount {
-    r#type: GPloverType,
-    count: u32,
+    pub(crate) r#type: GPloverType,
+    pub(crate) count: u32,
 }
 
 /// The actor counts of `counts`.
@@ -215,62 +215,96 @@ pub struct EventFacets<'a> {
 impl<'a> EventFacets<'a> {
     /// Events per kind.
     async fn kinds(&self) -> Vec<EventKindCount> {
-        let t = self.g.event_tally(event_set(&self.set));
+        event_facet_fields::kinds(self)
+    }
+    /// Events per status.
+    async fn statuses(&self) -> Vec<EventStatusCount> {
+        event_facet_fields::statuses(self)
+    }
+    /// Events per mode.
+    async fn modes(&self) -> Vec<EventModeCount> {
+        event_facet_fields::modes(self)
+    }
+    /// Per country the event's place lies in; events with no place in a country are not counted.
+    async fn countries(&self, first: Option<i32>) -> Result<Vec<PlaceCount<'a>>> {
+        event_facet_fields::countries(self, first)
+    }
+    /// Per actor taking part (of `kind`, when given).
+    async fn participants(&self, kind: Option<GActorKind>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
+        event_facet_fields::participants(self, kind, first)
+    }
+    /// Per topic.
+    async fn topics(&self, first: Option<i32>) -> Result<Vec<TopicCount>> {
+        event_facet_fields::topics(self, first)
+    }
+    /// Per CAMEO event code (Event.cameo), ties by code.
+    async fn cameo(&self, first: Option<i32>) -> Result<Vec<CameoCount>> {
+        event_facet_fields::cameo(self, first)
+    }
+    /// Per PLOVER event type (Event.plover); statements, which have none, are not counted.
+    async fn plover(&self) -> Vec<PloverCount> {
+        event_facet_fields::plover(self)
+    }
+}
+
+/// The fields of [`EventFacets`], called by its resolvers and by compiled plans.
+pub(crate) mod event_facet_fields {
+    use super::*;
+
+    pub fn kinds(f: &EventFacets<'_>) -> Vec<EventKindCount> {
+        let t = f.g.event_tally(event_set(&f.set));
         ranked(model::EventKind::ALL, &t.kinds, model::EventKind::as_str)
             .into_iter()
             .map(|(k, count)| EventKindCount { kind: k.into(), count })
             .collect()
     }
-    /// Events per status.
-    async fn statuses(&self) -> Vec<EventStatusCount> {
-        let t = self.g.event_tally(event_set(&self.set));
+    pub fn statuses(f: &EventFacets<'_>) -> Vec<EventStatusCount> {
+        let t = f.g.event_tally(event_set(&f.set));
         ranked(model::EventStatus::ALL, &t.statuses, model::EventStatus::as_str)
             .into_iter()
             .map(|(s, count)| EventStatusCount { status: s.into(), count })
             .collect()
     }
-    /// Events per mode.
-    async fn modes(&self) -> Vec<EventModeCount> {
-        let t = self.g.event_tally(event_set(&self.set));
+    pub fn modes(f: &EventFacets<'_>) -> Vec<EventModeCount> {
+        let t = f.g.event_tally(event_set(&f.set));
         ranked(model::EventMode::ALL, &t.modes, model::EventMode::as_str)
             .into_iter()
             .map(|(m, count)| EventModeCount { mode: m.into(), count })
             .collect()
     }
-    /// Per country the event's place lies in; events with no place in a country are not counted.
-    async fn countries(&self, first: Option<i32>) -> Result<Vec<PlaceCount<'a>>> {
+    pub fn countries<'a>(f: &EventFacets<'a>, first: Option<i32>) -> Result<Vec<PlaceCount<'a>>> {
         let first = first_arg(first)?;
-        let counts = self.g.event_countries(event_set(&self.set), first);
+        let counts = f.g.event_countries(event_set(&f.set), first);
         Ok(counts
             .into_iter()
-            .filter_map(|(n, count)| PlaceObj::of(self.g, n).map(|place| PlaceCount { place, count }))
+            .filter_map(|(n, count)| PlaceObj::of(f.g, n).map(|place| PlaceCount { place, count }))
             .collect())
     }
-    /// Per actor taking part (of `kind`, when given).
-    async fn participants(&self, kind: Option<GActorKind>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
+    pub fn participants<'a>(
+        f: &EventFacets<'a>,
+        kind: Option<GActorKind>,
+        first: Option<i32>,
+    ) -> Result<Vec<ActorCount<'a>>> {
         let first = first_arg(first)?;
-        let counts = self.g.event_participants(event_set(&self.set), kind.map(ActorKind::from), first);
-        Ok(actor_counts(self.g, counts))
+        let counts = f.g.event_participants(event_set(&f.set), kind.map(ActorKind::from), first);
+        Ok(actor_counts(f.g, counts))
     }
-    /// Per topic.
-    async fn topics(&self, first: Option<i32>) -> Result<Vec<TopicCount>> {
+    pub fn topics(f: &EventFacets<'_>, first: Option<i32>) -> Result<Vec<TopicCount>> {
         let first = first_arg(first)?;
-        let counts = self.g.event_topics(event_set(&self.set), first);
+        let counts = f.g.event_topics(event_set(&f.set), first);
         Ok(counts.into_iter().map(|(t, count)| TopicCount { topic: t.to_owned(), count }).collect())
     }
-    /// Per CAMEO event code (Event.cameo), ties by code.
-    async fn cameo(&self, first: Option<i32>) -> Result<Vec<CameoCount>> {
+    pub fn cameo(f: &EventFacets<'_>, first: Option<i32>) -> Result<Vec<CameoCount>> {
         let first = first_arg(first)?;
-        let t = self.g.event_code_tally(event_set(&self.set));
+        let t = f.g.event_code_tally(event_set(&f.set));
         Ok(t.cameo
             .into_iter()
             .take(first)
             .map(|(c, count)| CameoCount { code: c.to_string(), description: cameo_description(c), count })
             .collect())
     }
-    /// Per PLOVER event type (Event.plover); statements, which have none, are not counted.
-    async fn plover(&self) -> Vec<PloverCount> {
-        let t = self.g.event_code_tally(event_set(&self.set));
+    pub fn plover(f: &EventFacets<'_>) -> Vec<PloverCount> {
+        let t = f.g.event_code_tally(event_set(&f.set));
         ranked(model::PloverType::ALL, &t.plover, model::PloverType::as_str)
             .into_iter()
             .map(|(p, count)| PloverCount { r#type: p.into(), count })
@@ -289,28 +323,50 @@ pub struct AgreementFacets<'a> {
 impl<'a> AgreementFacets<'a> {
     /// Agreements per kind.
     async fn kinds(&self) -> Vec<AgreementKindCount> {
-        let t = self.g.agreement_tally(self.list.iter());
+        agreement_facet_fields::kinds(self)
+    }
+    /// Agreements per status.
+    async fn statuses(&self) -> Vec<AgreementStatusCount> {
+        agreement_facet_fields::statuses(self)
+    }
+    /// Agreements per party (of `kind`, when given).
+    async fn parties(&self, kind: Option<GActorKind>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
+        agreement_facet_fields::parties(self, kind, first)
+    }
+    /// The sum of the amounts per currency, over the agreements that state one (by currency).
+    async fn amounts(&self) -> Vec<MoneyObj> {
+        agreement_facet_fields::amounts(self)
+    }
+}
+
+/// The fields of [`AgreementFacets`], called by its resolvers and by compiled plans.
+pub(crate) mod agreement_facet_fields {
+    use super::*;
+
+    pub fn kinds(f: &AgreementFacets<'_>) -> Vec<AgreementKindCount> {
+        let t = f.g.agreement_tally(f.list.iter());
         ranked(model::AgreementKind::ALL, &t.kinds, model::AgreementKind::as_str)
             .into_iter()
             .map(|(k, count)| AgreementKindCount { kind: k.into(), count })
             .collect()
     }
-    /// Agreements per status.
-    async fn statuses(&self) -> Vec<AgreementStatusCount> {
-        let t = self.g.agreement_tally(self.list.iter());
+    pub fn statuses(f: &AgreementFacets<'_>) -> Vec<AgreementStatusCount> {
+        let t = f.g.agreement_tally(f.list.iter());
         ranked(model::AgreementStatus::ALL, &t.statuses, model::AgreementStatus::as_str)
             .into_iter()
             .map(|(s, count)| AgreementStatusCount { status: s.into(), count })
             .collect()
     }
-    /// Agreements per party (of `kind`, when given).
-    async fn parties(&self, kind: Option<GActorKind>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
+    pub fn parties<'a>(
+        f: &AgreementFacets<'a>,
+        kind: Option<GActorKind>,
+        first: Option<i32>,
+    ) -> Result<Vec<ActorCount<'a>>> {
         let first = first_arg(first)?;
-        Ok(actor_counts(self.g, self.g.agreement_parties(self.list.iter(), kind.map(ActorKind::from), first)))
+        Ok(actor_counts(f.g, f.g.agreement_parties(f.list.iter(), kind.map(ActorKind::from), first)))
     }
-    /// The sum of the amounts per currency, over the agreements that state one (by currency).
-    async fn amounts(&self) -> Vec<MoneyObj> {
-        let t = self.g.agreement_tally(self.list.iter());
+    pub fn amounts(f: &AgreementFacets<'_>) -> Vec<MoneyObj> {
+        let t = f.g.agreement_tally(f.list.iter());
         t.amounts.into_iter().map(|(currency, amount)| MoneyObj { amount, currency }).collect()
     }
 }
@@ -326,12 +382,24 @@ pub struct StatementFacets<'a> {
 impl<'a> StatementFacets<'a> {
     /// Statements per speaker.
     async fn speakers(&self, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
-        let first = first_arg(first)?;
-        Ok(actor_counts(self.g, self.g.statement_speakers(self.list.iter(), first)))
+        statement_facet_fields::speakers(self, first)
     }
     /// Statements per channel.
     async fn channels(&self) -> Vec<StatementChannelCount> {
-        let t = self.g.statement_channels(self.list.iter());
+        statement_facet_fields::channels(self)
+    }
+}
+
+/// The fields of [`StatementFacets`], called by its resolvers and by compiled plans.
+pub(crate) mod statement_facet_fields {
+    use super::*;
+
+    pub fn speakers<'a>(f: &StatementFacets<'a>, first: Option<i32>) -> Result<Vec<ActorCount<'a>>> {
+        let first = first_arg(first)?;
+        Ok(actor_counts(f.g, f.g.statement_speakers(f.list.iter(), first)))
+    }
+    pub fn channels(f: &StatementFacets<'_>) -> Vec<StatementChannelCount> {
+        let t = f.g.statement_channels(f.list.iter());
         ranked(model::StatementChannel::ALL, &t, model::StatementChannel::as_str)
             .into_iter()
             .map(|(c, count)| StatementChannelCount { channel: c.into(), count })

@@ -23,6 +23,9 @@ pub struct Measure {
     pub aliases: usize,
     /// Introspection fields of the schema (`__schema`, `__type`).
     pub introspection: usize,
+    /// Whether the request's variables were read (a list size given by a variable): when not,
+    /// the measure holds for any variables of the same operation.
+    pub read_variables: bool,
 }
 
 /// Measures `operation` of `doc` against the schema in `registry`; the count of an introspection field stops a little past `cap`.
@@ -33,9 +36,21 @@ pub fn measure(
     vars: &Variables,
     cap: u64,
 ) -> Measure {
-    let mut m = Measurer { registry, doc, vars, aliases: 0, depth: 0, introspection: 0, fragments: Vec::new(), cap };
+    let mut m = Measurer {
+        registry,
+        doc,
+        vars,
+        aliases: 0,
+        depth: 0,
+        introspection: 0,
+        fragments: Vec::new(),
+        cap,
+        read_variables: std::cell::Cell::new(false),
+    };
     let cost = m.set(&op.selection_set.node, &registry.query_type, 1, MAX_PAGE as u64);
-    Measure { cost, depth: m.depth, aliases: m.aliases, introspection: m.introspection }
+    // Introspection is measured on what it returns, with the variables in hand.
+    let read_variables = m.read_variables.get() || m.introspection > 0;
+    Measure { cost, depth: m.depth, aliases: m.aliases, introspection: m.introspection, read_variables }
 }
 
 struct Measurer<'a> {
@@ -49,6 +64,8 @@ struct Measurer<'a> {
     fragments: Vec<&'a Name>,
     /// Where counting an introspection field may stop.
     cap: u64,
+    /// Set when an argument read holds a variable.
+    read_variables: std::cell::Cell<bool>,
 }
 
 impl<'a> Measurer<'a> {
@@ -139,8 +156,13 @@ impl<'a> Measurer<'a> {
     /// The numeric value (or list length) of argument `n` of `f`, variables resolved.
     fn arg(&self, f: &Field, n: &str) -> Option<u64> {
         let v = f.arguments.iter().find(|(a, _)| a.node.as_str() == n).map(|(_, v)| &v.node)?;
-        let v =
-            v.clone().into_const_with(|var| Ok::<_, ()>(self.vars.get(&var).cloned().unwrap_or(Value::Null))).ok()?;
+        let v = v
+            .clone()
+            .into_const_with(|var| {
+                self.read_variables.set(true);
+                Ok::<_, ()>(self.vars.get(&var).cloned().unwrap_or(Value::Null))
+            })
+            .ok()?;
         match v {
             Value::Number(n) => n.as_u64(),
             Value::List(l) => Some(l.len() as u64),

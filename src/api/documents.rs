@@ -18,23 +18,29 @@ fn cache() -> &'static Cache<Arc<str>, Arc<ExecutableDocument>> {
     CACHE.get_or_init(|| Cache::new(DOCUMENTS))
 }
 
-/// Gives `request` its parsed document from the cache, parsing and keeping it on a miss. A text that does not parse is left to the schema, which reports the error.
-pub fn attach(request: &mut Request) {
-    if request.query.len() > MAX_CACHED_QUERY_BYTES {
-        return;
+/// The parsed document of `query`, from the cache (parsing and keeping it on a miss); None
+/// when it does not parse or is too long to keep (then it is left to the schema, which
+/// parses it and reports the error).
+pub fn parsed(query: &str) -> Option<Arc<ExecutableDocument>> {
+    if query.len() > MAX_CACHED_QUERY_BYTES {
+        return None;
     }
-    let doc = match cache().get(request.query.as_str()) {
-        Some(doc) => doc,
-        None => match async_graphql::parser::parse_query(&request.query) {
-            Ok(doc) => {
-                let doc = Arc::new(doc);
-                cache().insert(Arc::from(request.query.as_str()), doc.clone());
-                doc
-            }
-            Err(_) => return,
-        },
-    };
-    request.set_parsed_query(doc.as_ref().clone());
+    if let Some(doc) = cache().get(query) {
+        return Some(doc);
+    }
+    let doc = Arc::new(async_graphql::parser::parse_query(query).ok()?);
+    cache().insert(Arc::from(query), doc.clone());
+    Some(doc)
+}
+
+/// Gives `request` its parsed document from the cache, parsing and keeping it on a miss. A
+/// text that does not parse is left to the schema, which reports the error. async-graphql
+/// takes the document by value and edits it (skipped fields are removed), so the request gets
+/// a copy; compiled plans (`plan/`) read the cached one without copying.
+pub fn attach(request: &mut Request) {
+    if let Some(doc) = parsed(&request.query) {
+        request.set_parsed_query(doc.as_ref().clone());
+    }
 }
 
 /// The name of the operation `query` runs without an `operationName` (its only operation),

@@ -36,13 +36,25 @@ impl<'a> EventObj<'a> {
 connection!(EventConnection, EventEdge, EventObj, "EventConnection", "EventEdge", set: Arc<List<'a>>, {
     /// Counts over every event of this list, not just the page.
     async fn facets(&self) -> EventFacets<'a> {
-        EventFacets { g: self.g, set: self.set.clone() }
+        event_connection_fields::facets(self)
     }
     /// How many of these events start in each period. An event known less precisely than the bucket (a month-precision event in a DAY or WEEK timeline) counts at its first possible day and also in `imprecise`. At most 1000 periods (else LIMIT_EXCEEDED).
     async fn timeline(&self, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
-        timeline(self.g, event_set(&self.set), bucket)
+        event_connection_fields::timeline(self, bucket)
     }
 });
+
+/// The fields of [`EventConnection`] beyond its page, called by its resolvers and by compiled plans.
+pub(crate) mod event_connection_fields {
+    use super::*;
+
+    pub fn facets<'a>(c: &EventConnection<'a>) -> EventFacets<'a> {
+        EventFacets { g: c.g, set: c.set.clone() }
+    }
+    pub fn timeline(c: &EventConnection<'_>, bucket: TimeBucket) -> Result<Vec<TimelineBucket>> {
+        super::timeline(c.g, event_set(&c.set), bucket)
+    }
+}
 
 /// The page of the events `filter` keeps from those `base` stands for (every event when empty).
 pub fn event_connection<'a>(

@@ -32,9 +32,18 @@ impl<'a> StatementObj<'a> {
 connection!(StatementConnection, StatementEdge, StatementObj, "StatementConnection", "StatementEdge", set: Arc<List<'a>>, {
     /// Counts over every statement of this list, not just the page.
     async fn facets(&self) -> StatementFacets<'a> {
-        StatementFacets { g: self.g, list: self.set.clone() }
+        statement_connection_fields::facets(self)
     }
 });
+
+/// The fields of [`StatementConnection`] beyond its page, called by its resolvers and by compiled plans.
+pub(crate) mod statement_connection_fields {
+    use super::*;
+
+    pub fn facets<'a>(c: &StatementConnection<'a>) -> StatementFacets<'a> {
+        StatementFacets { g: c.g, list: c.set.clone() }
+    }
+}
 
 impl<'a> StatementConnection<'a> {
     /// The page `args` selects from `list`, which facets count whole.

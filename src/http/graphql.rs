@@ -113,6 +113,7 @@ async fn post_answer(
             let body = Value::Array(responses.into_iter().map(|r| response_json(r, &id)).collect());
             Ok(answer_with(
                 state,
+                Method::Post,
                 key.filter(|_| cacheable),
                 Answered { status: StatusCode::OK, answer, body: body.to_string(), snapshot: hash },
             ))
@@ -123,7 +124,7 @@ async fn post_answer(
             let key = key.filter(|_| !writes);
             let Some(request) = requests.pop() else { return Err(refuse(ParamsError::NoQuery.into())) };
             let (answered, cacheable) = execute(state, request, answer, snapshot).await;
-            Ok(answer_with(state, key.filter(|_| cacheable), answered))
+            Ok(answer_with(state, Method::Post, key.filter(|_| cacheable), answered))
         }
     }
 }
@@ -137,14 +138,14 @@ struct Answered {
     snapshot: String,
 }
 
-/// Sends `a`, remembering it under `key` when there is one.
-fn answer_with(state: &AppState, key: Option<Key>, a: Answered) -> Response {
+/// Sends `a` (with an `ETag` when answering `method` GET), remembering it under `key` when
+/// there is one.
+fn answer_with(state: &AppState, method: Method, key: Option<Key>, a: Answered) -> Response {
     let body = Bytes::from(a.body);
-    let snapshot = key.as_ref().map(|k| k.snapshot).unwrap_or_default();
     let entry = Entry {
         status: a.status.as_u16(),
         content_type: a.answer.content_type_str(),
-        etag: etag(snapshot, &body),
+        etag: (method == Method::Get).then(|| etag(snapshot_number(&a.snapshot), &body)),
         body,
         snapshot: a.snapshot,
     };
@@ -158,7 +159,7 @@ fn answer_with(state: &AppState, key: Option<Key>, a: Answered) -> Response {
 fn cached(e: Entry) -> Response {
     let status = StatusCode::from_u16(e.status).unwrap_or(StatusCode::OK);
     let mut r = (status, [(header::CONTENT_TYPE, e.content_type)], e.body).into_response();
-    if let Ok(v) = HeaderValue::from_str(&e.etag) {
+    if let Some(v) = e.etag.as_deref().and_then(|t| HeaderValue::from_str(t).ok()) {
         r.headers_mut().insert(header::ETAG, v);
     }
     if let Ok(v) = HeaderValue::from_str(&e.snapshot) {
@@ -168,7 +169,8 @@ fn cached(e: Entry) -> Response {
 }
 
 /// `GET /graphql?query=...&variables=...`: queries only. Answers carry an `ETag` and
-/// `Cache-Control`; a matching `If-None-Match` gets 304.
+/// `Cache-Control`; a matching `If-None-Match` gets 304 (from [`super::conditional`], which
+/// knows the coding the answer goes out in).
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -182,26 +184,10 @@ pub async fn get(
         Ok(r) => r,
         Err(refusal) => refusal.into_response(),
     };
-    let etag = response.headers().get(header::ETAG).and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
-    let matches = headers.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|wanted| {
-        !etag.is_empty() && wanted.split(',').any(|t| t.trim() == "*" || t.trim().trim_start_matches("W/") == etag)
-    });
-    if response.status() != StatusCode::OK {
-        return response;
+    if response.status() == StatusCode::OK {
+        let cache_control = HeaderValue::from_static("public, max-age=0, must-revalidate");
+        response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
     }
-    let cache_control = HeaderValue::from_static("public, max-age=0, must-revalidate");
-    if matches {
-        let mut not_modified = StatusCode::NOT_MODIFIED.into_response();
-        if let Ok(v) = HeaderValue::from_str(&etag) {
-            not_modified.headers_mut().insert(header::ETAG, v);
-        }
-        if let Some(v) = response.headers().get(SNAPSHOT_HEADER) {
-            not_modified.headers_mut().insert(SNAPSHOT_HEADER, v.clone());
-        }
-        not_modified.headers_mut().insert(header::CACHE_CONTROL, cache_control);
-        return not_modified;
-    }
-    response.headers_mut().insert(header::CACHE_CONTROL, cache_control);
     response
 }
 
@@ -250,12 +236,21 @@ async fn get_answer(
         None => request,
     };
     let (answered, cacheable) = execute(state, request, answer, snapshot).await;
-    Ok(answer_with(state, Some(key).filter(|_| cacheable), answered))
+    Ok(answer_with(state, Method::Get, Some(key).filter(|_| cacheable), answered))
 }
 
-/// The type of the operation `request` runs, when its document parses.
+/// The type of the operation `request` runs, when its document parses (read from the cache of
+/// parsed documents, which the answer then uses too: a known text is not parsed again).
 pub(super) fn operation_type(request: &Request) -> Option<OperationType> {
-    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
+    let cached = api::documents::parsed(&request.query);
+    let parsed;
+    let doc = match &cached {
+        Some(doc) => doc.as_ref(),
+        None => {
+            parsed = async_graphql::parser::parse_query(&request.query).ok()?;
+            &parsed
+        }
+    };
     match &request.operation_name {
         Some(name) => {
             doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, o)| o.node.ty)

@@ -7,6 +7,7 @@
 
 pub mod assets;
 pub mod cache;
+mod conditional;
 mod error;
 mod export;
 mod graphql;
@@ -126,6 +127,9 @@ pub fn app(state: AppState) -> Router {
         .route("/explore", get(static_asset))
         .route("/playground/{file}", get(static_asset))
         .layer(compression())
+        // Outside compression: it sees the coding chosen, gives a coded answer its own tag and
+        // answers `If-None-Match`.
+        .layer(axum::middleware::from_fn(conditional::per_coding))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::SERVICE_UNAVAILABLE,
@@ -190,8 +194,9 @@ fn cors(origins: &[String]) -> CorsLayer {
 
 /// `GET /`, `/explore` and `/playground/...`: the browser pages, their scripts, styles and
 /// licences, in the best coding the client accepts. A hashed name is cached forever
-/// (`immutable`); a plain name (the pages) is revalidated with its `ETag` and answered 304
-/// when unchanged, so a second visit transfers only validators.
+/// (`immutable`); a plain name (the pages) is revalidated with its `ETag` (one per coding) and
+/// answered 304 when unchanged (by [`conditional`]), so a second visit transfers only
+/// validators.
 async fn static_asset(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> axum::response::Response {
     use axum::http::{header, StatusCode};
     use axum::response::IntoResponse;
@@ -201,32 +206,15 @@ async fn static_asset(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> a
     let accept = headers.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let (coding, body) = a.encoded(accept);
     let cache_control = if hashed { "public, max-age=31536000, immutable" } else { "no-cache" };
-    let mut r = if if_none_match(&headers, a.etag) {
-        StatusCode::NOT_MODIFIED.into_response()
-    } else {
-        let mut r = ([(header::CONTENT_TYPE, a.content_type)], body).into_response();
-        if let Some(c) = coding.header() {
-            r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
-        }
-        r
-    };
+    let mut r = ([(header::CONTENT_TYPE, a.content_type)], body).into_response();
+    if let Some(c) = coding.header() {
+        r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(c));
+    }
     let h = r.headers_mut();
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache_control));
     h.insert(header::ETAG, HeaderValue::from_static(a.etag));
     h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     r
-}
-
-/// Whether an `If-None-Match` header names `etag` (or `*`); weak tags compare as strong
-/// ones, as RFC 9110 asks for this header.
-fn if_none_match(headers: &axum::http::HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(axum::http::header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|t| t.trim().trim_start_matches("W/"))
-        .any(|t| t == etag || t == "*")
 }
 
 /// `GET /health`: liveness, and which data is loaded.

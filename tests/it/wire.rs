@@ -146,6 +146,53 @@ fn pages_revalidate_with_their_etag_and_link_immutable_hashed_assets() {
     assert_eq!(header(&h, "cache-control"), Some("no-cache"));
 }
 
+/// Each coding of an answer is its own representation: its own `ETag`, and `If-None-Match`
+/// answered 304 only for the tag of the coding this request gets.
+#[test]
+fn each_coding_has_its_own_etag() {
+    let large =
+        "/graphql?query=%7B%20events(first%3A%2060)%20%7B%20nodes%20%7B%20id%20title%20summary%20%7D%20%7D%20%7D";
+    let page = ASSETS.iter().find(|a| a.path == "/").expect("the playground page");
+    let stored = [(page.gzip, "gzip"), (page.brotli, "br")].into_iter().filter_map(|(b, c)| b.map(|_| Some(c)));
+    let page_codings: Vec<Option<&str>> = std::iter::once(None).chain(stored).collect();
+    for (uri, codings) in [(large, vec![None, Some("gzip"), Some("br")]), ("/", page_codings)] {
+        let get = |coding: Option<&str>, tag: Option<&str>| {
+            let mut headers = Vec::new();
+            headers.extend(coding.map(|c| ("accept-encoding", c)));
+            headers.extend(tag.map(|t| ("if-none-match", t)));
+            call("GET", uri, &headers, "")
+        };
+        let mut tags = Vec::new();
+        for coding in codings {
+            let (status, h, _) = get(coding, None);
+            assert_eq!(status, StatusCode::OK, "{uri} {coding:?}");
+            assert_eq!(header(&h, "content-encoding"), coding, "{uri}");
+            let tag = header(&h, "etag").expect("an ETag").to_owned();
+            if let Some(c) = coding {
+                assert!(tag.ends_with(&format!("-{c}\"")), "{uri}: {tag}");
+                assert!(header(&h, "vary").is_some_and(|v| v.eq_ignore_ascii_case("accept-encoding")), "{uri}");
+            }
+            tags.push((coding, tag));
+        }
+        for (coding, tag) in &tags {
+            for (asked, _) in &tags {
+                let (status, h, body) = get(*asked, Some(tag));
+                if asked == coding {
+                    assert_eq!(status, StatusCode::NOT_MODIFIED, "{uri}: {tag} with {asked:?}");
+                    assert!(body.is_empty());
+                    assert_eq!(header(&h, "etag"), Some(tag.as_str()));
+                } else {
+                    assert_eq!(status, StatusCode::OK, "{uri}: {tag} with {asked:?}");
+                }
+            }
+        }
+    }
+    // A POST answer has no validator to revalidate with.
+    let (status, h, _) = post(LARGE, Some("gzip"));
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(header(&h, "etag"), None);
+}
+
 #[test]
 fn assets_are_sent_in_their_stored_coding() {
     for a in ASSETS {

@@ -13,15 +13,16 @@
 //! A request for a known document then runs as async-graphql would run it, minus the
 //! machinery: its variables are checked against the operation (`variables.rs`, as the limits
 //! extension checks them), the cost model measures it with those variables (`cost.rs`: the
-//! cost depends on them, so it runs every time) and refuses what is over a limit, and the
+//! cost may depend on them, so it runs on every request unless the first measure read no
+//! variable, which is then kept with the plan) and refuses what is over a limit, and the
 //! plan runs synchronously over the snapshot (`run.rs`), writing JSON as it goes with no
 //! value tree: every value comes from the very resolver async-graphql calls for that field
 //! (polled once: none of them waits) or from the plain functions of `query.rs` that the root
 //! resolvers also call. The plan adds dispatch and writing, never a second copy of the logic.
 //!
 //! async-graphql stays the reference. Whatever a plan does not cover runs through it as
-//! before: introspection, mutations, batches, fields not compiled (facets, timelines, search,
-//! paths, neighbourhoods, statements...), a response key selected twice in a way whose merge
+//! before: introspection, mutations, batches, fields not compiled (`snapshot`, an event's
+//! `dyads` and `plover`, the change log, federation's entities), a response key selected twice in a way whose merge
 //! depends on the data, and any request whose plan stops midway (a variable that does not
 //! fit, a cost over the limit, an argument that does not parse, a resolver's error: the
 //! partial answer is dropped and async-graphql answers, errors and all). The differential
@@ -45,7 +46,10 @@ use async_graphql::parser::types::{ExecutableDocument, OperationDefinition};
 use async_graphql::registry::Registry;
 use async_graphql::{OutputType, Request};
 use quick_cache::sync::Cache;
-use std::sync::Arc;
+use quick_cache::Equivalent;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// How many documents' plans are kept.
 const PLANS: usize = 1024;
@@ -57,6 +61,12 @@ pub struct Entry {
     doc: ExecutableDocument,
     op: OperationDefinition,
     plan: Plan,
+    /// The measure of the operation when it does not depend on the variables (no list size
+    /// given by one), taken on the first request that passed: then later requests are not
+    /// measured again.
+    fixed: OnceLock<cost::Measure>,
+    /// The length of the last answer written, to size the next one's buffer.
+    last_len: AtomicUsize,
 }
 
 impl Entry {
@@ -72,7 +82,7 @@ pub struct Plans {
     /// The schema's types, for checking variables and measuring the cost as the extension does.
     registry: Registry,
     /// By operation name and query text; None for a document that does not compile.
-    cache: Cache<String, Option<Arc<Entry>>>,
+    cache: Cache<Key, Option<Arc<Entry>>>,
 }
 
 /// What the cache knows of a request's document.
@@ -82,7 +92,7 @@ pub enum Lookup {
     /// That it has no plan.
     Unplanned,
     /// Nothing yet: the key to [`Plans::learn`] it under once async-graphql has answered it.
-    Miss(String),
+    Miss(Key),
 }
 
 impl Plans {
@@ -111,17 +121,17 @@ impl Plans {
         if request.query.len() > MAX_PLANNED_QUERY_BYTES {
             return Lookup::Unplanned;
         }
-        let key = key(request);
-        match self.cache.get(&key) {
+        let wanted = KeyRef { name: request.operation_name.as_deref(), text: &request.query };
+        match self.cache.get(&wanted) {
             Some(Some(entry)) => Lookup::Plan(entry),
             Some(None) => Lookup::Unplanned,
-            None => Lookup::Miss(key),
+            None => Lookup::Miss(Key { name: wanted.name.map(Into::into), text: wanted.text.into() }),
         }
     }
 
     /// Compiles the document of `key`, which async-graphql has just answered without an error.
-    pub fn learn(&self, key: String) {
-        let entry = entry(&key);
+    pub fn learn(&self, key: Key) {
+        let entry = entry(key.name.as_deref(), &key.text);
         self.cache.insert(key, entry);
     }
 
@@ -132,11 +142,20 @@ impl Plans {
             return None;
         }
         let l = &self.limits;
-        let m = cost::measure(&self.registry, &entry.doc, &entry.op, &request.variables, l.max_cost);
-        if m.introspection > 0 || m.depth > l.max_depth || m.aliases > l.max_aliases || m.cost > l.max_cost {
-            return None;
-        }
-        let mut out = Vec::with_capacity(4096);
+        let m = match entry.fixed.get() {
+            Some(m) => *m,
+            None => {
+                let m = cost::measure(&self.registry, &entry.doc, &entry.op, &request.variables, l.max_cost);
+                if m.introspection > 0 || m.depth > l.max_depth || m.aliases > l.max_aliases || m.cost > l.max_cost {
+                    return None;
+                }
+                if !m.read_variables {
+                    let _ = entry.fixed.set(m);
+                }
+                m
+            }
+        };
+        let mut out = Vec::with_capacity(entry.last_len.load(Ordering::Relaxed).max(1024) + 256);
         out.extend_from_slice(b"{\"data\":");
         run::data(&run::Cx { g, vars: &request.variables, plan: &entry.plan }, &mut out)?;
         out.extend_from_slice(b",\"extensions\":{\"cost\":{\"requestedQueryCost\":");
@@ -144,32 +163,50 @@ impl Plans {
         out.extend_from_slice(b",\"maximumAvailable\":");
         out.extend_from_slice(l.max_cost.to_string().as_bytes());
         out.extend_from_slice(b"}}}");
+        entry.last_len.store(out.len(), Ordering::Relaxed);
         String::from_utf8(out).ok()
     }
 }
 
-/// The cache key of a request's document: its operation name and text.
-fn key(request: &Request) -> String {
-    let name = request.operation_name.as_deref();
-    let mut key = String::with_capacity(name.map_or(0, str::len) + 2 + request.query.len());
-    if let Some(name) = name {
-        key.push('=');
-        key.push_str(name);
+/// The cache key of a document: its operation name and text.
+#[derive(PartialEq, Eq)]
+pub struct Key {
+    name: Option<Box<str>>,
+    text: Box<str>,
+}
+
+/// A request's [`Key`], borrowed from it for lookups (no copy of the text).
+struct KeyRef<'a> {
+    name: Option<&'a str>,
+    text: &'a str,
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        KeyRef { name: self.name.as_deref(), text: &self.text }.hash(state);
     }
-    key.push('\u{0}');
-    key.push_str(&request.query);
-    key
+}
+
+impl Hash for KeyRef<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.name.hash(state);
+        self.text.hash(state);
+    }
+}
+
+impl Equivalent<Key> for KeyRef<'_> {
+    fn equivalent(&self, key: &Key) -> bool {
+        key.name.as_deref() == self.name && *key.text == *self.text
+    }
 }
 
 /// The compiled entry of the document under `key`, when it compiles.
-fn entry(key: &str) -> Option<Arc<Entry>> {
-    let (name, text) = key.split_once('\u{0}')?;
-    let name = name.strip_prefix('=');
+fn entry(name: Option<&str>, text: &str) -> Option<Arc<Entry>> {
     let doc = async_graphql::parser::parse_query(text).ok()?;
     let plan = compile(&doc, name)?;
     let op = match name {
         Some(n) => doc.operations.iter().find(|(o, _)| o.is_some_and(|o| o.as_str() == n))?.1.node.clone(),
         None => doc.operations.iter().next()?.1.node.clone(),
     };
-    Some(Arc::new(Entry { doc, op, plan }))
+    Some(Arc::new(Entry { doc, op, plan, fixed: OnceLock::new(), last_len: AtomicUsize::new(0) }))
 }

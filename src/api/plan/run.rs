@@ -9,11 +9,19 @@ use super::compile::{Condition, FieldPlan, Plan, F};
 use crate::api::actor::{
     actor_fields, counterpart_fields, position_fields, ActorConnection, ActorEdge, ActorObj, Counterpart, PositionObj,
 };
+use crate::api::agreement::agreement_connection_fields;
 use crate::api::agreement::{agreement_fields, AgreementConnection, AgreementEdge, AgreementObj};
+use crate::api::analytics::{
+    agreement_facet_fields, event_facet_fields, statement_facet_fields, ActorCount, AgreementFacets,
+    AgreementKindCount, AgreementStatusCount, CameoCount, EventFacets, EventKindCount, EventModeCount,
+    EventStatusCount, PlaceCount, PloverCount, StatementChannelCount, StatementFacets, TimeBucket, TimelineBucket,
+    TopicCount,
+};
 use crate::api::common::{note_fields, time_span_fields, MoneyObj, NoteObj, TimeSpanObj};
-use crate::api::enums::EventOrder;
+use crate::api::enums::{EventOrder, GActorKind};
 use crate::api::event::{
-    event_connection, event_fields, participation_fields, EventConnection, EventEdge, EventObj, ParticipationObj,
+    event_connection, event_connection_fields, event_fields, participation_fields, EventConnection, EventEdge,
+    EventObj, ParticipationObj,
 };
 use crate::api::filters::{ActorFilter, AgreementFilter, EventFilter, PlaceFilter, StatementFilter};
 use crate::api::node::{path_fields, path_step_fields, subgraph_fields, Link, Node, PathObj, PathStepObj, SubgraphObj};
@@ -22,7 +30,9 @@ use crate::api::place::{place_fields, PlaceConnection, PlaceEdge, PlaceObj};
 use crate::api::query;
 use crate::api::scalars::Date;
 use crate::api::source::{source_fields, SourceConnection, SourceEdge, SourceObj};
-use crate::api::statement::{statement_fields, StatementConnection, StatementEdge, StatementObj};
+use crate::api::statement::{
+    statement_connection_fields, statement_fields, StatementConnection, StatementEdge, StatementObj,
+};
 use crate::graph::{EventQuery, KnowledgeGraph};
 use async_graphql::resolver_utils::EnumType;
 use async_graphql::{InputType, ScalarType, Value, Variables, ID};
@@ -178,9 +188,63 @@ fn list<T: Obj>(cx: &Cx<'_>, f: &FieldPlan, items: &[T], out: &mut Out) -> Optio
     Some(())
 }
 
-/// A JSON string, escaped as serde_json escapes it.
+/// A JSON string, escaped as serde_json escapes it (`"` and `\\` escaped, control characters
+/// as `\n`-style or `\u00XX` escapes, everything else as it is), eight bytes at a time where
+/// none needs escaping: most text has none, and strings are most of an answer.
 fn string(s: &str, out: &mut Out) {
-    let _ = serde_json::to_writer(&mut *out, s);
+    /// Bytes whose eight lanes are all `b`.
+    const fn lanes(b: u8) -> u64 {
+        u64::from_ne_bytes([b; 8])
+    }
+    /// Whether a lane of `w` is below 0x20, `"` or `\\` (SWAR: a zero lane after the xor, or a
+    /// lane below 0x20, sets its high bit; lanes of 0x80 and above never do).
+    fn special(w: u64) -> bool {
+        let below = |v: u64, n: u8| v.wrapping_sub(lanes(n)) & !v & lanes(0x80);
+        (below(w, 0x20) | below(w ^ lanes(b'"'), 1) | below(w ^ lanes(b'\\'), 1)) != 0
+    }
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push(b'"');
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if !special(u64::from_ne_bytes(word)) {
+                i += 8;
+                continue;
+            }
+        }
+        let end = (i + 8).min(bytes.len());
+        while i < end {
+            let b = bytes[i];
+            let escape: &[u8] = match b {
+                b'"' => b"\\\"",
+                b'\\' => b"\\\\",
+                b'\n' => b"\\n",
+                b'\r' => b"\\r",
+                b'\t' => b"\\t",
+                0x08 => b"\\b",
+                0x0c => b"\\f",
+                0..=0x1f => b"",
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            out.extend_from_slice(&bytes[start..i]);
+            if escape.is_empty() {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[b'\\', b'u', b'0', b'0', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]]);
+            } else {
+                out.extend_from_slice(escape);
+            }
+            i += 1;
+            start = i;
+        }
+    }
+    out.extend_from_slice(&bytes[start..]);
+    out.push(b'"');
 }
 
 fn opt_string(s: Option<&str>, out: &mut Out) -> Option<()> {
@@ -658,7 +722,7 @@ macro_rules! connection_objects {
                     F::Nodes => list(cx, f, &self.node_list(), out),
                     F::PageInfo => object(cx, &f.selection, &self.page().info, out),
                     F::TotalCount => int(self.page().total, out),
-                    _ => None,
+                    _ => self.beyond_page(cx, f, out),
                 }
             }
         }
@@ -688,6 +752,165 @@ connection_objects! {
     StatementConnection, StatementEdge, "StatementConnection", "StatementEdge";
 }
 
+/// The fields of a connection beyond its page (none by default).
+trait BeyondPage {
+    fn beyond_page(&self, _cx: &Cx<'_>, _f: &FieldPlan, _out: &mut Out) -> Option<()> {
+        None
+    }
+}
+
+impl BeyondPage for ActorConnection<'_> {}
+impl BeyondPage for PlaceConnection<'_> {}
+impl BeyondPage for SourceConnection<'_> {}
+
+impl BeyondPage for EventConnection<'_> {
+    fn beyond_page(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Facets => object(cx, &f.selection, &event_connection_fields::facets(self), out),
+            F::Timeline => {
+                let bucket: TimeBucket = cx.arg(f, "bucket")?;
+                list(cx, f, &event_connection_fields::timeline(self, bucket).ok()?, out)
+            }
+            _ => None,
+        }
+    }
+}
+
+impl BeyondPage for AgreementConnection<'_> {
+    fn beyond_page(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Facets => object(cx, &f.selection, &agreement_connection_fields::facets(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl BeyondPage for StatementConnection<'_> {
+    fn beyond_page(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Facets => object(cx, &f.selection, &statement_connection_fields::facets(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for EventFacets<'_> {
+    const TYPE: &'static str = "EventFacets";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        use event_facet_fields as e;
+        match f.f {
+            F::Kinds => list(cx, f, &e::kinds(self), out),
+            F::Statuses => list(cx, f, &e::statuses(self), out),
+            F::Modes => list(cx, f, &e::modes(self), out),
+            F::Countries => list(cx, f, &e::countries(self, cx.arg(f, "first")?).ok()?, out),
+            F::Participants => {
+                let kind: Option<GActorKind> = cx.arg(f, "kind")?;
+                list(cx, f, &e::participants(self, kind, cx.arg(f, "first")?).ok()?, out)
+            }
+            F::Topics => list(cx, f, &e::topics(self, cx.arg(f, "first")?).ok()?, out),
+            F::Cameo => list(cx, f, &e::cameo(self, cx.arg(f, "first")?).ok()?, out),
+            F::Plover => list(cx, f, &e::plover(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for AgreementFacets<'_> {
+    const TYPE: &'static str = "AgreementFacets";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        use agreement_facet_fields as a;
+        match f.f {
+            F::Kinds => list(cx, f, &a::kinds(self), out),
+            F::Statuses => list(cx, f, &a::statuses(self), out),
+            F::Parties => {
+                let kind: Option<GActorKind> = cx.arg(f, "kind")?;
+                list(cx, f, &a::parties(self, kind, cx.arg(f, "first")?).ok()?, out)
+            }
+            F::Amounts => list(cx, f, &a::amounts(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for StatementFacets<'_> {
+    const TYPE: &'static str = "StatementFacets";
+    fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        use statement_facet_fields as s;
+        match f.f {
+            F::Speakers => list(cx, f, &s::speakers(self, cx.arg(f, "first")?).ok()?, out),
+            F::Channels => list(cx, f, &s::channels(self), out),
+            _ => None,
+        }
+    }
+}
+
+impl Obj for TimelineBucket {
+    const TYPE: &'static str = "TimelineBucket";
+    fn field(&self, _cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Start => scalar(&self.start, out),
+            F::End => scalar(&self.end, out),
+            F::Label => {
+                string(&self.label, out);
+                Some(())
+            }
+            F::Count => int(self.count, out),
+            F::Imprecise => int(self.imprecise, out),
+            _ => None,
+        }
+    }
+}
+
+/// The count objects of facets: a counted value and its count.
+macro_rules! count_objects {
+    ($($ty:ident $(<$l:lifetime>)?, $name:literal, $field:ident => $write:expr;)*) => {$(
+        impl Obj for $ty $(<$l>)? {
+            const TYPE: &'static str = $name;
+            fn field(&self, cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+                match f.f {
+                    F::Count => int(self.count, out),
+                    F::$field => {
+                        let write: fn(&Self, &Cx<'_>, &FieldPlan, &mut Out) -> Option<()> = $write;
+                        write(self, cx, f, out)
+                    }
+                    _ => None,
+                }
+            }
+        }
+    )*};
+}
+
+count_objects! {
+    EventKindCount, "EventKindCount", Kind => |c, _, _, out| enumeration(c.kind, out);
+    EventStatusCount, "EventStatusCount", Status => |c, _, _, out| enumeration(c.status, out);
+    EventModeCount, "EventModeCount", Mode => |c, _, _, out| enumeration(c.mode, out);
+    AgreementKindCount, "AgreementKindCount", Kind => |c, _, _, out| enumeration(c.kind, out);
+    AgreementStatusCount, "AgreementStatusCount", Status => |c, _, _, out| enumeration(c.status, out);
+    StatementChannelCount, "StatementChannelCount", Channel => |c, _, _, out| enumeration(c.channel, out);
+    PlaceCount<'_>, "PlaceCount", Place => |c, cx, f, out| object(cx, &f.selection, &c.place, out);
+    ActorCount<'_>, "ActorCount", Actor => |c, cx, f, out| object(cx, &f.selection, &c.actor, out);
+    TopicCount, "TopicCount", Topic => |c, _, _, out| {
+        string(&c.topic, out);
+        Some(())
+    };
+    PloverCount, "PloverCount", Type => |c, _, _, out| enumeration(c.r#type, out);
+}
+
+impl Obj for CameoCount {
+    const TYPE: &'static str = "CameoCount";
+    fn field(&self, _cx: &Cx<'_>, f: &FieldPlan, out: &mut Out) -> Option<()> {
+        match f.f {
+            F::Code => {
+                string(&self.code, out);
+                Some(())
+            }
+            F::Description => opt_string(self.description, out),
+            F::Count => int(self.count, out),
+            _ => None,
+        }
+    }
+}
+
 /// An id argument, or nothing when it names a change of the log (answered by async-graphql).
 trait FilterChange: Sized {
     fn filter_change(self) -> Option<Self>;
@@ -696,5 +919,29 @@ trait FilterChange: Sized {
 impl FilterChange for ID {
     fn filter_change(self) -> Option<Self> {
         (!self.starts_with("change:")).then_some(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Strings are written byte for byte as serde_json writes them.
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let every_ascii: String = (0u8..0x80).map(char::from).collect();
+        let cases = [
+            "",
+            "plain text, long enough for a few words",
+            "quote \" and backslash \\ at 9",
+            "12345678\n",
+            "1234567\"",
+            "tab\there\r\n\u{8}\u{c}\u{1}\u{1f}\u{7f}",
+            "López Obrador — «Palacio» 中文 😀 and more text after it",
+            every_ascii.as_str(),
+        ];
+        for s in cases {
+            let mut out = Vec::new();
+            super::string(s, &mut out);
+            assert_eq!(String::from_utf8(out).expect("utf-8"), serde_json::to_string(s).expect("json"), "{s:?}");
+        }
     }
 }
