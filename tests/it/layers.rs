@@ -33,10 +33,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("write", &["api", "seed", "graph", "journal", "model"]),
     // The durable change log: opaque records in an append-only file; a leaf.
     ("journal", &[]),
+    // Replicas on one change log in PostgreSQL: a write service over the writer, the
+    // follower that applies the other replicas' changes; the file journal's checksum.
+    ("replica", &["api", "graph", "journal", "write"]),
     // Live reload: loads the seed and swaps the served graph.
     ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
-    ("main", &["api", "export", "generate", "graph", "http", "journal", "model", "reload", "seed", "write"]),
+    ("main", &["api", "export", "generate", "graph", "http", "journal", "model", "reload", "replica", "seed", "write"]),
 ];
 
 /// Names the crate root re-exports, and the module each comes from.
