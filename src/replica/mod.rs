@@ -66,7 +66,7 @@ pub enum ReplicaError {
     #[error("cannot reach the change log at PostgreSQL {target}: {cause}")]
     Unreachable {
         /// Host, port and database.
-        target: Target,
+        target: String,
         /// The connection's error.
         cause: String,
     },
@@ -74,7 +74,7 @@ pub enum ReplicaError {
     #[error("the change log at PostgreSQL {target} refused a statement: {cause}")]
     Database {
         /// Host, port and database.
-        target: Target,
+        target: String,
         /// PostgreSQL's error.
         cause: String,
     },
@@ -82,7 +82,7 @@ pub enum ReplicaError {
     #[error("the change log at PostgreSQL {target} was written against the seed with snapshot `{log_seed}`; this server loaded the seed with snapshot `{this_seed}`: serve the same seed, or give this seed a log of its own")]
     OtherSeed {
         /// Host, port and database.
-        target: Target,
+        target: String,
         /// The seed snapshot the log stores.
         log_seed: String,
         /// The snapshot of the seed this server loaded.
@@ -92,7 +92,7 @@ pub enum ReplicaError {
     #[error("the change log at PostgreSQL {target} has format {found}; this build reads format {supported}")]
     NewerFormat {
         /// Host, port and database.
-        target: Target,
+        target: String,
         /// The format the log stores.
         found: i32,
         /// The format this build writes.
@@ -150,18 +150,19 @@ impl Opened {
 /// against its checksum first).
 pub async fn open(url: &str, seed: Arc<KnowledgeGraph>) -> Result<Opened, ReplicaError> {
     let target = Target::parse(url)?;
-    let client = target.connect().await.map_err(|cause| ReplicaError::Unreachable { target: target.clone(), cause })?;
+    let client =
+        target.connect().await.map_err(|cause| ReplicaError::Unreachable { target: target.to_string(), cause })?;
     let database = |e: tokio_postgres::Error| match pg::cause(&e) {
-        "JOURNAL_UNREACHABLE" => ReplicaError::Unreachable { target: target.clone(), cause: error_text(&e) },
-        _ => ReplicaError::Database { target: target.clone(), cause: error_text(&e) },
+        "JOURNAL_UNREACHABLE" => ReplicaError::Unreachable { target: target.to_string(), cause: error_text(&e) },
+        _ => ReplicaError::Database { target: target.to_string(), cause: error_text(&e) },
     };
     let this_seed = seed.snapshot().hash.clone();
     let (log_seed, format) = pg::prepare(&client, &this_seed).await.map_err(database)?;
     if format > pg::FORMAT {
-        return Err(ReplicaError::NewerFormat { target, found: format, supported: pg::FORMAT });
+        return Err(ReplicaError::NewerFormat { target: target.to_string(), found: format, supported: pg::FORMAT });
     }
     if log_seed != this_seed {
-        return Err(ReplicaError::OtherSeed { target, log_seed, this_seed });
+        return Err(ReplicaError::OtherSeed { target: target.to_string(), log_seed, this_seed });
     }
     let records = pg::all_after(&client, 0).await.map_err(database)?;
     let records = records.into_iter().map(pg::Row::checked).collect::<Result<Vec<_>, _>>()?;

@@ -24,6 +24,10 @@ pub const LOCK_KEY: i64 = 0x6467_006c_6f67;
 /// How long a connection attempt may take before it counts as failed.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long a connection may go without an answer from the database (unacknowledged data,
+/// or an idle connection's keepalives) before it counts as lost, unless the URL says otherwise.
+pub const DEAD_PEER: Duration = Duration::from_secs(10);
+
 /// The most records one catch-up query reads.
 const BATCH: i64 = 1_000;
 
@@ -59,6 +63,14 @@ impl Target {
         }
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        // A database gone silent (a host down, a network cut without a reset) fails the
+        // connection within seconds instead of hanging a write or the follower for hours.
+        if config.get_tcp_user_timeout().is_none() {
+            config.tcp_user_timeout(DEAD_PEER);
+        }
+        if config.get_keepalives_interval().is_none() {
+            config.keepalives_idle(DEAD_PEER).keepalives_interval(Duration::from_secs(2)).keepalives_retries(3);
         }
         config.application_name("diplograph");
         let name = describe(&config);

@@ -67,7 +67,7 @@ fn the_log_takes_one_record_per_open_transaction_and_nothing_outside_one() {
 
 #[test]
 fn errors_name_what_the_operator_must_fix() {
-    let target = Target::parse("postgres://u@db:5433/log").expect("parses");
+    let target = Target::parse("postgres://u@db:5433/log").expect("parses").to_string();
     let seed = ReplicaError::OtherSeed { target: target.clone(), log_seed: "aaaa".into(), this_seed: "bbbb".into() };
     let text = seed.to_string();
     assert!(text.contains("db:5433/log") && text.contains("`aaaa`") && text.contains("`bbbb`"), "{text}");
