@@ -29,5 +29,5 @@ trap 'sh -c "$pgstop" 2>/dev/null || true; rm -rf "$pgdir"' EXIT
 (cd "$pgdir" && $as_pg "$pgbin/initdb" -D "$pgdir/data" -A trust -U postgres >"$pgdir/initdb.log" 2>&1) ||
   { cat "$pgdir/initdb.log"; exit 1; }
 sh -c "$pgstart" || { cat "$pgdir/log"; exit 1; }
-echo "PostgreSQL $("$pgbin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$pgport ($pgdir)"
+echo "$("$pgbin/postgres" --version) on 127.0.0.1:$pgport ($pgdir)"
 DIPLOGRAPH_PG_URL="postgres://postgres@127.0.0.1:$pgport" DIPLOGRAPH_PG_STOP="$pgstop" DIPLOGRAPH_PG_START="$pgstart" "$@"
