@@ -13,6 +13,7 @@ pub mod http;
 pub mod journal;
 pub mod model;
 pub mod reload;
+pub mod replica;
 pub mod seed;
 mod timing;
 pub mod write;

@@ -3,7 +3,7 @@
 use clap::{Args, Parser, Subcommand};
 use diplograph::api::Limits;
 use diplograph::reload::Reloader;
-use diplograph::{api, http, journal, seed, write};
+use diplograph::{api, http, journal, replica, seed, write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -133,9 +133,14 @@ struct ServeArgs {
     /// The change log: every applied change is appended here (fsynced before the mutation
     /// answers) and replayed on the seed at start and on reload. Default: `changes.journal`
     /// beside the seed directory (in the current directory for the built-in seed), created on
-    /// the first write.
-    #[arg(long, value_name = "FILE")]
+    /// the first write. A `postgres://USER@HOST:PORT/DATABASE` URL keeps it in PostgreSQL
+    /// instead, shared by every server given the same URL and seed (replicas).
+    #[arg(long, value_name = "FILE|URL")]
     journal: Option<PathBuf>,
+    /// With a `postgres://` journal: seconds this replica may stay behind the log before
+    /// `/health` answers 503 (for load balancers that take it out).
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    max_lag_seconds: u64,
     /// The largest body of a request holding a mutation, in bytes.
     #[arg(long, default_value_t = http::HttpConfig::default().max_write_bytes)]
     max_write_bytes: usize,
@@ -417,6 +422,15 @@ fn serve(args: ServeArgs) -> ExitCode {
             }
         },
     };
+    if let Some(url) = args.journal.as_deref().and_then(|p| p.to_str()).filter(|p| replica::Target::is_url(p)) {
+        let replica = ReplicaArgs {
+            url: url.to_owned(),
+            watch: args.watch,
+            max_lag: Duration::from_secs(args.max_lag_seconds),
+            addr: args.addr.clone(),
+        };
+        return serve_replica(replica, listener, graph, limits, config, tokens);
+    }
     // Held until the server stops: one writing server per journal (see `journal::hold`).
     let _hold = match journal::hold(&journal_path, !tokens.is_empty()) {
         Ok(hold) => hold,
@@ -635,4 +649,93 @@ fn default_journal(source: &seed::SeedSource) -> PathBuf {
         }
         seed::SeedSource::BuiltIn => PathBuf::from("changes.journal"),
     }
+}
+
+/// The flags of `serve` that a replica uses beyond the server's own settings.
+struct ReplicaArgs {
+    /// The `postgres://` URL of the change log.
+    url: String,
+    watch: bool,
+    max_lag: Duration,
+    addr: listen::ListenAddr,
+}
+
+/// `serve --journal postgres://...`: one replica of a change log kept in PostgreSQL. The log
+/// is opened (tables created, the seed checked, every record replayed) before the server
+/// answers anything; a log that cannot be reached or read stops it here.
+fn serve_replica(
+    args: ReplicaArgs,
+    listener: std::net::TcpListener,
+    seed_graph: Arc<diplograph::graph::KnowledgeGraph>,
+    limits: Limits,
+    config: http::HttpConfig,
+    tokens: http::tokens::Tokens,
+) -> ExitCode {
+    if args.watch {
+        eprintln!(
+            "--watch reloads the seed, and the replicas of one change log serve the seed it was written against: \
+             leave --watch out with a postgres:// journal\nthe server did not start"
+        );
+        return ExitCode::FAILURE;
+    }
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    runtime.block_on(async move {
+        let opened = match replica::open(&args.url, seed_graph).await {
+            Ok(opened) => opened,
+            Err(e) => {
+                eprintln!("{e}\nthe server did not start");
+                return ExitCode::FAILURE;
+            }
+        };
+        let mut state = http::AppState::new(api::schema_with(&limits), opened.graph.clone(), config);
+        tracing::info!(changes = opened.replayed(), "replayed the change log from PostgreSQL");
+        let replica = replica::Replica::new(opened, state.graph.clone(), args.max_lag);
+        let health = replica.clone();
+        state = state.with_writes(Arc::new(replica.clone()), tokens).with_log_health(move || {
+            let h = health.health();
+            http::LogHealth {
+                applied: h.applied,
+                latest: h.latest,
+                lag: h.lag,
+                max_lag: h.max_lag,
+                reachable: h.reachable,
+                stuck: h.stuck,
+            }
+        });
+        tokio::spawn(replica.follow());
+        #[cfg(unix)]
+        tokio::spawn(async {
+            // SIGHUP reloads the seed of a server with a file journal; here it would end the
+            // process, so it is caught and declined.
+            use tokio::signal::unix::{signal, SignalKind};
+            if let Ok(mut hup) = signal(SignalKind::hangup()) {
+                while hup.recv().await.is_some() {
+                    tracing::warn!("SIGHUP: a replica of a postgres:// change log does not reload its seed");
+                }
+            }
+        });
+        let listener = match tokio::net::TcpListener::from_std(listener) {
+            Ok(l) => l,
+            Err(e) => {
+                eprintln!("cannot listen on {}: {e}", args.addr);
+                return ExitCode::FAILURE;
+            }
+        };
+        let local = listener.local_addr().map_or_else(|_| args.addr.to_string(), |a| a.to_string());
+        let g = state.snapshot();
+        tracing::info!(addr = %local, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql), a replica of the change log in PostgreSQL");
+        match http::serve(listener, http::app(state)).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("server error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
 }

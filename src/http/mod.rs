@@ -79,6 +79,25 @@ pub struct AppState {
     pub cache: Option<Arc<cache::ResponseCache>>,
     /// Writes: the service and the tokens allowed to use it; `None`: writes are disabled.
     pub writes: Option<Writes>,
+    /// A replica's place in a shared change log, for `/health`; `None`: not a replica.
+    pub log_health: Option<Arc<dyn Fn() -> LogHealth + Send + Sync>>,
+}
+
+/// A replica's place in the change log it shares with others, as `/health` reports it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LogHealth {
+    /// The last change applied here.
+    pub applied: u64,
+    /// The last change the log is known to hold.
+    pub latest: u64,
+    /// How long this replica has been behind the log.
+    pub lag: Duration,
+    /// The lag past which `/health` answers 503.
+    pub max_lag: Duration,
+    /// Whether the log can be reached now.
+    pub reachable: bool,
+    /// Why the replica stopped applying changes, if it did.
+    pub stuck: Option<String>,
 }
 
 /// What a server that accepts writes holds.
@@ -97,7 +116,20 @@ impl AppState {
         }
         let cache =
             (config.response_cache_bytes > 0).then(|| Arc::new(cache::ResponseCache::new(config.response_cache_bytes)));
-        AppState { schema, graph: ServedGraph::new(graph), config: Arc::new(config), cache, writes: None }
+        AppState {
+            schema,
+            graph: ServedGraph::new(graph),
+            config: Arc::new(config),
+            cache,
+            writes: None,
+            log_health: None,
+        }
+    }
+
+    /// This state reporting a replica's place in its change log on `/health`.
+    pub fn with_log_health(mut self, health: impl Fn() -> LogHealth + Send + Sync + 'static) -> Self {
+        self.log_health = Some(Arc::new(health));
+        self
     }
 
     /// This state accepting writes through `service` from the holders of `tokens`.
@@ -217,15 +249,32 @@ async fn static_asset(uri: axum::http::Uri, headers: axum::http::HeaderMap) -> a
     r
 }
 
-/// `GET /health`: liveness, and which data is loaded.
-async fn health(State(state): State<AppState>) -> Json<serde_json::Value> {
+/// `GET /health`: liveness, and which data is loaded; for a replica, its place in the
+/// change log, and 503 (`"status": "behind"`) while it lags more than allowed.
+async fn health(State(state): State<AppState>) -> (axum::http::StatusCode, Json<serde_json::Value>) {
     let g = state.snapshot();
     let s = g.snapshot();
-    Json(serde_json::json!({
+    let mut body = serde_json::json!({
         "status": "ok",
         "snapshot": { "hash": s.hash, "loadedAt": s.loaded_at.to_rfc3339(), "entities": g.node_count() },
         "seed": s.source,
-    }))
+    });
+    let mut status = axum::http::StatusCode::OK;
+    if let Some(log) = state.log_health.as_ref().map(|f| f()) {
+        if log.lag > log.max_lag {
+            status = axum::http::StatusCode::SERVICE_UNAVAILABLE;
+            body["status"] = "behind".into();
+        }
+        body["changeLog"] = serde_json::json!({
+            "applied": log.applied,
+            "latest": log.latest,
+            "lagSeconds": log.lag.as_secs_f64(),
+            "maxLagSeconds": log.max_lag.as_secs_f64(),
+            "reachable": log.reachable,
+            "stuck": log.stuck,
+        });
+    }
+    (status, Json(body))
 }
 
 /// Serves `app` on `listener` until SIGINT or SIGTERM, then lets requests in flight finish.

@@ -24,14 +24,21 @@ pub fn header(base_seq: u64) -> [u8; HEADER_LEN] {
     out
 }
 
+/// The checksum of record `seq` holding `payload`: the CRC32C of its length (`u32`), its
+/// sequence number (`u64`, both little-endian) and the payload. The file frames records with
+/// it, and a log kept elsewhere (PostgreSQL) stores it beside each record.
+pub fn record_crc(seq: u64, payload: &[u8]) -> u32 {
+    let len = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_le_bytes();
+    crc32c::crc32c_append(crc32c::crc32c_append(crc32c::crc32c(&len), &seq.to_le_bytes()), payload)
+}
+
 /// Appends the frame of one record to `out`: its length, its sequence number, the CRC32C of
 /// both and of the payload, then the payload.
 pub fn frame(seq: u64, payload: &[u8], out: &mut Vec<u8>) {
     let len = u32::try_from(payload.len()).unwrap_or(u32::MAX).to_le_bytes();
-    let seq = seq.to_le_bytes();
-    let crc = crc32c::crc32c_append(crc32c::crc32c_append(crc32c::crc32c(&len), &seq), payload);
+    let crc = record_crc(seq, payload);
     out.extend_from_slice(&len);
-    out.extend_from_slice(&seq);
+    out.extend_from_slice(&seq.to_le_bytes());
     out.extend_from_slice(&crc.to_le_bytes());
     out.extend_from_slice(payload);
 }

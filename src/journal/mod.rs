@@ -53,7 +53,7 @@ mod tests;
 
 pub use disk::{Disk, FileDisk};
 pub use error::JournalError;
-pub use format::{MAX_PAYLOAD, VERSION};
+pub use format::{record_crc, MAX_PAYLOAD, VERSION};
 pub use lock::{hold, Hold};
 
 use std::path::{Path, PathBuf};

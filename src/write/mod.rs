@@ -204,6 +204,49 @@ impl Writer {
         Ok(Some(hash))
     }
 
+    /// Makes change `seq` of a log that other servers write too (replicas sharing one log)
+    /// visible here: the change, already durable in that log, is checked on the head as a
+    /// replayed one is and swapped in at once. A `seq` this writer already holds (its own
+    /// write, coming back from the log) is skipped: `Ok(None)`. Refused, leaving everything
+    /// as it was, when `seq` does not follow the last change held, when the change no longer
+    /// applies, or while a write of this server waits for its sync (the caller orders its
+    /// own writes and adoptions).
+    pub fn adopt(&self, seq: u64, payload: &[u8]) -> Result<Option<ChangeEntry>, ReplayError> {
+        let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq, cause: e.to_string() })?;
+        let last = st.entries.last().map_or(0, |(e, _)| e.seq);
+        if seq <= last {
+            return Ok(None);
+        }
+        if seq != last + 1 || st.visible != st.entries.len() {
+            let cause = match seq != last + 1 {
+                true => format!("it does not follow change {last}, the last one applied"),
+                false => "a write of this server is waiting for its sync".to_owned(),
+            };
+            return Err(ReplayError::Unreadable { seq, cause });
+        }
+        let (graph, mut adopted) = replay(&st.head, [(seq, payload.to_vec())])?;
+        let Some((entry, bytes)) = adopted.pop() else {
+            return Ok(None);
+        };
+        let graph = Arc::new(graph);
+        self.served.swap(graph.clone());
+        st.head = graph;
+        st.entries.push((entry.clone(), Arc::from(bytes)));
+        st.visible = st.entries.len();
+        st.published = st.entries.iter().map(|(e, _)| e.clone()).collect();
+        // No receiver is not an error: nobody is listening.
+        let _ = self.feed.send(entry.clone());
+        Ok(Some(entry))
+    }
+
+    /// Takes changes again after a log failure: for a log whose failures are passing (a
+    /// database connection lost) and leave nothing half-written, unlike a failed `fsync`.
+    pub fn resume(&self) {
+        if let Ok(mut st) = self.lock() {
+            st.broken = None;
+        }
+    }
+
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {
         self.state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()))
     }

@@ -36,10 +36,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // `diplograph compact`: the change log written into the seed's files (its own file IO:
     // staged copies, a manifest, renames), checked by loading the edited seed.
     ("compact", &["seed", "journal", "write", "graph", "model"]),
+    // Replicas on one change log in PostgreSQL: a write service over the writer, the
+    // follower that applies the other replicas' changes; the file journal's checksum.
+    ("replica", &["api", "graph", "journal", "write"]),
     // Live reload: loads the seed and swaps the served graph.
     ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
-    ("main", &["api", "compact", "export", "generate", "graph", "http", "journal", "model", "reload", "seed", "write"]),
+    ("main", &["api", "compact", "export", "generate", "graph", "http", "journal", "model", "reload", "replica", "seed", "write"]),
 ];
 
 /// Names the crate root re-exports, and the module each comes from.

@@ -24,6 +24,7 @@ mod plans;
 mod props;
 mod queries;
 mod reload;
+mod replicas;
 mod reports;
 mod search;
 mod seed_errors;
