@@ -37,11 +37,7 @@ pub(super) fn key(list: &[NodeId]) -> (usize, usize) {
 
 /// The busy lists of `g` (every actor's and every place's events of at least `busy` items),
 /// keyed, and their counts.
-pub(super) fn build(
-    g: &KnowledgeGraph,
-    a: &Analytics,
-    busy: usize,
-) -> (HashMap<(usize, usize), u32>, Vec<ListTally>) {
+pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize) -> (HashMap<(usize, usize), u32>, Vec<ListTally>) {
     let lists: Vec<&[NodeId]> = [EntityKind::Actor, EntityKind::Place]
         .iter()
         .flat_map(|&k| g.all(k).iter())
@@ -100,9 +96,7 @@ impl Analytics {
 
     /// The heap size of the busy lists' counts, in bytes (for the load log).
     pub(super) fn busy_bytes(&self) -> usize {
-        let each = |t: &ListTally| {
-            (t.countries.len() + t.participants.len() + t.topics.len()) * 8 + t.known.len() * 4
-        };
+        let each = |t: &ListTally| (t.countries.len() + t.participants.len() + t.topics.len()) * 8 + t.known.len() * 4;
         self.busy_tallies.iter().map(each).sum::<usize>() + self.busy.len() * 24
     }
 }
@@ -133,7 +127,8 @@ mod tests {
             Some(b) => build(&g, &g.analytics, b),
             None => Default::default(),
         };
-        (g.analytics.busy, g.analytics.busy_tallies, g.analytics.busy_min) = (keys, tallies, busy.unwrap_or(usize::MAX));
+        (g.analytics.busy, g.analytics.busy_tallies, g.analytics.busy_min) =
+            (keys, tallies, busy.unwrap_or(usize::MAX));
         g
     }
 
@@ -154,7 +149,8 @@ mod tests {
                 assert_eq!(walked.event_countries(w, first), looked_up.event_countries(l, first), "{n:?}");
                 assert_eq!(walked.event_topics(w, first), looked_up.event_topics(l, first), "{n:?}");
                 for kind in [None, Some(ActorKind::Person), Some(ActorKind::Government)] {
-                    let (a, b) = (walked.event_participants(w, kind, first), looked_up.event_participants(l, kind, first));
+                    let (a, b) =
+                        (walked.event_participants(w, kind, first), looked_up.event_participants(l, kind, first));
                     assert_eq!(a, b, "{n:?} {kind:?}");
                 }
             }
@@ -174,7 +170,8 @@ mod tests {
                 let involving = if walked.actor(*n).is_some() { vec![*n] } else { vec![] };
                 let at = if involving.is_empty() { vec![*n] } else { vec![] };
                 let q = EventQuery { involving, at, known_by: Some(by), ..EventQuery::default() };
-                let (a, b): (Vec<NodeId>, Vec<NodeId>) = (walked.events(&q).iter().collect(), looked_up.events(&q).iter().collect());
+                let (a, b): (Vec<NodeId>, Vec<NodeId>) =
+                    (walked.events(&q).iter().collect(), looked_up.events(&q).iter().collect());
                 let brute: Vec<NodeId> =
                     walked.reverse(*n).events.iter().copied().filter(|&e| walked.known_by(e, by)).collect();
                 assert_eq!(a, brute, "{n:?} {by}");
