@@ -102,83 +102,28 @@ impl Analytics {
 }
 
 impl KnowledgeGraph {
+    /// This graph with the counts of every actor's and place's events of at least `busy`
+    /// items built (a load builds them from [`BUSY`]; `usize::MAX`: none): for tests that
+    /// compare the look-up with the walk on a small graph.
+    #[doc(hidden)]
+    pub fn with_busy_lists(mut self, busy: usize) -> Self {
+        let (keys, tallies) = build(&self, &self.analytics, busy);
+        let a = &mut self.analytics;
+        (a.busy, a.busy_tallies, a.busy_min) = (keys, tallies, busy.max(1));
+        self
+    }
+
+    /// How many lists have their counts built (see [`Self::with_busy_lists`]).
+    #[doc(hidden)]
+    pub fn busy_lists(&self) -> usize {
+        self.analytics.busy_tallies.len()
+    }
+
     /// The items of `list` (events, in date order) known by day `by`, when `list` is a busy
     /// list: a scan of its first-known days, no entity read.
     pub(crate) fn busy_known_by(&self, list: &[NodeId], by: NaiveDate) -> Option<Vec<NodeId>> {
         let t = self.analytics.busy(list)?;
         let d = day(by);
         Some(list.iter().zip(&t.known).filter(|&(_, &k)| k <= d).map(|(&n, _)| n).collect())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::graph::EventQuery;
-    use crate::graph::EventSet;
-
-    /// A generated seed of 1,000 events, with busy lists looked up (`busy` 1: every list is
-    /// one) or walked (`None`: none is).
-    fn graph(busy: Option<usize>) -> KnowledgeGraph {
-        let dir = tempfile::tempdir().expect("tempdir");
-        crate::generate::generate(&crate::generate::GenerateConfig { events: 1000, seed: 7 }, dir.path()).expect("gen");
-        let mut g = crate::seed::load(dir.path()).expect("generated seed");
-        let (keys, tallies) = match busy {
-            Some(b) => build(&g, &g.analytics, b),
-            None => Default::default(),
-        };
-        (g.analytics.busy, g.analytics.busy_tallies, g.analytics.busy_min) =
-            (keys, tallies, busy.unwrap_or(usize::MAX));
-        g
-    }
-
-    #[test]
-    fn a_busy_lists_counts_are_those_of_its_walk() {
-        let (walked, looked_up) = (graph(None), graph(Some(1)));
-        let lists = |g: &KnowledgeGraph| -> Vec<NodeId> {
-            [EntityKind::Actor, EntityKind::Place].iter().flat_map(|&k| g.all(k).to_vec()).collect()
-        };
-        assert_eq!(lists(&walked), lists(&looked_up));
-        assert!(looked_up.analytics.busy_tallies.len() > 100, "every actor's and place's events are a busy list");
-        assert!(walked.analytics.busy_tallies.is_empty());
-        for n in lists(&walked) {
-            let (w, l) = (EventSet::List(&walked.reverse(n).events), EventSet::List(&looked_up.reverse(n).events));
-            assert!(looked_up.busy_set(&l).is_some() || walked.reverse(n).events.is_empty());
-            assert_eq!(walked.event_tally(w), looked_up.event_tally(l), "{n:?}");
-            for first in [1, 3, 100] {
-                assert_eq!(walked.event_countries(w, first), looked_up.event_countries(l, first), "{n:?}");
-                assert_eq!(walked.event_topics(w, first), looked_up.event_topics(l, first), "{n:?}");
-                for kind in [None, Some(ActorKind::Person), Some(ActorKind::Government)] {
-                    let (a, b) =
-                        (walked.event_participants(w, kind, first), looked_up.event_participants(l, kind, first));
-                    assert_eq!(a, b, "{n:?} {kind:?}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn a_busy_lists_known_by_is_that_of_the_walk() {
-        let (walked, looked_up) = (graph(None), graph(Some(1)));
-        let days: Vec<NaiveDate> = ["2019-06-30", "2020-03-05", "2020-06-30", "2021-01-01", "2022-12-31"]
-            .iter()
-            .map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").expect("a day"))
-            .collect();
-        let mut kept_some = false;
-        for n in walked.all(EntityKind::Actor).iter().chain(walked.all(EntityKind::Place)) {
-            for &by in &days {
-                let involving = if walked.actor(*n).is_some() { vec![*n] } else { vec![] };
-                let at = if involving.is_empty() { vec![*n] } else { vec![] };
-                let q = EventQuery { involving, at, known_by: Some(by), ..EventQuery::default() };
-                let (a, b): (Vec<NodeId>, Vec<NodeId>) =
-                    (walked.events(&q).iter().collect(), looked_up.events(&q).iter().collect());
-                let brute: Vec<NodeId> =
-                    walked.reverse(*n).events.iter().copied().filter(|&e| walked.known_by(e, by)).collect();
-                assert_eq!(a, brute, "{n:?} {by}");
-                assert_eq!(b, brute, "{n:?} {by}");
-                kept_some |= !brute.is_empty() && brute.len() < walked.reverse(*n).events.len();
-            }
-        }
-        assert!(kept_some, "some day keeps part of a list");
     }
 }

@@ -20,8 +20,11 @@
 //! Architecture Invariant: nothing here walks the events of the whole graph on the request
 //! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
-//! anything else (a list, a view narrowed by `knownBy`, countries, participants and topics
-//! of a date range) walks the set it is asked about and nothing more.
+//! the events of an actor or a place with at least `busy::BUSY` of them (unfiltered, or
+//! narrowed by `knownBy` alone) from counts and first-known days built per list at load;
+//! anything else (a shorter or filtered list, a view narrowed by `knownBy`, countries,
+//! participants and topics of a date range) walks the set it is asked about and nothing
+//! more.
 
 mod busy;
 mod codes;
