@@ -21,8 +21,6 @@ impl ScalarType for Date {
     }
 
     fn to_value(&self) -> Value {
-        use chrono::Datelike;
-        let d = self.0;
-        Value::String(format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day()))
+        Value::String(crate::model::iso_day(self.0))
     }
 }

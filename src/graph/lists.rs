@@ -297,6 +297,15 @@ impl KnowledgeGraph {
                     }))
         };
         let checked = of_record || codes.is_some();
+        // One busy actor's or place's events with `knownBy` alone: a scan of the first-known
+        // days built for that list at load, in its order (no position look-up per item).
+        if let (false, None, [run], Some(by)) =
+            (checked, &q.from.or(q.to), &runs[..], self.known_filter(EntityKind::Event, q.known_by))
+        {
+            if let Some(kept) = self.busy_known_by(run, by) {
+                return List::Owned(kept);
+            }
+        }
         let check: Option<&dyn Fn(NodeId) -> bool> = if checked { Some(&check) } else { None };
         Plan { all: self.all(EntityKind::Event), runs, range, check }.run(self)
     }

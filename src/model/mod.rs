@@ -13,7 +13,7 @@ mod time;
 pub use codes::{CameoCode, CodeError, CodeOverride, Dyad, EventCodes, Plover, PloverType};
 pub use enums::*;
 pub use text::{fold, fold_words, FoldedName};
-pub use time::{DateError, TimeSpan};
+pub use time::{iso_day, DateError, TimeSpan};
 
 use chrono::NaiveDate;
 

@@ -120,12 +120,19 @@ impl Iso {
     }
 }
 
+/// The ISO 8601 text of day `d`, `2021-06-08`, without `strftime` (a date field, a timeline's
+/// day label).
+pub fn iso_day(d: NaiveDate) -> String {
+    iso(d, DatePrecision::Day).as_str().to_owned()
+}
+
 /// `d` at `precision`, without `strftime` (this runs for every date a query returns).
 fn iso(d: NaiveDate, precision: DatePrecision) -> Iso {
     let (y, m, day) = (d.year(), d.month(), d.day());
     if !(0..=9999).contains(&y) {
         return Iso::Long(match precision {
-            DatePrecision::Day => d.format("%Y-%m-%d").to_string(),
+            // As chrono's `%Y-%m-%d` writes it: a sign before a year outside 0 to 9999.
+            DatePrecision::Day => format!("{}{:04}-{m:02}-{day:02}", if y < 0 { '-' } else { '+' }, y.unsigned_abs()),
             DatePrecision::Month => format!("{y:04}-{m:02}"),
             DatePrecision::Year => format!("{y:04}"),
         });

@@ -868,3 +868,64 @@ fn events_by_ids_count_and_chart_exactly_the_events_named() {
         assert_eq!(response["data"]["events"]["totalCount"], json!(events.len()), "{response:#}");
     }
 }
+
+/// The generated seed of a thousand events, loaded afresh, with the counts of every list of
+/// at least `busy` events built at load (`usize::MAX`: none, every list is walked).
+fn generated_with_busy_lists(busy: usize) -> KnowledgeGraph {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = diplograph::generate::GenerateConfig { events: 1000, seed: 7 };
+    diplograph::generate::generate(&config, dir.path()).expect("generate");
+    diplograph::seed::load(dir.path()).expect("generated seed").with_busy_lists(busy)
+}
+
+#[test]
+fn a_busy_lists_facets_built_at_load_are_those_of_its_walk() {
+    use diplograph::graph::EventSet;
+    let (walked, looked_up) = (generated_with_busy_lists(usize::MAX), generated_with_busy_lists(1));
+    assert_eq!(walked.busy_lists(), 0);
+    assert!(looked_up.busy_lists() > 100, "every actor's and place's events are looked up");
+    let lists: Vec<NodeId> =
+        [EntityKind::Actor, EntityKind::Place].iter().flat_map(|&k| walked.all(k).to_vec()).collect();
+    for n in lists {
+        let (w, l) = (EventSet::List(&walked.reverse(n).events), EventSet::List(&looked_up.reverse(n).events));
+        assert_eq!(walked.event_tally(w), looked_up.event_tally(l), "{n:?}");
+        for first in [1, 3, 100] {
+            assert_eq!(walked.event_countries(w, first), looked_up.event_countries(l, first), "{n:?}");
+            assert_eq!(walked.event_topics(w, first), looked_up.event_topics(l, first), "{n:?}");
+            for kind in [None, Some(ActorKind::Person), Some(ActorKind::Government)] {
+                let (a, b) = (walked.event_participants(w, kind, first), looked_up.event_participants(l, kind, first));
+                assert_eq!(a, b, "{n:?} {kind:?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_busy_lists_known_by_built_at_load_is_a_brute_force_filter() {
+    use diplograph::graph::EventQuery;
+    let (walked, looked_up) = (generated_with_busy_lists(usize::MAX), generated_with_busy_lists(1));
+    let days: Vec<NaiveDate> = ["2019-06-30", "2020-03-05", "2020-06-30", "2021-01-01", "2022-12-31"].map(day).to_vec();
+    let mut kept_part = false;
+    for &n in walked.all(EntityKind::Actor).iter().chain(walked.all(EntityKind::Place)) {
+        for &by in &days {
+            let actor = walked.actor(n).is_some();
+            let q = EventQuery {
+                involving: if actor { vec![n] } else { vec![] },
+                at: if actor { vec![] } else { vec![n] },
+                known_by: Some(by),
+                ..EventQuery::default()
+            };
+            let brute: Vec<NodeId> = walked
+                .reverse(n)
+                .events
+                .iter()
+                .copied()
+                .filter(|&e| known(&walked, e).is_some_and(|k| k <= by))
+                .collect();
+            assert_eq!(walked.events(&q).iter().collect::<Vec<_>>(), brute, "{n:?} {by}");
+            assert_eq!(looked_up.events(&q).iter().collect::<Vec<_>>(), brute, "{n:?} {by}");
+            kept_part |= !brute.is_empty() && brute.len() < walked.reverse(n).events.len();
+        }
+    }
+    assert!(kept_part, "some day keeps part of a list");
+}

@@ -71,6 +71,11 @@ pub(crate) struct Analytics {
     /// The day by which every event, agreement and statement was known (`i32::MAX` when one
     /// of them never is): a `knownBy` on or after it keeps them all.
     pub(super) all_known: [i32; 3],
+    /// The busy lists (see `busy.rs`), keyed by where their items live, and their counts.
+    pub(super) busy: HashMap<(usize, usize), u32>,
+    pub(super) busy_tallies: Vec<super::busy::ListTally>,
+    /// The shortest busy list (no list shorter than this is looked up).
+    pub(super) busy_min: usize,
 }
 
 /// Packs what a tally needs of an event into 16 bits.
@@ -199,7 +204,7 @@ impl Analytics {
         let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
         let known_at: Vec<i32> = order.iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
         let time = Time::build(&events, &attrs, &known_at);
-        Analytics {
+        let mut analytics = Analytics {
             attrs,
             country,
             days,
@@ -221,7 +226,20 @@ impl Analytics {
             end_days: time.end_days,
             ending_before: time.ending_before,
             precision_ends: time.precision_ends,
-        }
+            busy: HashMap::default(),
+            busy_tallies: Vec::new(),
+            busy_min: usize::MAX,
+        };
+        analytics.build_busy(g, super::busy::BUSY);
+        analytics
+    }
+
+    /// Builds the counts of the lists of at least `busy` events (see `busy.rs`).
+    pub(super) fn build_busy(&mut self, g: &KnowledgeGraph, busy: usize) {
+        let (keys, tallies) =
+            crate::timing::timed("graph: analytics: busy lists", || super::busy::build(g, self, busy));
+        (self.busy, self.busy_tallies, self.busy_min) = (keys, tallies, busy.max(1));
+        tracing::debug!(lists = self.busy_tallies.len(), bytes = self.busy_bytes(), "graph: analytics: busy lists");
     }
 
     /// The rank below which the first-known days are on or before `d`.

@@ -20,9 +20,13 @@
 //! Architecture Invariant: nothing here walks the events of the whole graph on the request
 //! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
 //! tallies; countries, participants and topics of the whole kind from totals built at load;
-//! anything else (a list, a view narrowed by `knownBy`, countries, participants and topics
-//! of a date range) walks the set it is asked about and nothing more.
+//! the events of an actor or a place with at least `busy::BUSY` of them (unfiltered, or
+//! narrowed by `knownBy` alone) from counts and first-known days built per list at load;
+//! anything else (a shorter or filtered list, a view narrowed by `knownBy`, countries,
+//! participants and topics of a date range) walks the set it is asked about and nothing
+//! more.
 
+mod busy;
 mod codes;
 mod index;
 mod offices;
@@ -120,6 +124,14 @@ impl KnowledgeGraph {
         EventSet::Range(self.events_in_range(None, None))
     }
 
+    /// The counts built at load for `set`, when it is a busy list (see `busy.rs`).
+    fn busy_set(&self, set: &EventSet<'_>) -> Option<&busy::ListTally> {
+        match set {
+            EventSet::List(l) if l.len() >= self.analytics.busy_min => self.analytics.busy(l),
+            _ => None,
+        }
+    }
+
     /// True when `set` is every event.
     fn is_every_event(&self, set: &EventSet<'_>) -> bool {
         let all = self.all(EntityKind::Event);
@@ -171,6 +183,9 @@ impl KnowledgeGraph {
     /// How many events of `set` have each kind, status, mode and precision.
     pub fn event_tally(&self, set: EventSet<'_>) -> EventTally {
         let a = &self.analytics;
+        if let Some(t) = self.busy_set(&set) {
+            return t.tally.clone();
+        }
         match self.positions(&set) {
             Some(Positions { p, q, ongoing }) => {
                 let mut t = a.tally_run(p, q);
@@ -216,6 +231,9 @@ impl KnowledgeGraph {
         if self.is_every_event(&set) {
             return a.countries.iter().take(first).copied().collect();
         }
+        if let Some(t) = self.busy_set(&set) {
+            return t.countries.iter().take(first).copied().collect();
+        }
         let mut counts: HashMap<u32, u32> = HashMap::default();
         for n in set.iter() {
             let c = a.country.get(self.rank(n) as usize).copied().unwrap_or(NONE);
@@ -233,6 +251,9 @@ impl KnowledgeGraph {
         if self.is_every_event(&set) {
             return self.analytics.participants.iter().filter(|&&(n, _)| of_kind(n)).take(first).copied().collect();
         }
+        if let Some(t) = self.busy_set(&set) {
+            return t.participants.iter().filter(|&&(n, _)| of_kind(n)).take(first).copied().collect();
+        }
         let mut counts: HashMap<NodeId, u32> = HashMap::default();
         for e in set.iter().filter_map(|n| self.event(n)) {
             each_participant(e, |a| {
@@ -249,6 +270,11 @@ impl KnowledgeGraph {
     pub fn event_topics(&self, set: EventSet<'_>, first: usize) -> Vec<(&str, u32)> {
         if self.is_every_event(&set) {
             return self.analytics.topics.iter().take(first).map(|(t, k)| (&**t, *k)).collect();
+        }
+        if let Some(t) = self.busy_set(&set) {
+            let topics = &self.analytics.topics;
+            let name = |i: u32| topics.get(i as usize).map_or("", |(s, _)| &**s);
+            return t.topics.iter().take(first).map(|&(i, k)| (name(i), k)).collect();
         }
         let mut counts: HashMap<&str, u32> = HashMap::default();
         for e in set.iter().filter_map(|n| self.event(n)) {

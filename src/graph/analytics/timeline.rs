@@ -86,7 +86,7 @@ impl Bucket {
     /// `2021-06`, `2021`.
     pub fn label(self, start: NaiveDate) -> String {
         match self {
-            Bucket::Day => start.format("%Y-%m-%d").to_string(),
+            Bucket::Day => crate::model::iso_day(start),
             Bucket::Week => {
                 let w = start.iso_week();
                 format!("{:04}-W{:02}", w.year(), w.week())
@@ -218,6 +218,17 @@ mod tests {
         assert_eq!(Bucket::Year.label(Bucket::Year.start_of(day)), "2021");
         // January 3, 2021 is a Sunday of the last ISO week of 2020.
         assert_eq!(Bucket::Week.label(Bucket::Week.start_of(d("2021-01-03"))), "2020-W53");
+    }
+
+    #[test]
+    fn day_labels_are_written_as_chrono_writes_them_at_any_year() {
+        for day in [d("2021-06-08"), d("0001-01-01"), d("9999-12-31")]
+            .into_iter()
+            .chain(NaiveDate::from_ymd_opt(10000, 2, 29))
+            .chain(NaiveDate::from_ymd_opt(-1, 3, 4))
+        {
+            assert_eq!(Bucket::Day.label(day), day.format("%Y-%m-%d").to_string());
+        }
     }
 
     #[test]

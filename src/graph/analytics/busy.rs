@@ -1,0 +1,129 @@
+//! The counts of the busiest actors' and places' events, built at load: a facet of a list of
+//! at least [`BUSY`] events (an actor's or a place's events, unfiltered) is a look-up, and a
+//! `knownBy` on it is a scan of a compact array of first-known days in the list's order,
+//! with no entity read. Shorter lists are walked, which costs fewer than [`BUSY`] reads.
+//!
+//! A list is recognised by where its items live (the address and length of the slice the
+//! graph lends for it): the graph is immutable once built, so those never change.
+
+use super::index::{day, each_participant, each_topic, Analytics, NONE};
+use super::{top, EventTally};
+use crate::graph::KnowledgeGraph;
+use crate::model::*;
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+/// The shortest list whose counts are built at load.
+pub(crate) const BUSY: usize = 1024;
+
+/// The counts of one busy list (see the module doc).
+pub(super) struct ListTally {
+    /// Kinds, statuses, modes and precisions.
+    pub tally: EventTally,
+    /// Per country, per participant and per topic (an index of `Analytics::topics`), most
+    /// first, in the order the facets serve.
+    pub countries: Vec<(NodeId, u32)>,
+    pub participants: Vec<(NodeId, u32)>,
+    pub topics: Vec<(u32, u32)>,
+    /// Per item of the list, in its order: the first day it was known.
+    pub known: Vec<i32>,
+}
+
+/// The key of a list: the address and length of its items.
+pub(super) fn key(list: &[NodeId]) -> (usize, usize) {
+    (list.as_ptr() as usize, list.len())
+}
+
+/// The busy lists of `g` (every actor's and every place's events of at least `busy` items),
+/// keyed, and their counts.
+pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize) -> (HashMap<(usize, usize), u32>, Vec<ListTally>) {
+    let lists: Vec<&[NodeId]> = [EntityKind::Actor, EntityKind::Place]
+        .iter()
+        .flat_map(|&k| g.all(k).iter())
+        .map(|&n| &g.reverse(n).events[..])
+        .filter(|l| l.len() >= busy.max(1))
+        .collect();
+    let topic_index: HashMap<&str, u32> = a.topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
+    let tallies: Vec<ListTally> = lists.par_iter().map(|l| tally(g, a, &topic_index, l)).collect();
+    let keys = lists.iter().enumerate().map(|(i, l)| (key(l), i as u32)).collect();
+    (keys, tallies)
+}
+
+/// The counts of `list`, walked once.
+fn tally(g: &KnowledgeGraph, a: &Analytics, topic_index: &HashMap<&str, u32>, list: &[NodeId]) -> ListTally {
+    let mut t = EventTally::default();
+    let (mut countries, mut participants, mut topics): (HashMap<u32, u32>, HashMap<NodeId, u32>, HashMap<u32, u32>) =
+        Default::default();
+    let mut known = Vec::with_capacity(list.len());
+    for &n in list {
+        let pos = g.rank(n) as usize;
+        if let Some(&x) = a.attrs.get(pos) {
+            t.add(x);
+        }
+        match a.country.get(pos) {
+            Some(&c) if c != NONE => *countries.entry(c).or_default() += 1,
+            _ => {}
+        }
+        if let Some(e) = g.event(n) {
+            each_participant(e, |p| *participants.entry(p).or_default() += 1);
+            each_topic(e, |s| {
+                if let Some(&i) = topic_index.get(s) {
+                    *topics.entry(i).or_default() += 1
+                }
+            });
+        }
+        known.push(a.known.get(n.index()).copied().unwrap_or(i32::MAX));
+    }
+    let mut topics: Vec<(u32, u32)> = topics.into_iter().collect();
+    let name = |i: u32| a.topics.get(i as usize).map_or("", |(s, _)| &**s);
+    topics.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(name(x.0).cmp(name(y.0))));
+    ListTally {
+        tally: t,
+        countries: top(g, countries.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX),
+        participants: top(g, participants.into_iter().collect(), usize::MAX),
+        topics,
+        known,
+    }
+}
+
+impl Analytics {
+    /// The counts of `list` when it is a busy list.
+    pub(super) fn busy(&self, list: &[NodeId]) -> Option<&ListTally> {
+        let i = *self.busy.get(&key(list))?;
+        self.busy_tallies.get(i as usize)
+    }
+
+    /// The heap size of the busy lists' counts, in bytes (for the load log).
+    pub(super) fn busy_bytes(&self) -> usize {
+        let each = |t: &ListTally| (t.countries.len() + t.participants.len() + t.topics.len()) * 8 + t.known.len() * 4;
+        self.busy_tallies.iter().map(each).sum::<usize>() + self.busy.len() * 24
+    }
+}
+
+impl KnowledgeGraph {
+    /// This graph with the counts of every actor's and place's events of at least `busy`
+    /// items built (a load builds them from [`BUSY`]; `usize::MAX`: none): for tests that
+    /// compare the look-up with the walk on a small graph.
+    #[doc(hidden)]
+    pub fn with_busy_lists(mut self, busy: usize) -> Self {
+        let (keys, tallies) = build(&self, &self.analytics, busy);
+        let a = &mut self.analytics;
+        (a.busy, a.busy_tallies, a.busy_min) = (keys, tallies, busy.max(1));
+        self
+    }
+
+    /// How many lists have their counts built (see [`Self::with_busy_lists`]).
+    #[doc(hidden)]
+    pub fn busy_lists(&self) -> usize {
+        self.analytics.busy_tallies.len()
+    }
+
+    /// The items of `list` (events, in date order) known by day `by`, when `list` is a busy
+    /// list: a scan of its first-known days, no entity read.
+    pub(crate) fn busy_known_by(&self, list: &[NodeId], by: NaiveDate) -> Option<Vec<NodeId>> {
+        let t = self.analytics.busy(list)?;
+        let d = day(by);
+        Some(list.iter().zip(&t.known).filter(|&(_, &k)| k <= d).map(|(&n, _)| n).collect())
+    }
+}
