@@ -42,7 +42,13 @@ const ALLOWED: &[(&str, &[&str])] = &[
     // Live reload: loads the seed and swaps the served graph.
     ("reload", &["seed", "graph", "write"]),
     // The binary wires everything.
-    ("main", &["api", "compact", "export", "generate", "graph", "http", "journal", "model", "reload", "replica", "seed", "write"]),
+    (
+        "main",
+        &[
+            "api", "compact", "export", "generate", "graph", "http", "journal", "model", "reload", "replica", "seed",
+            "write",
+        ],
+    ),
 ];
 
 /// Names the crate root re-exports, and the module each comes from.
