@@ -26,4 +26,5 @@ mod reports;
 mod search;
 mod seed_errors;
 mod wire;
+mod write_groups;
 mod writes;
