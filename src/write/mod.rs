@@ -171,8 +171,8 @@ struct State {
     /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
     /// thrown away.
     generation: u64,
-    /// The visible ones, as `changes()` serves them.
-    published: Arc<[ChangeEntry]>,
+    /// The visible ones, as `changes()` serves them: made when asked for, not per publication.
+    published: Option<Arc<[ChangeEntry]>>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -183,7 +183,6 @@ impl Writer {
     /// from `log`, with their payloads).
     pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
-        let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
         let graph = served.load();
         let state = State {
             draft: draft(&graph),
@@ -194,7 +193,7 @@ impl Writer {
             pending: Vec::new(),
             building: false,
             generation: 0,
-            published,
+            published: None,
             broken: None,
         };
         let shared = Shared {
@@ -324,7 +323,7 @@ impl Shared {
             let _ = self.feed.send(e.clone());
         }
         st.visible = k;
-        st.published = st.entries[..k].iter().map(|(e, _)| e.clone()).collect();
+        st.published = None;
         self.tick.send_modify(|t| *t += 1);
     }
 
@@ -471,7 +470,10 @@ impl Writes for Writer {
     }
 
     fn changes(&self) -> Arc<[ChangeEntry]> {
-        self.shared.state.lock().map(|st| st.published.clone()).unwrap_or_else(|_| Arc::from(Vec::new()))
+        let Ok(mut guard) = self.shared.state.lock() else { return Arc::from(Vec::new()) };
+        let st = &mut *guard;
+        let (visible, entries) = (st.visible, &st.entries);
+        st.published.get_or_insert_with(|| entries[..visible].iter().map(|(e, _)| e.clone()).collect()).clone()
     }
 
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry> {
