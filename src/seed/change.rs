@@ -9,12 +9,11 @@
 //! "file 0", so that every problem says where it is.
 
 use super::convert::convert;
-use super::load::{check_cycles, ids_of, stand_in, Problem};
+use super::load::{check_cycles_from, ids_of, stand_in, Problem};
 use super::records::SeedFile;
 use super::registry::{Origin, Registry};
-use crate::model::{Entity, NodeId};
+use crate::model::{Entity, EntityKind, NodeId};
 use rustc_hash::FxHashMap as HashMap;
-use toml::Spanned;
 
 /// The file number of the change's text.
 const CHANGE: usize = 0;
@@ -37,14 +36,38 @@ pub struct ChangeProblem {
     pub message: String,
 }
 
-/// Every entity of a graph in `NodeId` order, and each id's `NodeId`: what a change edits.
-pub type Draft = (Vec<Entity>, HashMap<String, NodeId>);
+/// Every entity of a graph in `NodeId` order, each id's `NodeId` and each node's kind:
+/// what a change edits, in place.
+#[derive(Clone, Debug, Default)]
+pub struct Draft {
+    pub entities: Vec<Entity>,
+    pub ids: HashMap<String, NodeId>,
+    kinds: Vec<EntityKind>,
+}
+
+impl Draft {
+    /// The draft of `entities`, whose ids are `ids`.
+    pub fn new(entities: Vec<Entity>, ids: HashMap<String, NodeId>) -> Self {
+        let kinds = entities.iter().map(Entity::kind).collect();
+        Draft { entities, ids, kinds }
+    }
+
+    /// The entities and their ids.
+    pub fn into_parts(self) -> (Vec<Entity>, HashMap<String, NodeId>) {
+        (self.entities, self.ids)
+    }
+}
 
 /// Applies the records of `text` (a seed file) to `draft`: each record replaces the entity
 /// with its id or is added. Checked as a seed load checks its files, against the entities
 /// as they will be after the change. Returns the ids of the records in the order written
 /// (by kind: sources, actors, places, events, agreements, statements); on any problem,
 /// every problem found and `draft` unchanged.
+///
+/// The cost is the change's, not the graph's: the records are written into `draft` in place
+/// (the ones they replace kept aside, to put back if the change is refused), the graph's
+/// ids are looked up where they are, and only cycles through a record written are looked
+/// for (the graph had none).
 pub fn apply_records(draft: &mut Draft, text: &str) -> Result<Vec<String>, Vec<ChangeProblem>> {
     let parse = || {
         toml::from_str::<SeedFile>(text).map_err(|e| {
@@ -53,44 +76,65 @@ pub fn apply_records(draft: &mut Draft, text: &str) -> Result<Vec<String>, Vec<C
             vec![ChangeProblem { at: ProblemAt::Text(offset), message }]
         })
     };
-    let (entities, _) = &*draft;
     let records = parse()?;
     let ids = ids_of(parse()?);
-    let mut registry = Registry::with_capacity(entities.len() + ids.len());
-    for (i, e) in entities.iter().enumerate() {
-        registry.register(BASE, e.kind(), Spanned::new(i..i + 1, e.id().to_owned()));
-    }
+    let base = draft.entities.len();
+    let mut registry = Registry::over(BASE, std::mem::take(&mut draft.ids), std::mem::take(&mut draft.kinds));
     // Where each record goes, in the order `convert` returns them.
     let mut slots = Vec::with_capacity(ids.len());
     let mut order = Vec::with_capacity(ids.len());
     for (kind, id) in ids {
         order.push(id.get_ref().clone());
         match registry.ids.get(id.get_ref()) {
-            Some(&n) if registry.origins[n.index()].file == BASE => {
-                registry.origins[n.index()] = Origin { file: CHANGE, span: id.span(), kind };
+            Some(&n) if registry.origin(n).file == BASE => {
+                registry.redefine(n, Origin { file: CHANGE, span: id.span(), kind });
                 slots.push(n);
             }
             // New, or given twice in this change (the registry reports it).
             _ => {
-                slots.push(NodeId(registry.origins.len() as u32));
+                slots.push(NodeId(registry.len() as u32));
                 registry.register(CHANGE, kind, id);
             }
         }
     }
     let converted = convert(&records, CHANGE, &registry);
-    let mut next = entities.clone();
-    next.resize_with(registry.origins.len(), stand_in);
-    for (slot, entity) in slots.into_iter().zip(converted.entities) {
-        next[slot.index()] = entity;
+    let entities = &mut draft.entities;
+    entities.resize_with(registry.len(), stand_in);
+    let mut replaced = Vec::new();
+    for (&slot, entity) in slots.iter().zip(converted.entities) {
+        let old = std::mem::replace(&mut entities[slot.index()], entity);
+        if slot.index() < base {
+            replaced.push((slot, old));
+        }
     }
     let mut problems = converted.problems;
     registry.report_duplicates(&mut problems);
-    check_cycles(&next, &registry, &mut problems);
+    check_cycles_from(entities, &registry, slots.iter().copied(), &mut problems);
+    let kinds: Vec<(NodeId, EntityKind)> = slots.iter().map(|&n| (n, registry.origin(n).kind)).collect();
+    let (mut by_id, mut all_kinds) = registry.into_base();
     if !problems.is_empty() {
         problems.sort_by_key(|p| (p.file, p.offset));
-        return Err(problems.into_iter().map(|p| located(p, &next)).collect());
+        let found = problems.into_iter().map(|p| located(p, entities)).collect();
+        // Put the graph back as it was.
+        for (slot, old) in replaced.into_iter().rev() {
+            entities[slot.index()] = old;
+        }
+        entities.truncate(base);
+        for id in &order {
+            if by_id.get(id).is_some_and(|n| n.index() >= base) {
+                by_id.remove(id);
+            }
+        }
+        draft.ids = by_id;
+        draft.kinds = all_kinds;
+        return Err(found);
     }
-    *draft = (next, registry.ids);
+    all_kinds.resize(entities.len(), EntityKind::Source);
+    for (n, kind) in kinds {
+        all_kinds[n.index()] = kind;
+    }
+    draft.ids = by_id;
+    draft.kinds = all_kinds;
     Ok(order)
 }
 

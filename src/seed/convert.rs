@@ -97,7 +97,7 @@ impl Checker<'_> {
         let wanted = t.get_ref();
         match self.registry.ids.get(wanted) {
             Some(&node) => {
-                let found = self.registry.origins[node.index()].kind;
+                let found = self.registry.origin(node).kind;
                 if found == want {
                     return Some(node);
                 }

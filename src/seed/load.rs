@@ -66,7 +66,7 @@ pub(super) fn validate(files: &[SeedPath]) -> Result<Validated, SeedErrors> {
             })
             .collect()
     });
-    let mut entities = Vec::with_capacity(registry.origins.len());
+    let mut entities = Vec::with_capacity(registry.len());
     let mut problems = Vec::new();
     let mut unchecked = vec![0usize; files.len()];
     for (file, (converted, found)) in readable.into_iter().zip(converted) {
@@ -248,25 +248,47 @@ fn locate(files: &[SeedPath], hashes: &[Option<u64>], problems: Vec<Problem>) ->
 
 /// A place inside itself or an event part of itself, however indirectly, is an error.
 pub(super) fn check_cycles(entities: &[Entity], registry: &Registry, problems: &mut Vec<Problem>) {
+    check_cycles_from(entities, registry, (0..entities.len() as u32).map(NodeId), problems);
+}
+
+/// Reports every node on a cycle (of `within`, `part_of` or `responds_to`) that goes
+/// through one of `starts`, once each: all the cycles when `starts` is every node, and all
+/// the new ones when it is every node a change wrote (a cycle the change made goes through
+/// one of them).
+pub(super) fn check_cycles_from(
+    entities: &[Entity],
+    registry: &Registry,
+    starts: impl IntoIterator<Item = NodeId>,
+    problems: &mut Vec<Problem>,
+) {
     let parent = |n: NodeId| match entities.get(n.index()) {
         Some(Entity::Place(p)) => p.within,
         Some(Entity::Event(e)) => e.part_of,
         Some(Entity::Statement(s)) => s.responds_to,
         _ => None,
     };
-    for start in (0..entities.len() as u32).map(NodeId) {
+    let mut reported = rustc_hash::FxHashSet::default();
+    for start in starts {
+        if reported.contains(&start) {
+            continue;
+        }
         let mut at = parent(start);
         let mut steps = 0;
         while let Some(n) = at {
             if n == start {
-                let o = &registry.origins[start.index()];
-                let link = match o.kind {
-                    EntityKind::Place => "`within`",
-                    EntityKind::Event => "`part_of`",
-                    _ => "`responds_to`",
-                };
-                let message = format!("`{}` leads back to itself through {link}", entities[start.index()].id());
-                problems.push(Problem { file: o.file, offset: o.span.start, message, see: None });
+                // Every node of this cycle is on a cycle: report each.
+                let mut on = Some(start);
+                while let Some(node) = on.filter(|&node| reported.insert(node)) {
+                    let o = registry.origin(node);
+                    let link = match o.kind {
+                        EntityKind::Place => "`within`",
+                        EntityKind::Event => "`part_of`",
+                        _ => "`responds_to`",
+                    };
+                    let message = format!("`{}` leads back to itself through {link}", entities[node.index()].id());
+                    problems.push(Problem { file: o.file, offset: o.span.start, message, see: None });
+                    on = parent(node);
+                }
                 break;
             }
             steps += 1;

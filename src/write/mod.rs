@@ -132,27 +132,47 @@ pub enum ReplayError {
 
 /// The writer of a server: applies changes to the graph it serves.
 pub struct Writer {
+    shared: Arc<Shared>,
+}
+
+/// What the writer, the tasks that publish changes and the graph builder share.
+struct Shared {
     served: ServedGraph,
     log: Arc<dyn Log>,
-    /// Shared with the tasks that publish changes once synced (see [`Writer::write`]).
-    state: Arc<Mutex<State>>,
+    state: Mutex<State>,
     /// Each change as it becomes visible, for change feeds.
     feed: tokio::sync::broadcast::Sender<ChangeEntry>,
+    /// Bumped whenever changes become visible or are dropped: what writers wait on.
+    tick: tokio::sync::watch::Sender<u64>,
 }
 
 /// What the writer's lock guards.
+///
+/// `entries[..visible]` are in the served graph; `entries[..durable]` are durable (the log
+/// said so); every entry is in `draft`. A graph is built from `draft` (all the entries
+/// appended when it starts, off the lock, one build at a time) and swapped in once every
+/// entry it holds is durable: changes that arrive together are checked one by one but
+/// built and published together.
 struct State {
-    /// The graph with every change appended to the log (perhaps not yet synced).
-    head: Arc<KnowledgeGraph>,
+    /// The records with every change appended to the log (perhaps not yet durable).
+    draft: Draft,
+    /// The snapshot `draft` makes.
+    head: Snapshot,
     /// Every change appended, in seq order, with its payload.
     entries: Vec<(ChangeEntry, Arc<[u8]>)>,
-    /// The graph each change not yet visible gives (`pending[i]` is that of
-    /// `entries[visible + i]`): what its publication swaps in.
-    pending: Vec<Arc<KnowledgeGraph>>,
-    /// How many of `entries` are visible (synced and swapped in).
+    /// How many of `entries` are durable.
+    durable: usize,
+    /// How many of `entries` are visible (durable and swapped in).
     visible: usize,
-    /// The visible ones, as `changes()` serves them.
-    published: Arc<[ChangeEntry]>,
+    /// Graphs built and not yet swapped in, with how many entries each holds (ascending).
+    pending: Vec<(usize, Arc<KnowledgeGraph>)>,
+    /// Whether the builder task runs.
+    building: bool,
+    /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
+    /// thrown away.
+    generation: u64,
+    /// The visible ones, as `changes()` serves them: made when asked for, not per publication.
+    published: Option<Arc<[ChangeEntry]>>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -163,56 +183,64 @@ impl Writer {
     /// from `log`, with their payloads).
     pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
-        let published: Arc<[ChangeEntry]> = entries.iter().map(|(e, _)| e.clone()).collect();
+        let graph = served.load();
         let state = State {
-            head: served.load(),
+            draft: draft(&graph),
+            head: graph.snapshot().clone(),
             visible: entries.len(),
+            durable: entries.len(),
             entries,
             pending: Vec::new(),
-            published,
+            building: false,
+            generation: 0,
+            published: None,
             broken: None,
         };
-        Writer { served, log, state: Arc::new(Mutex::new(state)), feed: tokio::sync::broadcast::channel(1024).0 }
+        let shared = Shared {
+            served,
+            log,
+            state: Mutex::new(state),
+            feed: tokio::sync::broadcast::channel(1024).0,
+            tick: tokio::sync::watch::channel(0).0,
+        };
+        Writer { shared: Arc::new(shared) }
     }
 
     /// Serves `seed` (a reloaded seed) with every visible change of the log replayed on it:
     /// the new snapshot's hash, or `None` when that is the graph already served. Changes
-    /// still waiting for their sync are replayed too, each onto the one before, so that each
-    /// publishes a graph of the reloaded seed, and never before it is durable. A change that
-    /// no longer applies leaves the served graph as it was.
+    /// still waiting for their sync are replayed too, onto the draft later graphs are built
+    /// from, so that they publish a graph of the reloaded seed, and never before they are
+    /// durable. A change that no longer applies leaves the served graph as it was.
     pub fn rebase(&self, seed: &KnowledgeGraph) -> Result<Option<String>, ReplayError> {
-        let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq: 0, cause: e.to_string() })?;
-        let payloads = |entries: &[(ChangeEntry, Arc<[u8]>)]| -> Vec<(u64, Vec<u8>)> {
-            entries.iter().map(|(e, p)| (e.seq, p.to_vec())).collect()
-        };
+        let shared = &self.shared;
+        let mut st = shared.lock().map_err(|e| ReplayError::Unreadable { seq: 0, cause: e.to_string() })?;
         let (graph, _) = replay(seed, payloads(&st.entries[..st.visible]))?;
         let graph = Arc::new(graph);
-        let mut pending = Vec::with_capacity(st.entries.len() - st.visible);
-        let mut head = graph.clone();
-        for entry in &st.entries[st.visible..] {
-            head = Arc::new(replay(&head, payloads(std::slice::from_ref(entry)))?.0);
-            pending.push(head.clone());
-        }
+        let mut head = draft(&graph);
+        let (snapshot, _) = replay_onto(&mut head, graph.snapshot().clone(), payloads(&st.entries[st.visible..]))?;
         let hash = graph.snapshot().hash.clone();
-        let same = hash == self.served.load().snapshot().hash;
-        st.head = head;
-        st.pending = pending;
-        if same {
-            return Ok(None);
+        let same = hash == shared.served.load().snapshot().hash;
+        st.draft = head;
+        st.head = snapshot;
+        st.pending.clear();
+        st.generation += 1;
+        if !same {
+            shared.served.swap(graph);
         }
-        self.served.swap(graph);
-        Ok(Some(hash))
+        shared.kick(&mut st);
+        Ok((!same).then_some(hash))
     }
 
     /// Makes change `seq` of a log that other servers write too (replicas sharing one log)
-    /// visible here: the change, already durable in that log, is checked on the head as a
-    /// replayed one is and swapped in at once. A `seq` this writer already holds (its own
-    /// write, coming back from the log) is skipped: `Ok(None)`. Refused, leaving everything
-    /// as it was, when `seq` does not follow the last change held, when the change no longer
-    /// applies, or while a write of this server waits for its sync (the caller orders its
-    /// own writes and adoptions).
+    /// visible here: the change, already durable in that log, is checked on the head records
+    /// as a replayed one is, and a graph holding it is built and swapped in at once. A `seq`
+    /// this writer already holds (its own write, coming back from the log) is skipped:
+    /// `Ok(None)`. Refused, leaving everything as it was, when `seq` does not follow the last
+    /// change held, when the change no longer applies, or while a write of this server waits
+    /// for its sync or its graph (the caller orders its own writes and adoptions).
     pub fn adopt(&self, seq: u64, payload: &[u8]) -> Result<Option<ChangeEntry>, ReplayError> {
-        let mut st = self.lock().map_err(|e| ReplayError::Unreadable { seq, cause: e.to_string() })?;
+        let shared = &self.shared;
+        let mut st = shared.lock().map_err(|e| ReplayError::Unreadable { seq, cause: e.to_string() })?;
         let last = st.entries.last().map_or(0, |(e, _)| e.seq);
         if seq <= last {
             return Ok(None);
@@ -224,74 +252,88 @@ impl Writer {
             };
             return Err(ReplayError::Unreadable { seq, cause });
         }
-        let (graph, mut adopted) = replay(&st.head, [(seq, payload.to_vec())])?;
+        // A refused change leaves the draft as it was (see `apply_records` and `retract`).
+        let head = st.head.clone();
+        let (head, mut adopted) = replay_onto(&mut st.draft, head, [(seq, payload.to_vec())])?;
         let Some((entry, bytes)) = adopted.pop() else {
             return Ok(None);
         };
-        let graph = Arc::new(graph);
-        self.served.swap(graph.clone());
-        st.head = graph;
+        let (entities, ids) = (st.draft.entities.clone(), st.draft.ids.clone());
+        let graph = crate::timing::timed("adopt: graph built", || KnowledgeGraph::build(entities, ids, head.clone()));
+        shared.served.swap(Arc::new(graph));
+        st.head = head;
         st.entries.push((entry.clone(), Arc::from(bytes)));
         st.visible = st.entries.len();
-        st.published = st.entries.iter().map(|(e, _)| e.clone()).collect();
+        st.durable = st.entries.len();
+        // Builds started before (none should run: nothing was waiting) hold fewer changes.
+        st.pending.clear();
+        st.generation += 1;
+        st.published = None;
         // No receiver is not an error: nobody is listening.
-        let _ = self.feed.send(entry.clone());
+        let _ = shared.feed.send(entry.clone());
+        shared.tick.send_modify(|t| *t += 1);
         Ok(Some(entry))
     }
 
     /// Takes changes again after a log failure: for a log whose failures are passing (a
     /// database connection lost) and leave nothing half-written, unlike a failed `fsync`.
     pub fn resume(&self) {
-        if let Ok(mut st) = self.lock() {
+        if let Ok(mut st) = self.shared.lock() {
             st.broken = None;
         }
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {
-        self.state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()))
-    }
-
-    /// Checks `body` on the head graph, appends it to the log and makes it the head; then
-    /// waits for the log to sync and swaps it in.
+    /// Checks `body` on the head records, appends it to the log and makes it the head; then
+    /// waits for the log to sync and for a graph holding it to be swapped in.
     async fn write(
         &self,
         payload: Payload,
         rendered: Option<render::Rendered>,
         ids_given: Vec<String>,
     ) -> Result<ChangeEntry, WriteError> {
+        let shared = &self.shared;
         let (seq, entry) = {
-            let mut st = self.lock()?;
+            let mut st = shared.lock()?;
             if let Some(cause) = &st.broken {
                 return Err(WriteError::Unavailable {
                     cause: "JOURNAL_FAILED".into(),
                     detail: format!("writes stopped after a change log failure: {cause}"),
                 });
             }
-            let mut draft = draft(&st.head);
-            let ids = match &payload.body {
+            let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
+            let (ids, undo) = match &payload.body {
                 Body::Apply { records } => {
-                    apply_records(&mut draft, records).map_err(|p| WriteError::Invalid(problems(p, &rendered)))?
+                    let ids = apply_records(&mut st.draft, records)
+                        .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
+                    // Undone by a replay of the visible graph: only if the log refuses it.
+                    (ids, None)
                 }
                 Body::Retract { ids } => {
-                    retract(&mut draft, ids).map_err(WriteError::Invalid)?;
-                    ids_given
+                    let before = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
+                    (ids_given, Some(before))
                 }
             };
-            let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
-            let seq = self.log.append(&bytes).map_err(unavailable)?;
-            let snapshot = next_snapshot(st.head.snapshot(), &bytes);
-            let graph = Arc::new(KnowledgeGraph::build(draft.0, draft.1, snapshot));
-            let entry = entry(seq, &payload, ids, graph.snapshot().hash.clone());
-            st.head = graph.clone();
+            let seq = match shared.log.append(&bytes) {
+                Ok(seq) => seq,
+                Err(e) => {
+                    // Nothing of the change stays: the draft as it was before it.
+                    match undo {
+                        Some(before) => st.draft = before,
+                        None => shared.redraft(&mut st).map_err(|e| WriteError::Log(e.to_string()))?,
+                    }
+                    return Err(unavailable(e));
+                }
+            };
+            st.head = next_snapshot(&st.head, &bytes);
+            let entry = entry(seq, &payload, ids, st.head.hash.clone());
             st.entries.push((entry.clone(), Arc::from(bytes)));
-            st.pending.push(graph);
+            shared.kick(&mut st);
             (seq, entry)
         };
         // Waiting for the sync and publishing run in a task of their own, so that a request
         // dropped meanwhile (a client gone, a timeout) never leaves a durable change unpublished
         // or a failed one in the writer's state.
-        let settle =
-            tokio::spawn(settle(self.served.clone(), self.log.clone(), self.state.clone(), self.feed.clone(), seq));
+        let settle = tokio::spawn(settle(shared.clone(), seq));
         match settle.await {
             Ok(Ok(())) => Ok(entry),
             Ok(Err(e)) => Err(e),
@@ -300,44 +342,148 @@ impl Writer {
     }
 }
 
-/// Waits for change `seq` to be durable, then makes it (and every change before it) visible;
-/// if the log fails, the change is never made visible and the writer refuses later changes.
-async fn settle(
-    served: ServedGraph,
-    log: Arc<dyn Log>,
-    state: Arc<Mutex<State>>,
-    feed: tokio::sync::broadcast::Sender<ChangeEntry>,
-    seq: u64,
-) -> Result<(), WriteError> {
-    let lock = || state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()));
-    if let Err(e) = log.synced(seq).await {
-        // Not acknowledged, never made visible; what the log holds is for its replay to say.
-        let mut st = lock()?;
-        st.broken = Some(e.to_string());
-        st.head = served.load();
-        let visible = st.visible;
-        st.entries.truncate(visible);
-        st.pending.clear();
-        return Err(unavailable(e));
+impl Shared {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {
+        self.state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()))
     }
-    let mut st = lock()?;
-    if let Some(at) = st.entries.iter().position(|(e, _)| e.seq == seq).filter(|&at| at >= st.visible) {
-        // Syncs resolve in order, but their tasks may wake out of order: an older change never
-        // replaces a newer one. The graph swapped in is the pending one of `at` (rebuilt by a
-        // reload meanwhile, if there was one).
-        let done = at + 1 - st.visible;
-        let graph = st.pending.drain(..done).next_back();
-        if let Some(graph) = graph {
-            served.swap(graph);
+
+    /// Starts the builder if a graph is to be built: entries that no graph holds yet, and
+    /// no built graph waiting for its entries to be durable (so that at most one graph is
+    /// built ahead of the log).
+    fn kick(self: &Arc<Self>, st: &mut State) {
+        let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
+        if st.building || built >= st.entries.len() || built > st.durable {
+            return;
         }
-        for (e, _) in &st.entries[st.visible..=at] {
+        // Outside a runtime (a reload's thread), the next settle starts it.
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            st.building = true;
+            runtime.spawn(build(self.clone()));
+        }
+    }
+
+    /// Swaps in the newest built graph whose entries are all durable, if there is one.
+    fn publish(&self, st: &mut State) {
+        let Some(at) = st.pending.iter().rposition(|&(k, _)| k <= st.durable) else { return };
+        let (k, graph) = st.pending.drain(..=at).next_back().expect("at least one");
+        if k <= st.visible {
+            return;
+        }
+        self.served.swap(graph);
+        for (e, _) in &st.entries[st.visible..k] {
             // No receiver is not an error: nobody is listening.
-            let _ = feed.send(e.clone());
+            let _ = self.feed.send(e.clone());
         }
-        st.visible = at + 1;
-        st.published = st.entries[..=at].iter().map(|(e, _)| e.clone()).collect();
+        st.visible = k;
+        st.published = None;
+        self.tick.send_modify(|t| *t += 1);
     }
-    Ok(())
+
+    /// Rebuilds the draft from the served graph and the entries not yet visible (after the
+    /// log refused or lost some of them); builds started before are thrown away.
+    fn redraft(self: &Arc<Self>, st: &mut State) -> Result<(), ReplayError> {
+        let graph = self.served.load();
+        let mut draft = draft(&graph);
+        let (head, _) = replay_onto(&mut draft, graph.snapshot().clone(), payloads(&st.entries[st.visible..]))?;
+        st.draft = draft;
+        st.head = head;
+        st.pending.clear();
+        st.generation += 1;
+        self.kick(st);
+        Ok(())
+    }
+}
+
+/// The builder: builds a graph of every entry appended so far, keeps it until its entries
+/// are durable (or swaps it in at once if they are), and goes on while there is more.
+async fn build(shared: Arc<Shared>) {
+    loop {
+        let job = {
+            let Ok(mut st) = shared.lock() else { return };
+            let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
+            if built >= st.entries.len() || built > st.durable {
+                st.building = false;
+                return;
+            }
+            let (entities, ids) = (st.draft.entities.clone(), st.draft.ids.clone());
+            (st.generation, st.entries.len(), entities, ids, st.head.clone())
+        };
+        let (generation, k, entities, ids, snapshot) = job;
+        let graph = tokio::task::spawn_blocking(move || {
+            crate::timing::timed("write: graph built", || KnowledgeGraph::build(entities, ids, snapshot))
+        })
+        .await;
+        let Ok(mut st) = shared.lock() else { return };
+        match graph {
+            Ok(graph) if st.generation == generation => {
+                st.pending.push((k, Arc::new(graph)));
+                shared.publish(&mut st);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                tracing::error!(%e, "the graph build of a change failed");
+                st.building = false;
+                return;
+            }
+        }
+    }
+}
+
+/// Waits for change `seq` to be durable, then for a graph holding it to be swapped in; if
+/// the log fails, the change is never made visible and the writer refuses later changes,
+/// while the changes durable before it are still published.
+async fn settle(shared: Arc<Shared>, seq: u64) -> Result<(), WriteError> {
+    let synced = shared.log.synced(seq).await;
+    let mut tick = shared.tick.subscribe();
+    {
+        let mut st = shared.lock()?;
+        let at = st.entries.partition_point(|(e, _)| e.seq < seq);
+        let here = st.entries.get(at).is_some_and(|(e, _)| e.seq == seq);
+        match synced {
+            Err(e) => {
+                // Not acknowledged, never made visible: neither it nor any change after it (the
+                // log's state is unknown; its replay says what it holds).
+                st.broken = Some(e.to_string());
+                if here && at >= st.durable {
+                    st.entries.truncate(at);
+                    shared.redraft(&mut st).map_err(|e| WriteError::Log(e.to_string()))?;
+                    shared.tick.send_modify(|t| *t += 1);
+                }
+                return Err(unavailable(e));
+            }
+            Ok(()) if here => {
+                st.durable = st.durable.max(at + 1);
+                shared.publish(&mut st);
+                shared.kick(&mut st);
+            }
+            Ok(()) => {}
+        }
+    }
+    loop {
+        {
+            let st = shared.lock()?;
+            let at = st.entries.partition_point(|(e, _)| e.seq < seq);
+            match st.entries.get(at) {
+                Some((e, _)) if e.seq == seq && at < st.visible => return Ok(()),
+                Some((e, _)) if e.seq == seq => {}
+                _ => {
+                    let cause = st.broken.clone().unwrap_or_default();
+                    return Err(WriteError::Unavailable {
+                        cause: "JOURNAL_FAILED".into(),
+                        detail: format!("change {seq} was dropped after a change log failure: {cause}"),
+                    });
+                }
+            }
+        }
+        if tick.changed().await.is_err() {
+            return Err(WriteError::Log("the writer is gone".into()));
+        }
+    }
+}
+
+/// The `(seq, payload)` of `entries`.
+fn payloads(entries: &[(ChangeEntry, Arc<[u8]>)]) -> Vec<(u64, Vec<u8>)> {
+    entries.iter().map(|(e, p)| (e.seq, p.to_vec())).collect()
 }
 
 #[async_trait::async_trait]
@@ -376,24 +522,40 @@ impl Writes for Writer {
     }
 
     fn changes(&self) -> Arc<[ChangeEntry]> {
-        self.state.lock().map(|st| st.published.clone()).unwrap_or_else(|_| Arc::from(Vec::new()))
+        let Ok(mut guard) = self.shared.state.lock() else { return Arc::from(Vec::new()) };
+        let st = &mut *guard;
+        let (visible, entries) = (st.visible, &st.entries);
+        st.published.get_or_insert_with(|| entries[..visible].iter().map(|(e, _)| e.clone()).collect()).clone()
     }
 
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry> {
-        self.feed.subscribe()
+        self.shared.feed.subscribe()
     }
 }
 
 /// Applied changes with their payloads, in seq order.
 pub type History = Vec<(ChangeEntry, Vec<u8>)>;
 
-/// The graph with the log's changes (`(seq, payload)` in order) applied, and their entries.
+/// The graph with the log's changes (`(seq, payload)` in order) applied, and their entries:
+/// each change checked on the records before it, one graph built at the end.
 pub fn replay(
     seed: &KnowledgeGraph,
     log: impl IntoIterator<Item = (u64, Vec<u8>)>,
 ) -> Result<(KnowledgeGraph, History), ReplayError> {
-    let mut draft = draft(seed);
-    let mut snapshot = seed.snapshot().clone();
+    let mut records = draft(seed);
+    let (snapshot, entries) = replay_onto(&mut records, seed.snapshot().clone(), log)?;
+    let (entities, ids) = records.into_parts();
+    let graph = crate::timing::timed("replay: graph built", || KnowledgeGraph::build(entities, ids, snapshot));
+    Ok((graph, entries))
+}
+
+/// Applies the log's changes to `records`, whose snapshot is `snapshot`: the snapshot after
+/// them, and their entries.
+fn replay_onto(
+    records: &mut Draft,
+    mut snapshot: Snapshot,
+    log: impl IntoIterator<Item = (u64, Vec<u8>)>,
+) -> Result<(Snapshot, History), ReplayError> {
     let mut entries = Vec::new();
     for (seq, bytes) in log {
         let payload: Payload =
@@ -403,16 +565,16 @@ pub fn replay(
             problems: problems.into_iter().map(|p| format!("{}: {}", p.id.unwrap_or_default(), p.message)).collect(),
         };
         let ids = match &payload.body {
-            Body::Apply { records } => apply_records(&mut draft, records).map_err(|p| refused(problems(p, &None)))?,
+            Body::Apply { records: text } => apply_records(records, text).map_err(|p| refused(problems(p, &None)))?,
             Body::Retract { ids } => {
-                retract(&mut draft, ids).map_err(refused)?;
+                retract(records, ids).map_err(refused)?;
                 ids.clone()
             }
         };
         snapshot = next_snapshot(&snapshot, &bytes);
         entries.push((entry(seq, &payload, ids, snapshot.hash.clone()), bytes));
     }
-    Ok((KnowledgeGraph::build(draft.0, draft.1, snapshot), entries))
+    Ok((snapshot, entries))
 }
 
 /// The log entry of an applied change.
@@ -445,7 +607,7 @@ fn next_snapshot(previous: &Snapshot, bytes: &[u8]) -> Snapshot {
 fn draft(g: &KnowledgeGraph) -> Draft {
     let entities: Vec<_> = (0..g.node_count() as u32).map(|i| g.entity(NodeId(i)).clone()).collect();
     let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
-    (entities, ids)
+    Draft::new(entities, ids)
 }
 
 /// The API's problems for the seed's, named by record and field where `rendered` knows them.
@@ -477,8 +639,9 @@ fn problems(found: Vec<ChangeProblem>, rendered: &Option<render::Rendered>) -> V
 
 /// Removes the entities `ids` from `draft`, renumbering the rest; refused (every referrer
 /// listed) while an entity that stays refers to one of them, or when an id is unknown.
-fn retract(draft: &mut Draft, ids: &[String]) -> Result<(), Vec<Problem>> {
-    let (entities, by_id) = &*draft;
+/// Returns the draft as it was.
+fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
+    let (entities, by_id) = (&draft.entities, &draft.ids);
     let mut removed = vec![false; entities.len()];
     let mut problems = Vec::new();
     for (i, id) in ids.iter().enumerate() {
@@ -534,6 +697,5 @@ fn retract(draft: &mut Draft, ids: &[String]) -> Result<(), Vec<Problem>> {
         refs::each_ref(e, &mut |n| *n = renumbered[n.index()]);
     }
     let ids = next.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
-    *draft = (next, ids);
-    Ok(())
+    Ok(std::mem::replace(draft, Draft::new(next, ids)))
 }

@@ -30,7 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("export", &["model", "graph", "timing"]),
     // Curated writes: changes checked by the seed's code, logged, swapped into the served
     // graph; it implements the API's write service.
-    ("write", &["api", "seed", "graph", "journal", "model"]),
+    ("write", &["api", "seed", "graph", "journal", "model", "timing"]),
     // The durable change log: opaque records in an append-only file; a leaf.
     ("journal", &[]),
     // `diplograph compact`: the change log written into the seed's files (its own file IO:

@@ -29,4 +29,5 @@ mod reports;
 mod search;
 mod seed_errors;
 mod wire;
+mod write_groups;
 mod writes;

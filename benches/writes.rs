@@ -1,0 +1,227 @@
+//! The write path's figures (issue 15), in process through the `Writer` with the file
+//! journal (one `fdatasync` per group) in a directory under the target directory:
+//!
+//! 1. the cost of one `fsync` alone (1 KB `pwrite` + `fdatasync`);
+//! 2. single-event changes per second from 32 concurrent writers, with the latency of each
+//!    (from the mutation's start to its answer, when it is visible to every later query);
+//! 3. reads per second alone, then during 50 writes per second, with the write-to-visible
+//!    latency of those writes;
+//! 4. the replay of 100k journaled single-event changes at start (journal read, changes
+//!    checked, one graph built).
+//!
+//! `cargo bench --bench writes` on the bundled seed; `WRITES_SEED=DIR` for another seed
+//! (`diplograph generate --events 100000 --out DIR`), `WRITES_SECS` for each phase's length
+//! (default 5), `WRITES_REPLAY` for how many changes to replay (default 100000, 0 to skip).
+
+use diplograph::api::{Author, WriteService};
+use diplograph::graph::{KnowledgeGraph, ServedGraph};
+use diplograph::journal::Journal;
+use diplograph::model::EntityKind;
+use diplograph::write::{Body, Payload, Writer};
+use serde_json::json;
+use std::os::unix::fs::FileExt;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The allocator the server binary uses, so that the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const APPLY: &str = "mutation($c: ChangeInput!) { applyChange(change: $c) { seq } }";
+const READ: &str = "{ events(first: 10) { totalCount edges { node { id title summary } } } }";
+
+fn main() {
+    let secs: u64 = std::env::var("WRITES_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
+    let replays: usize = std::env::var("WRITES_REPLAY").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let seed = std::env::var("WRITES_SEED").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/seed").into());
+    let phase = Duration::from_secs(secs);
+    let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("scratch dir");
+    let started = Instant::now();
+    let graph = Arc::new(diplograph::seed::load(std::path::Path::new(&seed)).expect("seed"));
+    let source = graph.entity(graph.all(EntityKind::Source)[0]).id().to_owned();
+    let actor = graph.entity(graph.all(EntityKind::Actor)[0]).id().to_owned();
+    println!(
+        "seed {seed}: {} entities, {} events, loaded in {:.2} s",
+        graph.node_count(),
+        graph.all(EntityKind::Event).len(),
+        started.elapsed().as_secs_f64()
+    );
+    let build = Instant::now();
+    drop(KnowledgeGraph::build(
+        (0..graph.node_count() as u32).map(|i| graph.entity(diplograph::model::NodeId(i)).clone()).collect(),
+        (0..graph.node_count() as u32)
+            .map(|i| (graph.entity(diplograph::model::NodeId(i)).id().to_owned(), diplograph::model::NodeId(i)))
+            .collect(),
+        graph.snapshot().clone(),
+    ));
+    println!("one graph build of this seed: {:.1} ms", build.elapsed().as_secs_f64() * 1e3);
+
+    // 1. fsync alone.
+    let file = std::fs::File::create(dir.path().join("fsync")).expect("file");
+    let mut times = Vec::new();
+    for i in 0..200u64 {
+        let t = Instant::now();
+        file.write_all_at(&[b'x'; 1024], i * 1024).expect("write");
+        file.sync_data().expect("fdatasync");
+        times.push(t.elapsed());
+    }
+    println!("fsync alone (1 KB pwrite + fdatasync, 200 times): {}", summary(&mut times));
+
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    let (journal, _) = Journal::open(dir.path().join("changes.journal")).expect("journal");
+    let served = ServedGraph::new(graph.clone());
+    let writer = Arc::new(Writer::new(served.clone(), Arc::new(journal.clone()), Vec::new()));
+    let schema = diplograph::api::schema();
+    let next = Arc::new(AtomicU64::new(0));
+    let change = {
+        let (source, actor, next) = (source.clone(), actor.clone(), next.clone());
+        move || {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            json!({ "c": { "events": [{ "id": format!("event:bench-write-{n}"), "title": format!("Bench call {n}"),
+                "summary": "They spoke.", "kind": "CALL", "status": "OCCURRED", "when": "2021-06-10",
+                "sources": [source], "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] }] } })
+        }
+    };
+    let write = {
+        let (writer, served, schema) = (writer.clone(), served.clone(), schema.clone());
+        move |variables: serde_json::Value| {
+            let (writer, served, schema) = (writer.clone(), served.clone(), schema.clone());
+            async move {
+                let request = async_graphql::Request::new(APPLY)
+                    .variables(async_graphql::Variables::from_json(variables))
+                    .data(WriteService(writer))
+                    .data(Author("bench".into()));
+                let t = Instant::now();
+                let response = diplograph::api::execute(&schema, request, served.load()).await;
+                let elapsed = t.elapsed();
+                assert!(response.errors.is_empty(), "{:?}", response.errors);
+                elapsed
+            }
+        }
+    };
+
+    // 2. 32 concurrent writers.
+    let fsyncs = journal.fsyncs();
+    let t = Instant::now();
+    let latencies = runtime.block_on(async {
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let (write, change) = (write.clone(), change.clone());
+                tokio::spawn(async move {
+                    let mut times = Vec::new();
+                    while t.elapsed() < phase {
+                        times.push(write(change()).await);
+                    }
+                    times
+                })
+            })
+            .collect();
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.expect("writer"));
+        }
+        all
+    });
+    let elapsed = t.elapsed().as_secs_f64();
+    let mut latencies = latencies;
+    let fsyncs = journal.fsyncs() - fsyncs;
+    println!(
+        "32 writers: {} changes in {elapsed:.1} s = {:.0} changes/s, {fsyncs} fsyncs ({:.1} changes per fsync); write-to-visible {}",
+        latencies.len(),
+        latencies.len() as f64 / elapsed,
+        latencies.len() as f64 / fsyncs.max(1) as f64,
+        summary(&mut latencies)
+    );
+
+    // 3. Reads alone, then reads during 50 writes/s.
+    let reads = |with_writes: bool| {
+        let stop = Arc::new(AtomicBool::new(false));
+        let count = Arc::new(AtomicU64::new(0));
+        let t = Instant::now();
+        let writes = runtime.block_on(async {
+            let readers: Vec<_> = (0..4)
+                .map(|_| {
+                    let (served, schema, stop, count) = (served.clone(), schema.clone(), stop.clone(), count.clone());
+                    tokio::spawn(async move {
+                        while !stop.load(Ordering::Relaxed) {
+                            let r = diplograph::api::execute(&schema, async_graphql::Request::new(READ), served.load())
+                                .await;
+                            assert!(r.errors.is_empty(), "{:?}", r.errors);
+                            count.fetch_add(1, Ordering::Relaxed);
+                            // A query answers without yielding: let the writes' tasks run.
+                            tokio::task::yield_now().await;
+                        }
+                    })
+                })
+                .collect();
+            let mut times = Vec::new();
+            if with_writes {
+                let mut tick = tokio::time::interval(Duration::from_millis(20));
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                let mut pending = Vec::new();
+                while t.elapsed() < phase {
+                    tick.tick().await;
+                    pending.push(tokio::spawn(write.clone()(change())));
+                }
+                for p in pending {
+                    times.push(p.await.expect("write"));
+                }
+            } else {
+                tokio::time::sleep(phase).await;
+            }
+            stop.store(true, Ordering::Relaxed);
+            for r in readers {
+                r.await.expect("reader");
+            }
+            times
+        });
+        (count.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64(), writes)
+    };
+    let (alone, _) = reads(false);
+    let (during, mut times) = reads(true);
+    println!(
+        "reads: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+        during / alone * 100.0,
+        summary(&mut times)
+    );
+    drop(writer);
+
+    // 4. Replay.
+    if replays > 0 {
+        let path = dir.path().join("replay.journal");
+        {
+            let (log, _) = Journal::open(&path).expect("journal");
+            let mut last = 0;
+            for n in 0..replays {
+                let records = format!(
+                    "[[event]]\nid = \"event:replayed-{n}\"\ntitle = \"Replayed call {n}\"\nkind = \"call\"\nstatus = \"occurred\"\nwhen = \"2021-06-10\"\nsummary = \"They spoke.\"\nsources = [\"{source}\"]\n\n[[event.participant]]\nactor = \"{actor}\"\nrole = \"participant\"\nsources = [\"{source}\"]\n"
+                );
+                let payload =
+                    Payload { v: 1, at: 0, author: "bench".into(), comment: None, body: Body::Apply { records } };
+                last = log.append(&serde_json::to_vec(&payload).expect("json")).expect("append");
+            }
+            runtime.block_on(log.synced(last)).expect("synced");
+        }
+        let t = Instant::now();
+        let (_, entries) = Journal::open(&path).expect("journal");
+        let read = t.elapsed();
+        let (replayed, history) =
+            diplograph::write::replay(&graph, entries.into_iter().map(|e| (e.seq, e.payload))).expect("replay");
+        assert_eq!(history.len(), replays);
+        println!(
+            "replay of {replays} single-event changes: {:.2} s ({:.2} s reading the journal), {} entities after",
+            t.elapsed().as_secs_f64(),
+            read.as_secs_f64(),
+            replayed.node_count()
+        );
+    }
+}
+
+/// p50, p99 and max of `times`.
+fn summary(times: &mut [Duration]) -> String {
+    times.sort();
+    let at = |q: f64| times.get(((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1)));
+    let ms = |d: Option<&Duration>| d.map_or(f64::NAN, |d| d.as_secs_f64() * 1e3);
+    format!("p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms", ms(at(0.5)), ms(at(0.99)), ms(times.last()))
+}

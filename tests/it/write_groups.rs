@@ -1,0 +1,209 @@
+//! The write path's grouping (issue 15, visibility): changes checked one by one on the
+//! head's records, built and published together once durable. The graph served after many
+//! concurrent changes (some refused) is the graph built from scratch from the same records,
+//! and the one the log replays to; a failed sync keeps the changes durable before it.
+
+use diplograph::api::{Author, WriteService, Writes};
+use diplograph::graph::{KnowledgeGraph, ServedGraph};
+use diplograph::model::{EntityKind, NodeId};
+use diplograph::write::{replay, Log, MemoryLog, Writer};
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+const APPLY: &str = "mutation($c: ChangeInput!) { applyChange(change: $c) { seq } }";
+
+/// A generated seed of 1,000 events, loaded.
+fn generated() -> Arc<KnowledgeGraph> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1000, seed: 3 }, dir.path())
+        .expect("generate");
+    Arc::new(diplograph::seed::load(dir.path()).expect("generated seed"))
+}
+
+/// A memory log whose syncs take a while, so that concurrent changes share them.
+struct SlowLog(MemoryLog);
+
+#[async_trait::async_trait]
+impl Log for SlowLog {
+    fn append(&self, payload: &[u8]) -> std::io::Result<u64> {
+        self.0.append(payload)
+    }
+    async fn synced(&self, _seq: u64) -> std::io::Result<()> {
+        tokio::time::sleep(Duration::from_millis(3)).await;
+        Ok(())
+    }
+}
+
+async fn apply(w: &Arc<Writer>, served: &ServedGraph, change: Value) -> Value {
+    let request = crate::support::request(APPLY, json!({ "c": change }))
+        .data(WriteService(w.clone()))
+        .data(Author("alice".into()));
+    serde_json::to_value(diplograph::api::execute(&diplograph::api::schema(), request, served.load()).await)
+        .expect("json")
+}
+
+/// Every entity of `g`, as text, in `NodeId` order.
+fn entities(g: &KnowledgeGraph) -> Vec<String> {
+    (0..g.node_count() as u32).map(|i| format!("{:?}", g.entity(NodeId(i)))).collect()
+}
+
+/// Answers that go through the orders, reverse lists, dates, names, search and analytics.
+fn answers(g: &Arc<KnowledgeGraph>) -> Value {
+    let q = r#"{
+        events(first: 30) { totalCount edges { cursor node { id title } } }
+        june: events(first: 5, filter: { from: "2021-06-01", to: "2021-06-30" }) { totalCount edges { node { id } } }
+        search(text: "grouped call", first: 20) { ... on Event { id } }
+        actors(first: 10) { totalCount edges { node { id name events(first: 50) { totalCount edges { node { id } } } } } }
+        sources(first: 5) { edges { node { id } } }
+    }"#;
+    crate::support::run(g, crate::support::request(q, json!({})))
+}
+
+#[test]
+fn grouped_changes_publish_the_graph_built_from_scratch_and_the_one_the_log_replays_to() {
+    let seed = generated();
+    let source = seed.entity(seed.all(EntityKind::Source)[0]).id().to_owned();
+    let actors: Vec<String> =
+        seed.all(EntityKind::Actor).iter().take(8).map(|&n| seed.entity(n).id().to_owned()).collect();
+    let replaced = seed.entity(seed.all(EntityKind::Event)[5]).id().to_owned();
+    let served = ServedGraph::new(seed.clone());
+    let log = Arc::new(SlowLog(MemoryLog::new()));
+    let w = Arc::new(Writer::new(served.clone(), log.clone(), Vec::new()));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let refused = AtomicU64::new(0);
+    let answers_ok = runtime.block_on(async {
+        let tasks: Vec<_> = (0..16)
+            .map(|t| {
+                let (w, served, source, actors, replaced) =
+                    (w.clone(), served.clone(), source.clone(), actors.clone(), replaced.clone());
+                tokio::spawn(async move {
+                    let mut results = Vec::new();
+                    for i in 0..6 {
+                        let id = format!("event:grouped-{t}-{i}");
+                        let actor = &actors[(t + i) % actors.len()];
+                        let change = match i {
+                            // Refused: an unknown source (the draft must come back whole).
+                            3 => json!({ "events": [{ "id": format!("event:refused-{t}"), "title": "No",
+                                "summary": "No.", "kind": "CALL", "status": "OCCURRED", "when": "2021-06-10",
+                                "sources": ["source:nowhere"] }] }),
+                            // Replaces an event of the seed (the last writer wins).
+                            4 => json!({ "events": [{ "id": replaced, "title": format!("Replaced by {t}"),
+                                "summary": "Again.", "kind": "MEETING", "status": "OCCURRED", "when": "2021-06-11",
+                                "sources": [source],
+                                "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] }] }),
+                            _ => json!({ "events": [{ "id": id, "title": format!("Grouped call {t} {i}"),
+                                "summary": "They spoke.", "kind": "CALL", "status": "OCCURRED",
+                                "when": format!("2021-06-{:02}", 1 + (t + i) % 28), "sources": [source],
+                                "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] }] }),
+                        };
+                        let r = apply(&w, &served, change).await;
+                        // Visible to every query that starts after the answer.
+                        let visible = served.load().get(&id).is_some();
+                        results.push((i, r, visible));
+                    }
+                    results
+                })
+            })
+            .collect();
+        let mut ok = 0;
+        for task in tasks {
+            for (i, r, visible) in task.await.expect("writer") {
+                if i == 3 {
+                    assert_eq!(r["errors"][0]["extensions"]["code"], "BAD_USER_INPUT", "{r:#}");
+                    refused.fetch_add(1, Ordering::Relaxed);
+                } else {
+                    assert!(r.get("errors").is_none(), "{r:#}");
+                    assert!(i == 4 || visible, "change {i} is visible once answered");
+                    ok += 1;
+                }
+            }
+        }
+        ok
+    });
+    assert_eq!((answers_ok, refused.load(Ordering::Relaxed)), (16 * 5, 16));
+    let payloads = log.0.payloads();
+    assert_eq!(payloads.len(), 16 * 5, "refused changes are not logged");
+    assert_eq!(w.changes().len(), 16 * 5);
+
+    let now = served.load();
+    let (replayed, _) =
+        replay(&seed, payloads.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, p))).expect("replay");
+    assert_eq!(now.snapshot().hash, replayed.snapshot().hash, "the snapshot chain of the log");
+    assert_eq!(entities(&now), entities(&replayed));
+    let replayed = Arc::new(replayed);
+    // The same records, built from scratch.
+    let scratch = Arc::new(KnowledgeGraph::build(
+        (0..now.node_count() as u32).map(|i| now.entity(NodeId(i)).clone()).collect(),
+        (0..now.node_count() as u32).map(|i| (now.entity(NodeId(i)).id().to_owned(), NodeId(i))).collect(),
+        now.snapshot().clone(),
+    ));
+    let served_answers = answers(&now);
+    assert!(served_answers.get("errors").is_none(), "{served_answers:#}");
+    assert_eq!(served_answers, answers(&scratch));
+    assert_eq!(served_answers, answers(&replayed));
+    assert_eq!(now.node_count(), seed.node_count() + 16 * 4);
+}
+
+/// A log whose syncs wait for the test's gate; record 1 syncs, the others fail.
+struct FailsAfterFirst {
+    appended: AtomicU64,
+    gate: tokio::sync::Semaphore,
+}
+
+#[async_trait::async_trait]
+impl Log for FailsAfterFirst {
+    fn append(&self, _payload: &[u8]) -> std::io::Result<u64> {
+        Ok(self.appended.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+    async fn synced(&self, seq: u64) -> std::io::Result<()> {
+        let _permit = self.gate.acquire().await.map_err(std::io::Error::other)?;
+        if seq == 1 {
+            Ok(())
+        } else {
+            Err(std::io::Error::other("JOURNAL_FAILED: fsync: input/output error"))
+        }
+    }
+}
+
+#[test]
+fn a_failed_sync_drops_its_change_and_later_ones_but_keeps_the_durable_ones_before_it() {
+    let served = ServedGraph::new(crate::support::graph());
+    let log = Arc::new(FailsAfterFirst { appended: 0.into(), gate: tokio::sync::Semaphore::new(0) });
+    let w = Arc::new(Writer::new(served.clone(), log.clone(), Vec::new()));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let event = |id: &str| {
+        json!({ "events": [{ "id": id, "title": "A call", "summary": "They spoke.", "kind": "CALL",
+            "status": "OCCURRED", "when": "2021-06-10", "sources": ["source:report-000-2021-06-08"] }] })
+    };
+    let (first, second) = runtime.block_on(async {
+        let one = tokio::spawn({
+            let (w, served, c) = (w.clone(), served.clone(), event("event:durable"));
+            async move { apply(&w, &served, c).await }
+        });
+        while log.appended.load(Ordering::SeqCst) < 1 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let two = tokio::spawn({
+            let (w, served, c) = (w.clone(), served.clone(), event("event:lost"));
+            async move { apply(&w, &served, c).await }
+        });
+        while log.appended.load(Ordering::SeqCst) < 2 {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        // Both are appended; neither is visible before its sync.
+        assert!(served.load().get("event:durable").is_none());
+        log.gate.add_permits(2);
+        (one.await.expect("one"), two.await.expect("two"))
+    });
+    assert!(first.get("errors").is_none(), "{first:#}");
+    assert_eq!(second["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{second:#}");
+    let g = served.load();
+    assert!(g.get("event:durable").is_some(), "the durable change stays visible");
+    assert!(g.get("event:lost").is_none());
+    assert_eq!(w.changes().iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1]);
+    // Later writes are refused; reads go on.
+    let third = runtime.block_on(apply(&w, &served, event("event:after")));
+    assert_eq!(third["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{third:#}");
+}
