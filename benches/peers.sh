@@ -129,7 +129,7 @@ etag=$(grep -i '^etag:' "$tmp/h" | cut -d' ' -f2 | tr -d '\r')
 for f in $(curl -fsS "$base/" | grep -o '/playground/[^"]*'); do
   first=$((first + $(curl -fsS -H 'Accept-Encoding: br, gzip' -o /dev/null -w '%{size_download}' "$base$f")))
 done
-second=$(curl -sS -H "If-None-Match: $etag" -o /dev/null -w '%{http_code} %{size_download}' "$base/")
+second=$(curl -sS -H 'Accept-Encoding: br, gzip' -H "If-None-Match: $etag" -o /dev/null -w '%{http_code} %{size_download}' "$base/")
 
 printf '\nwrk -t1 -c%s -d%ss, %s events, busiest actor %s (answer %s bytes), %s, %s cores\n\n' \
   "$conns" "$secs" "$events" "$busiest" "$answer_bytes" "$(uname -m)" "$(nproc)"
