@@ -22,6 +22,15 @@ fn query_file(name: &str) -> String {
     std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("queries").join(name)).expect("query file")
 }
 
+/// The request for `q` (operation `op`, variables `vars`).
+fn request(q: &str, op: Option<&str>, vars: &Value) -> async_graphql::Request {
+    let request = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
+    match op {
+        Some(op) => request.operation_name(op),
+        None => request,
+    }
+}
+
 /// Runs one request in process and checks it had no error.
 fn run(
     rt: &tokio::runtime::Runtime,
@@ -31,10 +40,7 @@ fn run(
     op: Option<&str>,
     vars: &Value,
 ) {
-    let mut request = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
-    if let Some(op) = op {
-        request = request.operation_name(op);
-    }
+    let request = request(q, op, vars);
     let response = rt.block_on(diplograph::api::execute(schema, request, g.clone()));
     assert!(response.errors.is_empty(), "{:?}", response.errors);
     black_box(response);
@@ -49,10 +55,7 @@ fn answer(
     op: Option<&str>,
     vars: &Value,
 ) {
-    let mut request = async_graphql::Request::new(q).variables(async_graphql::Variables::from_json(vars.clone()));
-    if let Some(op) = op {
-        request = request.operation_name(op);
-    }
+    let request = request(q, op, vars);
     match rt.block_on(diplograph::api::answer(schema, request, g.clone())) {
         diplograph::api::Answer::Planned(body) => black_box(body).truncate(0),
         diplograph::api::Answer::Executed(response) => {

@@ -4,7 +4,7 @@
 //! binary's crash and full-disk tests are in `cli.rs`.
 
 use crate::support::graph;
-use crate::writes::{event, send, tokens, APPLY};
+use crate::writes::{apply_over_http, event, send, tokens, APPLY};
 use axum::http::StatusCode;
 use diplograph::http::{AppState, HttpConfig};
 use diplograph::journal::Journal;
@@ -246,15 +246,7 @@ fn each_query_over_the_socket_runs_on_the_snapshot_served_when_it_starts() {
         }
         let before = ask(&mut ws, "1", query).await;
         assert_eq!(before, vec![json!({ "event": null, "changes": { "totalCount": 0 } })]);
-        let body = json!({ "query": APPLY, "variables": { "c": { "events": [event("event:ws-late", json!({}))] } } });
-        let r = reqwest::Client::new()
-            .post(format!("http://{addr}/graphql"))
-            .bearer_auth("secret-w")
-            .json(&body)
-            .send()
-            .await
-            .expect("mutation");
-        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        apply_over_http(addr, "event:ws-late").await;
         // The same connection, a query after the change's answer: it sees the change.
         let after = ask(&mut ws, "2", query).await;
         assert_eq!(after, vec![json!({ "event": { "id": "event:ws-late" }, "changes": { "totalCount": 1 } })]);

@@ -216,6 +216,20 @@ fn without_a_write_service_or_an_author_a_mutation_is_refused() {
 
 // ---- over HTTP ----
 
+/// Applies a change of one event `id` over real HTTP at `addr` with the write token, and
+/// checks it was answered 200.
+pub(crate) async fn apply_over_http(addr: std::net::SocketAddr, id: &str) {
+    let body = json!({ "query": APPLY, "variables": { "c": { "events": [event(id, json!({}))] } } });
+    let r = reqwest::Client::new()
+        .post(format!("http://{addr}/graphql"))
+        .bearer_auth("secret-w")
+        .json(&body)
+        .send()
+        .await
+        .expect("mutation");
+    assert_eq!(r.status(), reqwest::StatusCode::OK);
+}
+
 /// sha256("secret-w") and sha256("secret-r").
 pub(crate) fn tokens() -> diplograph::http::tokens::Tokens {
     use sha2::Digest;
@@ -387,15 +401,7 @@ fn subscriptions_are_served_over_graphql_transport_ws() {
         ws.send(send(json!({ "type": "connection_init" }))).await.expect("init");
         let ack = ws.next().await.expect("ack").expect("ack");
         assert!(ack.to_text().expect("text").contains("connection_ack"), "{ack:?}");
-        let body = json!({ "query": APPLY, "variables": { "c": { "events": [event("event:ws-1", json!({}))] } } });
-        let r = reqwest::Client::new()
-            .post(format!("http://{addr}/graphql"))
-            .bearer_auth("secret-w")
-            .json(&body)
-            .send()
-            .await
-            .expect("mutation");
-        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        apply_over_http(addr, "event:ws-1").await;
         // From the start of the log: the change just made comes first.
         let query = "subscription($a: String) { changes(after: $a) { seq author } }";
         let variables = json!({ "a": diplograph::api::writes::cursor(0) });
