@@ -77,6 +77,51 @@ const entitiesFromTheBrowser = {
   },
 };
 
+/**
+ * cytoscape's modules that the explorer's bundle replaces: cytoscape is bundled from its own
+ * sources (`cytoscape/src`, shipped in its npm package) instead of its prebuilt single file,
+ * so that what the explorer never calls is left out: the graph algorithms but breadth- and
+ * depth-first search (which `components()` uses), the built-in layouts but null, preset, grid
+ * and random (the explorer lays out with fcose, registered at run time), and the WebGL
+ * renderer (only used with `webgl: true`, which the explorer never sets). The rest is
+ * cytoscape's own code, unchanged. Each key is a path under `cytoscape/src`; each value the
+ * module that replaces it, its imports relative to the file it replaces.
+ */
+const CYTOSCAPE_TRIMMED = {
+  'collection/algorithms/index.mjs': `import bfsDfs from './bfs-dfs.mjs';
+    export default Object.assign({}, bfsDfs);`,
+  'extensions/layout/index.mjs': `import gridLayout from './grid.mjs';
+    import nullLayout from './null.mjs';
+    import presetLayout from './preset.mjs';
+    import randomLayout from './random.mjs';
+    export default [
+      { name: 'grid', impl: gridLayout },
+      { name: 'null', impl: nullLayout },
+      { name: 'preset', impl: presetLayout },
+      { name: 'random', impl: randomLayout },
+    ];`,
+  'extensions/renderer/canvas/webgl/drawing-redraw-webgl.mjs': `export default {
+      initWebgl() { throw new Error('this build of cytoscape has no WebGL renderer'); },
+    };`,
+};
+
+/** Bundles cytoscape from its sources with the modules of `CYTOSCAPE_TRIMMED` replaced. */
+const cytoscapeTrimmed = {
+  name: 'cytoscape-trimmed',
+  setup(b) {
+    const src = path.join(here, 'node_modules', 'cytoscape', 'src');
+    const version = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')).version;
+    b.onResolve({ filter: /^cytoscape$/ }, () => ({ path: path.join(src, 'index.mjs') }));
+    b.onLoad({ filter: /[\\/]cytoscape[\\/]src[\\/].*\.mjs$/ }, async (args) => {
+      const rel = path.relative(src, args.path).split(path.sep).join('/');
+      if (rel === 'version.mjs') return { contents: `export default ${JSON.stringify(version)};`, loader: 'js' };
+      const replaced = CYTOSCAPE_TRIMMED[rel];
+      if (replaced === undefined) return undefined;
+      return { contents: replaced, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** Where a page wants the script of `earlySchemaScript`. */
 const EARLY_SCHEMA_MARK = /<!-- early-schema:[^>]*-->/;
 
@@ -180,7 +225,7 @@ async function main() {
       entryPoints: { explore: PAGES.explore[0], ...LAZY },
       format: 'esm',
       alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
-      plugins: [withoutWebFonts, lazyModules],
+      plugins: [withoutWebFonts, lazyModules, cytoscapeTrimmed],
     }),
   ]);
   linkLazyModules();
