@@ -13,7 +13,8 @@
 //!
 //! Then, for the wire: each file gets a content hash (SHA-256, its first 12 hex digits);
 //! scripts, styles and texts are also served at a hashed name (`playground.<hash>.js`) that
-//! the HTML pages link instead, so browsers may keep them forever; each file is compressed
+//! the HTML pages link instead, so browsers may keep them forever (the explorer's page holds
+//! its own script and styles, put there by `build.mjs`); each file is compressed
 //! once here with gzip (level 9) and brotli (quality 11), kept when smaller, and cached in
 //! `$OUT_DIR/compressed/` by hash so an unchanged file is not compressed again.
 
@@ -26,13 +27,12 @@ use std::time::{Instant, SystemTime};
 
 /// The files `web/build.mjs` must write: (file, what it is). It may write more; every file
 /// it writes is served.
-const REQUIRED: [(&str, &str); 7] = [
+/// The explorer's script and styles are not among them: `build.mjs` puts them in its page.
+const REQUIRED: [(&str, &str); 5] = [
     ("index.html", "the playground's page"),
     ("playground.js", "the playground's script"),
     ("playground.css", "the playground's styles"),
-    ("explore.html", "the explorer's page"),
-    ("explore.js", "the explorer's script"),
-    ("explore.css", "the explorer's styles"),
+    ("explore.html", "the explorer's page, its script and styles inline"),
     ("LICENSES.txt", "the licences of bundled code"),
 ];
 
@@ -347,6 +347,10 @@ fn run(command: &mut Command, what: &str) -> Result<String, String> {
 /// Writes pages that say the playground and the explorer were not built, and marks the
 /// folder as such.
 fn write_placeholder(out_dir: &Path) -> io::Result<()> {
+    // Nothing of an earlier build or placeholder is left to be served.
+    if out_dir.exists() {
+        fs::remove_dir_all(out_dir)?;
+    }
     fs::create_dir_all(out_dir)?;
     let page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diplograph</title>\
                 <link rel=\"stylesheet\" href=\"/playground/playground.css\"></head>\n<body><p>The playground \
@@ -355,18 +359,30 @@ fn write_placeholder(out_dir: &Path) -> io::Result<()> {
     fs::write(out_dir.join("index.html"), page)?;
     fs::write(out_dir.join("playground.js"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
     fs::write(out_dir.join("playground.css"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
-    let explore = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diplograph</title>\
-                   <link rel=\"stylesheet\" href=\"/playground/explore.css\"></head>\n<body><p>The graph explorer \
-                   was not built (DIPLOGRAPH_SKIP_WEB).</p><script src=\"/playground/explore.js\"></script>\
-                   </body></html>\n";
+    // Like the built explorer, its script and styles inline, allowed by their hashes.
+    let (script, style) = ("/* placeholder: DIPLOGRAPH_SKIP_WEB */", "/* placeholder: DIPLOGRAPH_SKIP_WEB */");
+    let explore = format!(
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' {}; \
+         style-src 'self' {}; object-src 'none'; base-uri 'none'\"><title>Diplograph</title>\
+         <style>{style}</style></head>\n<body><p>The graph explorer was not built (DIPLOGRAPH_SKIP_WEB).</p>\
+         <script type=\"module\">{script}</script></body></html>\n",
+        csp_hash(script),
+        csp_hash(style),
+    );
     fs::write(out_dir.join("explore.html"), explore)?;
-    fs::write(out_dir.join("explore.js"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
-    fs::write(out_dir.join("explore.css"), "/* placeholder: DIPLOGRAPH_SKIP_WEB */\n")?;
     fs::write(
         out_dir.join("LICENSES.txt"),
         "The browser pages were not built (DIPLOGRAPH_SKIP_WEB): no third-party code.\n",
     )?;
     fs::write(out_dir.join(PLACEHOLDER_MARK), "")
+}
+
+/// The Content-Security-Policy source that allows an inline script or style of exactly `text`.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    format!("'sha256-{}'", base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text)))
 }
 
 /// Stops the build with a message that says what went wrong and how to get past it: as

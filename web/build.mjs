@@ -1,7 +1,7 @@
 // Bundles the browser pages into OUTDIR: the playground (index.html, playground.js,
-// playground.css), the graph explorer (explore.html, explore.js, an ES module, with the
-// modules it fetches when needed, geo.js and fcose.js, and explore.css) and LICENSES.txt (the
-// licence texts of every third-party package in any bundle).
+// playground.css), the graph explorer (explore.html, its script, an ES module, and its
+// styles inline, with the modules it fetches when needed, geo.js and fcose.js) and
+// LICENSES.txt (the licence texts of every third-party package in any bundle).
 //
 // Usage: node build.mjs OUTDIR   (run from any directory; build.rs runs it)
 import { build } from 'esbuild';
@@ -77,6 +77,51 @@ const entitiesFromTheBrowser = {
   },
 };
 
+/**
+ * cytoscape's modules that the explorer's bundle replaces: cytoscape is bundled from its own
+ * sources (`cytoscape/src`, shipped in its npm package) instead of its prebuilt single file,
+ * so that what the explorer never calls is left out: the graph algorithms but breadth- and
+ * depth-first search (which `components()` uses), the built-in layouts but null, preset, grid
+ * and random (the explorer lays out with fcose, registered at run time), and the WebGL
+ * renderer (only used with `webgl: true`, which the explorer never sets). The rest is
+ * cytoscape's own code, unchanged. Each key is a path under `cytoscape/src`; each value the
+ * module that replaces it, its imports relative to the file it replaces.
+ */
+const CYTOSCAPE_TRIMMED = {
+  'collection/algorithms/index.mjs': `import bfsDfs from './bfs-dfs.mjs';
+    export default Object.assign({}, bfsDfs);`,
+  'extensions/layout/index.mjs': `import gridLayout from './grid.mjs';
+    import nullLayout from './null.mjs';
+    import presetLayout from './preset.mjs';
+    import randomLayout from './random.mjs';
+    export default [
+      { name: 'grid', impl: gridLayout },
+      { name: 'null', impl: nullLayout },
+      { name: 'preset', impl: presetLayout },
+      { name: 'random', impl: randomLayout },
+    ];`,
+  'extensions/renderer/canvas/webgl/drawing-redraw-webgl.mjs': `export default {
+      initWebgl() { throw new Error('this build of cytoscape has no WebGL renderer'); },
+    };`,
+};
+
+/** Bundles cytoscape from its sources with the modules of `CYTOSCAPE_TRIMMED` replaced. */
+const cytoscapeTrimmed = {
+  name: 'cytoscape-trimmed',
+  setup(b) {
+    const src = path.join(here, 'node_modules', 'cytoscape', 'src');
+    const version = JSON.parse(fs.readFileSync(path.join(src, '..', 'package.json'), 'utf8')).version;
+    b.onResolve({ filter: /^cytoscape$/ }, () => ({ path: path.join(src, 'index.mjs') }));
+    b.onLoad({ filter: /[\\/]cytoscape[\\/]src[\\/].*\.mjs$/ }, async (args) => {
+      const rel = path.relative(src, args.path).split(path.sep).join('/');
+      if (rel === 'version.mjs') return { contents: `export default ${JSON.stringify(version)};`, loader: 'js' };
+      const replaced = CYTOSCAPE_TRIMMED[rel];
+      if (replaced === undefined) return undefined;
+      return { contents: replaced, loader: 'js', resolveDir: path.dirname(args.path) };
+    });
+  },
+};
+
 /** Where a page wants the script of `earlySchemaScript`. */
 const EARLY_SCHEMA_MARK = /<!-- early-schema:[^>]*-->/;
 
@@ -126,8 +171,9 @@ function contentHash(bytes) {
 }
 
 /**
- * Rewrites the explorer's `import("./geo.js")` to `import("./geo.<hash>.js")`, the hashed
- * name build.rs serves it at (`/playground/geo.<hash>.js`, next to the page's own script).
+ * Rewrites the explorer's `import("./geo.js")` to `import("/playground/geo.<hash>.js")`, the
+ * hashed name build.rs serves it at: an absolute path, as the script runs inline in the page
+ * at `/explore` (see `inlineInPage`).
  */
 function linkLazyModules() {
   const page = path.join(outdir, 'explore.js');
@@ -136,9 +182,64 @@ function linkLazyModules() {
     const hash = contentHash(fs.readFileSync(path.join(outdir, `${name}.js`)));
     const plain = `"./${name}.js"`;
     if (!text.includes(plain)) throw new Error(`explore.js does not import ${plain}`);
-    text = text.split(plain).join(`"./${name}.${hash}.js"`);
+    text = text.split(plain).join(`"/playground/${name}.${hash}.js"`);
   }
   fs.writeFileSync(page, text);
+}
+
+/** Where a page wants its Content-Security-Policy, its styles and its script (`inlineInPage`). */
+const CSP_MARK = /<!-- csp:[^>]*-->/;
+const INLINE_STYLE_MARK = /<!-- inline-style: ([a-z]+\.css) -->/;
+const INLINE_SCRIPT_MARK = /<!-- inline-script: ([a-z]+\.js) -->/;
+
+/**
+ * The one style element cytoscape adds to a page itself (its container's position, in the
+ * base renderer); the explorer's policy allows it by its hash.
+ */
+const CYTOSCAPE_STYLE = '.__________cytoscape_container { position: relative; }';
+
+/** The CSP source allowing an inline script or style of exactly `text`. */
+function cspHash(text) {
+  return `'sha256-${crypto.createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+}
+
+/**
+ * Puts the explorer's styles and script in its page instead of linking them: on a slow
+ * network the page and its script were two requests one after the other, and a round trip
+ * is 562.5 ms on Fast 3G. The page is revalidated by ETag like any page. Its
+ * Content-Security-Policy (a meta element) allows exactly these inline texts by their
+ * SHA-256, never 'unsafe-inline'; scripts from elsewhere only from the server itself (the
+ * lazy modules, by their hashed paths). The inlined files are removed from `outdir`, so that
+ * nothing serves them twice.
+ */
+function inlineInPage(html) {
+  const styleFile = html.match(INLINE_STYLE_MARK)[1];
+  const scriptFile = html.match(INLINE_SCRIPT_MARK)[1];
+  const css = fs.readFileSync(path.join(outdir, styleFile), 'utf8');
+  const js = fs.readFileSync(path.join(outdir, scriptFile), 'utf8');
+  // Text that would end the element early, or put the HTML parser in a script's escaped
+  // state (esbuild writes such sequences escaped, so this only guards against a change).
+  if (/<\/style/i.test(css)) throw new Error(`${styleFile} holds "</style": it cannot be inlined`);
+  if (/<\/script|<!--|<script/i.test(js)) throw new Error(`${scriptFile} holds "</script", "<script" or "<!--": it cannot be inlined`);
+  if (!js.includes('__________cytoscape_container') || !js.includes(' { position: relative; }')) {
+    throw new Error(`${scriptFile}: cytoscape no longer adds the style element CYTOSCAPE_STYLE names; update it`);
+  }
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' ${cspHash(js)}`,
+    `style-src 'self' ${cspHash(css)} ${cspHash(CYTOSCAPE_STYLE)}`,
+    "img-src 'self' data: blob:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+  ].join('; ');
+  for (const file of [styleFile, scriptFile]) fs.rmSync(path.join(outdir, file));
+  // Functions as replacements: the texts hold "$&" and the like.
+  return html
+    .replace(CSP_MARK, () => `<meta http-equiv="Content-Security-Policy" content="${policy}" />`)
+    .replace(INLINE_STYLE_MARK, () => `<style>${css}</style>`)
+    .replace(INLINE_SCRIPT_MARK, () => `<script type="module">${js}</script>`);
 }
 
 /** Bundles the pages into `outdir` and writes their licence file. */
@@ -180,15 +281,16 @@ async function main() {
       entryPoints: { explore: PAGES.explore[0], ...LAZY },
       format: 'esm',
       alias: { react: 'preact/compat', 'react-dom': 'preact/compat' },
-      plugins: [withoutWebFonts, lazyModules],
+      plugins: [withoutWebFonts, lazyModules, cytoscapeTrimmed],
     }),
   ]);
   linkLazyModules();
   const result = { metafile: { inputs: { ...playground.metafile.inputs, ...explorer.metafile.inputs } } };
 
   for (const [, html] of Object.values(PAGES)) {
-    const page = fs.readFileSync(path.join(here, html), 'utf8');
-    fs.writeFileSync(path.join(outdir, path.basename(html)), page.replace(EARLY_SCHEMA_MARK, earlySchemaScript()));
+    let page = fs.readFileSync(path.join(here, html), 'utf8').replace(EARLY_SCHEMA_MARK, earlySchemaScript());
+    if (INLINE_SCRIPT_MARK.test(page)) page = inlineInPage(page);
+    fs.writeFileSync(path.join(outdir, path.basename(html)), page);
   }
   fs.writeFileSync(path.join(outdir, 'LICENSES.txt'), licences(result.metafile));
   for (const name of legalFiles()) {
@@ -255,9 +357,9 @@ function licences(metafile) {
   const head = [
     'Third-party software in the Diplograph browser pages: the playground (/,',
     '/playground/playground.js, /playground/playground.css) and the graph explorer',
-    '(/explore, /playground/explore.js, /playground/explore.css). Each package below is',
-    'bundled, in part or whole, in one page or both, and is distributed under the licence',
-    'reproduced with it.',
+    '(/explore, its script and styles inline, and /playground/geo.js, /playground/fcose.js).',
+    'Each package below is bundled, in part or whole, in one page or both, and is',
+    'distributed under the licence reproduced with it.',
     '',
     `Packages: ${roots.size}`,
   ].join('\n');

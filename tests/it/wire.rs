@@ -133,7 +133,10 @@ fn pages_revalidate_with_their_etag_and_link_immutable_hashed_assets() {
         let html = String::from_utf8_lossy(&body).into_owned();
         let linked: Vec<&str> =
             ASSETS.iter().filter_map(|a| a.hashed_path).filter(|p| html.contains(&format!("\"{p}\""))).collect();
-        assert!(linked.len() >= 2, "{page} links no hashed script and style: {html}");
+        // The playground links its script and style; the explorer holds its own (see
+        // src/http/assets.rs) and links only the modules it fetches later (a full build).
+        let least = if page == "/" { 2 } else { 0 };
+        assert!(linked.len() >= least, "{page} links no hashed script and style: {html}");
         for path in linked {
             let (status, h, _) = call("GET", path, &[], "");
             assert_eq!(status, StatusCode::OK, "{path}");
