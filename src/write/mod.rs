@@ -386,7 +386,7 @@ impl Shared {
         if k <= st.visible {
             return;
         }
-        self.served.swap(graph);
+        retire(self.served.swap(graph));
         for (e, _) in &st.entries[st.visible..k] {
             self.published.push(e.clone());
             // No receiver is not an error: nobody is listening.
@@ -408,6 +408,19 @@ impl Shared {
         st.generation += 1;
         self.kick(st);
         Ok(())
+    }
+}
+
+/// Drops a graph no longer served off the writer's lock and the async workers (freeing a
+/// graph's indexes is a good part of a build's cost), unless a request still holds it (then
+/// that request drops it).
+fn retire(old: Arc<KnowledgeGraph>) {
+    if Arc::strong_count(&old) > 1 {
+        return;
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn_blocking(move || drop(old))),
+        Err(_) => drop(old),
     }
 }
 
