@@ -7,6 +7,7 @@
 mod actor;
 mod agreement;
 mod analytics;
+pub mod change_log;
 mod codes;
 mod common;
 pub mod cost;
@@ -33,6 +34,7 @@ mod validation_cache;
 mod variables;
 pub mod writes;
 
+pub use change_log::{ChangeList, ChangeStore};
 pub use codes::{code_of, is_internal, is_request_error};
 pub use error::Code;
 pub use federation::Root;

@@ -3,6 +3,7 @@
 //! the HTTP layer attaches it, with the caller, to each request), so the API never sees how
 //! a change is checked or stored.
 
+use super::change_log::ChangeList;
 use super::error::{coded, limit_exceeded, Code};
 use super::inputs::ChangeInput;
 use super::paging::{count_arg, PageInfo, DEFAULT_PAGE, MAX_PAGE};
@@ -102,8 +103,9 @@ pub trait Writes: Send + Sync {
         ids: Vec<String>,
         reason: String,
     ) -> std::result::Result<ChangeEntry, WriteError>;
-    /// Every change applied and visible, oldest first.
-    fn changes(&self) -> Arc<[ChangeEntry]>;
+    /// Every change applied and visible, oldest first (taken in O(1), never copied), and
+    /// the last one compacted into the seed before them.
+    fn changes(&self) -> ChangeList;
     /// The changes made visible from now on, in order.
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry>;
 }
@@ -208,9 +210,25 @@ pub fn decode_cursor(cursor: &str) -> Result<u64> {
     text.strip_prefix("v1:change:").and_then(|s| s.parse().ok()).ok_or_else(invalid)
 }
 
-/// The page of `log` (in seq order) that `first/after/last/before` select.
+/// The refusal of a cursor naming change `seq`, which is older than the log: the changes up
+/// to `through` were compacted into the seed (`diplograph compact`), so what came after
+/// `seq` cannot be listed; the client reloads what it shows and follows the log again.
+pub fn compacted(seq: u64, through: u64) -> async_graphql::Error {
+    let message = format!(
+        "the cursor names change {seq}, but the changes up to {through} were compacted into the seed: \
+         reload what you show (it holds them), then follow the change log from its start (no cursor)"
+    );
+    coded(Code::BadUserInput, message).extend_with(move |_, e| {
+        e.set("cause", "CHANGES_COMPACTED");
+        e.set("compactedThrough", through);
+    })
+}
+
+/// The page of `log` (in seq order) that `first/after/last/before` select. A cursor naming
+/// a change compacted into the seed is refused ([`compacted`]), except `after` the last one
+/// compacted (nothing is missing after it).
 pub fn change_page(
-    log: &[ChangeEntry],
+    log: &ChangeList,
     first: Option<i32>,
     after: Option<String>,
     last: Option<i32>,
@@ -218,8 +236,12 @@ pub fn change_page(
 ) -> Result<ChangeConnection> {
     let after = after.as_deref().map(decode_cursor).transpose()?;
     let before = before.as_deref().map(decode_cursor).transpose()?;
-    let lo = after.map_or(0, |a| log.partition_point(|c| c.seq <= a));
-    let hi = before.map_or(log.len(), |b| log.partition_point(|c| c.seq < b)).max(lo);
+    let through = log.compacted();
+    if let Some(seq) = after.filter(|&a| a < through).or(before.filter(|&b| b <= through)) {
+        return Err(compacted(seq, through));
+    }
+    let lo = after.map_or(0, |a| log.after(a));
+    let hi = before.map_or(log.len(), |b| b.checked_sub(1).map_or(0, |b| log.after(b))).max(lo);
     let (mut p, mut q) = (lo, hi);
     if let Some(n) = first.map(|_| count_arg("first", first, DEFAULT_PAGE, MAX_PAGE)).transpose()? {
         q = q.min(p + n);
@@ -230,7 +252,7 @@ pub fn change_page(
     if first.is_none() && last.is_none() {
         q = q.min(p + DEFAULT_PAGE);
     }
-    let page = log[p..q].to_vec();
+    let page: Vec<ChangeEntry> = log.range(p, q).cloned().collect();
     let info = PageInfo {
         has_next_page: q < hi,
         has_previous_page: p > lo,
@@ -241,14 +263,13 @@ pub fn change_page(
 }
 
 /// The change log of the running request's server (empty without writes).
-pub fn change_log(ctx: &Context<'_>) -> Arc<[ChangeEntry]> {
-    ctx.data_opt::<WriteService>().map_or_else(|| Arc::from(Vec::new()), |w| w.0.changes())
+pub fn change_log(ctx: &Context<'_>) -> ChangeList {
+    ctx.data_opt::<WriteService>().map_or_else(ChangeList::empty, |w| w.0.changes())
 }
 
 /// The change `seq`, if the log holds it.
 pub fn change(ctx: &Context<'_>, seq: u64) -> Option<ChangeObj> {
-    let log = change_log(ctx);
-    log.binary_search_by_key(&seq, |c| c.seq).ok().map(|i| ChangeObj(log[i].clone()))
+    change_log(ctx).find(seq).cloned().map(ChangeObj)
 }
 
 /// The service and author of a mutation, or why it may not run.
@@ -264,12 +285,13 @@ fn writer<'a>(ctx: &Context<'a>) -> Result<(&'a WriteService, &'a str)> {
 /// Change feeds.
 pub struct Subscription;
 
-/// Where a change feed stands: the live receiver, the logged changes still to send, the
-/// last seq sent.
+/// Where a change feed stands: the live receiver, the logged changes still to send (from
+/// `next` of `backlog`), the last seq sent.
 struct Feed {
     live: Option<tokio::sync::broadcast::Receiver<ChangeEntry>>,
     service: Option<Arc<dyn Writes>>,
-    backlog: std::collections::VecDeque<ChangeEntry>,
+    backlog: ChangeList,
+    next: usize,
     last: u64,
 }
 
@@ -278,7 +300,8 @@ impl Feed {
     /// fell behind reads what it missed from the log.
     async fn next(mut self) -> Option<(ChangeObj, Feed)> {
         loop {
-            if let Some(c) = self.backlog.pop_front() {
+            if let Some(c) = self.backlog.get(self.next).cloned() {
+                self.next += 1;
                 if c.seq > self.last {
                     self.last = c.seq;
                     return Some((ChangeObj(c), self));
@@ -287,11 +310,14 @@ impl Feed {
             }
             let live = self.live.as_mut()?;
             match live.recv().await {
-                Ok(c) => self.backlog.push_back(c),
+                Ok(c) if c.seq > self.last => {
+                    self.last = c.seq;
+                    return Some((ChangeObj(c), self));
+                }
+                Ok(_) => {}
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
-                    let log = self.service.as_ref()?.changes();
-                    let last = self.last;
-                    self.backlog.extend(log.iter().filter(|c| c.seq > last).cloned());
+                    self.backlog = self.service.as_ref()?.changes();
+                    self.next = self.backlog.after(self.last);
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => return None,
             }
@@ -301,7 +327,7 @@ impl Feed {
 
 #[async_graphql::Subscription]
 impl Subscription {
-    /// Every change applied from now on, over graphql-transport-ws at /graphql/ws; with after, first the changes after that change's cursor, so a client that lost its connection misses nothing.
+    /// Every change applied from now on, over graphql-transport-ws at /graphql/ws; with after, first the changes after that change's cursor, so a client that lost its connection misses nothing. A cursor of a change compacted into the seed since (diplograph compact) is refused with BAD_USER_INPUT, extensions.cause CHANGES_COMPACTED and extensions.compactedThrough: reload, then subscribe again.
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -310,14 +336,13 @@ impl Subscription {
         let service = ctx.data_opt::<WriteService>().map(|w| w.0.clone());
         // Subscribe before reading the log, so that nothing falls between the two.
         let live = service.as_ref().map(|s| s.subscribe());
-        let (backlog, last) = match after.as_deref().map(decode_cursor).transpose()? {
-            Some(after) => {
-                let log = service.as_ref().map_or_else(|| Arc::from(Vec::new()), |s| s.changes());
-                (log.iter().filter(|c| c.seq > after).cloned().collect(), after)
-            }
-            None => (Default::default(), service.as_ref().and_then(|s| s.changes().last().map(|c| c.seq)).unwrap_or(0)),
+        let backlog = service.as_ref().map_or_else(ChangeList::empty, |s| s.changes());
+        let (next, last) = match after.as_deref().map(decode_cursor).transpose()? {
+            Some(after) if after < backlog.compacted() => return Err(compacted(after, backlog.compacted())),
+            Some(after) => (backlog.after(after), after),
+            None => (backlog.len(), backlog.last().map_or(backlog.compacted(), |c| c.seq)),
         };
-        let feed = Feed { live, service, backlog, last };
+        let feed = Feed { live, service, backlog, next, last };
         Ok(futures_util::stream::unfold(feed, Feed::next))
     }
 }

@@ -46,6 +46,9 @@ pub enum HttpError {
     /// A mutation without a known token.
     #[error("a write needs `Authorization: Bearer <token>` with a known token")]
     Unauthenticated,
+    /// A mutation over `/graphql/ws` on a socket whose `connection_init` gave no token.
+    #[error("a write over /graphql/ws needs the token in connection_init: {{\"Authorization\": \"Bearer <token>\"}}")]
+    SocketUnauthenticated,
     /// A mutation with a token that may only read.
     #[error("the token `{0}` may only read")]
     ReadOnlyToken(String),
@@ -87,7 +90,7 @@ impl HttpError {
             HttpError::UnreadableBody(status, _) => *status,
             HttpError::NoContentType | HttpError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             HttpError::MutationOverGet => StatusCode::METHOD_NOT_ALLOWED,
-            HttpError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            HttpError::Unauthenticated | HttpError::SocketUnauthenticated => StatusCode::UNAUTHORIZED,
             HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => StatusCode::FORBIDDEN,
             HttpError::WriteRate(..) => StatusCode::TOO_MANY_REQUESTS,
             HttpError::WriteTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -105,7 +108,7 @@ impl HttpError {
             HttpError::NotAcceptable => Code::NotAcceptable,
             HttpError::BodyTooLarge(_) | HttpError::BatchSize { .. } => Code::LimitExceeded,
             HttpError::WriteRate(..) | HttpError::WriteTooLarge(_) => Code::LimitExceeded,
-            HttpError::Unauthenticated => Code::Unauthenticated,
+            HttpError::Unauthenticated | HttpError::SocketUnauthenticated => Code::Unauthenticated,
             HttpError::ReadOnlyToken(_) | HttpError::WritesDisabled => Code::Forbidden,
             _ => Code::BadRequest,
         }

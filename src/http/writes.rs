@@ -4,7 +4,8 @@
 //! mutation fields, not requests: `{ a: applyChange(..) b: applyChange(..) }` is two writes.
 
 use super::error::HttpError;
-use super::AppState;
+use super::tokens::{Role, Token};
+use super::{AppState, Writes};
 use crate::api::Author;
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{Name, Request};
@@ -17,6 +18,27 @@ pub fn token_in_url(raw: Option<&str>) -> bool {
         let key = pair.split('=').next().unwrap_or_default().to_ascii_lowercase();
         matches!(key.as_str(), "token" | "access_token" | "bearer" | "authorization")
     })
+}
+
+/// The token of an `Authorization` value: `Bearer <token>` (or `bearer`), trimmed.
+pub fn bearer(value: &str) -> Option<&str> {
+    value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")).map(str::trim)
+}
+
+/// The author of `cost` writes by the holder of `token` in a request of `size` bytes, or
+/// why they may not run: a read token, a body over the write limit, the token's rate spent
+/// (the writes are counted when they fit). The same checks for `/graphql` and the socket.
+pub fn allow_write(state: &AppState, w: &Writes, token: &Token, size: usize, cost: u32) -> Result<Author, HttpError> {
+    if token.role != Role::Write {
+        return Err(HttpError::ReadOnlyToken(token.name.clone()));
+    }
+    if size > state.config.max_write_bytes {
+        return Err(HttpError::WriteTooLarge(state.config.max_write_bytes));
+    }
+    if !w.rate.allow(&token.name, cost) {
+        return Err(HttpError::WriteRate(token.name.clone(), state.config.writes_per_minute));
+    }
+    Ok(Author(token.name.clone()))
 }
 
 /// The requests with what they need attached, and whether one of them is a mutation; or
@@ -37,22 +59,9 @@ pub fn attach(
         return Err(HttpError::WritesDisabled);
     }
     let author = if writes {
-        let presented = headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
-            .map(str::trim);
+        let presented = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(bearer);
         let token = presented.and_then(|p| w.tokens.check(p)).ok_or(HttpError::Unauthenticated)?;
-        if token.role != super::tokens::Role::Write {
-            return Err(HttpError::ReadOnlyToken(token.name.clone()));
-        }
-        if body_len > state.config.max_write_bytes {
-            return Err(HttpError::WriteTooLarge(state.config.max_write_bytes));
-        }
-        if !w.rate.allow(&token.name, cost) {
-            return Err(HttpError::WriteRate(token.name.clone(), state.config.writes_per_minute));
-        }
-        Some(Author(token.name.clone()))
+        Some(allow_write(state, w, token, body_len, cost)?)
     } else {
         None
     };

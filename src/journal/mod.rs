@@ -286,6 +286,12 @@ impl Journal {
         self.state().last_seq
     }
 
+    /// The sequence number before the first record: the last one compacted into the seed
+    /// (see [`Journal::reset`]), 0 for a journal never compacted.
+    pub fn base_seq(&self) -> u64 {
+        self.state().base_seq
+    }
+
     /// The sequence number of the last durable record.
     pub fn durable_seq(&self) -> u64 {
         self.state().durable_seq

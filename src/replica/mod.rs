@@ -323,7 +323,7 @@ impl Writes for Replica {
         tokio::spawn(self.clone().write(op)).await.unwrap_or_else(|e| Err(WriteError::Log(e.to_string())))
     }
 
-    fn changes(&self) -> Arc<[ChangeEntry]> {
+    fn changes(&self) -> crate::api::ChangeList {
         self.0.writer.changes()
     }
 

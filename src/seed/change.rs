@@ -76,8 +76,16 @@ pub fn apply_records(draft: &mut Draft, text: &str) -> Result<Vec<String>, Vec<C
             vec![ChangeProblem { at: ProblemAt::Text(offset), message }]
         })
     };
-    let records = parse()?;
-    let ids = ids_of(parse()?);
+    // The fast reader gives exactly what toml gives, or declines (then toml reads, and words
+    // any error): a rendered change is in its subset, so toml reads it at most once.
+    let records = match super::reader::read(text) {
+        Some(records) => records,
+        None => parse()?,
+    };
+    let ids = match super::reader::read_ids(text) {
+        Some(ids) => ids,
+        None => ids_of(parse()?),
+    };
     let base = draft.entities.len();
     let mut registry = Registry::over(BASE, std::mem::take(&mut draft.ids), std::mem::take(&mut draft.kinds));
     // Where each record goes, in the order `convert` returns them.

@@ -20,7 +20,7 @@ mod refs;
 mod render;
 
 use crate::api::inputs::ChangeInput;
-use crate::api::{ChangeEntry, ChangeKind, Problem, WriteError, Writes};
+use crate::api::{ChangeEntry, ChangeKind, ChangeList, ChangeStore, Problem, WriteError, Writes};
 use crate::graph::{KnowledgeGraph, ServedGraph, Snapshot};
 use crate::model::NodeId;
 use crate::seed::{apply_records, ChangeProblem, Draft, ProblemAt};
@@ -39,6 +39,11 @@ pub trait Log: Send + Sync {
     fn append(&self, payload: &[u8]) -> std::io::Result<u64>;
     /// Resolves once the record `seq` (and every one before it) is durable.
     async fn synced(&self, seq: u64) -> std::io::Result<()>;
+    /// The last sequence number compacted into the seed (`diplograph compact`): the log's
+    /// first record is the next one. 0 when nothing was compacted.
+    fn compacted(&self) -> u64 {
+        0
+    }
 }
 
 /// The file journal as the writer's log; its errors keep their code (`JOURNAL_FULL`...) as
@@ -50,6 +55,9 @@ impl Log for crate::journal::Journal {
     }
     async fn synced(&self, seq: u64) -> std::io::Result<()> {
         crate::journal::Journal::synced(self, seq).await.map_err(journal_error)
+    }
+    fn compacted(&self) -> u64 {
+        crate::journal::Journal::base_seq(self)
     }
 }
 
@@ -142,6 +150,11 @@ struct Shared {
     state: Mutex<State>,
     /// Each change as it becomes visible, for change feeds.
     feed: tokio::sync::broadcast::Sender<ChangeEntry>,
+    /// The visible changes, as `changes()` serves them: appended as they become visible,
+    /// never copied (`entries[..visible]`, without their payloads).
+    published: Arc<ChangeStore>,
+    /// The last sequence number compacted into the seed, before the log's first record.
+    compacted: u64,
     /// Bumped whenever changes become visible or are dropped: what writers wait on.
     tick: tokio::sync::watch::Sender<u64>,
 }
@@ -171,8 +184,6 @@ struct State {
     /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
     /// thrown away.
     generation: u64,
-    /// The visible ones, as `changes()` serves them: made when asked for, not per publication.
-    published: Option<Arc<[ChangeEntry]>>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -193,14 +204,20 @@ impl Writer {
             pending: Vec::new(),
             building: false,
             generation: 0,
-            published: None,
             broken: None,
         };
+        let published = Arc::new(ChangeStore::new());
+        for (e, _) in &state.entries {
+            published.push(e.clone());
+        }
+        let compacted = log.compacted();
         let shared = Shared {
             served,
             log,
             state: Mutex::new(state),
             feed: tokio::sync::broadcast::channel(1024).0,
+            published,
+            compacted,
             tick: tokio::sync::watch::channel(0).0,
         };
         Writer { shared: Arc::new(shared) }
@@ -241,7 +258,7 @@ impl Writer {
     pub fn adopt(&self, seq: u64, payload: &[u8]) -> Result<Option<ChangeEntry>, ReplayError> {
         let shared = &self.shared;
         let mut st = shared.lock().map_err(|e| ReplayError::Unreadable { seq, cause: e.to_string() })?;
-        let last = st.entries.last().map_or(0, |(e, _)| e.seq);
+        let last = st.entries.last().map_or(shared.compacted, |(e, _)| e.seq);
         if seq <= last {
             return Ok(None);
         }
@@ -268,7 +285,7 @@ impl Writer {
         // Builds started before (none should run: nothing was waiting) hold fewer changes.
         st.pending.clear();
         st.generation += 1;
-        st.published = None;
+        shared.published.push(entry.clone());
         // No receiver is not an error: nobody is listening.
         let _ = shared.feed.send(entry.clone());
         shared.tick.send_modify(|t| *t += 1);
@@ -369,13 +386,13 @@ impl Shared {
         if k <= st.visible {
             return;
         }
-        self.served.swap(graph);
+        retire(self.served.swap(graph));
         for (e, _) in &st.entries[st.visible..k] {
+            self.published.push(e.clone());
             // No receiver is not an error: nobody is listening.
             let _ = self.feed.send(e.clone());
         }
         st.visible = k;
-        st.published = None;
         self.tick.send_modify(|t| *t += 1);
     }
 
@@ -391,6 +408,19 @@ impl Shared {
         st.generation += 1;
         self.kick(st);
         Ok(())
+    }
+}
+
+/// Drops a graph no longer served off the writer's lock and the async workers (freeing a
+/// graph's indexes is a good part of a build's cost), unless a request still holds it (then
+/// that request drops it).
+fn retire(old: Arc<KnowledgeGraph>) {
+    if Arc::strong_count(&old) > 1 {
+        return;
+    }
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => drop(runtime.spawn_blocking(move || drop(old))),
+        Err(_) => drop(old),
     }
 }
 
@@ -521,11 +551,8 @@ impl Writes for Writer {
         self.write(payload, None, ids).await
     }
 
-    fn changes(&self) -> Arc<[ChangeEntry]> {
-        let Ok(mut guard) = self.shared.state.lock() else { return Arc::from(Vec::new()) };
-        let st = &mut *guard;
-        let (visible, entries) = (st.visible, &st.entries);
-        st.published.get_or_insert_with(|| entries[..visible].iter().map(|(e, _)| e.clone()).collect()).clone()
+    fn changes(&self) -> ChangeList {
+        ChangeList::new(self.shared.published.clone(), self.shared.compacted)
     }
 
     fn subscribe(&self) -> tokio::sync::broadcast::Receiver<ChangeEntry> {

@@ -28,6 +28,18 @@ impl Rendered {
     }
 }
 
+/// Writes `v` as a TOML string, as toml writes it: a string that needs no escape and no other
+/// quoting (most) directly in double quotes, any other through toml.
+fn string(text: &mut String, v: &str) {
+    if v.bytes().all(|b| b >= 0x20 && b != 0x7f && b != b'"' && b != b'\\' && b != b'\'') {
+        text.push('"');
+        text.push_str(v);
+        text.push('"');
+    } else {
+        let _ = write!(text, "{}", toml::Value::String(v.to_owned()));
+    }
+}
+
 /// The writer of one record: `key = value` lines, each value's offset noted.
 struct Out {
     text: String,
@@ -57,7 +69,10 @@ impl Out {
     }
 
     fn str(&mut self, key: &str, field: &str, v: &str) {
-        self.value(key, field, toml::Value::String(v.to_owned()));
+        let _ = write!(self.text, "{key} = ");
+        self.fields.push((self.text.len(), self.id.clone(), format!("{}{field}", self.at)));
+        string(&mut self.text, v);
+        self.text.push('\n');
     }
 
     fn opt(&mut self, key: &str, field: &str, v: Option<&str>) {
@@ -74,7 +89,7 @@ impl Out {
                 self.text.push_str(", ");
             }
             self.fields.push((self.text.len(), self.id.clone(), format!("{}{field}[{i}]", self.at)));
-            let _ = write!(self.text, "{}", toml::Value::String(item.as_ref().to_owned()));
+            string(&mut self.text, item.as_ref());
         }
         self.text.push_str("]\n");
     }
@@ -219,4 +234,32 @@ pub fn render(change: &ChangeInput) -> Rendered {
         o.list("sources", "sources", &s.sources);
     }
     Rendered { text: o.text, fields: o.fields }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn strings_are_written_as_toml_writes_them() {
+        let samples = [
+            "",
+            "plain",
+            "Andrés Manuel López Obrador",
+            "Ciudad de México",
+            "東京 🌐",
+            "a 'quote'",
+            "a \"quote\"",
+            "back\\slash",
+            "tab\there",
+            "two\nlines",
+            "del\u{7f}",
+            "#not a comment",
+            "x = 1",
+            "[[event]]",
+        ];
+        for v in samples {
+            let mut fast = String::new();
+            super::string(&mut fast, v);
+            assert_eq!(fast, toml::Value::String(v.to_owned()).to_string(), "{v:?}");
+        }
+    }
 }

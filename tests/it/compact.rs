@@ -331,3 +331,66 @@ fn a_replace_keeps_the_codes_schedules_and_days_it_gives_and_only_those() {
     let answer = crate::support::run(&served.load(), crate::support::request(query, json!({})));
     assert_eq!(answer["data"]["agreement"], json!({ "schedules": [] }), "{answer:#}");
 }
+
+#[test]
+fn after_a_compaction_the_log_counts_on_and_a_cursor_of_a_compacted_change_is_refused() {
+    use futures_util::StreamExt;
+    let (_tmp, seed, journal) = seed_copy();
+    write_through_api(&seed, &journal, &changes()[..3]);
+    assert_eq!(compact(&seed, &journal).expect("compacts").last_seq, 3);
+
+    // A server started on the compacted seed: its changes are numbered on from 4.
+    let more = [
+        (APPLY, json!({ "c": { "events": [event("event:2021-06-12-after-1", json!({}))] } })),
+        (APPLY, json!({ "c": { "events": [event("event:2021-06-12-after-2", json!({}))] } })),
+    ];
+    write_through_api(&seed, &journal, &more);
+    // Restarted: the journal replayed on the compacted seed, as `serve` does.
+    let g = diplograph::seed::load(&seed).expect("seed loads");
+    let (j, entries) = Journal::open(&journal).expect("journal");
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [4, 5]);
+    let (g, history) = replay(&g, entries.into_iter().map(|e| (e.seq, e.payload))).expect("replays");
+    let served = ServedGraph::new(Arc::new(g));
+    let w = Arc::new(Writer::new(served.clone(), Arc::new(j), history));
+    let schema = diplograph::api::schema();
+    let ask = |query: &str, variables: Value| {
+        let r = crate::support::request(query, variables).data(WriteService(w.clone()));
+        serde_json::to_value(block_on(diplograph::api::execute(&schema, r, served.load()))).expect("json")
+    };
+    let cursor = diplograph::api::writes::cursor;
+    let page = "query($a: String, $b: String) { changes(after: $a, before: $b) { totalCount nodes { seq } } }";
+    let r = ask(page, json!({}));
+    assert_eq!(r["data"]["changes"], json!({ "totalCount": 2, "nodes": [{ "seq": 4 }, { "seq": 5 }] }), "{r:#}");
+    // After the last change compacted, nothing is missing.
+    let r = ask(page, json!({ "a": cursor(3) }));
+    assert_eq!(r["data"]["changes"]["nodes"], json!([{ "seq": 4 }, { "seq": 5 }]), "{r:#}");
+    // A cursor inside the compacted range: refused, saying up to where, never an empty page.
+    for variables in [json!({ "a": cursor(2) }), json!({ "a": cursor(0) }), json!({ "b": cursor(3) })] {
+        let r = ask(page, variables.clone());
+        let e = &r["errors"][0]["extensions"];
+        assert_eq!(
+            (e["code"].as_str(), e["cause"].as_str()),
+            (Some("BAD_USER_INPUT"), Some("CHANGES_COMPACTED")),
+            "{r:#}"
+        );
+        assert_eq!(e["compactedThrough"], 3, "{variables}");
+        assert!(r["errors"][0]["message"].as_str().unwrap_or_default().contains("compacted into the seed"), "{r:#}");
+    }
+
+    // A subscriber resuming: after the compacted range it gets the changes since; inside it,
+    // the same refusal.
+    let subscribe = |after: u64| {
+        let r = crate::support::request(
+            "subscription($a: String) { changes(after: $a) { seq } }",
+            json!({ "a": cursor(after) }),
+        )
+        .data(WriteService(w.clone()))
+        .data(served.load());
+        let first = block_on(async { schema.execute_stream(r).next().await.expect("an answer") });
+        serde_json::to_value(&first).expect("json")
+    };
+    assert_eq!(subscribe(3)["data"], json!({ "changes": { "seq": 4 } }));
+    assert_eq!(subscribe(4)["data"], json!({ "changes": { "seq": 5 } }));
+    let refused = subscribe(1);
+    assert_eq!(refused["errors"][0]["extensions"]["cause"], "CHANGES_COMPACTED", "{refused:#}");
+}

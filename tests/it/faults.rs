@@ -252,3 +252,125 @@ fn each_query_over_the_socket_runs_on_the_snapshot_served_when_it_starts() {
         assert_eq!(after, vec![json!({ "event": { "id": "event:ws-late" }, "changes": { "totalCount": 1 } })]);
     });
 }
+
+/// A graphql-transport-ws client of `addr`'s `/graphql/ws`, its `connection_init` sent with
+/// `payload`: the socket once acknowledged, or the close frame's code when it is refused.
+async fn socket(
+    addr: std::net::SocketAddr,
+    payload: Value,
+) -> Result<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, Option<u16>> {
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::{client::IntoClientRequest, Message};
+    let mut request = format!("ws://{addr}/graphql/ws").into_client_request().expect("request");
+    request.headers_mut().insert("Sec-WebSocket-Protocol", "graphql-transport-ws".parse().expect("header"));
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await.expect("connects");
+    let init = json!({ "type": "connection_init", "payload": payload });
+    ws.send(Message::Text(init.to_string().into())).await.expect("init");
+    match ws.next().await {
+        Some(Ok(Message::Text(t))) if t.contains("connection_ack") => Ok(ws),
+        Some(Ok(Message::Close(frame))) => Err(frame.map(|f| u16::from(f.code))),
+        other => panic!("neither an ack nor a close: {other:?}"),
+    }
+}
+
+/// The one answer (`payload`) to operation `id` sent as `body` over `ws`, after its `complete`.
+async fn answer<S>(ws: &mut S, id: &str, body: Value) -> Value
+where
+    S: futures_util::Sink<tokio_tungstenite::tungstenite::Message>
+        + futures_util::Stream<
+            Item = Result<tokio_tungstenite::tungstenite::Message, tokio_tungstenite::tungstenite::Error>,
+        > + Unpin,
+    S::Error: std::fmt::Debug,
+{
+    use futures_util::{SinkExt, StreamExt};
+    use tokio_tungstenite::tungstenite::Message;
+    let subscribe = json!({ "id": id, "type": "subscribe", "payload": body });
+    ws.send(Message::Text(subscribe.to_string().into())).await.expect("subscribe");
+    let mut out = Vec::new();
+    loop {
+        let m = ws.next().await.expect("a message").expect("a message");
+        let v: Value = serde_json::from_str(m.to_text().expect("text")).expect("json");
+        assert_eq!(v["id"], id, "{v:#}");
+        match v["type"].as_str() {
+            Some("next") => out.push(v["payload"].clone()),
+            Some("complete") => break,
+            _ => panic!("unexpected: {v:#}"),
+        }
+    }
+    assert_eq!(out.len(), 1, "{out:#?}");
+    out.remove(0)
+}
+
+#[test]
+fn a_socket_writes_with_the_token_of_its_connection_init_checked_as_the_header_is() {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("changes.journal");
+        let (journal, _) = Journal::open(&path).expect("a new journal");
+        let config = HttpConfig { writes_per_minute: 3, max_write_bytes: 64 * 1024, ..Default::default() };
+        let state = AppState::new(diplograph::api::schema(), graph(), config);
+        let writer = Writer::new(state.graph.clone(), Arc::new(journal), Vec::new());
+        let app = diplograph::http::app(state.with_writes(Arc::new(writer), tokens()));
+        tokio::spawn(diplograph::http::serve(listener, app));
+        let write = |id: &str| apply(json!({ "events": [event(id, json!({}))] }));
+
+        // No token: a reader's socket; its reads run, its writes are refused.
+        let mut ws = socket(addr, Value::Null).await.expect("a socket without a token");
+        let a = answer(&mut ws, "1", write("event:ws-anon")).await;
+        assert_eq!(code(&a), "UNAUTHENTICATED", "{a:#}");
+        assert!(a["errors"][0]["message"].as_str().unwrap_or_default().contains("connection_init"), "{a:#}");
+        let a = answer(&mut ws, "2", json!({ "query": "{ changes { totalCount } }" })).await;
+        assert_eq!(a["data"], json!({ "changes": { "totalCount": 0 } }), "{a:#}");
+        assert_eq!(journal_len(&path), 0, "nothing written");
+
+        // An unknown token: the socket is closed with 4403, as graphql-transport-ws says.
+        for bad in [json!({ "Authorization": "Bearer secret-x" }), json!({ "authorization": "secret-w" })] {
+            let refused = socket(addr, bad.clone()).await.err();
+            assert_eq!(refused, Some(Some(4403)), "{bad}");
+        }
+
+        // A read token: reads, never writes.
+        let mut ws = socket(addr, json!({ "Authorization": "Bearer secret-r" })).await.expect("a read token");
+        let a = answer(&mut ws, "1", write("event:ws-read")).await;
+        assert_eq!(code(&a), "FORBIDDEN", "{a:#}");
+        assert_eq!(journal_len(&path), 0, "nothing written");
+
+        // A write token, its key in any case, at the top or in `headers`: the write is made,
+        // signed with the token's name, and visible to the next operation on the socket.
+        let mut ws = socket(addr, json!({ "AUTHORIZATION": "Bearer secret-w" })).await.expect("a write token");
+        let a = answer(&mut ws, "1", write("event:ws-1")).await;
+        assert_eq!(a["data"]["applyChange"]["seq"], 1, "{a:#}");
+        assert_eq!(a["data"]["applyChange"]["author"], "writer", "{a:#}");
+        let a = answer(&mut ws, "2", json!({ "query": "{ event(id: \"event:ws-1\") { id } }" })).await;
+        assert_eq!(a["data"]["event"]["id"], "event:ws-1", "{a:#}");
+        let mut other =
+            socket(addr, json!({ "headers": { "Authorization": "Bearer secret-w" } })).await.expect("headers");
+        let a = answer(&mut other, "1", write("event:ws-2")).await;
+        assert_eq!(a["data"]["applyChange"]["seq"], 2, "{a:#}");
+
+        // The same limits as over HTTP: a body over the write limit, and the token's rate,
+        // shared with `/graphql` (3 a minute: two spent above, one left; two aliases is two).
+        let len = journal_len(&path);
+        let huge = apply(json!({ "events": [event("event:ws-huge", json!({ "summary": "x".repeat(65 * 1024) }))] }));
+        let a = answer(&mut ws, "3", huge).await;
+        assert_eq!(code(&a), "LIMIT_EXCEEDED", "{a:#}");
+        let a = answer(&mut ws, "4", aliased(2, "event:ws-rate")).await;
+        assert_eq!(code(&a), "LIMIT_EXCEEDED", "{a:#}");
+        assert!(a["errors"][0]["message"].as_str().unwrap_or_default().contains("per minute"), "{a:#}");
+        assert_eq!(journal_len(&path), len, "nothing written");
+        let r = reqwest::Client::new()
+            .post(format!("http://{addr}/graphql"))
+            .bearer_auth("secret-w")
+            .json(&write("event:ws-3"))
+            .send()
+            .await
+            .expect("mutation");
+        let b: Value = r.json().await.expect("json");
+        assert_eq!(b["data"]["applyChange"]["seq"], 3, "{b:#}");
+        let a = answer(&mut ws, "5", write("event:ws-4")).await;
+        assert_eq!(code(&a), "LIMIT_EXCEEDED", "the HTTP write spent the last one: {a:#}");
+    });
+}

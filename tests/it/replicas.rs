@@ -7,7 +7,7 @@
 use crate::support::{block_on, graph, root};
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use diplograph::api::{Author, ChangeEntry, WriteService, Writes};
+use diplograph::api::{Author, WriteService, Writes};
 use diplograph::graph::ServedGraph;
 use diplograph::write::{MemoryLog, ReplayError, Writer};
 use serde_json::{json, Value};
@@ -38,7 +38,7 @@ fn write(w: &Arc<Writer>, served: &ServedGraph, query: &str, variables: Value) {
     assert!(r.errors.is_empty(), "{:?}", r.errors);
 }
 
-fn summary(changes: &[ChangeEntry]) -> Vec<(u64, String, Vec<String>)> {
+fn summary(changes: &diplograph::api::ChangeList) -> Vec<(u64, String, Vec<String>)> {
     changes.iter().map(|c| (c.seq, c.snapshot.clone(), c.ids.clone())).collect()
 }
 

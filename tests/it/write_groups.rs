@@ -126,6 +126,38 @@ fn grouped_changes_publish_the_graph_built_from_scratch_and_the_one_the_log_repl
     let payloads = log.0.payloads();
     assert_eq!(payloads.len(), 16 * 5, "refused changes are not logged");
     assert_eq!(w.changes().len(), 16 * 5);
+    // `changes` pages them, forwards and backwards, across the change store's chunks.
+    let changes = |args: &str, cursor: &Value| {
+        let q = format!("query($c: String) {{ changes({args}) {{ totalCount nodes {{ seq }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}");
+        let request = crate::support::request(&q, json!({ "c": cursor })).data(WriteService(w.clone()));
+        let r = crate::support::block_on(diplograph::api::execute(&diplograph::api::schema(), request, served.load()));
+        let r = serde_json::to_value(r).expect("json");
+        assert_eq!(r["data"]["changes"]["totalCount"], 16 * 5, "{r:#}");
+        r["data"]["changes"].clone()
+    };
+    let seqs = |page: &Value| {
+        page["nodes"].as_array().expect("nodes").iter().map(|n| n["seq"].as_u64().expect("seq")).collect::<Vec<_>>()
+    };
+    let (mut forward, mut cursor) = (Vec::new(), Value::Null);
+    loop {
+        let page = changes("first: 30, after: $c", &cursor);
+        forward.extend(seqs(&page));
+        cursor = page["pageInfo"]["endCursor"].clone();
+        if page["pageInfo"]["hasNextPage"] != true {
+            break;
+        }
+    }
+    let (mut backward, mut cursor) = (Vec::new(), Value::Null);
+    loop {
+        let page = changes("last: 30, before: $c", &cursor);
+        backward.splice(0..0, seqs(&page));
+        cursor = page["pageInfo"]["startCursor"].clone();
+        if page["pageInfo"]["hasPreviousPage"] != true {
+            break;
+        }
+    }
+    let all: Vec<u64> = (1..=16 * 5).collect();
+    assert_eq!((forward, backward), (all.clone(), all));
 
     let now = served.load();
     let (replayed, _) =
