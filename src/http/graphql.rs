@@ -242,21 +242,13 @@ async fn get_answer(
 /// The type of the operation `request` runs, when its document parses (read from the cache of
 /// parsed documents, which the answer then uses too: a known text is not parsed again).
 pub(super) fn operation_type(request: &Request) -> Option<OperationType> {
-    let cached = api::documents::parsed(&request.query);
-    let parsed;
-    let doc = match &cached {
-        Some(doc) => doc.as_ref(),
-        None => {
-            parsed = async_graphql::parser::parse_query(&request.query).ok()?;
-            &parsed
-        }
-    };
-    match &request.operation_name {
+    api::documents::with_parsed(&request.query, |doc| match &request.operation_name {
         Some(name) => {
             doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, o)| o.node.ty)
         }
         None => doc.operations.iter().next().map(|(_, o)| o.node.ty),
-    }
+    })
+    .flatten()
 }
 
 /// Reads the GraphQL request parameters of one JSON object, checking their types.
