@@ -2,7 +2,9 @@
 //! path and neighbourhood on their own. With `DIPLOGRAPH_BENCH_SEED=DIR` (a seed made by
 //! `diplograph generate`), the `scale` group measures the queries whose latency must stay
 //! flat as the graph grows (among them every top-level list, unfiltered and with each single
-//! filter); with `DIPLOGRAPH_BENCH_BIG=DIR`, the `big` group measures a 1 MB answer.
+//! filter); with `DIPLOGRAPH_BENCH_BIG=DIR`, the `big` group measures a 1 MB answer. The
+//! `documents` group: what parsing a client query costs, against the copy of its cached parsed
+//! document that async-graphql takes on every request it executes.
 //!
 //! `cargo bench --bench api`
 
@@ -357,5 +359,22 @@ fn big_answer(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, contract_queries, graph_operations, scale, big_answer);
+/// Parsing each shared client query (`documents/parse/…`) against copying its parsed document
+/// (`documents/copy/…`): async-graphql 7 takes a request's document by value
+/// (`Request::set_parsed_query`, or an extension's `parse_query`) and edits it (skipped fields
+/// removed, the operation taken out), so a request it executes gets a copy of the cached one.
+fn documents(c: &mut Criterion) {
+    let mut group = c.benchmark_group("documents");
+    for name in ["introspection", "meetings-with-agreements", "dashboard", "explore"] {
+        let text = query_file(&format!("{name}.graphql"));
+        let doc = async_graphql::parser::parse_query(&text).expect("parses");
+        group.bench_function(format!("parse/{name}"), |b| {
+            b.iter(|| async_graphql::parser::parse_query(black_box(&text)).expect("parses"))
+        });
+        group.bench_function(format!("copy/{name}"), |b| b.iter(|| black_box(&doc).clone()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, contract_queries, graph_operations, scale, big_answer, documents);
 criterion_main!(benches);

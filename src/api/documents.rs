@@ -33,6 +33,18 @@ pub fn parsed(query: &str) -> Option<Arc<ExecutableDocument>> {
     Some(doc)
 }
 
+/// `f` of the parsed document of `query`: the cached one (parsed and kept on a miss), or, for a
+/// text too long to keep, one parsed for this call; None when the text does not parse. For
+/// what the HTTP layer reads before the answer (the operation's type, its mutation fields), so
+/// that a known text is never parsed again.
+pub fn with_parsed<R>(query: &str, f: impl FnOnce(&ExecutableDocument) -> R) -> Option<R> {
+    match parsed(query) {
+        Some(doc) => Some(f(&doc)),
+        None if query.len() > MAX_CACHED_QUERY_BYTES => async_graphql::parser::parse_query(query).ok().map(|d| f(&d)),
+        None => None,
+    }
+}
+
 /// Gives `request` its parsed document from the cache, parsing and keeping it on a miss. A
 /// text that does not parse is left to the schema, which reports the error. async-graphql
 /// takes the document by value and edits it (skipped fields are removed), so the request gets

@@ -100,13 +100,15 @@ async fn post_answer(
             let hash = snapshot.snapshot().hash.clone();
             let (requests, writes) = access(requests)?;
             let key = key.filter(|_| !writes);
-            let names: Vec<Option<String>> = requests.iter().map(|r| r.operation_name.clone()).collect();
-            let queries: Vec<String> = requests.iter().map(|r| r.query.clone()).collect();
+            let names: Vec<Option<String>> = requests
+                .iter()
+                .map(|r| r.operation_name.clone().or_else(|| api::documents::sole_operation_name(&r.query)))
+                .collect();
             let started = Instant::now();
             let responses = api::execute_batch(&state.schema, requests, snapshot).await;
             let took = started.elapsed();
-            for ((name, query), response) in names.into_iter().zip(&queries).zip(&responses) {
-                observe(state, name, query, response, took);
+            for (name, response) in names.into_iter().zip(&responses) {
+                observe(state, name, response, took);
             }
             let id = request_id();
             let cacheable = responses.iter().all(|r| !r.errors.iter().any(is_internal));
@@ -242,21 +244,13 @@ async fn get_answer(
 /// The type of the operation `request` runs, when its document parses (read from the cache of
 /// parsed documents, which the answer then uses too: a known text is not parsed again).
 pub(super) fn operation_type(request: &Request) -> Option<OperationType> {
-    let cached = api::documents::parsed(&request.query);
-    let parsed;
-    let doc = match &cached {
-        Some(doc) => doc.as_ref(),
-        None => {
-            parsed = async_graphql::parser::parse_query(&request.query).ok()?;
-            &parsed
-        }
-    };
-    match &request.operation_name {
+    api::documents::with_parsed(&request.query, |doc| match &request.operation_name {
         Some(name) => {
             doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name)).map(|(_, o)| o.node.ty)
         }
         None => doc.operations.iter().next().map(|(_, o)| o.node.ty),
-    }
+    })
+    .flatten()
 }
 
 /// Reads the GraphQL request parameters of one JSON object, checking their types.
@@ -295,19 +289,25 @@ async fn execute(
     snapshot: Arc<KnowledgeGraph>,
 ) -> (Answered, bool) {
     let hash = snapshot.snapshot().hash.clone();
-    let (name, query) = (request.operation_name.clone(), request.query.clone());
+    // The operation's name for `/metrics` and the slow-query log, found before the request is
+    // handed over (no copy of the query text is kept for it).
+    let name = if state.config.metrics || state.config.slow_query.is_some() {
+        request.operation_name.clone().or_else(|| api::documents::sole_operation_name(&request.query))
+    } else {
+        None
+    };
     let started = Instant::now();
     let response = match api::answer(&state.schema, request, snapshot).await {
         api::Answer::Planned(body) => {
             if state.config.metrics {
                 metrics::plan_hit();
             }
-            observe_parts(state, name, &query, &[], None, started.elapsed());
+            observe_parts(state, name, &[], None, started.elapsed());
             return (Answered { status: StatusCode::OK, answer, body, snapshot: hash }, true);
         }
         api::Answer::Executed(response) => response,
     };
-    observe(state, name, &query, &response, started.elapsed());
+    observe(state, name, &response, started.elapsed());
     let request_error = !response.errors.is_empty() && response.errors.iter().all(is_request_error);
     let status = if request_error { answer.request_error_status() } else { StatusCode::OK };
     let cacheable = !response.errors.iter().any(is_internal);
@@ -316,7 +316,7 @@ async fn execute(
 }
 
 /// Counts and times one answered operation for `/metrics`, and logs it when slow.
-fn observe(state: &AppState, name: Option<String>, query: &str, response: &async_graphql::Response, took: Duration) {
+fn observe(state: &AppState, name: Option<String>, response: &async_graphql::Response, took: Duration) {
     if !state.config.metrics && state.config.slow_query.is_none_or(|limit| took < limit) {
         return;
     }
@@ -326,24 +326,17 @@ fn observe(state: &AppState, name: Option<String>, query: &str, response: &async
         Some(async_graphql::Value::Object(c)) => c.get("requestedQueryCost").map(|v| v.to_string()),
         _ => None,
     };
-    observe_parts(state, name, query, &codes, cost, took);
+    observe_parts(state, name, &codes, cost, took);
 }
 
 /// [`observe`] of an operation given by its error codes and cost (a planned answer has none
-/// of either: plans answer only what async-graphql answered without error).
-fn observe_parts(
-    state: &AppState,
-    name: Option<String>,
-    query: &str,
-    codes: &[&'static str],
-    cost: Option<String>,
-    took: Duration,
-) {
+/// of either: plans answer only what async-graphql answered without error). `name` is the
+/// operation's (`operationName`, else the document's only operation's, when named).
+fn observe_parts(state: &AppState, name: Option<String>, codes: &[&'static str], cost: Option<String>, took: Duration) {
     let slow = state.config.slow_query.is_some_and(|limit| took >= limit);
     if !state.config.metrics && !slow {
         return;
     }
-    let name = name.or_else(|| api::documents::sole_operation_name(query));
     if state.config.metrics {
         metrics::record(&metrics::operation_label(name.as_deref()), codes, took);
     }

@@ -84,15 +84,18 @@ pub fn attach(
 /// spread, so that counting stays linear), `__typename` free, `@skip`/`@include` ignored;
 /// at least 1.
 pub fn mutation_fields(request: &Request) -> Option<u32> {
-    let doc = async_graphql::parser::parse_query(&request.query).ok()?;
-    let operation = match &request.operation_name {
-        Some(name) => doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?.1,
-        None => doc.operations.iter().next()?.1,
-    };
-    if operation.node.ty != OperationType::Mutation {
-        return None;
-    }
-    Some(root_fields(&doc, &operation.node.selection_set.node, &mut HashMap::new()).max(1))
+    // The cached document, which the answer then uses too: a known text is not parsed again.
+    crate::api::documents::with_parsed(&request.query, |doc| {
+        let operation = match &request.operation_name {
+            Some(name) => doc.operations.iter().find(|(n, _)| n.is_some_and(|n| n.as_str() == name))?.1,
+            None => doc.operations.iter().next()?.1,
+        };
+        if operation.node.ty != OperationType::Mutation {
+            return None;
+        }
+        Some(root_fields(doc, &operation.node.selection_set.node, &mut HashMap::new()).max(1))
+    })
+    .flatten()
 }
 
 /// The fields of `set`, fragments expanded; `counted` holds each fragment's count once

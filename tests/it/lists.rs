@@ -4,7 +4,7 @@
 
 use crate::support::graph;
 use diplograph::graph::{ActorQuery, AgreementQuery, EventQuery, KnowledgeGraph, List, PlaceQuery, StatementQuery};
-use diplograph::model::{ActorKind, AgreementKind, EntityKind, NodeId, PlaceKind};
+use diplograph::model::{ActorKind, AgreementKind, EntityKind, EventKind, EventStatus, NodeId, PlaceKind};
 use std::sync::{Arc, OnceLock};
 
 /// A generated seed of 2,000 events, loaded once.
@@ -176,6 +176,50 @@ fn events_by_ids(g: &KnowledgeGraph) {
         |n| named(n) && g.reverse(actor).events.contains(&n) && dated.contains(&n),
         "events by ids, an actor and dates",
     );
+}
+
+/// Events by kind and status (answered from a per-position table, not the records), alone
+/// and with an actor or a place, and with a topic (which reads the record).
+fn events_by_kind_and_status(g: &KnowledgeGraph) {
+    let actors = some(g, EntityKind::Actor, |a| g.reverse(a).events.len());
+    let places = some(g, EntityKind::Place, |p| g.reverse(p).events.len());
+    let kinds: Vec<Vec<EventKind>> = std::iter::once(Vec::new())
+        .chain(EventKind::ALL.iter().map(|&k| vec![k]))
+        .chain(std::iter::once(EventKind::ALL.iter().copied().step_by(2).collect()))
+        .collect();
+    let topic = g.all(EntityKind::Event).iter().find_map(|&n| g.event(n).and_then(|e| e.topics.first().cloned()));
+    for kinds in &kinds {
+        for status in std::iter::once(None).chain(EventStatus::ALL.iter().copied().map(Some)) {
+            for (&actor, &place) in actors.iter().zip(&places) {
+                for topic in [None, topic.clone()] {
+                    let q = EventQuery {
+                        involving: actor.into_iter().collect(),
+                        at: place.into_iter().collect(),
+                        kinds: kinds.clone(),
+                        status,
+                        topic: topic.clone(),
+                        ..EventQuery::default()
+                    };
+                    let keep = |n: NodeId| {
+                        g.event(n).is_some_and(|e| {
+                            (kinds.is_empty() || kinds.contains(&e.kind))
+                                && status.is_none_or(|s| e.status == s)
+                                && topic.as_ref().is_none_or(|t| e.topics.contains(t))
+                        }) && actor.is_none_or(|a| g.reverse(a).events.contains(&n))
+                            && place.is_none_or(|p| g.reverse(p).events.contains(&n))
+                    };
+                    let what = format!("events {kinds:?} {status:?} by {actor:?} at {place:?} on {topic:?}");
+                    check(g, EntityKind::Event, &g.events(&q), keep, &what);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn events_by_kind_and_status_match_brute_force() {
+    events_by_kind_and_status(&graph());
+    events_by_kind_and_status(&generated());
 }
 
 #[test]

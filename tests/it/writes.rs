@@ -273,6 +273,20 @@ pub(crate) fn send(
 }
 
 #[test]
+fn a_mutation_too_long_for_the_document_cache_still_needs_a_token() {
+    // The access check reads the operation from the cache of parsed documents, which keeps
+    // texts up to 8 KB; a longer one is parsed for the check, and refused the same way.
+    let query = format!("# {}\n{APPLY}", "x".repeat(9000));
+    let change = json!({ "query": query, "variables": { "c": { "events": [event("event:http-long", json!({}))] } } });
+    let (app_w, log) = app(true);
+    let (s, _, b) = send(&app_w, "/graphql", None, change.clone());
+    assert_eq!((s, b["errors"][0]["extensions"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("UNAUTHENTICATED")));
+    let (s, _, b) = send(&app_w, "/graphql", Some("secret-w"), change);
+    assert_eq!((s, b["data"]["applyChange"]["seq"].clone()), (StatusCode::OK, json!(1)), "{b:#}");
+    assert_eq!(log.payloads().len(), 1);
+}
+
+#[test]
 fn the_access_matrix_over_http() {
     let change = json!({ "query": APPLY, "variables": { "c": { "events": [event("event:http-1", json!({}))] } } });
     let (app_w, log) = app(true);

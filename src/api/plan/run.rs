@@ -112,8 +112,10 @@ fn object<T: Obj>(cx: &Cx<'_>, selection: &[FieldPlan], o: &T, out: &mut Out) ->
             out.push(b',');
         }
         any = true;
-        string(f.key.as_str(), out);
-        out.push(b':');
+        // A response key is a GraphQL name (letters, digits, `_`): nothing in it is escaped.
+        out.push(b'"');
+        out.extend_from_slice(f.key.as_bytes());
+        out.extend_from_slice(b"\":");
         if f.f == F::Typename {
             string(T::TYPE, out);
         } else {
