@@ -171,6 +171,12 @@ struct State {
     /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
     /// thrown away.
     generation: u64,
+    /// The graph the next build extends (the last one built of this generation): its
+    /// entities are `draft.entities[..its node count]` unless `whole`.
+    base: Option<Arc<KnowledgeGraph>>,
+    /// Whether a change since `base` replaced or removed records, or the draft was rebuilt:
+    /// then the next build is a whole one ([`KnowledgeGraph::extend`] only adds records).
+    whole: bool,
     /// The visible ones, as `changes()` serves them: made when asked for, not per publication.
     published: Option<Arc<[ChangeEntry]>>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
@@ -193,6 +199,8 @@ impl Writer {
             pending: Vec::new(),
             building: false,
             generation: 0,
+            base: Some(graph.clone()),
+            whole: false,
             published: None,
             broken: None,
         };
@@ -224,6 +232,7 @@ impl Writer {
         st.head = snapshot;
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         if !same {
             shared.served.swap(graph);
         }
@@ -268,6 +277,7 @@ impl Writer {
         // Builds started before (none should run: nothing was waiting) hold fewer changes.
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         st.published = None;
         // No receiver is not an error: nobody is listening.
         let _ = shared.feed.send(entry.clone());
@@ -303,13 +313,17 @@ impl Writer {
             let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
             let (ids, undo) = match &payload.body {
                 Body::Apply { records } => {
+                    let before = st.draft.entities.len();
                     let ids = apply_records(&mut st.draft, records)
                         .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
+                    // Records replaced: the next graph is built whole.
+                    st.whole |= ids.len() != st.draft.entities.len() - before;
                     // Undone by a replay of the visible graph: only if the log refuses it.
                     (ids, None)
                 }
                 Body::Retract { ids } => {
                     let before = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
+                    st.whole = true;
                     (ids_given, Some(before))
                 }
             };
@@ -389,13 +403,16 @@ impl Shared {
         st.head = head;
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         self.kick(st);
         Ok(())
     }
 }
 
 /// The builder: builds a graph of every entry appended so far, keeps it until its entries
-/// are durable (or swaps it in at once if they are), and goes on while there is more.
+/// are durable (or swaps it in at once if they are), and goes on while there is more. A
+/// graph is the previous one extended with the records added since ([`KnowledgeGraph::extend`]),
+/// or built whole when a change since replaced or removed records.
 async fn build(shared: Arc<Shared>) {
     loop {
         let job = {
@@ -405,18 +422,29 @@ async fn build(shared: Arc<Shared>) {
                 st.building = false;
                 return;
             }
-            let (entities, ids) = (st.draft.entities.clone(), st.draft.ids.clone());
-            (st.generation, st.entries.len(), entities, ids, st.head.clone())
+            let job = match st.base.clone() {
+                Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
+                    Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
+                }
+                _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
+            };
+            st.whole = false;
+            (st.generation, st.entries.len(), job, st.head.clone())
         };
-        let (generation, k, entities, ids, snapshot) = job;
+        let (generation, k, job, snapshot) = job;
         let graph = tokio::task::spawn_blocking(move || {
-            crate::timing::timed("write: graph built", || KnowledgeGraph::build(entities, ids, snapshot))
+            crate::timing::timed("write: graph built", || match job {
+                Job::Extend(base, added) => base.extend(added, snapshot),
+                Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
+            })
         })
         .await;
         let Ok(mut st) = shared.lock() else { return };
         match graph {
             Ok(graph) if st.generation == generation => {
-                st.pending.push((k, Arc::new(graph)));
+                let graph = Arc::new(graph);
+                st.base = Some(graph.clone());
+                st.pending.push((k, graph));
                 shared.publish(&mut st);
             }
             Ok(_) => {}
@@ -427,6 +455,14 @@ async fn build(shared: Arc<Shared>) {
             }
         }
     }
+}
+
+/// What the builder builds a graph from.
+enum Job {
+    /// The previous graph and the records added since.
+    Extend(Arc<KnowledgeGraph>, Vec<crate::model::Entity>),
+    /// Every record, and their ids.
+    Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }
 
 /// Waits for change `seq` to be durable, then for a graph holding it to be swapped in; if
