@@ -121,7 +121,8 @@ impl KnowledgeGraph {
     }
 
     /// How many nodes the search index holds apart from its load-built part (see
-    /// `search/layers.rs`): 0 right after a whole build or a fold.
+    /// `search/layers.rs`): 0 right after a whole build or a fold. For tests.
+    #[doc(hidden)]
     pub fn search_added_nodes(&self) -> usize {
         self.search.added_nodes()
     }
@@ -192,10 +193,10 @@ impl KnowledgeGraph {
                 k += 1;
             }
             let mut events_changed = false;
-            for list in [super::build::EVENTS, super::build::AGREEMENTS, super::build::STATEMENTS, super::build::CHILDREN]
+            for list in
+                [super::build::EVENTS, super::build::AGREEMENTS, super::build::STATEMENTS, super::build::CHILDREN]
             {
-                let new: Vec<NodeId> =
-                    links[start..k].iter().filter(|l| l.1 == list).map(|l| NodeId(l.3)).collect();
+                let new: Vec<NodeId> = links[start..k].iter().filter(|l| l.1 == list).map(|l| NodeId(l.3)).collect();
                 if new.is_empty() {
                     continue;
                 }

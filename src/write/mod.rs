@@ -4,7 +4,11 @@
 //! A change is rendered as a seed file (`render`), checked and converted by the seed's own
 //! code against the entities the graph will hold after it (`seed::apply_records`), appended
 //! to the [`Log`] under the writer's lock (so the log's order is the apply order), and once
-//! the log says it is synced, swapped into the [`ServedGraph`]. Writers wait for their sync
+//! the log says it is synced, swapped into the [`ServedGraph`]. The builder makes each graph
+//! by extending the one it built before with the records added since
+//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or builds
+//! it whole when a change since replaced or removed records (or the draft was rebuilt: a
+//! reload, a failed sync, a replica's adoption). Writers wait for their sync
 //! outside the lock, so a log that syncs in groups (one `fsync` for every record appended
 //! meanwhile) makes concurrent writers share one sync.
 //!

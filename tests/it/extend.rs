@@ -45,9 +45,7 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
     let of_kind = |kind: EntityKind, out: &[Entity]| -> Vec<NodeId> {
         let base = g.node_count();
         let mut list = g.all(kind).to_vec();
-        list.extend(
-            out.iter().enumerate().filter(|(_, e)| e.kind() == kind).map(|(i, _)| NodeId((base + i) as u32)),
-        );
+        list.extend(out.iter().enumerate().filter(|(_, e)| e.kind() == kind).map(|(i, _)| NodeId((base + i) as u32)));
         list
     };
     let words = ["Réunion", "summit", "Genève", "Zoë", "talks", "ceasefire", "Nuñez", "accord"];
@@ -76,7 +74,11 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
                 ev.place = (rng.below(4) > 0).then(|| rng.pick(&places));
                 ev.part_of = (rng.below(4) == 0).then(|| rng.pick(g.all(EntityKind::Event)));
                 ev.participants = (0..rng.below(4))
-                    .map(|_| Participation { actor: rng.pick(&actors), role: ParticipantRole::Host, sources: cite(rng) })
+                    .map(|_| Participation {
+                        actor: rng.pick(&actors),
+                        role: ParticipantRole::Host,
+                        sources: cite(rng),
+                    })
                     .collect();
                 ev.sources = cite(rng);
                 Entity::Event(ev)
@@ -170,7 +172,10 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
     }
     let events = b.all(EntityKind::Event);
     for _ in 0..20 {
-        let (x, y) = (b.event(b.all(EntityKind::Event)[rng.below(events.len())]).expect("event").when, b.event(events[rng.below(events.len())]).expect("event").when);
+        let (x, y) = (
+            b.event(b.all(EntityKind::Event)[rng.below(events.len())]).expect("event").when,
+            b.event(events[rng.below(events.len())]).expect("event").when,
+        );
         let (from, to) = (x.start.min(y.start), x.end.max(y.end));
         let ra: Vec<NodeId> = a.events_in_range(Some(from), Some(to)).iter().collect();
         let rb: Vec<NodeId> = b.events_in_range(Some(from), Some(to)).iter().collect();
@@ -251,8 +256,9 @@ const RETRACT: &str = "mutation($ids: [ID!]!) { retract(ids: $ids, reason: \"tes
 /// Runs a mutation through the writer; its errors, if any.
 fn mutate(w: &Arc<Writer>, served: &ServedGraph, query: &str, variables: Value) -> Option<Value> {
     let request = crate::support::request(query, variables).data(WriteService(w.clone())).data(Author("test".into()));
-    let r = serde_json::to_value(block_on(diplograph::api::execute(&diplograph::api::schema(), request, served.load())))
-        .expect("json");
+    let r =
+        serde_json::to_value(block_on(diplograph::api::execute(&diplograph::api::schema(), request, served.load())))
+            .expect("json");
     r.get("errors").cloned()
 }
 

@@ -80,7 +80,10 @@ impl Search {
             let mut keyed: Vec<(SearchHit, String)> =
                 hits.into_iter().map(|h| (h, super::build::rank_key(g.entity(h.node)))).collect();
             keyed.sort_by(|(a, ka), (b, kb)| {
-                b.score.cmp(&a.score).then_with(|| ka.cmp(kb)).then_with(|| g.entity(a.node).id().cmp(g.entity(b.node).id()))
+                b.score
+                    .cmp(&a.score)
+                    .then_with(|| ka.cmp(kb))
+                    .then_with(|| g.entity(a.node).id().cmp(g.entity(b.node).id()))
             });
             hits = keyed.into_iter().map(|(h, _)| h).collect();
         }
