@@ -261,7 +261,7 @@ impl KnowledgeGraph {
 
     /// An actor's `met` as its part of the shared events (by actor) and its counterparts
     /// (most shared first, then in the actors' order).
-    pub(super) fn counterparts(&self, mut met: Vec<Met>) -> (Vec<(NodeId, NodeId)>, Vec<(NodeId, u32)>) {
+    pub(super) fn counterparts(&self, mut met: Vec<Met>) -> (SharedEvents, Vec<(NodeId, u32)>) {
         met.sort_unstable_by_key(|&(a, _, _)| a);
         let shared = met.iter().map(|&(a, _, first)| (a, first)).collect();
         let mut list: Vec<(NodeId, u32)> = met.into_iter().map(|(a, count, _)| (a, count)).collect();
@@ -346,11 +346,14 @@ pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, Nod
 /// An actor met at events: who, at how many events, and the first of them (node order).
 pub(super) type Met = (NodeId, u32, NodeId);
 
+/// An actor's part of the shared events: (other actor, first event met at), by actor.
+pub(super) type SharedEvents = Vec<(NodeId, NodeId)>;
+
 /// Puts every list of sources in publication order (then id), so answers list reports
 /// oldest first whatever order the seed wrote them in; `key` gives a source's order.
 pub(super) fn sort_citations<K: Ord>(entities: &mut [Entity], key: impl Fn(&NodeId) -> K) {
     let sort = |list: &mut Vec<NodeId>| {
-        list.sort_by(|a, b| key(a).cmp(&key(b)));
+        list.sort_by_key(|a| key(a));
         list.dedup();
     };
     for e in entities.iter_mut() {

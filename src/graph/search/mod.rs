@@ -122,16 +122,16 @@ impl SearchIndex {
     ) -> Vec<SearchHit> {
         let wanted = |r: Rank| kinds.is_empty() || kinds.contains(&g.entity(self.by_rank[r as usize]).kind());
         let mut offers = Offers { best: HashMap::default(), limit };
-        self.offer_exact(&query, &wanted, &mut offers);
-        self.offer_label_words(&query, &wanted, &mut offers);
+        self.offer_exact(query, &wanted, &mut offers);
+        self.offer_label_words(query, &wanted, &mut offers);
         // The later steps score below everything offered so far (a node already offered
         // keeps its score) and give all their nodes one score: only their first nodes in
         // rank order that are new can fill the hits still missing.
         if !offers.is_full() {
-            self.offer_text_words(&query, &wanted, &mut offers);
+            self.offer_text_words(query, &wanted, &mut offers);
         }
         if !offers.is_full() {
-            self.offer_typos(&query, &wanted, &mut offers, typo_edits);
+            self.offer_typos(query, &wanted, &mut offers, typo_edits);
         }
         self.best_hits(offers)
     }
