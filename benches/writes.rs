@@ -1,6 +1,8 @@
 //! The write path's figures (issue 15), in process through the `Writer` with the file
 //! journal (one `fdatasync` per group) in a directory under the target directory:
 //!
+//! 0. one whole graph build of the seed, and the seed's graph extended by one event (what
+//!    the builder does after a write that only adds records);
 //! 1. the cost of one `fsync` alone (1 KB `pwrite` + `fdatasync`);
 //! 2. single-event changes per second from 32 concurrent writers, with the latency of each
 //!    (from the mutation's start to its answer, when it is visible to every later query);
@@ -56,6 +58,19 @@ fn main() {
         graph.snapshot().clone(),
     ));
     println!("one graph build of this seed: {:.1} ms", build.elapsed().as_secs_f64() * 1e3);
+    // What a write that adds one event costs the builder: the graph extended (issue 15).
+    let mut times = Vec::new();
+    let template = graph.entity(graph.all(EntityKind::Event)[0]).clone();
+    for n in 0..20 {
+        let mut event = template.clone();
+        if let diplograph::model::Entity::Event(e) = &mut event {
+            e.id = format!("event:bench-extend-{n}");
+        }
+        let t = Instant::now();
+        drop(graph.extend(vec![event], graph.snapshot().clone()));
+        times.push(t.elapsed());
+    }
+    println!("one graph extended by one event (20 times): {}", summary(&mut times));
 
     // 1. fsync alone.
     let file = std::fs::File::create(dir.path().join("fsync")).expect("file");

@@ -13,13 +13,12 @@
 //! stated by exactly one of its ends): it builds the edges, and finds a link between two
 //! nodes without walking either's link list.
 
-use super::{
-    dates::DateIndex, lists::ListIndex, names::NameIndex, search::SearchIndex, KnowledgeGraph, Reverse, Snapshot,
-};
+use super::{dates::DateIndex, lists::ListIndex, names::NameIndex, search::Search, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// Separates the parts of a sort key; sorts before every printable character.
 const SEP: char = '\u{1}';
@@ -31,10 +30,20 @@ impl KnowledgeGraph {
     pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
         assert_eq!(by_id.len(), entities.len(), "one id per entity");
         debug_assert!(entities.iter().enumerate().all(|(i, e)| by_id.get(e.id()) == Some(&NodeId(i as u32))));
-        crate::timing::timed("graph: citations in order", || sort_citations(&mut entities));
-        let mut graph: DiGraph<Entity, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
+        crate::timing::timed("graph: citations in order", || {
+            let key: HashMap<NodeId, (Option<chrono::NaiveDate>, String)> = entities
+                .iter()
+                .enumerate()
+                .filter_map(|(i, e)| match e {
+                    Entity::Source(s) => Some((NodeId(i as u32), (s.published, s.id.clone()))),
+                    _ => None,
+                })
+                .collect();
+            sort_citations(&mut entities, |n| key.get(n))
+        });
+        let mut graph: DiGraph<Arc<Entity>, LinkKind> = DiGraph::with_capacity(entities.len(), entities.len() * 4);
         for e in entities {
-            graph.add_node(e);
+            graph.add_node(Arc::new(e));
         }
         let ix = |n: NodeId| NodeIndex::new(n.index());
         let mut edges = Vec::new();
@@ -51,7 +60,8 @@ impl KnowledgeGraph {
 
         let mut kg = KnowledgeGraph {
             graph,
-            by_id,
+            by_id: Arc::new(by_id),
+            more_ids: HashMap::default(),
             order: HashMap::default(),
             rank: Vec::new(),
             sort_key: Vec::new(),
@@ -59,41 +69,43 @@ impl KnowledgeGraph {
             reverse_of: Vec::new(),
             degree,
             shared_events: (Vec::new(), Vec::new()),
-            names: NameIndex::default(),
-            search: SearchIndex::default(),
+            names: Arc::default(),
+            search: Search::default(),
             dates: DateIndex::default(),
-            lists: ListIndex::default(),
+            lists: Arc::default(),
             analytics: super::analytics::Analytics::default(),
             snapshot,
         };
         crate::timing::timed("graph: orders", || kg.build_orders());
         crate::timing::timed("graph: date index", || kg.build_dates());
         crate::timing::timed("graph: reverse links", || kg.build_reverse());
-        kg.lists = crate::timing::timed("graph: list indexes", || ListIndex::build(&kg));
-        kg.names = crate::timing::timed("graph: name index", || NameIndex::build(&kg));
-        kg.search = crate::timing::timed("graph: search index", || SearchIndex::build(&kg));
+        kg.lists = Arc::new(crate::timing::timed("graph: list indexes", || ListIndex::build(&kg)));
+        kg.names = Arc::new(crate::timing::timed("graph: name index", || NameIndex::build(&kg)));
+        kg.search = crate::timing::timed("graph: search index", || Search::build(&kg));
         kg.analytics = crate::timing::timed("graph: analytics", || super::analytics::Analytics::build(&kg));
         kg
     }
 
+    /// The key node `n` sorts by in its kind's order (unique: it ends with the id).
+    pub(super) fn order_key(&self, n: NodeId) -> String {
+        let date = |s: Option<TimeSpan>| match s {
+            Some(s) => format!("{}{SEP}{}", s.start, s.end),
+            // Undated facts sort last.
+            None => format!("~{SEP}~"),
+        };
+        match self.entity(n) {
+            Entity::Actor(a) => format!("{}{SEP}{}", fold(&a.name), a.id),
+            Entity::Place(p) => format!("{}{SEP}{}", fold(&p.name), p.id),
+            Entity::Event(ev) => format!("{}{SEP}{}", date(Some(ev.when)), ev.id),
+            Entity::Agreement(ag) => format!("{}{SEP}{}", date(self.agreement_date(ag)), ag.id),
+            Entity::Statement(st) => format!("{}{SEP}{}", date(Some(st.when)), st.id),
+            Entity::Source(s) => format!("{}{SEP}{}", date(s.published.map(TimeSpan::day)), s.id),
+        }
+    }
+
     fn build_orders(&mut self) {
         let n = self.graph.node_count();
-        let key_of = |i: usize| {
-            let date = |s: Option<TimeSpan>| match s {
-                Some(s) => format!("{}{SEP}{}", s.start, s.end),
-                // Undated facts sort last.
-                None => format!("~{SEP}~"),
-            };
-            match self.entity(NodeId(i as u32)) {
-                Entity::Actor(a) => format!("{}{SEP}{}", fold(&a.name), a.id),
-                Entity::Place(p) => format!("{}{SEP}{}", fold(&p.name), p.id),
-                Entity::Event(ev) => format!("{}{SEP}{}", date(Some(ev.when)), ev.id),
-                Entity::Agreement(ag) => format!("{}{SEP}{}", date(self.agreement_date(ag)), ag.id),
-                Entity::Statement(st) => format!("{}{SEP}{}", date(Some(st.when)), st.id),
-                Entity::Source(s) => format!("{}{SEP}{}", date(s.published.map(TimeSpan::day)), s.id),
-            }
-        };
-        let keys: Vec<String> = (0..n).into_par_iter().map(key_of).collect();
+        let keys: Vec<String> = (0..n).into_par_iter().map(|i| self.order_key(NodeId(i as u32))).collect();
         let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::default();
         for i in 0..n {
             let node = NodeId(i as u32);
@@ -109,10 +121,10 @@ impl KnowledgeGraph {
         }
         self.order = order;
         self.rank = rank;
-        self.sort_key = keys.into_par_iter().map(String::into_boxed_str).collect();
+        self.sort_key = keys.into_par_iter().map(Arc::from).collect();
     }
 
-    fn build_dates(&mut self) {
+    pub(super) fn build_dates(&mut self) {
         let spans: Vec<_> = self
             .all(EntityKind::Event)
             .iter()
@@ -122,10 +134,6 @@ impl KnowledgeGraph {
     }
 
     fn build_reverse(&mut self) {
-        const EVENTS: u8 = 0;
-        const AGREEMENTS: u8 = 1;
-        const STATEMENTS: u8 = 2;
-        const CHILDREN: u8 = 3;
         let n = self.graph.node_count();
         let rank = &self.rank;
         // Every link back as (target, list, rank of the node pointing, that node), made in
@@ -135,40 +143,7 @@ impl KnowledgeGraph {
             .into_par_iter()
             .fold(Vec::new, |mut out, i| {
                 let me = NodeId(i as u32);
-                let mut to = |target: NodeId, list: u8| out.push((target.0, list, rank[i], me.0));
-                match self.entity(me) {
-                    Entity::Place(p) => p.within.into_iter().for_each(|w| to(w, CHILDREN)),
-                    Entity::Event(ev) => {
-                        ev.participants.iter().for_each(|p| to(p.actor, EVENTS));
-                        // The event counts for its place and every place containing it.
-                        let mut at = ev.place;
-                        let mut guard = 0;
-                        while let (Some(p), true) = (at, guard < 64) {
-                            to(p, EVENTS);
-                            at = self.place(p).and_then(|pl| pl.within);
-                            guard += 1;
-                        }
-                        ev.part_of.into_iter().for_each(|parent| to(parent, CHILDREN));
-                    }
-                    Entity::Agreement(ag) => {
-                        ag.parties.iter().chain(&ag.signatories).for_each(|&a| to(a, AGREEMENTS));
-                        // The agreement counts for its event and every event containing it
-                        // (a signing within a meeting, every stop of a trip).
-                        let mut at = ag.event;
-                        let mut guard = 0;
-                        while let (Some(ev), true) = (at, guard < 64) {
-                            to(ev, AGREEMENTS);
-                            at = self.event(ev).and_then(|e| e.part_of);
-                            guard += 1;
-                        }
-                    }
-                    Entity::Statement(st) => {
-                        to(st.speaker, STATEMENTS);
-                        st.about.into_iter().for_each(|ev| to(ev, STATEMENTS));
-                        st.responds_to.into_iter().for_each(|r| to(r, CHILDREN));
-                    }
-                    Entity::Actor(_) | Entity::Source(_) => {}
-                }
+                self.each_back_link(me, |target, list| out.push((target.0, list, rank[i], me.0)));
                 out
             })
             .reduce(Vec::new, |mut a, mut b| {
@@ -181,15 +156,7 @@ impl KnowledgeGraph {
         // How many facts (entities, participations, positions, notes) cite each source.
         let mut facts = vec![0u32; n];
         for i in 0..n {
-            let e = self.entity(NodeId(i as u32));
-            let mut cite = |sources: &[NodeId]| sources.iter().for_each(|s| facts[s.index()] += 1);
-            cite(e.sources());
-            e.notes().iter().for_each(|note| cite(&note.sources));
-            match e {
-                Entity::Actor(a) => a.positions.iter().for_each(|p| cite(&p.sources)),
-                Entity::Event(ev) => ev.participants.iter().for_each(|p| cite(&p.sources)),
-                _ => {}
-            }
+            each_citation(self.entity(NodeId(i as u32)), |s| facts[s.index()] += 1);
         }
 
         // Only the nodes something points at get a `Reverse`; the others share the empty one.
@@ -206,13 +173,7 @@ impl KnowledgeGraph {
             }
             let mut r = Reverse { fact_count, ..Reverse::default() };
             for &(_, list, _, node) in &links[start..k] {
-                let list = match list {
-                    EVENTS => &mut r.events,
-                    AGREEMENTS => &mut r.agreements,
-                    STATEMENTS => &mut r.statements,
-                    _ => &mut r.children,
-                };
-                list.push(NodeId(node));
+                r.list_mut(list).push(NodeId(node));
             }
             rev_of[t] = rev.len() as u32;
             rev.push(r);
@@ -224,41 +185,119 @@ impl KnowledgeGraph {
         let actors: Vec<(usize, Vec<Met>)> = (0..n)
             .into_par_iter()
             .filter(|&i| rev_of[i] != 0 && self.actor(NodeId(i as u32)).is_some())
-            .map(|i| {
-                let me = NodeId(i as u32);
-                let mut met: HashMap<NodeId, (u32, NodeId)> = HashMap::default();
-                for &ev in &rev[rev_of[i] as usize].events {
-                    let Some(event) = self.event(ev) else { continue };
-                    let mut others: Vec<NodeId> =
-                        event.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
-                    others.sort_unstable();
-                    others.dedup();
-                    for a in others {
-                        let m = met.entry(a).or_insert((0, ev));
-                        m.0 += 1;
-                        m.1 = m.1.min(ev);
-                    }
-                }
-                (i, met.into_iter().map(|(a, (count, first))| (a, count, first)).collect())
-            })
+            .map(|i| (i, self.met(NodeId(i as u32), &rev[rev_of[i] as usize].events)))
             .collect();
         let mut starts = vec![0u32; n + 1];
         let mut shared = Vec::with_capacity(actors.iter().map(|(_, m)| m.len()).sum());
-        for (i, mut met) in actors {
-            met.sort_unstable_by_key(|&(a, _, _)| a);
-            shared.extend(met.iter().map(|&(a, _, first)| (a, first)));
-            starts[i + 1] = met.len() as u32;
-            let mut list: Vec<(NodeId, u32)> = met.into_iter().map(|(a, count, _)| (a, count)).collect();
-            list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(rank[a.0.index()].cmp(&rank[b.0.index()])));
-            rev[rev_of[i] as usize].counterparts = list;
+        for (i, met) in actors {
+            let (list, counterparts) = self.counterparts(met);
+            starts[i + 1] = list.len() as u32;
+            shared.extend(list);
+            rev[rev_of[i] as usize].counterparts = counterparts;
         }
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
         self.shared_events = (starts, shared);
-        rev.shrink_to_fit();
-        self.reverse = rev;
+        self.reverse = rev.into_iter().map(Arc::new).collect();
         self.reverse_of = rev_of;
+    }
+
+    /// Calls `to(target, list)` for each list of another node that `me` belongs in (see
+    /// [`Reverse`]; the lists are numbered as in [`Reverse::list_mut`]).
+    pub(super) fn each_back_link(&self, me: NodeId, mut to: impl FnMut(NodeId, u8)) {
+        match self.entity(me) {
+            Entity::Place(p) => p.within.into_iter().for_each(|w| to(w, CHILDREN)),
+            Entity::Event(ev) => {
+                ev.participants.iter().for_each(|p| to(p.actor, EVENTS));
+                // The event counts for its place and every place containing it.
+                let mut at = ev.place;
+                let mut guard = 0;
+                while let (Some(p), true) = (at, guard < 64) {
+                    to(p, EVENTS);
+                    at = self.place(p).and_then(|pl| pl.within);
+                    guard += 1;
+                }
+                ev.part_of.into_iter().for_each(|parent| to(parent, CHILDREN));
+            }
+            Entity::Agreement(ag) => {
+                ag.parties.iter().chain(&ag.signatories).for_each(|&a| to(a, AGREEMENTS));
+                // The agreement counts for its event and every event containing it
+                // (a signing within a meeting, every stop of a trip).
+                let mut at = ag.event;
+                let mut guard = 0;
+                while let (Some(ev), true) = (at, guard < 64) {
+                    to(ev, AGREEMENTS);
+                    at = self.event(ev).and_then(|e| e.part_of);
+                    guard += 1;
+                }
+            }
+            Entity::Statement(st) => {
+                to(st.speaker, STATEMENTS);
+                st.about.into_iter().for_each(|ev| to(ev, STATEMENTS));
+                st.responds_to.into_iter().for_each(|r| to(r, CHILDREN));
+            }
+            Entity::Actor(_) | Entity::Source(_) => {}
+        }
+    }
+
+    /// The actors met by actor `me` at its `events`: how many events, and the first such
+    /// event in node order (for paths between actors).
+    pub(super) fn met(&self, me: NodeId, events: &[NodeId]) -> Vec<Met> {
+        let mut met: HashMap<NodeId, (u32, NodeId)> = HashMap::default();
+        for &ev in events {
+            let Some(event) = self.event(ev) else { continue };
+            let mut others: Vec<NodeId> = event.participants.iter().map(|p| p.actor).filter(|&a| a != me).collect();
+            others.sort_unstable();
+            others.dedup();
+            for a in others {
+                let m = met.entry(a).or_insert((0, ev));
+                m.0 += 1;
+                m.1 = m.1.min(ev);
+            }
+        }
+        met.into_iter().map(|(a, (count, first))| (a, count, first)).collect()
+    }
+
+    /// An actor's `met` as its part of the shared events (by actor) and its counterparts
+    /// (most shared first, then in the actors' order).
+    pub(super) fn counterparts(&self, mut met: Vec<Met>) -> (SharedEvents, Vec<(NodeId, u32)>) {
+        met.sort_unstable_by_key(|&(a, _, _)| a);
+        let shared = met.iter().map(|&(a, _, first)| (a, first)).collect();
+        let mut list: Vec<(NodeId, u32)> = met.into_iter().map(|(a, count, _)| (a, count)).collect();
+        list.sort_unstable_by(|a, b| b.1.cmp(&a.1).then(self.rank[a.0.index()].cmp(&self.rank[b.0.index()])));
+        (shared, list)
+    }
+}
+
+/// The lists of a [`Reverse`], numbered for sorting links back by list.
+pub(super) const EVENTS: u8 = 0;
+pub(super) const AGREEMENTS: u8 = 1;
+pub(super) const STATEMENTS: u8 = 2;
+pub(super) const CHILDREN: u8 = 3;
+
+impl Reverse {
+    /// The list numbered `list` (`EVENTS`, `AGREEMENTS`, `STATEMENTS` or `CHILDREN`).
+    pub(super) fn list_mut(&mut self, list: u8) -> &mut Vec<NodeId> {
+        match list {
+            EVENTS => &mut self.events,
+            AGREEMENTS => &mut self.agreements,
+            STATEMENTS => &mut self.statements,
+            _ => &mut self.children,
+        }
+    }
+}
+
+/// Calls `cite(source)` for each citation of a fact of `e` (the entity, its participations,
+/// positions and notes): how many facts cite each source.
+pub(super) fn each_citation(e: &Entity, mut cite: impl FnMut(NodeId)) {
+    let mut list = |sources: &[NodeId]| sources.iter().for_each(|&s| cite(s));
+    list(e.sources());
+    e.notes().iter().for_each(|note| list(&note.sources));
+    match e {
+        Entity::Actor(a) => a.positions.iter().for_each(|p| list(&p.sources)),
+        Entity::Event(ev) => ev.participants.iter().for_each(|p| list(&p.sources)),
+        _ => {}
     }
 }
 
@@ -305,21 +344,16 @@ pub(super) fn each_link(me: NodeId, e: &Entity, mut link: impl FnMut(NodeId, Nod
 }
 
 /// An actor met at events: who, at how many events, and the first of them (node order).
-type Met = (NodeId, u32, NodeId);
+pub(super) type Met = (NodeId, u32, NodeId);
+
+/// An actor's part of the shared events: (other actor, first event met at), by actor.
+pub(super) type SharedEvents = Vec<(NodeId, NodeId)>;
 
 /// Puts every list of sources in publication order (then id), so answers list reports
-/// oldest first whatever order the seed wrote them in.
-fn sort_citations(entities: &mut [Entity]) {
-    let key: HashMap<NodeId, (Option<chrono::NaiveDate>, String)> = entities
-        .iter()
-        .enumerate()
-        .filter_map(|(i, e)| match e {
-            Entity::Source(s) => Some((NodeId(i as u32), (s.published, s.id.clone()))),
-            _ => None,
-        })
-        .collect();
+/// oldest first whatever order the seed wrote them in; `key` gives a source's order.
+pub(super) fn sort_citations<K: Ord>(entities: &mut [Entity], key: impl Fn(&NodeId) -> K) {
     let sort = |list: &mut Vec<NodeId>| {
-        list.sort_by(|a, b| key.get(a).cmp(&key.get(b)));
+        list.sort_by_key(|a| key(a));
         list.dedup();
     };
     for e in entities.iter_mut() {

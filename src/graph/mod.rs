@@ -1,5 +1,8 @@
 //! The in-memory knowledge graph: entities as petgraph nodes, their links as edges, and the
-//! indexes every API request needs, all built once at load.
+//! indexes every API request needs, all built once at load (`build.rs`). A write that only
+//! adds records gets a new graph made from the previous one (`rebuild.rs`:
+//! [`KnowledgeGraph::extend`]), sharing what the additions leave alone, which answers as a
+//! whole build of the same records would.
 //!
 //! Architecture Invariant: the graph is immutable once built; every query here returns
 //! borrows or small vectors of [`NodeId`]s and never folds, sorts or scans a whole kind on
@@ -12,6 +15,7 @@ mod dates;
 mod lists;
 mod names;
 mod paths;
+mod rebuild;
 mod search;
 mod served;
 
@@ -32,6 +36,7 @@ use petgraph::visit::EdgeRef;
 use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hasher;
+use std::sync::Arc;
 
 /// Which data a graph was built from, and when.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -93,16 +98,21 @@ impl std::fmt::Debug for KnowledgeGraph {
 
 /// A loaded, validated knowledge graph.
 pub struct KnowledgeGraph {
-    graph: DiGraph<Entity, LinkKind>,
-    by_id: HashMap<String, NodeId>,
+    /// The entities (shared with the graphs built from this one by [`KnowledgeGraph::extend`])
+    /// and their links.
+    graph: DiGraph<Arc<Entity>, LinkKind>,
+    /// Id -> node, shared by the graphs extended from the one that built it; `more_ids` holds
+    /// the ids added since (see `rebuild.rs`).
+    by_id: Arc<HashMap<String, NodeId>>,
+    more_ids: HashMap<String, NodeId>,
     order: HashMap<EntityKind, Vec<NodeId>>,
     /// The position of each node in its kind's order.
     rank: Vec<u32>,
     /// The key each node sorts by in its kind's order; cursors carry it.
-    sort_key: Vec<Box<str>>,
+    sort_key: Vec<Arc<str>>,
     /// The nodes that something points at, each once; most events point nowhere back, so
     /// nodes index into this list (0: the empty `Reverse`) instead of each holding one.
-    reverse: Vec<Reverse>,
+    reverse: Vec<Arc<Reverse>>,
     reverse_of: Vec<u32>,
     /// How many links touch each node (both directions), to walk the cheaper side first.
     degree: Vec<u32>,
@@ -111,12 +121,12 @@ pub struct KnowledgeGraph {
     /// (other actor, event). Two busy actors share an event among thousands; this finds it
     /// by binary search instead of walking either's links.
     shared_events: (Vec<u32>, Vec<(NodeId, NodeId)>),
-    names: names::NameIndex,
-    search: search::SearchIndex,
+    names: Arc<names::NameIndex>,
+    search: search::Search,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).
     dates: dates::DateIndex,
     /// The runs that answer list filters (see `lists.rs`).
-    lists: lists::ListIndex,
+    lists: Arc<lists::ListIndex>,
     /// Per-event records and prefix tallies for counting (see `analytics/`).
     analytics: analytics::Analytics,
     snapshot: Snapshot,
@@ -130,7 +140,7 @@ impl KnowledgeGraph {
 
     /// The node with this id, if any.
     pub fn get(&self, id: &str) -> Option<NodeId> {
-        self.by_id.get(id).copied()
+        self.by_id.get(id).or_else(|| self.more_ids.get(id)).copied()
     }
 
     /// The number of entities.

@@ -4,7 +4,11 @@
 //! A change is rendered as a seed file (`render`), checked and converted by the seed's own
 //! code against the entities the graph will hold after it (`seed::apply_records`), appended
 //! to the [`Log`] under the writer's lock (so the log's order is the apply order), and once
-//! the log says it is synced, swapped into the [`ServedGraph`]. Writers wait for their sync
+//! the log says it is synced, swapped into the [`ServedGraph`]. The builder makes each graph
+//! by extending the one it built before with the records added since
+//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or builds
+//! it whole when a change since replaced or removed records (or the draft was rebuilt: a
+//! reload, a failed sync, a replica's adoption). Writers wait for their sync
 //! outside the lock, so a log that syncs in groups (one `fsync` for every record appended
 //! meanwhile) makes concurrent writers share one sync.
 //!
@@ -184,6 +188,12 @@ struct State {
     /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
     /// thrown away.
     generation: u64,
+    /// The graph the next build extends (the last one built of this generation): its
+    /// entities are `draft.entities[..its node count]` unless `whole`.
+    base: Option<Arc<KnowledgeGraph>>,
+    /// Whether a change since `base` replaced or removed records, or the draft was rebuilt:
+    /// then the next build is a whole one ([`KnowledgeGraph::extend`] only adds records).
+    whole: bool,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -204,6 +214,8 @@ impl Writer {
             pending: Vec::new(),
             building: false,
             generation: 0,
+            base: Some(graph.clone()),
+            whole: false,
             broken: None,
         };
         let published = Arc::new(ChangeStore::new());
@@ -241,6 +253,7 @@ impl Writer {
         st.head = snapshot;
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         if !same {
             shared.served.swap(graph);
         }
@@ -285,6 +298,7 @@ impl Writer {
         // Builds started before (none should run: nothing was waiting) hold fewer changes.
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         shared.published.push(entry.clone());
         // No receiver is not an error: nobody is listening.
         let _ = shared.feed.send(entry.clone());
@@ -320,13 +334,17 @@ impl Writer {
             let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
             let (ids, undo) = match &payload.body {
                 Body::Apply { records } => {
+                    let before = st.draft.entities.len();
                     let ids = apply_records(&mut st.draft, records)
                         .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
+                    // Records replaced: the next graph is built whole.
+                    st.whole |= ids.len() != st.draft.entities.len() - before;
                     // Undone by a replay of the visible graph: only if the log refuses it.
                     (ids, None)
                 }
                 Body::Retract { ids } => {
                     let before = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
+                    st.whole = true;
                     (ids_given, Some(before))
                 }
             };
@@ -406,6 +424,7 @@ impl Shared {
         st.head = head;
         st.pending.clear();
         st.generation += 1;
+        st.whole = true;
         self.kick(st);
         Ok(())
     }
@@ -425,7 +444,9 @@ fn retire(old: Arc<KnowledgeGraph>) {
 }
 
 /// The builder: builds a graph of every entry appended so far, keeps it until its entries
-/// are durable (or swaps it in at once if they are), and goes on while there is more.
+/// are durable (or swaps it in at once if they are), and goes on while there is more. A
+/// graph is the previous one extended with the records added since ([`KnowledgeGraph::extend`]),
+/// or built whole when a change since replaced or removed records.
 async fn build(shared: Arc<Shared>) {
     loop {
         let job = {
@@ -435,18 +456,29 @@ async fn build(shared: Arc<Shared>) {
                 st.building = false;
                 return;
             }
-            let (entities, ids) = (st.draft.entities.clone(), st.draft.ids.clone());
-            (st.generation, st.entries.len(), entities, ids, st.head.clone())
+            let job = match st.base.clone() {
+                Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
+                    Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
+                }
+                _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
+            };
+            st.whole = false;
+            (st.generation, st.entries.len(), job, st.head.clone())
         };
-        let (generation, k, entities, ids, snapshot) = job;
+        let (generation, k, job, snapshot) = job;
         let graph = tokio::task::spawn_blocking(move || {
-            crate::timing::timed("write: graph built", || KnowledgeGraph::build(entities, ids, snapshot))
+            crate::timing::timed("write: graph built", || match job {
+                Job::Extend(base, added) => base.extend(added, snapshot),
+                Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
+            })
         })
         .await;
         let Ok(mut st) = shared.lock() else { return };
         match graph {
             Ok(graph) if st.generation == generation => {
-                st.pending.push((k, Arc::new(graph)));
+                let graph = Arc::new(graph);
+                st.base = Some(graph.clone());
+                st.pending.push((k, graph));
                 shared.publish(&mut st);
             }
             Ok(_) => {}
@@ -457,6 +489,14 @@ async fn build(shared: Arc<Shared>) {
             }
         }
     }
+}
+
+/// What the builder builds a graph from.
+enum Job {
+    /// The previous graph and the records added since.
+    Extend(Arc<KnowledgeGraph>, Vec<crate::model::Entity>),
+    /// Every record, and their ids.
+    Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }
 
 /// Waits for change `seq` to be durable, then for a graph holding it to be swapped in; if

@@ -10,6 +10,7 @@ mod codes;
 mod compact;
 mod contract;
 mod export;
+mod extend;
 mod faults;
 mod federation;
 mod generate;

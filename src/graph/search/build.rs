@@ -12,9 +12,10 @@ use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 
 impl SearchIndex {
-    pub(in crate::graph) fn build(g: &KnowledgeGraph) -> Self {
-        let count = g.node_count();
-        let node = |i: usize| g.entity(NodeId(i as u32));
+    /// The index of the nodes of `g` from `first` on (ranks count from 0 among them).
+    pub(in crate::graph) fn build_from(g: &KnowledgeGraph, first: usize) -> Self {
+        let count = g.node_count() - first;
+        let node = |i: usize| g.entity(NodeId((first + i) as u32));
         let mut labels: Vec<Vec<Label>> =
             (0..count).into_par_iter().map(|i| texts_of(node(i)).0.into_iter().map(Label::new).collect()).collect();
         // Hits of equal score are served by folded label (the first of `labels`, but for a
@@ -27,16 +28,15 @@ impl SearchIndex {
                 None => std::borrow::Cow::Owned(fold(node(i).label())),
             })
             .collect();
-        let mut by_rank: Vec<(u128, NodeId)> =
-            (0..count).into_par_iter().map(|i| (head(&keys[i]), NodeId(i as u32))).collect();
-        by_rank.par_sort_unstable_by(|(ha, a), (hb, b)| {
-            ha.cmp(hb)
-                .then_with(|| keys[a.index()].cmp(&keys[b.index()]))
-                .then_with(|| g.entity(*a).id().cmp(g.entity(*b).id()))
+        let mut by_rank: Vec<(u128, u32)> = (0..count).into_par_iter().map(|i| (head(&keys[i]), i as u32)).collect();
+        by_rank.par_sort_unstable_by(|&(ha, a), &(hb, b)| {
+            ha.cmp(&hb)
+                .then_with(|| keys[a as usize].cmp(&keys[b as usize]))
+                .then_with(|| node(a as usize).id().cmp(node(b as usize).id()))
         });
         drop(keys);
-        let by_rank: Vec<NodeId> = by_rank.into_iter().map(|(_, n)| n).collect();
-        let labels: Vec<Vec<Label>> = by_rank.iter().map(|n| std::mem::take(&mut labels[n.index()])).collect();
+        let by_rank: Vec<u32> = by_rank.into_iter().map(|(_, i)| i).collect();
+        let labels: Vec<Vec<Label>> = by_rank.iter().map(|&i| std::mem::take(&mut labels[i as usize])).collect();
         let mut ix = SearchIndex::default();
         // Posting lists are filled in parallel: each split of the ranks (or nodes) fills its
         // own maps, and splits are merged in order, so each list stays in that order.
@@ -61,8 +61,8 @@ impl SearchIndex {
         // The words of the texts, in node order (how they lie in memory); each list is put
         // in rank order at the end.
         let mut rank = vec![0 as Rank; count];
-        for (r, n) in by_rank.iter().enumerate() {
-            rank[n.index()] = r as Rank;
+        for (r, &i) in by_rank.iter().enumerate() {
+            rank[i as usize] = r as Rank;
         }
         ix.text_words = (0..count)
             .into_par_iter()
@@ -78,7 +78,7 @@ impl SearchIndex {
         let mut lists: Vec<&mut Vec<Rank>> = ix.text_words.values_mut().collect();
         lists.par_iter_mut().for_each(|l| l.sort_unstable());
         ix.labels = labels;
-        ix.by_rank = by_rank;
+        ix.by_rank = by_rank.into_iter().map(|i| NodeId(first as u32 + i)).collect();
         ix.vocabulary = ix.label_words.keys().cloned().collect();
         ix.vocabulary.par_sort_unstable();
         let running_total = |map: &HashMap<String, Vec<Rank>>| -> Vec<usize> {
@@ -94,6 +94,15 @@ impl SearchIndex {
         ix.letters = ix.vocabulary.par_iter().map(|w| letters(w)).collect();
         ix.typos = TypoIndex::build(&ix.vocabulary);
         ix
+    }
+}
+
+/// The folded text node `e` is ranked by among hits of equal score (then its id): its
+/// first label, or for a statement (which has none) its label.
+pub(super) fn rank_key(e: &Entity) -> String {
+    match texts_of(e).0.first() {
+        Some(label) => fold(label),
+        None => fold(e.label()),
     }
 }
 

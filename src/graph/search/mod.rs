@@ -11,10 +11,12 @@
 //! a step later nodes come later in the order).
 //!
 //! The files: this one is the façade (the index, the query and its steps), `build.rs` builds
-//! the index, `postings.rs` holds the label type and the walks over posting lists,
+//! the index, `layers.rs` the index of a graph extended by writes (the load-built index and
+//! a small one of the nodes added since, their hits merged), `postings.rs` holds the label type and the walks over posting lists,
 //! `typos.rs` the deletion index that answers typos, `tests.rs` the unit tests.
 
 mod build;
+mod layers;
 mod postings;
 mod typos;
 
@@ -28,6 +30,8 @@ use crate::model::*;
 use postings::{each_in_all, each_in_any, Label, WordSet};
 use rustc_hash::FxHashMap as HashMap;
 use typos::TypoIndex;
+
+pub(super) use layers::Search;
 
 /// One search result and how well it matched (higher is better).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -105,23 +109,29 @@ impl Offers {
 }
 
 impl SearchIndex {
-    pub(super) fn search(&self, g: &KnowledgeGraph, text: &str, kinds: &[EntityKind], limit: usize) -> Vec<SearchHit> {
-        let query = FoldedName::new(text);
-        if query.words.is_empty() || limit == 0 {
-            return Vec::new();
-        }
+    /// The first `limit` hits of `query` (not empty); `typo_edits`, when given, is the edits
+    /// the typo step scores by (the farthest query word's closest vocabulary word, over
+    /// every layer of a [`Search`]).
+    fn search_folded(
+        &self,
+        g: &KnowledgeGraph,
+        query: &FoldedName,
+        kinds: &[EntityKind],
+        limit: usize,
+        typo_edits: Option<usize>,
+    ) -> Vec<SearchHit> {
         let wanted = |r: Rank| kinds.is_empty() || kinds.contains(&g.entity(self.by_rank[r as usize]).kind());
         let mut offers = Offers { best: HashMap::default(), limit };
-        self.offer_exact(&query, &wanted, &mut offers);
-        self.offer_label_words(&query, &wanted, &mut offers);
+        self.offer_exact(query, &wanted, &mut offers);
+        self.offer_label_words(query, &wanted, &mut offers);
         // The later steps score below everything offered so far (a node already offered
         // keeps its score) and give all their nodes one score: only their first nodes in
         // rank order that are new can fill the hits still missing.
         if !offers.is_full() {
-            self.offer_text_words(&query, &wanted, &mut offers);
+            self.offer_text_words(query, &wanted, &mut offers);
         }
         if !offers.is_full() {
-            self.offer_typos(&query, &wanted, &mut offers);
+            self.offer_typos(query, &wanted, &mut offers, typo_edits);
         }
         self.best_hits(offers)
     }
@@ -231,7 +241,13 @@ impl SearchIndex {
 
     /// Step 4: each query word within one or two edits of a label word (TYPO, less 10 for
     /// each edit of the farthest word).
-    fn offer_typos(&self, query: &FoldedName, wanted: &impl Fn(Rank) -> bool, offers: &mut Offers) {
+    fn offer_typos(
+        &self,
+        query: &FoldedName,
+        wanted: &impl Fn(Rank) -> bool,
+        offers: &mut Offers,
+        typo_edits: Option<usize>,
+    ) {
         let mut sets = Vec::with_capacity(query.words.len());
         let mut worst = 0usize;
         for w in &query.words {
@@ -243,7 +259,7 @@ impl SearchIndex {
             worst = worst.max(closest);
             sets.push(WordSet::AnyOf(words.into_iter().map(|v| self.vocabulary[v as usize].as_str()).collect()));
         }
-        let score = TYPO.saturating_sub(10 * worst as u32);
+        let score = TYPO.saturating_sub(10 * typo_edits.unwrap_or(worst) as u32);
         if let Some(sized) = self.sized(&sets) {
             self.each_label_match(&sized, |r| !wanted(r) || offers.fill(r, score));
         }
