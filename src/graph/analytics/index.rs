@@ -223,9 +223,13 @@ impl Analytics {
         };
         // The busy lists' walks (the longest part) run beside the codes and the time axes,
         // which have long serial stretches of their own: the two cores stay busy.
-        let a = &analytics;
+        let masks = super::prefix::topic_masks(&events, &analytics.topics);
+        let (a, masks) = (&analytics, masks.as_deref());
         let (busy, (codes, (time, by_end))) = rayon::join(
-            || crate::timing::timed("graph: analytics: busy lists", || super::busy::build(g, a, super::busy::BUSY)),
+            || {
+                let busy = || super::busy::build(g, a, super::busy::BUSY, masks);
+                crate::timing::timed("graph: analytics: busy lists", busy)
+            },
             || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
         );
         analytics.set_busy(busy, super::busy::BUSY);
@@ -237,7 +241,7 @@ impl Analytics {
         analytics.ending_before = time.ending_before;
         analytics.precision_ends = time.precision_ends;
         analytics.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
-            super::prefix::VocabCounts::build(&events, &analytics, &by_end.order, &by_end.cuts)
+            super::prefix::VocabCounts::build(&analytics, masks, &by_end.order, &by_end.cuts)
         });
         tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
         analytics

@@ -25,6 +25,29 @@ pub(super) struct PrefixCounts {
     rows: Vec<u32>,
 }
 
+/// Each event's topics (`events` in date order) as bits of their indexes in `topics` (the
+/// whole kind's, most first), when there are at most [`MAX_TOPICS`] of them.
+pub(super) fn topic_masks(events: &[&Event], topics: &[(Box<str>, u32)]) -> Option<Vec<u64>> {
+    if topics.len() > MAX_TOPICS {
+        return None;
+    }
+    let index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
+    let mask = |e: &&Event| {
+        let mut m = 0u64;
+        each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
+        m
+    };
+    Some(events.par_iter().map(mask).collect())
+}
+
+/// Calls `f` with the index of each bit set in `m`.
+pub(super) fn each_bit(mut m: u64, mut f: impl FnMut(usize)) {
+    while m != 0 {
+        f(m.trailing_zeros() as usize);
+        m &= m - 1;
+    }
+}
+
 impl PrefixCounts {
     /// The counts of an order of items before each of `cuts` (ascending positions), where
     /// `add(i, row)` adds the values of item `i` to `row` (`width` long).
@@ -78,13 +101,12 @@ pub(super) enum Vocab {
 }
 
 impl VocabCounts {
-    /// Built from the events in date order, the analytics so far (packed records, countries,
-    /// topics, start-day cuts) and the end-day order: `by_end` (positions, by end day) cut
-    /// at `end_cuts`.
-    pub(super) fn build(events: &[&Event], a: &Analytics, by_end: &[u32], end_cuts: &[u32]) -> Self {
-        let mut country_ids: Vec<u32> = a.country.iter().copied().filter(|&c| c != NONE).collect();
-        country_ids.par_sort_unstable();
-        country_ids.dedup();
+    /// Built from the analytics so far (countries, topics, start-day cuts), the events'
+    /// topic bits by position (see [`topic_masks`]; `None`: topics are not counted by day)
+    /// and the end-day order: `by_end` (positions, by end day) cut at `end_cuts`.
+    pub(super) fn build(a: &Analytics, masks: Option<&[u64]>, by_end: &[u32], end_cuts: &[u32]) -> Self {
+        let mut country_ids: Vec<u32> = a.countries.iter().map(|&(c, _)| c.0).collect();
+        country_ids.sort_unstable();
         let dense: Vec<u32> =
             a.country.par_iter().map(|&c| country_ids.binary_search(&c).map_or(NONE, |i| i as u32)).collect();
         let add_country = |pos: usize, row: &mut [u32]| {
@@ -102,24 +124,13 @@ impl VocabCounts {
         let name = |i: &u32| a.topics.get(*i as usize).map_or("", |(s, _)| &**s);
         topics_by_name.sort_unstable_by(|x, y| name(x).cmp(name(y)));
         let (mut topics_before, mut topics_ending_before) = Default::default();
-        if a.topics.len() <= MAX_TOPICS {
-            let index: HashMap<&str, u32> = a.topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
-            let masks: Vec<u64> = events
-                .par_iter()
-                .map(|e| {
-                    let mut m = 0u64;
-                    each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
-                    m
-                })
-                .collect();
+        if let Some(masks) = masks {
             let add_topics = |pos: usize, row: &mut [u32]| {
-                let mut m = masks.get(pos).copied().unwrap_or(0);
-                while m != 0 {
-                    if let Some(x) = row.get_mut(m.trailing_zeros() as usize) {
+                each_bit(masks.get(pos).copied().unwrap_or(0), |i| {
+                    if let Some(x) = row.get_mut(i) {
                         *x += 1;
                     }
-                    m &= m - 1;
-                }
+                })
             };
             let t = a.topics.len();
             (topics_before, topics_ending_before) = rayon::join(
