@@ -929,3 +929,59 @@ fn a_busy_lists_known_by_built_at_load_is_a_brute_force_filter() {
     }
     assert!(kept_part, "some day keeps part of a list");
 }
+
+/// A date-range filter alone at the top (no other filter): its `countries` and `topics` come
+/// from the per-day counts built at load, not a walk.
+fn date_range_case(g: &KnowledgeGraph, picks: &[usize; 3]) -> EventF {
+    let events = g.all(EntityKind::Event);
+    let (lo, hi) = (
+        g.event(events[0]).expect("event").when.start,
+        g.event(*events.last().expect("events")).expect("event").when.start,
+    );
+    let span = (hi - lo).num_days().max(1) as usize + 60;
+    let date = |k: usize| lo - Days::new(30) + Days::new((k % span) as u64);
+    let (a, b) = (date(picks[1]), date(picks[1]) + Days::new((picks[2] % 400) as u64));
+    let mut f = EventF::default();
+    match picks[0] % 3 {
+        0 => f.from = Some(a),
+        1 => f.to = Some(b),
+        _ => (f.from, f.to) = (Some(a), Some(b)),
+    }
+    f
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 100, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_date_ranges_facets_at_the_top_match_a_brute_force_count(picks in any::<[usize; 3]>(), generated_seed in any::<bool>()) {
+        let g = if generated_seed { generated() } else { graph() };
+        check_events(&g, &date_range_case(&g, &picks), Depth::Top);
+    }
+
+    #[test]
+    fn a_date_ranges_countries_and_topics_counted_by_day_are_those_of_its_walk(
+        picks in any::<[usize; 3]>(),
+        backwards in any::<bool>(),
+        generated_seed in any::<bool>(),
+    ) {
+        use diplograph::graph::EventSet;
+        let g = if generated_seed { generated() } else { graph() };
+        if generated_seed {
+            prop_assert_eq!(g.counts_by_day(), (true, true), "a generated seed has its counts by day built");
+        }
+        let f = date_range_case(&g, &picks);
+        // Sometimes a range that ends before it starts.
+        let (from, to) = match (f.from, f.to) {
+            (Some(a), Some(b)) if backwards => (Some(b), Some(a - Days::new(1))),
+            x => x,
+        };
+        let range = g.events_in_range(from, to);
+        let listed: Vec<NodeId> = range.iter().collect();
+        let (counted, walked) = (EventSet::Range(range), EventSet::List(&listed));
+        for first in [1, 5, 1000] {
+            prop_assert_eq!(g.event_countries(counted, first), g.event_countries(walked, first));
+            prop_assert_eq!(g.event_topics(counted, first), g.event_topics(walked, first));
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //! graph lends for it): the graph is immutable once built, so those never change.
 
 use super::index::{day, each_participant, each_topic, Analytics, NONE};
+use super::prefix::{each_bit, MAX_TOPICS};
 use super::{top, EventTally};
 use crate::graph::KnowledgeGraph;
 use crate::model::*;
@@ -34,14 +35,18 @@ pub(super) struct ListTally {
     pub known: Vec<i32>,
 }
 
+/// The busy lists, keyed, and their counts (see [`build`]).
+pub(super) type BusyLists = (HashMap<(usize, usize), u32>, Vec<ListTally>);
+
 /// The key of a list: the address and length of its items.
 pub(super) fn key(list: &[NodeId]) -> (usize, usize) {
     (list.as_ptr() as usize, list.len())
 }
 
 /// The busy lists of `g` (every actor's and every place's events of at least `busy` items),
-/// keyed, and their counts.
-pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize) -> (HashMap<(usize, usize), u32>, Vec<ListTally>) {
+/// keyed, and their counts; `masks`: each event's topics by position, as bits of their
+/// indexes in `a.topics`, when there are at most [`MAX_TOPICS`] (see `prefix::topic_masks`).
+pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Option<&[u64]>) -> BusyLists {
     // A place's list holds every event inside it, so each event is in up to three of them
     // (venue, city, country): places count from `PLACE_BUSY` times as many events, which
     // keeps the load's cost down while a walk of a shorter place list stays cheap.
@@ -57,43 +62,107 @@ pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize) -> (HashMap<
         .map(|(_, l)| l)
         .collect();
     let topic_index: HashMap<&str, u32> = a.topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
-    let tallies: Vec<ListTally> = lists.par_iter().map(|l| tally(g, a, &topic_index, l)).collect();
+    let topics = Topics { index: topic_index, masks };
+    let tallies: Vec<ListTally> = lists.par_iter().map(|l| tally(g, a, &topics, l)).collect();
     let keys = lists.iter().enumerate().map(|(i, l)| (key(l), i as u32)).collect();
     (keys, tallies)
 }
 
-/// The counts of `list`, walked once.
-fn tally(g: &KnowledgeGraph, a: &Analytics, topic_index: &HashMap<&str, u32>, list: &[NodeId]) -> ListTally {
-    let mut t = EventTally::default();
-    let (mut countries, mut participants, mut topics): (HashMap<u32, u32>, HashMap<NodeId, u32>, HashMap<u32, u32>) =
-        Default::default();
-    let mut known = Vec::with_capacity(list.len());
-    for &n in list {
-        let pos = g.rank(n) as usize;
-        if let Some(&x) = a.attrs.get(pos) {
-            t.add(x);
+/// How many events of a busy list one task walks: a long list (a country's holds a large
+/// share of every event) is split so that its walk spreads over every core instead of
+/// being the one long serial stretch of the load's analytics step.
+const CHUNK: usize = 4096;
+
+/// How a walk finds an event's topics: its bits by position when built, else by name.
+struct Topics<'a> {
+    index: HashMap<&'a str, u32>,
+    masks: Option<&'a [u64]>,
+}
+
+/// The counts of a run of a list, to be merged with the other runs'.
+struct Part {
+    tally: EventTally,
+    countries: HashMap<u32, u32>,
+    participants: HashMap<NodeId, u32>,
+    topics: HashMap<u32, u32>,
+    /// Per topic index, when the topics are counted from their bits.
+    by_bit: [u32; MAX_TOPICS],
+}
+
+impl Default for Part {
+    fn default() -> Self {
+        Part {
+            tally: EventTally::default(),
+            countries: HashMap::default(),
+            participants: HashMap::default(),
+            topics: HashMap::default(),
+            by_bit: [0; MAX_TOPICS],
         }
-        match a.country.get(pos) {
-            Some(&c) if c != NONE => *countries.entry(c).or_default() += 1,
-            _ => {}
-        }
-        if let Some(e) = g.event(n) {
-            each_participant(e, |p| *participants.entry(p).or_default() += 1);
-            each_topic(e, |s| {
-                if let Some(&i) = topic_index.get(s) {
-                    *topics.entry(i).or_default() += 1
-                }
-            });
-        }
-        known.push(a.known.get(n.index()).copied().unwrap_or(i32::MAX));
     }
-    let mut topics: Vec<(u32, u32)> = topics.into_iter().collect();
+}
+
+impl Part {
+    /// The counts of `run`, walked once.
+    fn walk(g: &KnowledgeGraph, a: &Analytics, topics: &Topics<'_>, run: &[NodeId]) -> Part {
+        let mut p = Part::default();
+        for &n in run {
+            let pos = g.rank(n) as usize;
+            if let Some(&x) = a.attrs.get(pos) {
+                p.tally.add(x);
+            }
+            match a.country.get(pos) {
+                Some(&c) if c != NONE => *p.countries.entry(c).or_default() += 1,
+                _ => {}
+            }
+            let Some(e) = g.event(n) else { continue };
+            each_participant(e, |x| *p.participants.entry(x).or_default() += 1);
+            match topics.masks {
+                Some(masks) => each_bit(masks.get(pos).copied().unwrap_or(0), |i| {
+                    if let Some(x) = p.by_bit.get_mut(i) {
+                        *x += 1
+                    }
+                }),
+                None => each_topic(e, |s| {
+                    if let Some(&i) = topics.index.get(s) {
+                        *p.topics.entry(i).or_default() += 1
+                    }
+                }),
+            }
+        }
+        p
+    }
+
+    /// The counts of `self` and `other` together (the larger maps absorb the smaller).
+    fn merge(mut self, mut other: Part) -> Part {
+        fn add<K: std::hash::Hash + Eq>(a: &mut HashMap<K, u32>, b: &mut HashMap<K, u32>) {
+            if a.len() < b.len() {
+                std::mem::swap(a, b);
+            }
+            for (k, v) in b.drain() {
+                *a.entry(k).or_default() += v;
+            }
+        }
+        self.tally = self.tally.plus(&other.tally);
+        add(&mut self.countries, &mut other.countries);
+        add(&mut self.participants, &mut other.participants);
+        add(&mut self.topics, &mut other.topics);
+        self.by_bit.iter_mut().zip(other.by_bit).for_each(|(x, y)| *x += y);
+        self
+    }
+}
+
+/// The counts of `list`: its runs of [`CHUNK`] events walked in parallel, then merged.
+fn tally(g: &KnowledgeGraph, a: &Analytics, topics: &Topics<'_>, list: &[NodeId]) -> ListTally {
+    let p = list.par_chunks(CHUNK).map(|run| Part::walk(g, a, topics, run)).reduce(Part::default, Part::merge);
+    let known = list.par_iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
+    let by_bit = p.by_bit.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(i, &k)| (i as u32, k));
+    let mut topics: Vec<(u32, u32)> = p.topics.into_iter().chain(by_bit).collect();
     let name = |i: u32| a.topics.get(i as usize).map_or("", |(s, _)| &**s);
     topics.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(name(x.0).cmp(name(y.0))));
     ListTally {
-        tally: t,
-        countries: top(g, countries.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX),
-        participants: top(g, participants.into_iter().collect(), usize::MAX),
+        tally: p.tally,
+        countries: top(g, p.countries.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX),
+        participants: top(g, p.participants.into_iter().collect(), usize::MAX),
         topics,
         known,
     }
@@ -119,9 +188,11 @@ impl KnowledgeGraph {
     /// compare the look-up with the walk on a small graph.
     #[doc(hidden)]
     pub fn with_busy_lists(mut self, busy: usize) -> Self {
-        let (keys, tallies) = build(&self, &self.analytics, busy);
-        let a = &mut self.analytics;
-        (a.busy, a.busy_tallies, a.busy_min) = (keys, tallies, busy.max(1));
+        let order = self.all(EntityKind::Event);
+        let events: Vec<&Event> = order.iter().filter_map(|&n| self.event(n)).collect();
+        let masks = super::prefix::topic_masks(&events, &self.analytics.topics);
+        let lists = build(&self, &self.analytics, busy, masks.as_deref());
+        self.analytics.set_busy(lists, busy);
         self
     }
 

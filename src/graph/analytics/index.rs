@@ -76,6 +76,9 @@ pub(crate) struct Analytics {
     pub(super) busy_tallies: Vec<super::busy::ListTally>,
     /// The shortest busy list (no list shorter than this is looked up).
     pub(super) busy_min: usize,
+    /// Per country and per topic, how many events start and end before each day (see
+    /// `prefix.rs`).
+    pub(super) vocab: super::prefix::VocabCounts,
 }
 
 /// Packs what a tally needs of an event into 16 bits.
@@ -140,7 +143,7 @@ impl Analytics {
     /// The indexes of `g`, whose orders are built.
     pub(crate) fn build(g: &KnowledgeGraph) -> Self {
         let order = g.all(EntityKind::Event);
-        let events: Vec<&Event> = order.iter().filter_map(|&n| g.event(n)).collect();
+        let events: Vec<&Event> = order.par_iter().filter_map(|&n| g.event(n)).collect();
         let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
         let country: Vec<u32> = events.par_iter().map(|e| country_of(g, e.place)).collect();
         let (mut days, mut firsts, mut before) = (Vec::new(), Vec::new(), Vec::new());
@@ -199,11 +202,9 @@ impl Analytics {
             .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
             .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
             .collect();
-        let (codes, code_table, code_totals) = intern_codes(&events);
         let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
         let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
-        let known_at: Vec<i32> = order.iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
-        let time = Time::build(&events, &attrs, &known_at);
+        let known_at: Vec<i32> = order.par_iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
         let mut analytics = Analytics {
             attrs,
             country,
@@ -215,29 +216,40 @@ impl Analytics {
             participants,
             topics,
             holders,
-            codes,
-            code_table,
-            code_totals,
             all_known,
             known_at,
-            known_days: time.known_days,
-            known_by_position: time.known_by_position,
-            known_by_end: time.known_by_end,
-            end_days: time.end_days,
-            ending_before: time.ending_before,
-            precision_ends: time.precision_ends,
-            busy: HashMap::default(),
-            busy_tallies: Vec::new(),
             busy_min: usize::MAX,
+            ..Analytics::default()
         };
-        analytics.build_busy(g, super::busy::BUSY);
+        // The busy lists' walks (the longest part) run beside the codes and the time axes,
+        // which have long serial stretches of their own: the two cores stay busy.
+        let masks = super::prefix::topic_masks(&events, &analytics.topics);
+        let (a, masks) = (&analytics, masks.as_deref());
+        let (busy, (codes, (time, by_end))) = rayon::join(
+            || {
+                let busy = || super::busy::build(g, a, super::busy::BUSY, masks);
+                crate::timing::timed("graph: analytics: busy lists", busy)
+            },
+            || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
+        );
+        analytics.set_busy(busy, super::busy::BUSY);
+        (analytics.codes, analytics.code_table, analytics.code_totals) = codes;
+        analytics.known_days = time.known_days;
+        analytics.known_by_position = time.known_by_position;
+        analytics.known_by_end = time.known_by_end;
+        analytics.end_days = time.end_days;
+        analytics.ending_before = time.ending_before;
+        analytics.precision_ends = time.precision_ends;
+        analytics.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
+            super::prefix::VocabCounts::build(&analytics, masks, &by_end.order, &by_end.cuts)
+        });
+        tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
         analytics
     }
 
-    /// Builds the counts of the lists of at least `busy` events (see `busy.rs`).
-    pub(super) fn build_busy(&mut self, g: &KnowledgeGraph, busy: usize) {
-        let (keys, tallies) =
-            crate::timing::timed("graph: analytics: busy lists", || super::busy::build(g, self, busy));
+    /// Keeps the busy lists' counts built for lists of at least `busy` events (see
+    /// `busy.rs`).
+    pub(super) fn set_busy(&mut self, (keys, tallies): super::busy::BusyLists, busy: usize) {
         (self.busy, self.busy_tallies, self.busy_min) = (keys, tallies, busy.max(1));
         tracing::debug!(lists = self.busy_tallies.len(), bytes = self.busy_bytes(), "graph: analytics: busy lists");
     }
@@ -255,7 +267,7 @@ impl Analytics {
     }
 
     /// The index in `end_days` of the first day on or after `f`.
-    fn end_rank(&self, f: i32) -> usize {
+    pub(super) fn end_rank(&self, f: i32) -> usize {
         self.end_days.partition_point(|&e| e < f)
     }
 
@@ -375,9 +387,16 @@ struct Time {
     precision_ends: WaveletMatrix,
 }
 
+/// The events by end day: their positions, and where each distinct end day starts among
+/// them (as `Time::end_days`, then the number of events).
+struct ByEnd {
+    order: Vec<u32>,
+    cuts: Vec<u32>,
+}
+
 impl Time {
     /// Built from the events in date order, their packed attributes and first-known days.
-    fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> Time {
+    fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
         let mut known_days = known_at.to_vec();
         known_days.par_sort_unstable();
         known_days.dedup();
@@ -385,17 +404,19 @@ impl Time {
         let ends: Vec<i32> = events.iter().map(|e| day(e.when.end)).collect();
         let mut by_end: Vec<u32> = (0..ends.len() as u32).collect();
         by_end.par_sort_by_key(|&i| ends.get(i as usize).copied().unwrap_or(i32::MAX));
-        let (mut end_days, mut ending_before) = (Vec::new(), Vec::new());
+        let (mut end_days, mut ending_before, mut cuts) = (Vec::new(), Vec::new(), Vec::new());
         let mut running = EventTally::default();
-        for &i in &by_end {
+        for (j, &i) in by_end.iter().enumerate() {
             let d = ends.get(i as usize).copied().unwrap_or(i32::MAX);
             if end_days.last() != Some(&d) {
                 end_days.push(d);
                 ending_before.push(running.clone());
+                cuts.push(j as u32);
             }
             running.add(attrs.get(i as usize).copied().unwrap_or_default());
         }
         ending_before.push(running);
+        cuts.push(by_end.len() as u32);
         let end_known: Vec<u32> = by_end.iter().map(|&i| known_rank.get(i as usize).copied().unwrap_or(0)).collect();
         let e = end_days.len();
         let precision_ends: Vec<u32> = ends
@@ -413,6 +434,7 @@ impl Time {
                 )
             },
         );
-        Time { known_days, known_by_position, known_by_end, end_days, ending_before, precision_ends }
+        let time = Time { known_days, known_by_position, known_by_end, end_days, ending_before, precision_ends };
+        (time, ByEnd { order: by_end, cuts })
     }
 }

@@ -19,17 +19,20 @@
 //!
 //! Architecture Invariant: nothing here walks the events of the whole graph on the request
 //! path: kinds, statuses, modes and timelines of a date-order view come from the prefix
-//! tallies; countries, participants and topics of the whole kind from totals built at load;
-//! the events of an actor or a place with at least `busy::BUSY` of them (unfiltered, or
-//! narrowed by `knownBy` alone) from counts and first-known days built per list at load;
-//! anything else (a shorter or filtered list, a view narrowed by `knownBy`, countries,
-//! participants and topics of a date range) walks the set it is asked about and nothing
-//! more.
+//! tallies; countries and topics of a date-order view from per-day counts per country and
+//! per topic (`prefix.rs`; topics only when there are at most 64 of them); countries,
+//! participants and topics of the whole kind from totals built at load; the events of an
+//! actor or a place with at least `busy::BUSY` of them (unfiltered, or narrowed by
+//! `knownBy` alone) from counts and first-known days built per list at load; anything else
+//! (a shorter or filtered list, a view narrowed by `knownBy`, the participants of a date
+//! range: actors are many, a per-day count of each would cost more than the walk saves)
+//! walks the set it is asked about and nothing more.
 
 mod busy;
 mod codes;
 mod index;
 mod offices;
+mod prefix;
 mod timeline;
 
 pub use codes::{codes_pass, CodeTally};
@@ -234,6 +237,10 @@ impl KnowledgeGraph {
         if let Some(t) = self.busy_set(&set) {
             return t.countries.iter().take(first).copied().collect();
         }
+        if let Some(counts) = self.vocab_counts(prefix::Vocab::Countries, &set) {
+            let counts = counts.iter().enumerate().filter(|&(_, &k)| k > 0);
+            return top(self, counts.filter_map(|(i, &k)| Some((self.vocab_country(i)?, k))).collect(), first);
+        }
         let mut counts: HashMap<u32, u32> = HashMap::default();
         for n in set.iter() {
             let c = a.country.get(self.rank(n) as usize).copied().unwrap_or(NONE);
@@ -275,6 +282,11 @@ impl KnowledgeGraph {
             let topics = &self.analytics.topics;
             let name = |i: u32| topics.get(i as usize).map_or("", |(s, _)| &**s);
             return t.topics.iter().take(first).map(|&(i, k)| (name(i), k)).collect();
+        }
+        if let Some(counts) = self.vocab_counts(prefix::Vocab::Topics, &set) {
+            let topics = &self.analytics.topics;
+            let counts = counts.iter().zip(topics).filter(|&(&k, _)| k > 0).map(|(&k, (t, _))| (&**t, k));
+            return top_topics(counts.collect(), first);
         }
         let mut counts: HashMap<&str, u32> = HashMap::default();
         for e in set.iter().filter_map(|n| self.event(n)) {

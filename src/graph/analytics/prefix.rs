@@ -1,0 +1,255 @@
+//! The countries and topics of a date range, counted without walking it: per country and per
+//! topic (both few), how many events start before each distinct start day and how many end
+//! before each distinct end day, built at load. A date range's run of the date order is then
+//! one subtraction of two rows (plus the events of a partial day at either end), and the
+//! events ongoing at its start are the positions before the run less those ending before
+//! `from`, as for the kinds (see `index.rs`). Topics have their counts built only when there
+//! are at most [`MAX_TOPICS`] of them (a generated seed has 30); with more, a range's topics
+//! are walked.
+
+use super::index::{each_topic, Analytics, NONE};
+use crate::graph::KnowledgeGraph;
+use crate::model::*;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
+
+/// The most topics whose per-day counts are built (each costs two rows of one `u32` per
+/// distinct day).
+pub(super) const MAX_TOPICS: usize = 64;
+
+/// Per value of a small vocabulary, how many items of an order come before each of a list
+/// of cut positions: row `k` holds the counts of the items before the `k`-th cut.
+#[derive(Default)]
+pub(super) struct PrefixCounts {
+    width: usize,
+    rows: Vec<u32>,
+}
+
+/// Each event's topics (`events` in date order) as bits of their indexes in `topics` (the
+/// whole kind's, most first), when there are at most [`MAX_TOPICS`] of them.
+pub(super) fn topic_masks(events: &[&Event], topics: &[(Box<str>, u32)]) -> Option<Vec<u64>> {
+    if topics.len() > MAX_TOPICS {
+        return None;
+    }
+    let index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
+    let mask = |e: &&Event| {
+        let mut m = 0u64;
+        each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
+        m
+    };
+    Some(events.par_iter().map(mask).collect())
+}
+
+/// Calls `f` with the index of each bit set in `m`.
+pub(super) fn each_bit(mut m: u64, mut f: impl FnMut(usize)) {
+    while m != 0 {
+        f(m.trailing_zeros() as usize);
+        m &= m - 1;
+    }
+}
+
+impl PrefixCounts {
+    /// The counts of an order of items before each of `cuts` (ascending positions), where
+    /// `add(i, row)` adds the values of item `i` to `row` (`width` long).
+    fn build(width: usize, cuts: &[u32], add: impl Fn(usize, &mut [u32])) -> Self {
+        let mut rows = Vec::with_capacity(cuts.len() * width);
+        let mut running = vec![0; width];
+        let mut i = 0;
+        for &c in cuts {
+            while i < c as usize {
+                add(i, &mut running);
+                i += 1;
+            }
+            rows.extend_from_slice(&running);
+        }
+        PrefixCounts { width, rows }
+    }
+
+    /// Row `k` (empty when there is none).
+    fn row(&self, k: usize) -> &[u32] {
+        self.rows.get(k * self.width..(k + 1) * self.width).unwrap_or_default()
+    }
+
+    fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    fn bytes(&self) -> usize {
+        self.rows.len() * 4
+    }
+}
+
+/// The per-day counts of countries and topics (see the module doc).
+#[derive(Default)]
+pub(crate) struct VocabCounts {
+    /// The countries events lie in, ascending; the counts are indexed like it.
+    country_ids: Vec<u32>,
+    /// By start day (rows as `Analytics::before`) and by end day (as `ending_before`).
+    countries_before: PrefixCounts,
+    countries_ending_before: PrefixCounts,
+    /// Indexes of `Analytics::topics` in the order of their names (to find a topic's index).
+    topics_by_name: Vec<u32>,
+    topics_before: PrefixCounts,
+    topics_ending_before: PrefixCounts,
+}
+
+/// What [`VocabCounts`] counts.
+#[derive(Clone, Copy)]
+pub(super) enum Vocab {
+    Countries,
+    Topics,
+}
+
+impl VocabCounts {
+    /// Built from the analytics so far (countries, topics, start-day cuts), the events'
+    /// topic bits by position (see [`topic_masks`]; `None`: topics are not counted by day)
+    /// and the end-day order: `by_end` (positions, by end day) cut at `end_cuts`.
+    pub(super) fn build(a: &Analytics, masks: Option<&[u64]>, by_end: &[u32], end_cuts: &[u32]) -> Self {
+        let mut country_ids: Vec<u32> = a.countries.iter().map(|&(c, _)| c.0).collect();
+        country_ids.sort_unstable();
+        let dense: Vec<u32> =
+            a.country.par_iter().map(|&c| country_ids.binary_search(&c).map_or(NONE, |i| i as u32)).collect();
+        let add_country = |pos: usize, row: &mut [u32]| {
+            if let Some(x) = dense.get(pos).and_then(|&c| row.get_mut(c as usize)) {
+                *x += 1;
+            }
+        };
+        let at_end = |j: usize| by_end.get(j).map_or(usize::MAX, |&p| p as usize);
+        let c = country_ids.len();
+        let (countries_before, countries_ending_before) = rayon::join(
+            || PrefixCounts::build(c, &a.firsts, add_country),
+            || PrefixCounts::build(c, end_cuts, |j, row| add_country(at_end(j), row)),
+        );
+        let mut topics_by_name: Vec<u32> = (0..a.topics.len() as u32).collect();
+        let name = |i: &u32| a.topics.get(*i as usize).map_or("", |(s, _)| &**s);
+        topics_by_name.sort_unstable_by(|x, y| name(x).cmp(name(y)));
+        let (mut topics_before, mut topics_ending_before) = Default::default();
+        if let Some(masks) = masks {
+            let add_topics = |pos: usize, row: &mut [u32]| {
+                each_bit(masks.get(pos).copied().unwrap_or(0), |i| {
+                    if let Some(x) = row.get_mut(i) {
+                        *x += 1;
+                    }
+                })
+            };
+            let t = a.topics.len();
+            (topics_before, topics_ending_before) = rayon::join(
+                || PrefixCounts::build(t, &a.firsts, add_topics),
+                || PrefixCounts::build(t, end_cuts, |j, row| add_topics(at_end(j), row)),
+            );
+        }
+        VocabCounts {
+            country_ids,
+            countries_before,
+            countries_ending_before,
+            topics_by_name,
+            topics_before,
+            topics_ending_before,
+        }
+    }
+
+    /// The heap size, in bytes (for the load log).
+    pub(super) fn bytes(&self) -> usize {
+        self.country_ids.len() * 4
+            + self.topics_by_name.len() * 4
+            + [&self.countries_before, &self.countries_ending_before, &self.topics_before, &self.topics_ending_before]
+                .iter()
+                .map(|p| p.bytes())
+                .sum::<usize>()
+    }
+
+    fn tables(&self, v: Vocab) -> Option<(&PrefixCounts, &PrefixCounts)> {
+        let (b, e) = match v {
+            Vocab::Countries => (&self.countries_before, &self.countries_ending_before),
+            Vocab::Topics => (&self.topics_before, &self.topics_ending_before),
+        };
+        (!b.is_empty()).then_some((b, e))
+    }
+}
+
+impl KnowledgeGraph {
+    /// Adds the values of `v` of the event at `pos` of the date order to `row`.
+    fn add_vocab(&self, v: Vocab, pos: usize, row: &mut [u32]) {
+        let a = &self.analytics;
+        let vc = &a.vocab;
+        match v {
+            Vocab::Countries => {
+                let c = a.country.get(pos).copied().unwrap_or(NONE);
+                if let Some(x) = vc.country_ids.binary_search(&c).ok().and_then(|i| row.get_mut(i)) {
+                    *x += 1;
+                }
+            }
+            Vocab::Topics => {
+                let Some(e) = self.all(EntityKind::Event).get(pos).and_then(|&n| self.event(n)) else { return };
+                let name = |i: &u32| a.topics.get(*i as usize).map_or("", |(s, _)| &**s);
+                each_topic(e, |t| {
+                    let i = vc.topics_by_name.binary_search_by(|j| name(j).cmp(t)).ok();
+                    if let Some(x) = i.and_then(|i| vc.topics_by_name.get(i)).and_then(|&j| row.get_mut(j as usize)) {
+                        *x += 1;
+                    }
+                });
+            }
+        }
+    }
+
+    /// Per value of `v` (indexed as the countries or `Analytics::topics`), how many events at
+    /// positions `p..q` have it: two rows subtracted, plus the events of a partial day at
+    /// either end (as `Analytics::tally_run`); `None` when `v` has no counts built.
+    fn vocab_run(&self, v: Vocab, p: usize, q: usize) -> Option<Vec<u32>> {
+        let a = &self.analytics;
+        let (before, _) = a.vocab.tables(v)?;
+        let mut out = vec![0; before.width];
+        let q = q.min(a.attrs.len());
+        if p >= q {
+            return Some(out);
+        }
+        let i = a.firsts.partition_point(|&f| (f as usize) < p);
+        let j = a.firsts.partition_point(|&f| (f as usize) <= q).saturating_sub(1);
+        let at = |k: usize| a.firsts.get(k).map_or(a.attrs.len(), |&f| f as usize);
+        let (bp, bq) = (at(i), at(j));
+        let walk = |from: usize, to: usize, out: &mut [u32]| (from..to).for_each(|pos| self.add_vocab(v, pos, out));
+        if i < j && bp < bq && bq <= q {
+            let (ri, rj) = (before.row(i), before.row(j));
+            out.iter_mut().zip(rj.iter().zip(ri)).for_each(|(o, (y, x))| *o = y.saturating_sub(*x));
+            walk(p, bp, &mut out);
+            walk(bq, q, &mut out);
+        } else {
+            walk(p, q, &mut out);
+        }
+        Some(out)
+    }
+
+    /// Per value of `v`, how many events of the date range `set` have it, from the per-day
+    /// counts; `None` when `set` is not a date-order view (a list, or a view narrowed by
+    /// `knownBy`) or `v` has no counts built: then it is walked.
+    pub(super) fn vocab_counts(&self, v: Vocab, set: &super::EventSet<'_>) -> Option<Vec<u32>> {
+        let a = &self.analytics;
+        let (_, ending_before) = a.vocab.tables(v)?;
+        let super::Positions { p, q, ongoing } = self.positions(set)?;
+        let mut out = self.vocab_run(v, p, q)?;
+        match ongoing {
+            super::Ongoing::Listed(others) => others.iter().for_each(|&pos| self.add_vocab(v, pos, &mut out)),
+            super::Ongoing::Counted { end, from, .. } => {
+                let before = self.vocab_run(v, 0, end)?;
+                let ended = ending_before.row(a.end_rank(from));
+                for ((o, b), e) in out.iter_mut().zip(&before).zip(ended.iter().chain(std::iter::repeat(&0))) {
+                    *o += b.saturating_sub(*e);
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Whether the per-day counts of countries and of topics are built: for tests that
+    /// check that a date range's facets are counted from them.
+    #[doc(hidden)]
+    pub fn counts_by_day(&self) -> (bool, bool) {
+        let v = &self.analytics.vocab;
+        (v.tables(Vocab::Countries).is_some(), v.tables(Vocab::Topics).is_some())
+    }
+
+    /// The country of index `i` of the counts.
+    pub(super) fn vocab_country(&self, i: usize) -> Option<NodeId> {
+        self.analytics.vocab.country_ids.get(i).map(|&c| NodeId(c))
+    }
+}
