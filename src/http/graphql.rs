@@ -338,7 +338,7 @@ fn observe_parts(state: &AppState, name: Option<String>, codes: &[&'static str],
         return;
     }
     if state.config.metrics {
-        metrics::record(&metrics::operation_label(name.as_deref()), codes, took);
+        metrics::record(name.as_deref(), codes, took);
     }
     if slow {
         tracing::warn!(

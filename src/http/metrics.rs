@@ -24,7 +24,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
@@ -98,43 +98,83 @@ fn describe() {
     }
 }
 
-/// The label of an operation name: itself when it is a GraphQL name among the first
-/// [`MAX_OPERATIONS`] seen, `anonymous` without one, else `other` (clients choose names, and
-/// each label value is a series kept forever).
-pub fn operation_label(name: Option<&str>) -> String {
-    static SEEN: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
-    let Some(name) = name else { return "anonymous".to_owned() };
-    let valid = !name.is_empty()
-        && name.len() <= 64
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-        && !name.as_bytes()[0].is_ascii_digit();
-    if !valid {
-        return "other".to_owned();
-    }
-    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else { return "other".to_owned() };
-    if seen.contains(name) || seen.len() < MAX_OPERATIONS {
-        if !seen.contains(name) {
-            seen.insert(name.to_owned());
-        }
-        name.to_owned()
-    } else {
-        "other".to_owned()
+/// The series an operation name counts into: its label's request counter (for answers
+/// without errors) and duration histogram, kept once made, so that an answer costs no label
+/// allocation, hashing or registry look-up (the fixed cost of `/metrics` per request).
+#[derive(Clone)]
+struct Series {
+    label: String,
+    ok: metrics::Counter,
+    duration: metrics::Histogram,
+}
+
+impl Series {
+    fn of(label: String) -> Self {
+        let ok = metrics::counter!(REQUESTS, "operation" => label.clone(), "code" => "OK");
+        let duration = metrics::histogram!(DURATION, "operation" => label.clone());
+        Series { label, ok, duration }
     }
 }
 
-/// Records one answered operation: its count, its errors by code, and how long it took.
-pub fn record(operation: &str, codes: &[&'static str], took: Duration) {
-    let first = codes.first().copied().unwrap_or("OK");
-    metrics::counter!(REQUESTS, "operation" => operation.to_owned(), "code" => first).increment(1);
-    for code in codes {
-        metrics::counter!(ERRORS, "operation" => operation.to_owned(), "code" => *code).increment(1);
+/// Whether `name` may be a label: a GraphQL name of at most 64 bytes.
+fn labelable(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !name.as_bytes()[0].is_ascii_digit()
+}
+
+/// The series of an operation name: its own when it is a GraphQL name among the first
+/// [`MAX_OPERATIONS`] seen, `anonymous` without one, else `other` (clients choose names, and
+/// each label value is a series kept forever).
+fn series(name: Option<&str>) -> Series {
+    static SEEN: OnceLock<Mutex<HashMap<String, Series>>> = OnceLock::new();
+    // The recorder first: a series made before it would count nowhere.
+    handle();
+    let label = match name {
+        None => "anonymous",
+        Some(n) if labelable(n) => n,
+        Some(_) => "other",
+    };
+    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else { return Series::of("other".to_owned()) };
+    if let Some(s) = seen.get(label) {
+        return s.clone();
     }
-    metrics::histogram!(DURATION, "operation" => operation.to_owned()).record(took.as_secs_f64());
+    // `anonymous` and `other` are not among the names counted against the limit.
+    let names = seen.keys().filter(|k| *k != "anonymous" && *k != "other").count();
+    let label = match label {
+        "anonymous" | "other" => label,
+        _ if names < MAX_OPERATIONS => label,
+        _ => "other",
+    };
+    seen.entry(label.to_owned()).or_insert_with(|| Series::of(label.to_owned())).clone()
+}
+
+/// Records one answered operation, named `name`: its count, its errors by code, and how long
+/// it took.
+pub fn record(name: Option<&str>, codes: &[&'static str], took: Duration) {
+    let series = series(name);
+    match codes.first() {
+        None => series.ok.increment(1),
+        Some(&first) => {
+            let operation = &series.label;
+            metrics::counter!(REQUESTS, "operation" => operation.clone(), "code" => first).increment(1);
+            for code in codes {
+                metrics::counter!(ERRORS, "operation" => operation.clone(), "code" => *code).increment(1);
+            }
+        }
+    }
+    series.duration.record(took.as_secs_f64());
 }
 
 /// Records an operation answered from a compiled plan.
 pub fn plan_hit() {
-    metrics::counter!(PLAN_CACHE_HITS).increment(1);
+    static HITS: OnceLock<metrics::Counter> = OnceLock::new();
+    HITS.get_or_init(|| {
+        handle();
+        metrics::counter!(PLAN_CACHE_HITS)
+    })
+    .increment(1);
 }
 
 /// Records a lookup of the response cache.
@@ -162,4 +202,23 @@ pub async fn get(State(state): State<AppState>) -> Response {
          diplograph_snapshot_age_seconds {age}\n"
     ));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_get_their_own_label_up_to_the_limit_then_other() {
+        assert_eq!(series(None).label, "anonymous");
+        assert_eq!(series(Some("1NotAName")).label, "other");
+        assert_eq!(series(Some("has space")).label, "other");
+        assert_eq!(series(Some("MetricsFirst")).label, "MetricsFirst");
+        for i in 0..MAX_OPERATIONS {
+            series(Some(&format!("MetricsOp{i}")));
+        }
+        assert_eq!(series(Some("MetricsOneTooMany")).label, "other");
+        assert_eq!(series(Some("MetricsFirst")).label, "MetricsFirst", "a name seen before keeps its label");
+        assert_eq!(series(None).label, "anonymous");
+    }
 }
