@@ -25,7 +25,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 /// Operations answered, by `operation` and `code`.
@@ -101,7 +101,6 @@ fn describe() {
 /// The series an operation name counts into: its label's request counter (for answers
 /// without errors) and duration histogram, kept once made, so that an answer costs no label
 /// allocation, hashing or registry look-up (the fixed cost of `/metrics` per request).
-#[derive(Clone)]
 struct Series {
     label: String,
     ok: metrics::Counter,
@@ -127,8 +126,8 @@ fn labelable(name: &str) -> bool {
 /// The series of an operation name: its own when it is a GraphQL name among the first
 /// [`MAX_OPERATIONS`] seen, `anonymous` without one, else `other` (clients choose names, and
 /// each label value is a series kept forever).
-fn series(name: Option<&str>) -> Series {
-    static SEEN: OnceLock<Mutex<HashMap<String, Series>>> = OnceLock::new();
+fn series(name: Option<&str>) -> Arc<Series> {
+    static SEEN: OnceLock<Mutex<HashMap<String, Arc<Series>>>> = OnceLock::new();
     // The recorder first: a series made before it would count nowhere.
     handle();
     let label = match name {
@@ -136,7 +135,9 @@ fn series(name: Option<&str>) -> Series {
         Some(n) if labelable(n) => n,
         Some(_) => "other",
     };
-    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else { return Series::of("other".to_owned()) };
+    let Ok(mut seen) = SEEN.get_or_init(Default::default).lock() else {
+        return Arc::new(Series::of("other".to_owned()));
+    };
     if let Some(s) = seen.get(label) {
         return s.clone();
     }
@@ -147,7 +148,7 @@ fn series(name: Option<&str>) -> Series {
         _ if names < MAX_OPERATIONS => label,
         _ => "other",
     };
-    seen.entry(label.to_owned()).or_insert_with(|| Series::of(label.to_owned())).clone()
+    seen.entry(label.to_owned()).or_insert_with(|| Arc::new(Series::of(label.to_owned()))).clone()
 }
 
 /// Records one answered operation, named `name`: its count, its errors by code, and how long
