@@ -30,6 +30,7 @@
 
 mod busy;
 mod codes;
+mod extend;
 mod index;
 mod offices;
 mod prefix;
@@ -279,13 +280,13 @@ impl KnowledgeGraph {
             return self.analytics.topics.iter().take(first).map(|(t, k)| (&**t, *k)).collect();
         }
         if let Some(t) = self.busy_set(&set) {
-            let topics = &self.analytics.topics;
-            let name = |i: u32| topics.get(i as usize).map_or("", |(s, _)| &**s);
+            let topics = &self.analytics.topic_names;
+            let name = |i: u32| topics.get(i as usize).map_or("", |s| &**s);
             return t.topics.iter().take(first).map(|&(i, k)| (name(i), k)).collect();
         }
         if let Some(counts) = self.vocab_counts(prefix::Vocab::Topics, &set) {
-            let topics = &self.analytics.topics;
-            let counts = counts.iter().zip(topics).filter(|&(&k, _)| k > 0).map(|(&k, (t, _))| (&**t, k));
+            let topics = &self.analytics.topic_names;
+            let counts = counts.iter().zip(topics).filter(|&(&k, _)| k > 0).map(|(&k, t)| (&**t, k));
             return top_topics(counts.collect(), first);
         }
         let mut counts: HashMap<&str, u32> = HashMap::default();
