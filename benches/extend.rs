@@ -2,7 +2,8 @@
 //! one event (`KnowledgeGraph::extend`), with the time of each of its steps (the
 //! `extend: ...` steps it logs at debug level, collected here by a tracing layer), then a
 //! chain of extensions, each of the graph before it, as the writer makes them (so that the
-//! added events pile up and their layers fold now and then).
+//! added events pile up and their layers fold now and then), with its steps (timed with
+//! their logging on, which reads `/proc` and so costs a little).
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -141,6 +142,8 @@ fn main() {
     // dates: copies of random events of the seed).
     if chain > 0 {
         let events = graph.all(EntityKind::Event).to_vec();
+        steps.lock().expect("steps").clear();
+        ON.store(true, Ordering::Relaxed);
         let mut g: KnowledgeGraph = graph.extend(vec![one_event(&graph, runs, template)], graph.snapshot().clone());
         let mut times = Vec::with_capacity(chain);
         let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
@@ -154,6 +157,13 @@ fn main() {
             times.push(t.elapsed());
             g = next;
         }
+        ON.store(false, Ordering::Relaxed);
         println!("a chain of {chain} graphs, each the one before extended by one event: {}", summary(&mut times));
+        println!("  its steps (median, p99, max; timed with their logging on):");
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize] as f64 / 1e3;
+            println!("  {step:<28} {:>9.3} ms {:>9.3} ms {:>9.3} ms", at(0.5), at(0.99), at(1.0));
+        }
     }
 }
