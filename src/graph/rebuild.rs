@@ -170,19 +170,21 @@ impl KnowledgeGraph {
             let key = |m: &NodeId| &self.sort_key[m.index()];
             new.sort_unstable_by(|a, b| key(a).cmp(key(b)));
             let before = self.order.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
+            // Each added node goes where a binary search of the old order puts it (its keys
+            // are all different from the old ones): runs of the old order are copied, and
+            // the ranks before the first added node stay.
             let mut merged = Vec::with_capacity(before.len() + new.len());
-            let (mut i, mut j) = (0, 0);
-            while i < before.len() || j < new.len() {
-                let take_old = j >= new.len() || (i < before.len() && key(&before[i]) < key(&new[j]));
-                if take_old {
-                    merged.push(before[i]);
-                    i += 1;
-                } else {
-                    merged.push(new[j]);
-                    j += 1;
-                }
+            let (mut i, mut first) = (0, None);
+            for m in &new {
+                let at = i + before[i..].partition_point(|b| key(b) < key(m));
+                merged.extend_from_slice(&before[i..at]);
+                first = first.or(Some(merged.len()));
+                merged.push(*m);
+                i = at;
             }
-            for (r, m) in merged.iter().enumerate() {
+            merged.extend_from_slice(&before[i..]);
+            let first = first.unwrap_or(merged.len());
+            for (r, m) in merged.iter().enumerate().skip(first) {
                 self.rank[m.index()] = r as u32;
             }
             self.order.insert(kind, merged);
