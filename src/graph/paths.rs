@@ -227,9 +227,12 @@ impl KnowledgeGraph {
 /// list again.
 #[derive(Clone, Default)]
 pub(super) struct SharedEvents {
-    base: Arc<(Vec<u32>, Vec<(NodeId, NodeId)>)>,
+    base: Arc<StartsAndList>,
     more: HashMap<u32, Arc<[(NodeId, NodeId)]>>,
 }
+
+/// Where each node's list starts in one list of every node's, and that list.
+type StartsAndList = (Vec<u32>, Vec<(NodeId, NodeId)>);
 
 impl SharedEvents {
     /// The lists `(starts, list)` of every node.

@@ -59,14 +59,14 @@ impl Analytics {
             e => e.sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX),
         }));
         let mut all_known = self.all_known;
-        for i in old..n {
+        for (i, &k) in known.iter().enumerate().skip(old) {
             let slot = match g.entity(NodeId(i as u32)).kind() {
                 EntityKind::Event => 0,
                 EntityKind::Agreement => 1,
                 EntityKind::Statement => 2,
                 _ => continue,
             };
-            all_known[slot] = all_known[slot].max(known[i]);
+            all_known[slot] = all_known[slot].max(k);
         }
         let mut added: Vec<Added<'_>> = (old..n)
             .filter_map(|i| {
