@@ -5,7 +5,9 @@
 //! which costs fewer than [`BUSY`] (or `PLACE_BUSY` x [`BUSY`]) reads.
 //!
 //! A list is recognised by where its items live (the address and length of the slice the
-//! graph lends for it): the graph is immutable once built, so those never change.
+//! graph lends for it): the graph is immutable once built, so those never change. A graph
+//! extended by a write keys every busy list again where it keeps it (the counts of the lists
+//! the added events joined patched, see `extend.rs`), never an address of the graph before.
 
 use super::index::{day, each_participant, each_topic, Analytics, NONE};
 use super::prefix::{each_bit, MAX_TOPICS};

@@ -2,7 +2,8 @@
 //! in the date order (kind, status, mode, precision, country), the tallies of every event
 //! starting before each distinct start day (so that a run of the order is tallied by one
 //! subtraction), the first day each record was known, and the whole kind's counts per
-//! country, participant and topic, most first.
+//! country, participant and topic, most first. A graph extended by a write gets these of
+//! the graph before it patched for the added events (`extend.rs`), not built again.
 
 use super::{top, EventTally};
 use crate::graph::layered::{KeysByPosition, PointCounts};

@@ -13,6 +13,9 @@
 //! day) and, for timelines, counted per precision from a wavelet matrix over (precision, end
 //! day) by position.
 //!
+//! Everything built at load is patched, not built again, for a graph extended by a write that
+//! only adds records (`extend.rs`).
+//!
 //! Knowledge time (`knownBy`) narrows a date-order view rather than the items of a list: the
 //! same two-part decomposition counts what was known by a day from wavelet matrices over each
 //! event's first-known day, by position and in end-day order, and the view is paged lazily.
