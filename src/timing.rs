@@ -11,9 +11,10 @@ pub(crate) fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     let out = f();
     if debug {
         let (rss, peak) = resident_memory_mib();
-        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let elapsed_us = started.elapsed().as_micros() as u64;
+        let elapsed_ms = elapsed_us / 1000;
         let cpu_ms = cpu_time_ms().saturating_sub(cpu);
-        tracing::debug!(elapsed_ms, cpu_ms, rss_mib = rss, peak_mib = peak, "{what}");
+        tracing::debug!(elapsed_ms, elapsed_us, cpu_ms, rss_mib = rss, peak_mib = peak, "{what}");
     }
     out
 }

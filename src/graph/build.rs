@@ -59,7 +59,7 @@ impl KnowledgeGraph {
         tracing::debug!(nodes = graph.node_count(), links = graph.edge_count(), "graph: nodes and links");
 
         let mut kg = KnowledgeGraph {
-            graph,
+            nodes: super::nodes::Nodes::new(graph),
             by_id: Arc::new(by_id),
             more_ids: HashMap::default(),
             order: HashMap::default(),
@@ -68,7 +68,7 @@ impl KnowledgeGraph {
             reverse: Vec::new(),
             reverse_of: Vec::new(),
             degree,
-            shared_events: (Vec::new(), Vec::new()),
+            shared_events: Default::default(),
             names: Arc::default(),
             search: Search::default(),
             dates: DateIndex::default(),
@@ -104,7 +104,7 @@ impl KnowledgeGraph {
     }
 
     fn build_orders(&mut self) {
-        let n = self.graph.node_count();
+        let n = self.node_count();
         let keys: Vec<String> = (0..n).into_par_iter().map(|i| self.order_key(NodeId(i as u32))).collect();
         let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::default();
         for i in 0..n {
@@ -134,7 +134,7 @@ impl KnowledgeGraph {
     }
 
     fn build_reverse(&mut self) {
-        let n = self.graph.node_count();
+        let n = self.node_count();
         let rank = &self.rank;
         // Every link back as (target, list, rank of the node pointing, that node), made in
         // parallel and sorted: each target's lists come out together and in order, without
@@ -198,7 +198,7 @@ impl KnowledgeGraph {
         for i in 1..starts.len() {
             starts[i] += starts[i - 1];
         }
-        self.shared_events = (starts, shared);
+        self.shared_events = super::paths::SharedEvents::new(starts, shared);
         self.reverse = rev.into_iter().map(Arc::new).collect();
         self.reverse_of = rev_of;
     }

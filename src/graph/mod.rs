@@ -12,8 +12,10 @@
 mod analytics;
 mod build;
 mod dates;
+mod layered;
 mod lists;
 mod names;
+mod nodes;
 mod paths;
 mod rebuild;
 mod search;
@@ -31,9 +33,6 @@ pub use served::ServedGraph;
 
 use crate::model::*;
 use chrono::{DateTime, Utc};
-use petgraph::graph::{DiGraph, NodeIndex};
-use petgraph::visit::EdgeRef;
-use petgraph::Direction;
 use rustc_hash::FxHashMap as HashMap;
 use std::hash::Hasher;
 use std::sync::Arc;
@@ -90,7 +89,7 @@ pub struct Reverse {
 impl std::fmt::Debug for KnowledgeGraph {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("KnowledgeGraph")
-            .field("nodes", &self.graph.node_count())
+            .field("nodes", &self.node_count())
             .field("snapshot", &self.snapshot)
             .finish_non_exhaustive()
     }
@@ -98,9 +97,9 @@ impl std::fmt::Debug for KnowledgeGraph {
 
 /// A loaded, validated knowledge graph.
 pub struct KnowledgeGraph {
-    /// The entities (shared with the graphs built from this one by [`KnowledgeGraph::extend`])
-    /// and their links.
-    graph: DiGraph<Arc<Entity>, LinkKind>,
+    /// The entities and their links (shared with the graphs built from this one by
+    /// [`KnowledgeGraph::extend`], see `nodes.rs`).
+    nodes: nodes::Nodes,
     /// Id -> node, shared by the graphs extended from the one that built it; `more_ids` holds
     /// the ids added since (see `rebuild.rs`).
     by_id: Arc<HashMap<String, NodeId>>,
@@ -120,7 +119,7 @@ pub struct KnowledgeGraph {
     /// sorted by actor: `(starts, met)`, node `a`'s in `met[starts[a]..starts[a + 1]]` as
     /// (other actor, event). Two busy actors share an event among thousands; this finds it
     /// by binary search instead of walking either's links.
-    shared_events: (Vec<u32>, Vec<(NodeId, NodeId)>),
+    shared_events: paths::SharedEvents,
     names: Arc<names::NameIndex>,
     search: search::Search,
     /// The date index over the events' order, for date-range filters (see `dates.rs`).
@@ -135,7 +134,7 @@ pub struct KnowledgeGraph {
 impl KnowledgeGraph {
     /// The entity `n`. Panics only on a `NodeId` from another graph.
     pub fn entity(&self, n: NodeId) -> &Entity {
-        &self.graph[NodeIndex::new(n.index())]
+        self.nodes.entity(n)
     }
 
     /// The node with this id, if any.
@@ -145,7 +144,7 @@ impl KnowledgeGraph {
 
     /// The number of entities.
     pub fn node_count(&self) -> usize {
-        self.graph.node_count()
+        self.nodes.node_count()
     }
 
     /// Every entity of `kind` in the API's order (events by date, actors by name...).
@@ -187,22 +186,13 @@ impl KnowledgeGraph {
     /// Counts of entities by kind and of links (relations without citations, citations).
     pub fn counts(&self) -> (Vec<(EntityKind, usize)>, usize, usize) {
         let kinds = EntityKind::ALL.iter().map(|&k| (k, self.all(k).len())).collect();
-        let cites = self.graph.edge_weights().filter(|&&k| k == LinkKind::Cites).count();
-        (kinds, self.graph.edge_count() - cites, cites)
+        let (links, cites) = self.nodes.link_counts();
+        (kinds, links - cites, cites)
     }
 
     /// Every link touching `n`: (other node, kind, true when stored from `n` to the other).
     pub fn links(&self, n: NodeId) -> impl Iterator<Item = (NodeId, LinkKind, bool)> + '_ {
-        let ix = NodeIndex::new(n.index());
-        let out = self
-            .graph
-            .edges_directed(ix, Direction::Outgoing)
-            .map(|e| (NodeId(e.target().index() as u32), *e.weight(), true));
-        let inc = self
-            .graph
-            .edges_directed(ix, Direction::Incoming)
-            .map(|e| (NodeId(e.source().index() as u32), *e.weight(), false));
-        out.chain(inc)
+        self.nodes.links(n)
     }
 
     /// Calls `link(from, to, kind)` for each link the entity `n` states (every link of the

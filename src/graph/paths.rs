@@ -16,6 +16,7 @@ use super::KnowledgeGraph;
 use crate::model::*;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 /// One step of a path: a node, and the link to the next node (none on the last step).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,9 +113,7 @@ impl KnowledgeGraph {
     /// The first event (in node order) both actors `a` and `b` took part in, if any, from
     /// the index built at load.
     fn shared_event(&self, a: NodeId, b: NodeId) -> Option<NodeId> {
-        let (starts, list) = &self.shared_events;
-        let (&start, &end) = (starts.get(a.index())?, starts.get(a.index() + 1)?);
-        let met = list.get(start as usize..end as usize)?;
+        let met = self.shared_events.of(a)?;
         met.binary_search_by_key(&b, |&(other, _)| other).ok().map(|i| met[i].1)
     }
 
@@ -218,5 +217,54 @@ impl KnowledgeGraph {
             }
         }
         Subgraph { nodes, links, truncated }
+    }
+}
+
+/// For each actor, the actors met at an event and the first such event (node order), sorted
+/// by actor (see `KnowledgeGraph::shared_events`): node `a`'s in `list[starts[a]..starts[a +
+/// 1]]`, built at load and shared by the graphs extended from it; the actors whose events a
+/// write changed have theirs in `more` instead, until they are many and all are put in one
+/// list again.
+#[derive(Clone, Default)]
+pub(super) struct SharedEvents {
+    base: Arc<StartsAndList>,
+    more: HashMap<u32, Arc<[(NodeId, NodeId)]>>,
+}
+
+/// Where each node's list starts in one list of every node's, and that list.
+type StartsAndList = (Vec<u32>, Vec<(NodeId, NodeId)>);
+
+impl SharedEvents {
+    /// The lists `(starts, list)` of every node.
+    pub(super) fn new(starts: Vec<u32>, list: Vec<(NodeId, NodeId)>) -> Self {
+        SharedEvents { base: Arc::new((starts, list)), more: HashMap::default() }
+    }
+
+    /// Actor `a`'s list (other actor, first shared event), sorted by actor.
+    pub(super) fn of(&self, a: NodeId) -> Option<&[(NodeId, NodeId)]> {
+        if let Some(m) = self.more.get(&a.0) {
+            return Some(m);
+        }
+        let (starts, list) = &*self.base;
+        let (&start, &end) = (starts.get(a.index())?, starts.get(a.index() + 1)?);
+        list.get(start as usize..end as usize)
+    }
+
+    /// These lists with `changed` (actor, new list) put in; once more than 1 in 64 of the
+    /// `n` nodes (and 64) have theirs apart, every list is put in one again.
+    pub(super) fn with(&self, changed: Vec<(u32, Vec<(NodeId, NodeId)>)>, n: usize) -> Self {
+        let mut out = self.clone();
+        out.more.extend(changed.into_iter().map(|(a, m)| (a, Arc::from(m))));
+        if out.more.len() <= (n / 64).max(64) {
+            return out;
+        }
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut list = Vec::with_capacity(self.base.1.len());
+        starts.push(0);
+        for a in 0..n {
+            list.extend_from_slice(out.of(NodeId(a as u32)).unwrap_or_default());
+            starts.push(list.len() as u32);
+        }
+        SharedEvents::new(starts, list)
     }
 }

@@ -5,33 +5,44 @@
 //! ids; nothing already there changes), so every index of the previous graph stays right
 //! for its nodes, and the new graph shares or patches it:
 //!
-//! - entities (`Arc`s, shared) and links: the previous petgraph copied and the new nodes'
-//!   links added, which is where a whole build puts them too (links are added in node
-//!   order), so every node's links come out in the same order;
+//! - entities (`Arc`s) and links: the previous petgraph shared, the new nodes and their links
+//!   kept beside it (`nodes.rs`), listed where a whole build puts them (links are added in
+//!   node order, and each node lists the latest first), so every node's links come out in
+//!   the same order; folded into a copy of the petgraph once they are many;
 //! - ids: the previous map shared, the added ids in a small map beside it (folded into one
 //!   map once it holds more than a share of them);
 //! - each kind's order: the added nodes' keys sorted and merged into their kind's order (an
 //!   old node keeps its key, so the old order stays), ranks renumbered for those kinds;
 //! - reverse lists: shared (`Arc`) except the lists the added nodes belong in, which get
 //!   them merged in by rank; the counterparts and shared events of the actors of added
-//!   events computed again; facts counted for the sources they cite;
+//!   events computed again (the shared events kept apart from the load-built list until
+//!   they are many, `paths::SharedEvents`); facts counted for the sources they cite;
 //! - search: the load-built index shared and a small index of the added nodes (see
 //!   `search/layers.rs`), folded into one index once the added nodes outgrow a share;
 //! - names and list runs: shared unless an actor, place, agreement or statement was
 //!   added, then built again (they are small: actors, places, agreements, statements);
-//! - the date indexes and `analytics` (per event by date position, which an added event
-//!   shifts): built again, as a whole build does (linear, no sort of text).
+//! - the date index (`dates.rs`) and `analytics` (kept per event by date position, which an
+//!   added event shifts): patched, never built again ([`DateIndex::extended`],
+//!   `analytics/extend.rs`): what is kept by position gets the added events inserted (a
+//!   linear copy of a few small arrays), what is kept per start or end day gets its rows
+//!   merged with the added days, the whole kind's and the busy lists' counts get the added
+//!   events counted in, and the wavelet matrices are shared, the added events counted in a
+//!   small matrix beside them until they are more than 1 in 16 of the events, when the
+//!   matrices are built again from the arrays kept by position (`layered.rs`).
 //!
 //! What is not done here: a write that replaces or removes records (its `NodeId`s stay, but
 //! keys, lists and counts of other nodes may change with it) is built whole
 //! ([`KnowledgeGraph::build`]); the writer decides (`write::build`). The graph extended is
 //! answer for answer the graph a whole build of the same records gives: `tests/it/extend.rs`
-//! compares both, index by index, after random sequences of additions.
+//! compares both, index by index (and, for the counts, whose internal tables may number a
+//! code or topic differently, answer by answer over many lists), after random sequences of
+//! additions.
+//!
+//! [`DateIndex::extended`]: super::dates::DateIndex::extended
 
 use super::build::{each_citation, each_link, sort_citations, Met};
 use super::{lists::ListIndex, names::NameIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
-use petgraph::graph::NodeIndex;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
@@ -58,36 +69,31 @@ impl KnowledgeGraph {
             let keys: HashMap<NodeId, _> = added.iter().flat_map(cited).map(|s| (s, key(&s))).collect();
             sort_citations(&mut added, |s| keys.get(s).and_then(Option::as_ref));
         });
-        let (graph, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
-            let mut graph = self.graph.clone();
+        let (nodes, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
             let mut more_ids = self.more_ids.clone();
-            for (i, e) in added.into_iter().enumerate() {
-                more_ids.insert(e.id().to_owned(), NodeId((old + i) as u32));
-                graph.add_node(Arc::new(e));
+            let mut edges = Vec::new();
+            for (i, e) in added.iter().enumerate() {
+                let me = NodeId((old + i) as u32);
+                more_ids.insert(e.id().to_owned(), me);
+                each_link(me, e, |from, to, kind| edges.push((from, to, kind)));
             }
             let mut degree = self.degree.clone();
             degree.resize(n, 0);
-            let ix = |m: NodeId| NodeIndex::new(m.index());
-            for i in old..n {
-                let me = NodeId(i as u32);
-                let mut edges = Vec::new();
-                each_link(me, &graph[ix(me)], |from, to, kind| edges.push((ix(from), ix(to), kind)));
-                for (a, b, k) in edges {
-                    degree[a.index()] += 1;
-                    degree[b.index()] += 1;
-                    graph.add_edge(a, b, k);
-                }
+            for &(a, b, _) in &edges {
+                degree[a.index()] += 1;
+                degree[b.index()] += 1;
             }
+            let nodes = self.nodes.with(added, &edges);
             let mut by_id = self.by_id.clone();
             if more_ids.len() > by_id.len() / IDS_SHARE {
                 let mut all = (*by_id).clone();
                 all.extend(more_ids.drain());
                 by_id = Arc::new(all);
             }
-            (graph, degree, by_id, more_ids)
+            (nodes, degree, by_id, more_ids)
         });
         let mut kg = KnowledgeGraph {
-            graph,
+            nodes,
             by_id,
             more_ids,
             order: self.order.clone(),
@@ -96,7 +102,7 @@ impl KnowledgeGraph {
             reverse: self.reverse.clone(),
             reverse_of: self.reverse_of.clone(),
             degree,
-            shared_events: (Vec::new(), Vec::new()),
+            shared_events: Default::default(),
             names: self.names.clone(),
             search: Default::default(),
             dates: Default::default(),
@@ -106,7 +112,14 @@ impl KnowledgeGraph {
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
-        crate::timing::timed("extend: date index", || kg.build_dates());
+        let events: Vec<(usize, (chrono::NaiveDate, chrono::NaiveDate))> = {
+            let mut v: Vec<_> = (old..n)
+                .filter_map(|i| kg.event(NodeId(i as u32)).map(|e| (kg.rank[i] as usize, (e.when.start, e.when.end))))
+                .collect();
+            v.sort_unstable_by_key(|x| x.0);
+            v
+        };
+        kg.dates = crate::timing::timed("extend: date index", || self.dates.extended(&events));
         crate::timing::timed("extend: reverse links", || kg.extend_reverse(self, old));
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
         if listed.iter().any(|k| kinds.contains(k)) {
@@ -116,7 +129,7 @@ impl KnowledgeGraph {
             kg.names = Arc::new(crate::timing::timed("extend: name index", || NameIndex::build(&kg)));
         }
         kg.search = crate::timing::timed("extend: search index", || self.search.extended(&kg));
-        kg.analytics = crate::timing::timed("extend: analytics", || super::analytics::Analytics::build(&kg));
+        kg.analytics = crate::timing::timed("extend: analytics", || self.analytics.extended(&kg, self, old));
         kg
     }
 
@@ -125,6 +138,20 @@ impl KnowledgeGraph {
     #[doc(hidden)]
     pub fn search_added_nodes(&self) -> usize {
         self.search.added_nodes()
+    }
+
+    /// How many nodes are kept beside the load-built petgraph (see `nodes.rs`): 0 right after
+    /// a whole build or a fold. For tests.
+    #[doc(hidden)]
+    pub fn nodes_added(&self) -> usize {
+        self.nodes.added_nodes()
+    }
+
+    /// How many events the date index counts apart from its load-built part (see
+    /// `layered.rs`): 0 right after a whole build or a fold. For tests.
+    #[doc(hidden)]
+    pub fn dates_added_events(&self) -> usize {
+        self.dates.added_events()
     }
 
     /// Merges the nodes from `old` on into their kinds' orders (their keys sorted, then
@@ -143,19 +170,21 @@ impl KnowledgeGraph {
             let key = |m: &NodeId| &self.sort_key[m.index()];
             new.sort_unstable_by(|a, b| key(a).cmp(key(b)));
             let before = self.order.get(&kind).map(Vec::as_slice).unwrap_or(&[]);
+            // Each added node goes where a binary search of the old order puts it (its keys
+            // are all different from the old ones): runs of the old order are copied, and
+            // the ranks before the first added node stay.
             let mut merged = Vec::with_capacity(before.len() + new.len());
-            let (mut i, mut j) = (0, 0);
-            while i < before.len() || j < new.len() {
-                let take_old = j >= new.len() || (i < before.len() && key(&before[i]) < key(&new[j]));
-                if take_old {
-                    merged.push(before[i]);
-                    i += 1;
-                } else {
-                    merged.push(new[j]);
-                    j += 1;
-                }
+            let (mut i, mut first) = (0, None);
+            for m in &new {
+                let at = i + before[i..].partition_point(|b| key(b) < key(m));
+                merged.extend_from_slice(&before[i..at]);
+                first = first.or(Some(merged.len()));
+                merged.push(*m);
+                i = at;
             }
-            for (r, m) in merged.iter().enumerate() {
+            merged.extend_from_slice(&before[i..]);
+            let first = first.unwrap_or(merged.len());
+            for (r, m) in merged.iter().enumerate().skip(first) {
                 self.rank[m.index()] = r as u32;
             }
             self.order.insert(kind, merged);
@@ -216,7 +245,7 @@ impl KnowledgeGraph {
             }
         }
         // The actors of added events: who they met, again.
-        let mut met: HashMap<u32, Vec<(NodeId, NodeId)>> = HashMap::default();
+        let mut met: Vec<(u32, Vec<(NodeId, NodeId)>)> = Vec::new();
         for a in actors {
             let at = self.reverse_of[a as usize] as usize;
             let list: Vec<Met> = self.met(NodeId(a), &self.reverse[at].events);
@@ -224,21 +253,9 @@ impl KnowledgeGraph {
             let mut r = (*self.reverse[at]).clone();
             r.counterparts = counterparts;
             self.reverse[at] = Arc::new(r);
-            met.insert(a, shared);
+            met.push((a, shared));
         }
-        let (starts, list) = &prev.shared_events;
-        let mut new_starts = Vec::with_capacity(n + 1);
-        let mut shared = Vec::with_capacity(list.len() + met.values().map(Vec::len).sum::<usize>());
-        new_starts.push(0u32);
-        for i in 0..n {
-            match met.get(&(i as u32)) {
-                Some(m) => shared.extend_from_slice(m),
-                None if i < old => shared.extend_from_slice(&list[starts[i] as usize..starts[i + 1] as usize]),
-                None => {}
-            }
-            new_starts.push(shared.len() as u32);
-        }
-        self.shared_events = (new_starts, shared);
+        self.shared_events = prev.shared_events.with(met, n);
     }
 }
 

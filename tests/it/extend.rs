@@ -81,6 +81,13 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
                     })
                     .collect();
                 ev.sources = cite(rng);
+                // Now and then a topic or an event kind (so codes) first seen here.
+                if rng.below(6) == 0 {
+                    ev.topics.push(format!("{word} topic {}", rng.below(3)));
+                }
+                if rng.below(6) == 0 {
+                    ev.kind = EventKind::ALL[rng.below(EventKind::ALL.len())];
+                }
                 Entity::Event(ev)
             }
             Entity::Actor(mut a) => {
@@ -209,6 +216,97 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
     assert_eq!(a.event_participants(sa, None, 50), b.event_participants(sb, None, 50));
     assert_eq!(a.event_topics(sa, 50), b.event_topics(sb, 50));
     assert_eq!(a.event_timeline(sa, Bucket::Month, 100_000), b.event_timeline(sb, Bucket::Month, 100_000));
+    assert_same_counts(a, b, rng);
+}
+
+/// A random day around the events' dates (a little before the first, after the last).
+fn some_day(g: &KnowledgeGraph, rng: &mut Rng) -> chrono::NaiveDate {
+    let events = g.all(EntityKind::Event);
+    let when = g.event(events[rng.below(events.len())]).expect("event").when;
+    let base = [when.start, when.end][rng.below(2)];
+    base + chrono::Duration::days(rng.below(90) as i64 - 45)
+}
+
+/// The events' lists whose counts are compared: the whole kind, date ranges (both ends, one
+/// end, an empty one), `knownBy` alone and with a range, the busiest actors' and places'
+/// events and random ones, and filters combined.
+fn event_queries(g: &KnowledgeGraph, rng: &mut Rng) -> Vec<EventQuery> {
+    let mut out = vec![EventQuery::default()];
+    let busiest = |kind: EntityKind| {
+        let mut v: Vec<NodeId> = g.all(kind).to_vec();
+        v.sort_by_key(|&n| std::cmp::Reverse(g.reverse(n).events.len()));
+        v.truncate(3);
+        v
+    };
+    for actor in busiest(EntityKind::Actor) {
+        out.push(EventQuery { involving: vec![actor], ..EventQuery::default() });
+        out.push(EventQuery { involving: vec![actor], known_by: Some(some_day(g, rng)), ..EventQuery::default() });
+    }
+    for place in busiest(EntityKind::Place) {
+        out.push(EventQuery { at: vec![place], ..EventQuery::default() });
+    }
+    for _ in 0..12 {
+        let (x, y) = (some_day(g, rng), some_day(g, rng));
+        let (from, to) = (x.min(y), x.max(y));
+        out.push(EventQuery { from: Some(from), to: Some(to), ..EventQuery::default() });
+        out.push(EventQuery { from: Some(from), ..EventQuery::default() });
+        out.push(EventQuery { to: Some(to), ..EventQuery::default() });
+        out.push(EventQuery { from: Some(to), to: Some(from), ..EventQuery::default() });
+        out.push(EventQuery { known_by: Some(x), ..EventQuery::default() });
+        out.push(EventQuery { from: Some(from), to: Some(to), known_by: Some(y), ..EventQuery::default() });
+        let actor = rng.pick(g.all(EntityKind::Actor));
+        out.push(EventQuery { involving: vec![actor], ..EventQuery::default() });
+        out.push(EventQuery { at: vec![rng.pick(g.all(EntityKind::Place))], ..EventQuery::default() });
+        out.push(EventQuery { involving: vec![actor], from: Some(from), ..EventQuery::default() });
+    }
+    out
+}
+
+/// The facets, timelines and code counts of many lists of events, the lists themselves,
+/// and the office holders on random days, answer alike in `a` and `b`.
+fn assert_same_counts(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
+    use diplograph::graph::{EventSet, List};
+    let set = |l: &List<'_>| -> Vec<NodeId> { l.iter().collect() };
+    fn event_set<'s>(l: &'s List<'_>) -> EventSet<'s> {
+        match l {
+            List::Slice(s) => EventSet::List(s),
+            List::Owned(v) => EventSet::List(v),
+            List::Range(r) => EventSet::Range(*r),
+        }
+    }
+    for q in event_queries(b, rng) {
+        let (la, lb) = (a.events(&q), b.events(&q));
+        assert_eq!(la.len(), lb.len(), "{q:?}");
+        assert_eq!(set(&la), set(&lb), "{q:?}");
+        let (sa, sb) = (event_set(&la), event_set(&lb));
+        assert_eq!(a.event_tally(sa), b.event_tally(sb), "kinds of {q:?}");
+        assert_eq!(a.event_countries(sa, 500), b.event_countries(sb, 500), "countries of {q:?}");
+        assert_eq!(a.event_participants(sa, None, 500), b.event_participants(sb, None, 500), "participants {q:?}");
+        let kind = Some(ActorKind::ALL[rng.below(ActorKind::ALL.len())]);
+        assert_eq!(a.event_participants(sa, kind, 7), b.event_participants(sb, kind, 7), "{kind:?} {q:?}");
+        assert_eq!(a.event_topics(sa, 500), b.event_topics(sb, 500), "topics of {q:?}");
+        assert_eq!(a.event_code_tally(sa), b.event_code_tally(sb), "codes of {q:?}");
+        for bucket in Bucket::ALL {
+            assert_eq!(a.event_timeline(sa, bucket, 5_000), b.event_timeline(sb, bucket, 5_000), "{bucket:?} {q:?}");
+        }
+    }
+    let mut titles: Vec<String> = Vec::new();
+    for &n in b.all(EntityKind::Actor) {
+        titles.extend(b.actor(n).expect("actor").positions.iter().map(|p| p.title.clone()));
+    }
+    titles.sort();
+    titles.dedup();
+    for _ in 0..10.min(titles.len()) {
+        let title = titles[rng.below(titles.len())].split(' ').next().unwrap_or_default().to_owned();
+        for as_of in [None, Some(some_day(b, rng))] {
+            let q = ActorQuery { holding: Some(title.clone()), as_of, ..ActorQuery::default() };
+            assert_eq!(set(&a.actors(&q)), set(&b.actors(&q)), "holding {title:?} on {as_of:?}");
+        }
+    }
+    for _ in 0..20 {
+        let (n, by) = (NodeId(rng.below(b.node_count()) as u32), some_day(b, rng));
+        assert_eq!(a.known_by(n, by), b.known_by(n, by));
+    }
 }
 
 /// Random batches of additions, each extending the graph before it, compared with a whole
@@ -240,14 +338,44 @@ fn extending_a_generated_seed_answers_as_a_whole_build_across_a_search_fold() {
     // Past 1,024 added nodes the search index is built whole again (the fold).
     let mut rng = Rng(11);
     let mut ext = whole(&g);
-    let mut folded = false;
+    let (mut folded, mut nodes_apart, mut nodes_folded) = (false, false, false);
     for (batch, count) in [5, 300, 1, 800, 20].into_iter().enumerate() {
         let added = additions(&ext, &mut rng, count, batch);
         ext = ext.extend(added, ext.snapshot().clone());
         folded |= ext.search_added_nodes() == 0;
+        nodes_folded |= nodes_apart && ext.nodes_added() == 0;
+        nodes_apart |= ext.nodes_added() > 0;
         assert_same(&ext, &whole(&ext), &mut rng);
     }
     assert!(folded, "the search index was folded");
+    assert!(nodes_folded, "the nodes kept apart were folded into the petgraph");
+}
+
+#[test]
+fn extending_with_busy_lists_answers_as_a_whole_build_across_date_folds() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed: 9 }, dir.path())
+        .expect("generate");
+    // Lists of 6 events or more have their counts built (the load's threshold is 1,024), so
+    // that the additions patch many of them, and some lists grow past it.
+    let busy = 6;
+    let g = diplograph::seed::load(dir.path()).expect("generated seed loads").with_busy_lists(busy);
+    assert!(g.busy_lists() > 10, "{} busy lists", g.busy_lists());
+    let mut rng = Rng(23);
+    let mut ext = g;
+    let (mut layered, mut folded) = (false, false);
+    for batch in 0..12 {
+        let count = [1, 3, 6, 10][rng.below(4)];
+        let added = additions(&ext, &mut rng, count, batch);
+        ext = ext.extend(added, ext.snapshot().clone());
+        let now = ext.dates_added_events();
+        folded |= layered && now == 0;
+        layered |= now > 0;
+        let b = whole(&ext).with_busy_lists(busy);
+        assert_eq!(ext.busy_lists(), b.busy_lists(), "batch {batch}: the same lists are busy");
+        assert_same(&ext, &b, &mut rng);
+    }
+    assert!(layered && folded, "the date index counted added events apart, then folded them in");
 }
 
 const APPLY: &str = "mutation($c: ChangeInput!) { applyChange(change: $c) { seq } }";

@@ -5,7 +5,9 @@
 //! which costs fewer than [`BUSY`] (or `PLACE_BUSY` x [`BUSY`]) reads.
 //!
 //! A list is recognised by where its items live (the address and length of the slice the
-//! graph lends for it): the graph is immutable once built, so those never change.
+//! graph lends for it): the graph is immutable once built, so those never change. A graph
+//! extended by a write keys every busy list again where it keeps it (the counts of the lists
+//! the added events joined patched, see `extend.rs`), never an address of the graph before.
 
 use super::index::{day, each_participant, each_topic, Analytics, NONE};
 use super::prefix::{each_bit, MAX_TOPICS};
@@ -15,6 +17,7 @@ use crate::model::*;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// The shortest list whose counts are built at load.
 pub(crate) const BUSY: usize = 1024;
@@ -23,10 +26,13 @@ pub(crate) const BUSY: usize = 1024;
 const PLACE_BUSY: usize = 4;
 
 /// The counts of one busy list (see the module doc).
+#[derive(Clone)]
 pub(super) struct ListTally {
+    /// The actor or place whose events the list holds.
+    pub node: NodeId,
     /// Kinds, statuses, modes and precisions.
     pub tally: EventTally,
-    /// Per country, per participant and per topic (an index of `Analytics::topics`), most
+    /// Per country, per participant and per topic (an index of `Analytics::topic_names`), most
     /// first, in the order the facets serve.
     pub countries: Vec<(NodeId, u32)>,
     pub participants: Vec<(NodeId, u32)>,
@@ -36,7 +42,7 @@ pub(super) struct ListTally {
 }
 
 /// The busy lists, keyed, and their counts (see [`build`]).
-pub(super) type BusyLists = (HashMap<(usize, usize), u32>, Vec<ListTally>);
+pub(super) type BusyLists = (HashMap<(usize, usize), u32>, Vec<Arc<ListTally>>);
 
 /// The key of a list: the address and length of its items.
 pub(super) fn key(list: &[NodeId]) -> (usize, usize) {
@@ -45,27 +51,33 @@ pub(super) fn key(list: &[NodeId]) -> (usize, usize) {
 
 /// The busy lists of `g` (every actor's and every place's events of at least `busy` items),
 /// keyed, and their counts; `masks`: each event's topics by position, as bits of their
-/// indexes in `a.topics`, when there are at most [`MAX_TOPICS`] (see `prefix::topic_masks`).
+/// indexes in `a.topic_names`, when there are at most [`MAX_TOPICS`] (see `prefix::topic_masks`).
 pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Option<&[u64]>) -> BusyLists {
     // A place's list holds every event inside it, so each event is in up to three of them
     // (venue, city, country): places count from `PLACE_BUSY` times as many events, which
     // keeps the load's cost down while a walk of a shorter place list stays cheap.
-    let from = |k: EntityKind| match k {
-        EntityKind::Place => busy.max(1).saturating_mul(PLACE_BUSY),
-        _ => busy.max(1),
-    };
-    let lists: Vec<&[NodeId]> = [EntityKind::Actor, EntityKind::Place]
+    let from = |k: EntityKind| threshold(k, busy);
+    let lists: Vec<(NodeId, &[NodeId])> = [EntityKind::Actor, EntityKind::Place]
         .iter()
         .flat_map(|&k| g.all(k).iter().map(move |&n| (k, n)))
-        .map(|(k, n)| (k, &g.reverse(n).events[..]))
-        .filter(|&(k, l)| l.len() >= from(k))
-        .map(|(_, l)| l)
+        .map(|(k, n)| (k, n, &g.reverse(n).events[..]))
+        .filter(|&(k, _, l)| l.len() >= from(k))
+        .map(|(_, n, l)| (n, l))
         .collect();
-    let topic_index: HashMap<&str, u32> = a.topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
+    let topic_index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
     let topics = Topics { index: topic_index, masks };
-    let tallies: Vec<ListTally> = lists.par_iter().map(|l| tally(g, a, &topics, l)).collect();
-    let keys = lists.iter().enumerate().map(|(i, l)| (key(l), i as u32)).collect();
+    let tallies: Vec<Arc<ListTally>> = lists.par_iter().map(|&(n, l)| Arc::new(tally(g, a, &topics, n, l))).collect();
+    let keys = lists.iter().enumerate().map(|(i, (_, l))| (key(l), i as u32)).collect();
     (keys, tallies)
+}
+
+/// The shortest list of an actor's (or of a place's, `kind`) events whose counts are built,
+/// when an actor's must hold `busy`.
+pub(super) fn threshold(kind: EntityKind, busy: usize) -> usize {
+    match kind {
+        EntityKind::Place => busy.max(1).saturating_mul(PLACE_BUSY),
+        _ => busy.max(1),
+    }
 }
 
 /// How many events of a busy list one task walks: a long list (a country's holds a large
@@ -74,9 +86,9 @@ pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Optio
 const CHUNK: usize = 4096;
 
 /// How a walk finds an event's topics: its bits by position when built, else by name.
-struct Topics<'a> {
-    index: HashMap<&'a str, u32>,
-    masks: Option<&'a [u64]>,
+pub(super) struct Topics<'a> {
+    pub index: HashMap<&'a str, u32>,
+    pub masks: Option<&'a [u64]>,
 }
 
 /// The counts of a run of a list, to be merged with the other runs'.
@@ -152,14 +164,21 @@ impl Part {
 }
 
 /// The counts of `list`: its runs of [`CHUNK`] events walked in parallel, then merged.
-fn tally(g: &KnowledgeGraph, a: &Analytics, topics: &Topics<'_>, list: &[NodeId]) -> ListTally {
+pub(super) fn tally(
+    g: &KnowledgeGraph,
+    a: &Analytics,
+    topics: &Topics<'_>,
+    node: NodeId,
+    list: &[NodeId],
+) -> ListTally {
     let p = list.par_chunks(CHUNK).map(|run| Part::walk(g, a, topics, run)).reduce(Part::default, Part::merge);
     let known = list.par_iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
     let by_bit = p.by_bit.iter().enumerate().filter(|&(_, &k)| k > 0).map(|(i, &k)| (i as u32, k));
     let mut topics: Vec<(u32, u32)> = p.topics.into_iter().chain(by_bit).collect();
-    let name = |i: u32| a.topics.get(i as usize).map_or("", |(s, _)| &**s);
+    let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
     topics.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(name(x.0).cmp(name(y.0))));
     ListTally {
+        node,
         tally: p.tally,
         countries: top(g, p.countries.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX),
         participants: top(g, p.participants.into_iter().collect(), usize::MAX),
@@ -172,13 +191,13 @@ impl Analytics {
     /// The counts of `list` when it is a busy list.
     pub(super) fn busy(&self, list: &[NodeId]) -> Option<&ListTally> {
         let i = *self.busy.get(&key(list))?;
-        self.busy_tallies.get(i as usize)
+        self.busy_tallies.get(i as usize).map(|t| &**t)
     }
 
     /// The heap size of the busy lists' counts, in bytes (for the load log).
     pub(super) fn busy_bytes(&self) -> usize {
         let each = |t: &ListTally| (t.countries.len() + t.participants.len() + t.topics.len()) * 8 + t.known.len() * 4;
-        self.busy_tallies.iter().map(each).sum::<usize>() + self.busy.len() * 24
+        self.busy_tallies.iter().map(|t| each(t)).sum::<usize>() + self.busy.len() * 24
     }
 }
 
@@ -190,7 +209,7 @@ impl KnowledgeGraph {
     pub fn with_busy_lists(mut self, busy: usize) -> Self {
         let order = self.all(EntityKind::Event);
         let events: Vec<&Event> = order.iter().filter_map(|&n| self.event(n)).collect();
-        let masks = super::prefix::topic_masks(&events, &self.analytics.topics);
+        let masks = super::prefix::topic_masks(&events, &self.analytics.topic_names);
         let lists = build(&self, &self.analytics, busy, masks.as_deref());
         self.analytics.set_busy(lists, busy);
         self

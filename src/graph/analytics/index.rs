@@ -2,15 +2,17 @@
 //! in the date order (kind, status, mode, precision, country), the tallies of every event
 //! starting before each distinct start day (so that a run of the order is tallied by one
 //! subtraction), the first day each record was known, and the whole kind's counts per
-//! country, participant and topic, most first.
+//! country, participant and topic, most first. A graph extended by a write gets these of
+//! the graph before it patched for the added events (`extend.rs`), not built again.
 
 use super::{top, EventTally};
-use crate::graph::dates::WaveletMatrix;
+use crate::graph::layered::{KeysByPosition, PointCounts};
 use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// No country, or no known day.
 pub(super) const NONE: u32 = u32::MAX;
@@ -42,6 +44,10 @@ pub(crate) struct Analytics {
     pub(super) countries: Vec<(NodeId, u32)>,
     pub(super) participants: Vec<(NodeId, u32)>,
     pub(super) topics: Vec<(Box<str>, u32)>,
+    /// The topics by index, as the busy lists' and the per-day counts' columns know them:
+    /// the order of `topics` at load, the topics first seen in a write after them (an index
+    /// never changes when counts do).
+    pub(super) topic_names: Vec<Box<str>>,
     /// Actors holding an office, in name order, with each position's folded title words.
     pub(super) holders: Vec<(NodeId, Vec<Vec<String>>)>,
     /// Per event, by position: its codes, as an index of `code_table`.
@@ -52,28 +58,26 @@ pub(crate) struct Analytics {
     pub(super) code_totals: Vec<u32>,
     /// Per event, by position: the first day it was known (`i32::MAX` when never).
     pub(super) known_at: Vec<i32>,
-    /// The distinct days of `known_at`, ascending (the matrices below hold ranks in it).
-    pub(super) known_days: Vec<i32>,
-    /// The rank of each event's first-known day, by position and in end-day order: how many
-    /// events of a run of positions, or ending before a day, were known by a day, in
-    /// O(log days).
-    pub(super) known_by_position: WaveletMatrix,
-    pub(super) known_by_end: WaveletMatrix,
+    /// Each event's first-known day, by position, and as a point (end day, first-known day):
+    /// how many events of a run of positions, or ending before a day, were known by a day, in
+    /// O(log days) (wavelet matrices, see `layered.rs`).
+    pub(super) known_by_position: KeysByPosition,
+    pub(super) known_by_end: PointCounts,
     /// Each distinct end day, ascending, and the tally of the events ending before each
     /// (one more: every event), so that the events still ongoing at a day are tallied by
     /// subtraction.
     pub(super) end_days: Vec<i32>,
     pub(super) ending_before: Vec<EventTally>,
-    /// By position: the index of the event's precision times `end_days.len()`, plus the
-    /// rank of its end day: how many events of a run with each precision end on or after a
-    /// day (the timeline of the events ongoing at a range's start).
-    pub(super) precision_ends: WaveletMatrix,
+    /// By position: the event's precision and end day (as [`precision_end`]): how many
+    /// events of a run with each precision end on or after a day (the timeline of the events
+    /// ongoing at a range's start).
+    pub(super) precision_ends: KeysByPosition,
     /// The day by which every event, agreement and statement was known (`i32::MAX` when one
     /// of them never is): a `knownBy` on or after it keeps them all.
     pub(super) all_known: [i32; 3],
     /// The busy lists (see `busy.rs`), keyed by where their items live, and their counts.
     pub(super) busy: HashMap<(usize, usize), u32>,
-    pub(super) busy_tallies: Vec<super::busy::ListTally>,
+    pub(super) busy_tallies: Vec<Arc<super::busy::ListTally>>,
     /// The shortest busy list (no list shorter than this is looked up).
     pub(super) busy_min: usize,
     /// Per country and per topic, how many events start and end before each day (see
@@ -81,8 +85,14 @@ pub(crate) struct Analytics {
     pub(super) vocab: super::prefix::VocabCounts,
 }
 
+/// The key of an event's precision and end day in `Analytics::precision_ends`: by
+/// precision (as `DatePrecision::ALL`), then end day.
+pub(super) fn precision_end(precision: u16, end: i32) -> i64 {
+    (i64::from(precision) << 33) + i64::from(end)
+}
+
 /// Packs what a tally needs of an event into 16 bits.
-fn pack(e: &Event) -> u16 {
+pub(super) fn pack(e: &Event) -> u16 {
     idx(EventKind::ALL, e.kind)
         | idx(EventStatus::ALL, e.status) << 4
         | idx(EventMode::ALL, e.mode) << 6
@@ -127,7 +137,7 @@ pub(super) fn idx<T: PartialEq>(all: &[T], v: T) -> u16 {
 }
 
 /// The country `place` lies in (itself when it is one).
-fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
+pub(super) fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
     let mut at = place;
     for _ in 0..64 {
         match at.and_then(|p| g.place(p).map(|pl| (p, pl))) {
@@ -192,16 +202,11 @@ impl Analytics {
                 m
             })
             .reduce(HashMap::default, merge);
-        let topics = super::top_topics(topics.into_iter().collect(), usize::MAX)
+        let topics: Vec<(Box<str>, u32)> = super::top_topics(topics.into_iter().collect(), usize::MAX)
             .into_iter()
             .map(|(t, k)| (Box::from(t), k))
             .collect();
-        let holders = g
-            .all(EntityKind::Actor)
-            .iter()
-            .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
-            .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
-            .collect();
+        let holders = holders(g);
         let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
         let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
         let known_at: Vec<i32> = order.par_iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();
@@ -214,6 +219,7 @@ impl Analytics {
             known,
             countries,
             participants,
+            topic_names: topics.iter().map(|(t, _)| t.clone()).collect(),
             topics,
             holders,
             all_known,
@@ -223,7 +229,7 @@ impl Analytics {
         };
         // The busy lists' walks (the longest part) run beside the codes and the time axes,
         // which have long serial stretches of their own: the two cores stay busy.
-        let masks = super::prefix::topic_masks(&events, &analytics.topics);
+        let masks = super::prefix::topic_masks(&events, &analytics.topic_names);
         let (a, masks) = (&analytics, masks.as_deref());
         let (busy, (codes, (time, by_end))) = rayon::join(
             || {
@@ -234,7 +240,6 @@ impl Analytics {
         );
         analytics.set_busy(busy, super::busy::BUSY);
         (analytics.codes, analytics.code_table, analytics.code_totals) = codes;
-        analytics.known_days = time.known_days;
         analytics.known_by_position = time.known_by_position;
         analytics.known_by_end = time.known_by_end;
         analytics.end_days = time.end_days;
@@ -254,16 +259,11 @@ impl Analytics {
         tracing::debug!(lists = self.busy_tallies.len(), bytes = self.busy_bytes(), "graph: analytics: busy lists");
     }
 
-    /// The rank below which the first-known days are on or before `d`.
-    fn known_rank(&self, d: i32) -> usize {
-        self.known_days.partition_point(|&k| k <= d)
-    }
-
     /// How many events at positions `p..q` were known by day `d`.
     pub(super) fn known_in_run(&self, p: usize, q: usize, d: i32) -> usize {
-        let r = self.known_rank(d);
+        let k = i64::from(d) + 1;
         let m = &self.known_by_position;
-        m.count_less(q.min(self.attrs.len()), r).saturating_sub(m.count_less(p.min(q).min(self.attrs.len()), r))
+        m.count_below(q.min(self.attrs.len()), k).saturating_sub(m.count_below(p.min(q).min(self.attrs.len()), k))
     }
 
     /// The index in `end_days` of the first day on or after `f`.
@@ -278,20 +278,18 @@ impl Analytics {
 
     /// How many events ending before day `f` were known by day `d`.
     pub(super) fn known_ending_before(&self, f: i32, d: i32) -> usize {
-        let ending: u32 = self.tally_ending_before(f).kinds.iter().sum();
-        self.known_by_end.count_less(ending as usize, self.known_rank(d))
+        self.known_by_end.count(i64::from(f), i64::from(d) + 1)
     }
 
     /// How many events at positions `a..b` end on or after day `f`, per precision (indexed
     /// as `DatePrecision::ALL`).
     pub(super) fn ending_from(&self, a: usize, b: usize, f: i32) -> [u32; DatePrecision::ALL.len()] {
-        let (e, rf) = (self.end_days.len(), self.end_rank(f));
         let m = &self.precision_ends;
         let (a, b) = (a.min(b), b.min(self.attrs.len()));
         let mut out = [0; DatePrecision::ALL.len()];
         for (i, o) in out.iter_mut().enumerate() {
-            let (lo, hi) = (i * e + rf, (i + 1) * e);
-            let upto = |p: usize| m.count_less(p, hi).saturating_sub(m.count_less(p, lo));
+            let (lo, hi) = (precision_end(i as u16, f), precision_end(i as u16 + 1, i32::MIN));
+            let upto = |p: usize| m.count_below(p, hi).saturating_sub(m.count_below(p, lo));
             *o = upto(b).saturating_sub(upto(a)) as u32;
         }
         out
@@ -326,6 +324,15 @@ impl Analytics {
         }
         t
     }
+}
+
+/// Actors holding an office, in name order, with each position's folded title words.
+pub(super) fn holders(g: &KnowledgeGraph) -> Vec<(NodeId, Vec<Vec<String>>)> {
+    g.all(EntityKind::Actor)
+        .iter()
+        .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
+        .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
+        .collect()
 }
 
 /// Each event's codes as an index of a table of the distinct codes, the table, and how many
@@ -379,12 +386,11 @@ fn merge<K: std::hash::Hash + Eq>(mut a: HashMap<K, u32>, b: HashMap<K, u32>) ->
 
 /// The indexes of the two time axes over the date order (see the fields of [`Analytics`]).
 struct Time {
-    known_days: Vec<i32>,
-    known_by_position: WaveletMatrix,
-    known_by_end: WaveletMatrix,
+    known_by_position: KeysByPosition,
+    known_by_end: PointCounts,
     end_days: Vec<i32>,
     ending_before: Vec<EventTally>,
-    precision_ends: WaveletMatrix,
+    precision_ends: KeysByPosition,
 }
 
 /// The events by end day: their positions, and where each distinct end day starts among
@@ -397,10 +403,6 @@ struct ByEnd {
 impl Time {
     /// Built from the events in date order, their packed attributes and first-known days.
     fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
-        let mut known_days = known_at.to_vec();
-        known_days.par_sort_unstable();
-        known_days.dedup();
-        let known_rank: Vec<u32> = known_at.iter().map(|k| known_days.partition_point(|x| x < k) as u32).collect();
         let ends: Vec<i32> = events.iter().map(|e| day(e.when.end)).collect();
         let mut by_end: Vec<u32> = (0..ends.len() as u32).collect();
         by_end.par_sort_by_key(|&i| ends.get(i as usize).copied().unwrap_or(i32::MAX));
@@ -417,24 +419,14 @@ impl Time {
         }
         ending_before.push(running);
         cuts.push(by_end.len() as u32);
-        let end_known: Vec<u32> = by_end.iter().map(|&i| known_rank.get(i as usize).copied().unwrap_or(0)).collect();
-        let e = end_days.len();
-        let precision_ends: Vec<u32> = ends
-            .iter()
-            .zip(attrs)
-            .map(|(d, &a)| (usize::from(a >> 9 & 0x3) * e + end_days.partition_point(|x| x < d)) as u32)
-            .collect();
-        let bound = DatePrecision::ALL.len() * e;
+        let known: Vec<i64> = known_at.iter().map(|&k| i64::from(k)).collect();
+        let points: Vec<(i64, i64)> = ends.iter().zip(&known).map(|(&e, &k)| (i64::from(e), k)).collect();
+        let precision_ends: Vec<i64> = ends.iter().zip(attrs).map(|(&d, &a)| precision_end(a >> 9 & 0x3, d)).collect();
         let (known_by_position, (known_by_end, precision_ends)) = rayon::join(
-            || WaveletMatrix::build(known_rank, known_days.len()),
-            || {
-                rayon::join(
-                    || WaveletMatrix::build(end_known, known_days.len()),
-                    || WaveletMatrix::build(precision_ends, bound),
-                )
-            },
+            || KeysByPosition::build(&known),
+            || rayon::join(|| PointCounts::build(points), || KeysByPosition::build(&precision_ends)),
         );
-        let time = Time { known_days, known_by_position, known_by_end, end_days, ending_before, precision_ends };
+        let time = Time { known_by_position, known_by_end, end_days, ending_before, precision_ends };
         (time, ByEnd { order: by_end, cuts })
     }
 }

@@ -13,6 +13,9 @@
 //! day) and, for timelines, counted per precision from a wavelet matrix over (precision, end
 //! day) by position.
 //!
+//! Everything built at load is patched, not built again, for a graph extended by a write that
+//! only adds records (`extend.rs`).
+//!
 //! Knowledge time (`knownBy`) narrows a date-order view rather than the items of a list: the
 //! same two-part decomposition counts what was known by a day from wavelet matrices over each
 //! event's first-known day, by position and in end-day order, and the view is paged lazily.
@@ -30,6 +33,7 @@
 
 mod busy;
 mod codes;
+mod extend;
 mod index;
 mod offices;
 mod prefix;
@@ -279,13 +283,13 @@ impl KnowledgeGraph {
             return self.analytics.topics.iter().take(first).map(|(t, k)| (&**t, *k)).collect();
         }
         if let Some(t) = self.busy_set(&set) {
-            let topics = &self.analytics.topics;
-            let name = |i: u32| topics.get(i as usize).map_or("", |(s, _)| &**s);
+            let topics = &self.analytics.topic_names;
+            let name = |i: u32| topics.get(i as usize).map_or("", |s| &**s);
             return t.topics.iter().take(first).map(|&(i, k)| (name(i), k)).collect();
         }
         if let Some(counts) = self.vocab_counts(prefix::Vocab::Topics, &set) {
-            let topics = &self.analytics.topics;
-            let counts = counts.iter().zip(topics).filter(|&(&k, _)| k > 0).map(|(&k, (t, _))| (&**t, k));
+            let topics = &self.analytics.topic_names;
+            let counts = counts.iter().zip(topics).filter(|&(&k, _)| k > 0).map(|(&k, t)| (&**t, k));
             return top_topics(counts.collect(), first);
         }
         let mut counts: HashMap<&str, u32> = HashMap::default();

@@ -25,19 +25,26 @@ pub(super) struct PrefixCounts {
     rows: Vec<u32>,
 }
 
-/// Each event's topics (`events` in date order) as bits of their indexes in `topics` (the
-/// whole kind's, most first), when there are at most [`MAX_TOPICS`] of them.
-pub(super) fn topic_masks(events: &[&Event], topics: &[(Box<str>, u32)]) -> Option<Vec<u64>> {
+/// Each event's topics (`events` in date order) as bits of their indexes in `topics`
+/// (`Analytics::topic_names`), when there are at most [`MAX_TOPICS`] of them.
+pub(super) fn topic_masks(events: &[&Event], topics: &[Box<str>]) -> Option<Vec<u64>> {
     if topics.len() > MAX_TOPICS {
         return None;
     }
-    let index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, (t, _))| (&**t, i as u32)).collect();
+    let index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
     let mask = |e: &&Event| {
         let mut m = 0u64;
         each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
         m
     };
     Some(events.par_iter().map(mask).collect())
+}
+
+/// The indexes of `topics` in the order of their names.
+fn by_name(topics: &[Box<str>]) -> Vec<u32> {
+    let mut out: Vec<u32> = (0..topics.len() as u32).collect();
+    out.sort_unstable_by(|x, y| topics[*x as usize].cmp(&topics[*y as usize]));
+    out
 }
 
 /// Calls `f` with the index of each bit set in `m`.
@@ -65,6 +72,38 @@ impl PrefixCounts {
         PrefixCounts { width, rows }
     }
 
+    /// These counts once items join the order: `cuts`, for each new cut, the old row it
+    /// starts from and how many of the added items come before it (see
+    /// `layered::merged_cuts`), `cols` the new column of each old one (`width` columns now),
+    /// and `add(i, row)` adds the values of the `i`-th added item (in cut order) to `row`.
+    fn patched(
+        &self,
+        width: usize,
+        cols: &[usize],
+        cuts: &[(i32, usize, usize)],
+        add: impl Fn(usize, &mut [u32]),
+    ) -> Self {
+        let mut rows = Vec::with_capacity(cuts.len() * width);
+        let mut running = vec![0; width];
+        let mut done = 0;
+        for &(_, old, before) in cuts {
+            while done < before {
+                add(done, &mut running);
+                done += 1;
+            }
+            let start = rows.len();
+            rows.extend_from_slice(&running);
+            if let Some(row) = rows.get_mut(start..) {
+                for (c, &k) in cols.iter().zip(self.row(old)) {
+                    if let Some(x) = row.get_mut(*c) {
+                        *x += k;
+                    }
+                }
+            }
+        }
+        PrefixCounts { width, rows }
+    }
+
     /// Row `k` (empty when there is none).
     fn row(&self, k: usize) -> &[u32] {
         self.rows.get(k * self.width..(k + 1) * self.width).unwrap_or_default()
@@ -87,7 +126,7 @@ pub(crate) struct VocabCounts {
     /// By start day (rows as `Analytics::before`) and by end day (as `ending_before`).
     countries_before: PrefixCounts,
     countries_ending_before: PrefixCounts,
-    /// Indexes of `Analytics::topics` in the order of their names (to find a topic's index).
+    /// Indexes of `Analytics::topic_names` in the order of their names (to find a topic's index).
     topics_by_name: Vec<u32>,
     topics_before: PrefixCounts,
     topics_ending_before: PrefixCounts,
@@ -120,9 +159,7 @@ impl VocabCounts {
             || PrefixCounts::build(c, &a.firsts, add_country),
             || PrefixCounts::build(c, end_cuts, |j, row| add_country(at_end(j), row)),
         );
-        let mut topics_by_name: Vec<u32> = (0..a.topics.len() as u32).collect();
-        let name = |i: &u32| a.topics.get(*i as usize).map_or("", |(s, _)| &**s);
-        topics_by_name.sort_unstable_by(|x, y| name(x).cmp(name(y)));
+        let topics_by_name = by_name(&a.topic_names);
         let (mut topics_before, mut topics_ending_before) = Default::default();
         if let Some(masks) = masks {
             let add_topics = |pos: usize, row: &mut [u32]| {
@@ -132,7 +169,7 @@ impl VocabCounts {
                     }
                 })
             };
-            let t = a.topics.len();
+            let t = a.topic_names.len();
             (topics_before, topics_ending_before) = rayon::join(
                 || PrefixCounts::build(t, &a.firsts, add_topics),
                 || PrefixCounts::build(t, end_cuts, |j, row| add_topics(at_end(j), row)),
@@ -143,6 +180,57 @@ impl VocabCounts {
             countries_before,
             countries_ending_before,
             topics_by_name,
+            topics_before,
+            topics_ending_before,
+        }
+    }
+
+    /// These counts once events join the date order (see `extend.rs`): `a` the analytics
+    /// with the new countries and topics (topics keep their indexes, new ones come after),
+    /// `start_cuts` and `end_cuts` the new cuts by start and end day (see
+    /// `layered::merged_cuts`), and the added events' country and topic bits (indexes of
+    /// `a.topic_names`), ordered by start day and by end day.
+    pub(super) fn extended(
+        &self,
+        a: &Analytics,
+        start_cuts: &[(i32, usize, usize)],
+        by_start: &[(u32, u64)],
+        end_cuts: &[(i32, usize, usize)],
+        by_end: &[(u32, u64)],
+    ) -> Self {
+        let mut country_ids: Vec<u32> = a.countries.iter().map(|&(c, _)| c.0).collect();
+        country_ids.sort_unstable();
+        let at = |c: u32| country_ids.binary_search(&c).ok();
+        let cols: Vec<usize> = self.country_ids.iter().map(|&c| at(c).unwrap_or(usize::MAX)).collect();
+        let add_country = |added: &[(u32, u64)], i: usize, row: &mut [u32]| {
+            if let Some(x) = added.get(i).and_then(|&(c, _)| at(c)).and_then(|c| row.get_mut(c)) {
+                *x += 1;
+            }
+        };
+        let c = country_ids.len();
+        let countries_before = self.countries_before.patched(c, &cols, start_cuts, |i, r| add_country(by_start, i, r));
+        let countries_ending_before =
+            self.countries_ending_before.patched(c, &cols, end_cuts, |i, r| add_country(by_end, i, r));
+        let t = a.topic_names.len();
+        let (mut topics_before, mut topics_ending_before) = Default::default();
+        if t <= MAX_TOPICS {
+            let add_topics = |added: &[(u32, u64)], i: usize, row: &mut [u32]| {
+                each_bit(added.get(i).map_or(0, |&(_, m)| m), |b| {
+                    if let Some(x) = row.get_mut(b) {
+                        *x += 1;
+                    }
+                })
+            };
+            let cols: Vec<usize> = (0..self.topics_before.width).collect();
+            topics_before = self.topics_before.patched(t, &cols, start_cuts, |i, r| add_topics(by_start, i, r));
+            topics_ending_before =
+                self.topics_ending_before.patched(t, &cols, end_cuts, |i, r| add_topics(by_end, i, r));
+        }
+        VocabCounts {
+            country_ids,
+            countries_before,
+            countries_ending_before,
+            topics_by_name: by_name(&a.topic_names),
             topics_before,
             topics_ending_before,
         }
@@ -181,7 +269,7 @@ impl KnowledgeGraph {
             }
             Vocab::Topics => {
                 let Some(e) = self.all(EntityKind::Event).get(pos).and_then(|&n| self.event(n)) else { return };
-                let name = |i: &u32| a.topics.get(*i as usize).map_or("", |(s, _)| &**s);
+                let name = |i: &u32| a.topic_names.get(*i as usize).map_or("", |s| &**s);
                 each_topic(e, |t| {
                     let i = vc.topics_by_name.binary_search_by(|j| name(j).cmp(t)).ok();
                     if let Some(x) = i.and_then(|i| vc.topics_by_name.get(i)).and_then(|&j| row.get_mut(j as usize)) {
@@ -192,7 +280,7 @@ impl KnowledgeGraph {
         }
     }
 
-    /// Per value of `v` (indexed as the countries or `Analytics::topics`), how many events at
+    /// Per value of `v` (indexed as the countries or `Analytics::topic_names`), how many events at
     /// positions `p..q` have it: two rows subtracted, plus the events of a partial day at
     /// either end (as `Analytics::tally_run`); `None` when `v` has no counts built.
     fn vocab_run(&self, v: Vocab, p: usize, q: usize) -> Option<Vec<u32>> {

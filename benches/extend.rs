@@ -1,0 +1,169 @@
+//! What a write that adds records costs the builder (issue 15): a seed's graph extended by
+//! one event (`KnowledgeGraph::extend`), with the time of each of its steps (the
+//! `extend: ...` steps it logs at debug level, collected here by a tracing layer), then a
+//! chain of extensions, each of the graph before it, as the writer makes them (so that the
+//! added events pile up and their layers fold now and then), with its steps (timed with
+//! their logging on, which reads `/proc` and so costs a little).
+//!
+//! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
+//! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
+//! single extensions, `EXTEND_CHAIN` (default 2000, 0 to skip) for the chain's length.
+
+use diplograph::graph::KnowledgeGraph;
+use diplograph::model::{Entity, EntityKind, NodeId};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tracing::field::{Field, Visit};
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+/// The allocator the server binary uses, so that the figures are the server's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// Whether the steps are collected (their logging reads `/proc`, which costs a little).
+static ON: AtomicBool = AtomicBool::new(false);
+
+/// Each step's times, in microseconds, by name.
+type Steps = Arc<Mutex<BTreeMap<String, Vec<u64>>>>;
+
+/// Collects the `extend: ...` steps' `elapsed_us` (or, from a build that logs whole
+/// milliseconds only, `elapsed_ms`).
+struct Collect(Steps);
+
+#[derive(Default)]
+struct Fields {
+    message: String,
+    us: Option<u64>,
+    ms: Option<u64>,
+}
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "message" {
+            self.message = format!("{value:?}");
+        }
+    }
+    fn record_u64(&mut self, field: &Field, value: u64) {
+        match field.name() {
+            "elapsed_us" => self.us = Some(value),
+            "elapsed_ms" => self.ms = Some(value),
+            _ => {}
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for Collect {
+    fn register_callsite(&self, _: &'static tracing::Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+    fn enabled(&self, _: &tracing::Metadata<'_>, _: Context<'_, S>) -> bool {
+        ON.load(Ordering::Relaxed)
+    }
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        let mut f = Fields::default();
+        event.record(&mut f);
+        if let (true, Some(us)) = (f.message.starts_with("extend:"), f.us.or(f.ms.map(|ms| ms * 1000))) {
+            self.0.lock().expect("steps").entry(f.message).or_default().push(us);
+        }
+    }
+}
+
+/// An event like the seed's first, with a new id.
+fn one_event(g: &KnowledgeGraph, n: usize, template: NodeId) -> Entity {
+    let mut event = g.entity(template).clone();
+    if let Entity::Event(e) = &mut event {
+        e.id = format!("event:bench-extend-{n}");
+    }
+    event
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
+}
+
+fn summary(times: &mut [Duration]) -> String {
+    times.sort();
+    format!(
+        "p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms, max {:.2} ms",
+        percentile(times, 0.5),
+        percentile(times, 0.9),
+        percentile(times, 0.99),
+        percentile(times, 1.0)
+    )
+}
+
+fn main() {
+    let steps: Steps = Arc::default();
+    tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Collect(steps.clone())))
+        .expect("subscriber");
+    let runs: usize = std::env::var("EXTEND_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(20);
+    let chain: usize = std::env::var("EXTEND_CHAIN").ok().and_then(|s| s.parse().ok()).unwrap_or(2000);
+    let seed = std::env::var("EXTEND_SEED").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/seed").into());
+    let started = Instant::now();
+    let graph = Arc::new(diplograph::seed::load(std::path::Path::new(&seed)).expect("seed"));
+    println!(
+        "seed {seed}: {} entities, {} events, loaded in {:.2} s",
+        graph.node_count(),
+        graph.all(EntityKind::Event).len(),
+        started.elapsed().as_secs_f64()
+    );
+    let template = graph.all(EntityKind::Event)[0];
+
+    // The steps of one extension, collected.
+    ON.store(true, Ordering::Relaxed);
+    for n in 0..runs {
+        drop(graph.extend(vec![one_event(&graph, n, template)], graph.snapshot().clone()));
+    }
+    ON.store(false, Ordering::Relaxed);
+    println!("the steps of one graph extended by one event ({runs} times, median; timed with their logging on):");
+    for (step, times) in steps.lock().expect("steps").iter_mut() {
+        times.sort_unstable();
+        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+    }
+
+    // The whole extension, logging off: the time to the new graph, and with its drop (what
+    // the writes bench's phase 0 times).
+    let (mut made, mut with_drop) = (Vec::new(), Vec::new());
+    for n in 0..runs {
+        let t = Instant::now();
+        let g = graph.extend(vec![one_event(&graph, n, template)], graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+        with_drop.push(t.elapsed());
+    }
+    println!("one graph extended by one event ({runs} times): {}", summary(&mut made));
+    println!("  the same with the extended graph dropped: {}", summary(&mut with_drop));
+
+    // A chain: each graph extended from the one before, one event each (events of random
+    // dates: copies of random events of the seed).
+    if chain > 0 {
+        let events = graph.all(EntityKind::Event).to_vec();
+        steps.lock().expect("steps").clear();
+        ON.store(true, Ordering::Relaxed);
+        let mut g: KnowledgeGraph = graph.extend(vec![one_event(&graph, runs, template)], graph.snapshot().clone());
+        let mut times = Vec::with_capacity(chain);
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for n in 1..=chain {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let event = one_event(&g, runs + n, events[(x % events.len() as u64) as usize]);
+            let t = Instant::now();
+            let next = g.extend(vec![event], g.snapshot().clone());
+            times.push(t.elapsed());
+            g = next;
+        }
+        ON.store(false, Ordering::Relaxed);
+        println!("a chain of {chain} graphs, each the one before extended by one event: {}", summary(&mut times));
+        println!("  its steps (median, p99, max; timed with their logging on):");
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            let at = |p: f64| times[((times.len() - 1) as f64 * p).round() as usize] as f64 / 1e3;
+            println!("  {step:<28} {:>9.3} ms {:>9.3} ms {:>9.3} ms", at(0.5), at(0.99), at(1.0));
+        }
+    }
+}

@@ -1,0 +1,352 @@
+//! The analytics of a graph extended by a write that only adds records (see `rebuild.rs`):
+//! the previous graph's, patched for the added events and records, in time proportional to
+//! them plus linear copies (no sort of the events, no entity of the previous graph read):
+//!
+//! - what is kept by position in the date order (kinds, countries, codes, first-known days):
+//!   the added events' values inserted at their positions (a copy);
+//! - the prefix tallies by start day and by end day, and the per-day counts of countries and
+//!   topics: the cuts merged with the added events' days, each row the old row plus the
+//!   added events before it (`layered::merged_cuts`; a new country is a new column, a new
+//!   topic a new index after the others, so old columns keep theirs);
+//! - the wavelet matrices (first-known days by position and by end day, precisions by end
+//!   day): shared, the added events counted beside them (`layered.rs`);
+//! - the whole kind's counts per country, participant and topic: the added events counted
+//!   in, the entries that changed moved to their places (the others keep their order: an old
+//!   node's rank may change but not its order among the old ones);
+//! - the busy lists: the lists the added events joined patched the same way; a list that
+//!   grows past the threshold walked once; every other one shared;
+//! - first-known days per node: the added nodes' appended; office holders built again when
+//!   an actor was added.
+//!
+//! The internal tables may differ from a whole build's (a code or topic first seen in a write
+//! is numbered after the others), never the answers: `tests/it/extend.rs` compares the
+//! facets, timelines and `knownBy` counts of both over many sets.
+
+use super::busy::{self, ListTally, Topics};
+use super::index::{country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, NONE};
+use super::prefix::MAX_TOPICS;
+use super::{top, EventTally};
+use crate::graph::layered::{insert_at, merged_cuts};
+use crate::graph::KnowledgeGraph;
+use crate::model::*;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::cmp::Reverse;
+use std::hash::Hash;
+use std::sync::Arc;
+
+/// What counting needs of an added event.
+struct Added<'g> {
+    node: NodeId,
+    /// Its position in the new date order.
+    pos: usize,
+    event: &'g Event,
+    start: i32,
+    end: i32,
+    attrs: u16,
+    country: u32,
+    known: i32,
+}
+
+impl Analytics {
+    /// The analytics of `g`, the graph `prev` (whose analytics these are) extended by the
+    /// nodes from `old` on, its orders, reverse lists and date index already extended.
+    pub(crate) fn extended(&self, g: &KnowledgeGraph, prev: &KnowledgeGraph, old: usize) -> Analytics {
+        let n = g.node_count();
+        let mut known = self.known.clone();
+        let published = |s: NodeId| g.source(s).and_then(|s| s.published).map_or(i32::MAX, day);
+        known.extend((old..n).map(|i| match g.entity(NodeId(i as u32)) {
+            Entity::Source(_) => published(NodeId(i as u32)),
+            e => e.sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX),
+        }));
+        let mut all_known = self.all_known;
+        for (i, &k) in known.iter().enumerate().skip(old) {
+            let slot = match g.entity(NodeId(i as u32)).kind() {
+                EntityKind::Event => 0,
+                EntityKind::Agreement => 1,
+                EntityKind::Statement => 2,
+                _ => continue,
+            };
+            all_known[slot] = all_known[slot].max(k);
+        }
+        let mut added: Vec<Added<'_>> = (old..n)
+            .filter_map(|i| {
+                let node = NodeId(i as u32);
+                let event = g.event(node)?;
+                let (start, end) = (day(event.when.start), day(event.when.end));
+                let (attrs, country) = (pack(event), country_of(g, event.place));
+                Some(Added { node, pos: g.rank(node) as usize, event, start, end, attrs, country, known: known[i] })
+            })
+            .collect();
+        added.sort_unstable_by_key(|a| a.pos);
+        let attrs: Vec<u16> = insert_at(&self.attrs, &added.iter().map(|a| (a.pos, a.attrs)).collect::<Vec<_>>());
+        let country = insert_at(&self.country, &added.iter().map(|a| (a.pos, a.country)).collect::<Vec<_>>());
+        let known_at = insert_at(&self.known_at, &added.iter().map(|a| (a.pos, a.known)).collect::<Vec<_>>());
+
+        // The tallies before each start day (positions are in start-day order).
+        let last = self.days.len().saturating_sub(1);
+        let starts: Vec<i32> = added.iter().map(|a| a.start).collect();
+        let mut start_cuts = merged_cuts(self.days.get(..last).unwrap_or_default(), &starts);
+        start_cuts.push((i32::MAX, last, added.len()));
+        let (mut days, mut firsts, mut before) = (Vec::new(), Vec::new(), Vec::new());
+        let mut running = EventTally::default();
+        let mut done = 0;
+        for &(d, i, b) in &start_cuts {
+            while done < b {
+                running.add(added[done].attrs);
+                done += 1;
+            }
+            days.push(d);
+            firsts.push(self.firsts.get(i).copied().unwrap_or_default() + b as u32);
+            before.push(self.before.get(i).cloned().unwrap_or_default().plus(&running));
+        }
+
+        // The tallies before each end day.
+        let mut by_end: Vec<&Added<'_>> = added.iter().collect();
+        by_end.sort_by_key(|a| a.end);
+        let ends: Vec<i32> = by_end.iter().map(|a| a.end).collect();
+        let mut end_cuts = merged_cuts(&self.end_days, &ends);
+        end_cuts.push((i32::MAX, self.end_days.len(), added.len()));
+        let (mut end_days, mut ending_before) = (Vec::new(), Vec::new());
+        let (mut running, mut done) = (EventTally::default(), 0);
+        for (k, &(d, i, b)) in end_cuts.iter().enumerate() {
+            while done < b {
+                running.add(by_end[done].attrs);
+                done += 1;
+            }
+            if k + 1 < end_cuts.len() {
+                end_days.push(d);
+            }
+            ending_before.push(self.ending_before.get(i).cloned().unwrap_or_default().plus(&running));
+        }
+
+        // The wavelet matrices, their added events beside them.
+        let ends_by_position = g.dates.end_days();
+        let keys: Vec<(usize, i64)> = added.iter().map(|a| (a.pos, i64::from(a.known))).collect();
+        let known_by_position =
+            self.known_by_position.inserted(&keys, || known_at.iter().map(|&k| i64::from(k)).collect());
+        let points: Vec<(i64, i64)> = added.iter().map(|a| (i64::from(a.end), i64::from(a.known))).collect();
+        let known_by_end = self.known_by_end.added(&points, || {
+            ends_by_position.iter().zip(&known_at).map(|(&e, &k)| (i64::from(e), i64::from(k))).collect()
+        });
+        let keys: Vec<(usize, i64)> = added.iter().map(|a| (a.pos, precision_end(a.attrs >> 9 & 0x3, a.end))).collect();
+        let precision_ends = self.precision_ends.inserted(&keys, || {
+            ends_by_position.iter().zip(&attrs).map(|(&e, &x)| precision_end(x >> 9 & 0x3, e)).collect()
+        });
+
+        // The whole kind's counts.
+        let mut by_country: HashMap<u32, u32> = self.countries.iter().map(|&(c, k)| (c.0, k)).collect();
+        added.iter().filter(|a| a.country != NONE).for_each(|a| *by_country.entry(a.country).or_default() += 1);
+        let countries = top(g, by_country.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX);
+        let mut met: HashMap<NodeId, u32> = HashMap::default();
+        added.iter().for_each(|a| each_participant(a.event, |x| *met.entry(x).or_default() += 1));
+        let participants = add_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
+        let mut topic_names = self.topic_names.clone();
+        let mut topics = self.topics.clone();
+        {
+            let mut seen: HashMap<&str, u32> = HashMap::default();
+            added.iter().for_each(|a| each_topic(a.event, |t| *seen.entry(t).or_default() += 1));
+            let known_names: HashSet<&str> = topic_names.iter().map(|t| &**t).collect();
+            let mut new: Vec<&str> = seen.keys().filter(|t| !known_names.contains(*t)).copied().collect();
+            new.sort_unstable();
+            topic_names.extend(new.into_iter().map(Box::from));
+            if !seen.is_empty() {
+                let mut counts: HashMap<&str, u32> = self.topics.iter().map(|(t, k)| (&**t, *k)).collect();
+                seen.iter().for_each(|(t, k)| *counts.entry(t).or_default() += k);
+                topics = super::top_topics(counts.into_iter().collect(), usize::MAX)
+                    .into_iter()
+                    .map(|(t, k)| (Box::from(t), k))
+                    .collect();
+            }
+        }
+
+        // Codes: a code first seen here is numbered after the others.
+        let mut code_table = self.code_table.clone();
+        let mut code_totals = self.code_totals.clone();
+        let mut ids: HashMap<EventCodes, u32> = code_table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        let new_codes: Vec<(usize, u32)> = added
+            .iter()
+            .map(|a| {
+                let c = a.event.codes();
+                let id = *ids.entry(c).or_insert_with(|| {
+                    code_table.push(c);
+                    code_totals.push(0);
+                    (code_table.len() - 1) as u32
+                });
+                if let Some(t) = code_totals.get_mut(id as usize) {
+                    *t += 1;
+                }
+                (a.pos, id)
+            })
+            .collect();
+        let codes = insert_at(&self.codes, &new_codes);
+        let actor_added = (old..n).any(|i| g.actor(NodeId(i as u32)).is_some());
+
+        let mut a = Analytics {
+            attrs,
+            country,
+            days,
+            firsts,
+            before,
+            known,
+            countries,
+            participants,
+            topics,
+            topic_names,
+            holders: if actor_added { holders(g) } else { self.holders.clone() },
+            codes,
+            code_table,
+            code_totals,
+            known_at,
+            known_by_position,
+            known_by_end,
+            end_days,
+            ending_before,
+            precision_ends,
+            all_known,
+            busy: HashMap::default(),
+            busy_tallies: Vec::new(),
+            busy_min: self.busy_min,
+            vocab: Default::default(),
+        };
+        let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
+        let mask = |e: &Event| {
+            let mut m = 0u64;
+            if a.topic_names.len() <= MAX_TOPICS {
+                each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
+            }
+            m
+        };
+        let by_start: Vec<(u32, u64)> = added.iter().map(|x| (x.country, mask(x.event))).collect();
+        let by_end: Vec<(u32, u64)> = by_end.iter().map(|x| (x.country, mask(x.event))).collect();
+        let vocab = self.vocab.extended(&a, &start_cuts, &by_start, &end_cuts, &by_end);
+        let (keys, tallies) = self.extended_busy(g, prev, &a, &index, &added, old);
+        drop(index);
+        a.vocab = vocab;
+        (a.busy, a.busy_tallies) = (keys, tallies);
+        a
+    }
+
+    /// The busy lists of `g` (see `busy.rs`): those of `prev` whose list the added events
+    /// joined patched, the lists that grew past the threshold walked, the others shared and
+    /// keyed by where `g` keeps them. `a`: the new analytics, `index` its topics by name.
+    fn extended_busy(
+        &self,
+        g: &KnowledgeGraph,
+        prev: &KnowledgeGraph,
+        a: &Analytics,
+        index: &HashMap<&str, u32>,
+        added: &[Added<'_>],
+        old: usize,
+    ) -> busy::BusyLists {
+        let mut keys: HashMap<(usize, usize), u32> = HashMap::default();
+        let mut tallies: Vec<Arc<ListTally>> = Vec::with_capacity(self.busy_tallies.len());
+        let mut busy: HashSet<NodeId> = HashSet::default();
+        for t in &self.busy_tallies {
+            let list = &g.reverse(t.node).events[..];
+            let before = &prev.reverse(t.node).events[..];
+            busy.insert(t.node);
+            keys.insert(busy::key(list), tallies.len() as u32);
+            // A list the additions left alone may still live elsewhere (its node's lists
+            // copied): it is keyed where `g` keeps it.
+            tallies.push(if list.len() == before.len() {
+                t.clone()
+            } else {
+                Arc::new(patch(g, a, index, t, list, old))
+            });
+        }
+        // The lists the added events joined that were not busy and are now.
+        let mut joined: Vec<NodeId> = Vec::new();
+        for x in added {
+            g.each_back_link(x.node, |target, list| {
+                if list == crate::graph::build::EVENTS {
+                    joined.push(target)
+                }
+            });
+        }
+        joined.sort_unstable();
+        joined.dedup();
+        let topics = Topics { index: index.clone(), masks: None };
+        for node in joined.into_iter().filter(|n| !busy.contains(n)) {
+            let list = &g.reverse(node).events[..];
+            if list.len() >= busy::threshold(g.entity(node).kind(), self.busy_min) {
+                keys.insert(busy::key(list), tallies.len() as u32);
+                tallies.push(Arc::new(busy::tally(g, a, &topics, node, list)));
+            }
+        }
+        (keys, tallies)
+    }
+}
+
+/// The counts of busy list `t` once its list is `list` (the added events, from node `old`
+/// on, merged into it): the added events counted in.
+fn patch(
+    g: &KnowledgeGraph,
+    a: &Analytics,
+    index: &HashMap<&str, u32>,
+    t: &ListTally,
+    list: &[NodeId],
+    old: usize,
+) -> ListTally {
+    let mut tally = t.tally.clone();
+    let (mut countries, mut met, mut topics) = (HashMap::default(), HashMap::default(), HashMap::default());
+    for &n in list.iter().filter(|n| n.index() >= old) {
+        let pos = g.rank(n) as usize;
+        if let Some(&x) = a.attrs.get(pos) {
+            tally.add(x);
+        }
+        match a.country.get(pos) {
+            Some(&c) if c != NONE => *countries.entry(NodeId(c)).or_default() += 1,
+            _ => {}
+        }
+        let Some(e) = g.event(n) else { continue };
+        each_participant(e, |x| *met.entry(x).or_default() += 1);
+        each_topic(e, |s| {
+            if let Some(&i) = index.get(s) {
+                *topics.entry(i).or_default() += 1
+            }
+        });
+    }
+    let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
+    ListTally {
+        node: t.node,
+        tally,
+        countries: add_counts(&t.countries, &countries, |&(x, k)| (Reverse(k), g.rank(x))),
+        participants: add_counts(&t.participants, &met, |&(x, k)| (Reverse(k), g.rank(x))),
+        topics: add_counts(&t.topics, &topics, |&(i, k)| (Reverse(k), name(i))),
+        known: list.iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect(),
+    }
+}
+
+/// `list` (sorted by `key`, whose keys are all different) with the counts `add` added to
+/// its entries (new entries for keys not in it), sorted again: the changed entries taken out
+/// and put back at their places (a whole sort when they are many).
+fn add_counts<K: Copy + Eq + Hash, O: Ord>(
+    list: &[(K, u32)],
+    add: &HashMap<K, u32>,
+    key: impl Fn(&(K, u32)) -> O,
+) -> Vec<(K, u32)> {
+    if add.is_empty() {
+        return list.to_vec();
+    }
+    let mut changed: Vec<(K, u32)> = add.iter().map(|(&k, &v)| (k, v)).collect();
+    let mut out = Vec::with_capacity(list.len() + changed.len());
+    let mut was: HashMap<K, u32> = HashMap::default();
+    for &(k, v) in list {
+        if add.contains_key(&k) {
+            was.insert(k, v);
+        } else {
+            out.push((k, v));
+        }
+    }
+    changed.iter_mut().for_each(|c| c.1 += was.get(&c.0).copied().unwrap_or(0));
+    if changed.len() > 64 && changed.len() * 8 > out.len() {
+        out.extend(changed);
+        out.sort_unstable_by_key(|x| key(x));
+        return out;
+    }
+    for c in changed {
+        let at = out.partition_point(|x| key(x) < key(&c));
+        out.insert(at, c);
+    }
+    out
+}

@@ -1,0 +1,309 @@
+//! Counting structures that a write's graph patches instead of building again (see
+//! `rebuild.rs`): the date index and the analytics count "how many of the first `p`
+//! positions of the date order hold a key below a bound" (an end day, a first-known day) with
+//! wavelet matrices, which cannot take an inserted position. So each is a matrix built over
+//! the order once, shared (`Arc`) by every graph extended from it, plus the positions
+//! inserted since, in a small matrix of their own built again per extension; a count is the
+//! sum of the two. Once the inserted positions are more than 1 in [`SHARE`] of the order,
+//! the whole is built again from the keys by position (the fold), so a count stays two
+//! look-ups of O(log keys) and the fold's cost is shared by many extensions.
+//!
+//! Also here: the helpers that patch what is kept by position or by day ([`insert_at`],
+//! [`merged_cuts`]), linear copies without sorting or reading an entity.
+
+use super::dates::WaveletMatrix;
+use std::sync::Arc;
+
+/// The inserted positions (or added points) are folded into the shared matrix once they are
+/// more than 1 in this many of the whole.
+const SHARE: usize = 16;
+
+/// Points counted below a key: a wavelet matrix over the ranks of their keys, in a fixed
+/// order of the points (by position, or by another key, `xs`).
+#[derive(Default)]
+struct Matrix {
+    /// Each point's first key, ascending, when the points are ordered by one (empty when
+    /// their order is their position).
+    xs: Vec<i64>,
+    /// The distinct keys, ascending (the matrix holds ranks in it).
+    keys: Vec<i64>,
+    ranks: WaveletMatrix,
+}
+
+impl Matrix {
+    /// The matrix of `keys` (in the points' order), with `xs` (empty, or one per point).
+    fn build(xs: Vec<i64>, keys: &[i64]) -> Self {
+        let mut distinct = keys.to_vec();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let ranks: Vec<u32> = keys.iter().map(|k| distinct.partition_point(|x| x < k) as u32).collect();
+        let ranks = WaveletMatrix::build(ranks, distinct.len());
+        Matrix { xs, keys: distinct, ranks }
+    }
+
+    /// How many of the first `p` points have a key below `k`.
+    fn below(&self, p: usize, k: i64) -> usize {
+        if p == 0 {
+            return 0;
+        }
+        self.ranks.count_less(p, self.keys.partition_point(|&x| x < k))
+    }
+
+    /// How many points have a first key below `x`.
+    fn before(&self, x: i64) -> usize {
+        self.xs.partition_point(|&v| v < x)
+    }
+}
+
+/// A key per position of an order, counted by prefix: how many of the first `p` positions
+/// hold a key below `k` (see the module doc).
+#[derive(Clone, Default)]
+pub(crate) struct KeysByPosition {
+    /// The keys of the order when it was built (or last folded), by position.
+    base: Arc<Matrix>,
+    /// The positions inserted since, ascending, in the current order...
+    at: Vec<u32>,
+    /// ...their keys...
+    keys: Vec<i64>,
+    /// ...and their matrix, in that order.
+    added: Arc<Matrix>,
+    len: usize,
+}
+
+impl KeysByPosition {
+    /// The counts of `keys`, by position.
+    pub(crate) fn build(keys: &[i64]) -> Self {
+        KeysByPosition { base: Arc::new(Matrix::build(Vec::new(), keys)), len: keys.len(), ..Self::default() }
+    }
+
+    /// How many of the first `p` positions hold a key below `k`.
+    pub(crate) fn count_below(&self, p: usize, k: i64) -> usize {
+        let p = p.min(self.len);
+        let a = self.at.partition_point(|&x| (x as usize) < p);
+        self.base.below(p - a, k) + self.added.below(a, k)
+    }
+
+    /// These counts with `ins` inserted: positions in the new order (ascending) and their
+    /// keys; the positions already there keep their order. `every` gives every key of the
+    /// new order by position, for a fold.
+    pub(crate) fn inserted(&self, ins: &[(usize, i64)], every: impl FnOnce() -> Vec<i64>) -> Self {
+        if ins.is_empty() {
+            return self.clone();
+        }
+        let len = self.len + ins.len();
+        if (self.at.len() + ins.len()) * SHARE > len {
+            return Self::build(&every());
+        }
+        // A position `o` of the old order moves past each inserted position `p` (the `i`-th)
+        // with `p - i <= o`: as many old positions come before it.
+        let gaps: Vec<usize> = ins.iter().enumerate().map(|(i, &(p, _))| p - i).collect();
+        let moved = |o: u32| o as usize + gaps.partition_point(|&g| g <= o as usize);
+        let (mut at, mut keys) = (Vec::with_capacity(len), Vec::with_capacity(len));
+        let (mut i, mut j) = (0, 0);
+        while i < self.at.len() || j < ins.len() {
+            let old = self.at.get(i).map(|&o| moved(o));
+            match (old, ins.get(j)) {
+                (Some(o), Some(&(p, _))) if o < p => {
+                    at.push(o as u32);
+                    keys.push(self.keys[i]);
+                    i += 1;
+                }
+                (Some(o), None) => {
+                    at.push(o as u32);
+                    keys.push(self.keys[i]);
+                    i += 1;
+                }
+                (_, Some(&(p, k))) => {
+                    at.push(p as u32);
+                    keys.push(k);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        let added = Arc::new(Matrix::build(Vec::new(), &keys));
+        KeysByPosition { base: self.base.clone(), at, keys, added, len }
+    }
+
+    /// How many positions were inserted since the last build or fold. For tests.
+    pub(crate) fn inserted_count(&self) -> usize {
+        self.at.len()
+    }
+
+    /// The approximate heap size, in bytes.
+    #[cfg(test)]
+    pub(crate) fn heap_bytes(&self) -> usize {
+        let m = |m: &Matrix| m.keys.len() * 8 + m.xs.len() * 8 + m.ranks.heap_bytes();
+        m(&self.base) + m(&self.added) + self.at.len() * 12
+    }
+}
+
+/// Points `(x, y)`, counted below a corner: how many have `x < X` and `y < Y` (see the
+/// module doc; points are added, never inserted at a position).
+#[derive(Clone, Default)]
+pub(crate) struct PointCounts {
+    base: Arc<Matrix>,
+    /// The points added since the last build or fold, by `x` then `y`, and their matrix.
+    points: Vec<(i64, i64)>,
+    added: Arc<Matrix>,
+    len: usize,
+}
+
+impl PointCounts {
+    /// The counts of `points`.
+    pub(crate) fn build(mut points: Vec<(i64, i64)>) -> Self {
+        let len = points.len();
+        PointCounts { base: Arc::new(Self::matrix(&mut points)), len, ..Self::default() }
+    }
+
+    fn matrix(points: &mut [(i64, i64)]) -> Matrix {
+        points.sort_unstable();
+        let ys: Vec<i64> = points.iter().map(|p| p.1).collect();
+        Matrix::build(points.iter().map(|p| p.0).collect(), &ys)
+    }
+
+    /// How many points have `x < below_x` and `y < below_y`.
+    pub(crate) fn count(&self, below_x: i64, below_y: i64) -> usize {
+        let (b, a) = (&self.base, &self.added);
+        b.below(b.before(below_x), below_y) + a.below(a.before(below_x), below_y)
+    }
+
+    /// These counts with `points` added; `every` gives every point, for a fold.
+    pub(crate) fn added(&self, points: &[(i64, i64)], every: impl FnOnce() -> Vec<(i64, i64)>) -> Self {
+        if points.is_empty() {
+            return self.clone();
+        }
+        let len = self.len + points.len();
+        if (self.points.len() + points.len()) * SHARE > len {
+            return Self::build(every());
+        }
+        let mut all = self.points.clone();
+        all.extend_from_slice(points);
+        let added = Arc::new(Self::matrix(&mut all));
+        PointCounts { base: self.base.clone(), points: all, added, len }
+    }
+}
+
+/// `old` (values by position) with `ins` inserted: positions in the new order, ascending,
+/// and their values.
+pub(crate) fn insert_at<T: Copy>(old: &[T], ins: &[(usize, T)]) -> Vec<T> {
+    let mut out = Vec::with_capacity(old.len() + ins.len());
+    let mut i = 0;
+    for &(p, v) in ins {
+        let take = p.saturating_sub(out.len()).min(old.len() - i);
+        out.extend_from_slice(&old[i..i + take]);
+        i += take;
+        out.push(v);
+    }
+    out.extend_from_slice(&old[i..]);
+    out
+}
+
+/// The cuts of an order by day (each distinct day its items have, ascending, where rows of
+/// counts "before this day" are kept) once items with the days `added` (ascending) join it:
+/// each cut's day, the index in `old` of the first old cut on or after it (`old.len()` past
+/// the last), and how many of `added` come before it. A row of the new cuts is the old row
+/// at that index plus the counts of that many added items.
+pub(crate) fn merged_cuts(old: &[i32], added: &[i32]) -> Vec<(i32, usize, usize)> {
+    let mut out = Vec::with_capacity(old.len() + added.len());
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let d = match (old.get(i), added.get(j)) {
+            (Some(&a), Some(&b)) => a.min(b),
+            (Some(&a), None) => a,
+            (None, Some(&b)) => b,
+            (None, None) => break,
+        };
+        let before = added[j..].partition_point(|&x| x < d) + j;
+        out.push((d, i, before));
+        if old.get(i) == Some(&d) {
+            i += 1;
+        }
+        j = before + added[before..].partition_point(|&x| x <= d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    #[test]
+    fn inserted_positions_count_as_a_matrix_built_over_the_new_order() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        for start in [0usize, 1, 7, 300] {
+            let mut keys: Vec<i64> = (0..start).map(|_| rng.below(50) as i64).collect();
+            let mut counts = KeysByPosition::build(&keys);
+            let mut folds = 0;
+            for _ in 0..40 {
+                // Insert a few keys at random positions of the current order.
+                let k = 1 + rng.below(4) as usize;
+                let mut ins: Vec<(usize, i64)> = Vec::new();
+                let mut next = keys.clone();
+                for _ in 0..k {
+                    let p = rng.below(next.len() as u64 + 1) as usize;
+                    let v = rng.below(60) as i64 - 5;
+                    next.insert(p, v);
+                    ins.iter_mut().filter(|x| x.0 >= p).for_each(|x| x.0 += 1);
+                    ins.push((p, v));
+                }
+                ins.sort_unstable();
+                counts = counts.inserted(&ins, || next.clone());
+                folds += usize::from(counts.inserted_count() == 0);
+                keys = next;
+                for p in 0..=keys.len() + 1 {
+                    for v in [-6, 0, 3, 25, 49, 55, 100] {
+                        let naive = keys[..p.min(keys.len())].iter().filter(|&&x| x < v).count();
+                        assert_eq!(counts.count_below(p, v), naive, "p={p} v={v} {keys:?}");
+                    }
+                }
+            }
+            assert!(folds > 0, "folded at least once from {start}");
+        }
+    }
+
+    #[test]
+    fn added_points_count_as_a_matrix_built_over_all_of_them() {
+        let mut rng = Rng(77);
+        let mut points: Vec<(i64, i64)> = (0..200).map(|_| (rng.below(30) as i64, rng.below(30) as i64)).collect();
+        let mut counts = PointCounts::build(points.clone());
+        for _ in 0..60 {
+            let new: Vec<(i64, i64)> =
+                (0..1 + rng.below(5)).map(|_| (rng.below(35) as i64, rng.below(35) as i64)).collect();
+            points.extend_from_slice(&new);
+            counts = counts.added(&new, || points.clone());
+            for x in [-1, 0, 5, 17, 29, 34, 40] {
+                for y in [-1, 0, 9, 30, 40] {
+                    let naive = points.iter().filter(|p| p.0 < x && p.1 < y).count();
+                    assert_eq!(counts.count(x, y), naive, "x={x} y={y}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn cuts_merge_old_and_added_days() {
+        let old = [3, 5, 9];
+        let added = [1, 5, 5, 7, 9, 12, 12];
+        let cuts = merged_cuts(&old, &added);
+        assert_eq!(cuts, vec![(1, 0, 0), (3, 0, 1), (5, 1, 1), (7, 2, 3), (9, 2, 4), (12, 3, 5)]);
+        assert_eq!(merged_cuts(&[], &[]), vec![]);
+        assert_eq!(merged_cuts(&[2], &[]), vec![(2, 0, 0)]);
+    }
+
+    #[test]
+    fn insert_at_places_values_at_their_new_positions() {
+        assert_eq!(insert_at(&[1, 2, 3], &[(0, 9), (2, 8), (5, 7)]), vec![9, 1, 8, 2, 3, 7]);
+        assert_eq!(insert_at::<u8>(&[], &[(0, 1), (1, 2)]), vec![1, 2]);
+    }
+}
