@@ -7,7 +7,9 @@
 //! 2. single-event changes per second from 32 concurrent writers, with the latency of each
 //!    (from the mutation's start to its answer, when it is visible to every later query);
 //! 3. reads per second alone, then during 50 writes per second, with the write-to-visible
-//!    latency of those writes;
+//!    latency of those writes: first on the graph phase 2 left (the seed and every change it
+//!    wrote: thousands of events on the bundled seed), then on the seed itself (a fresh
+//!    writer and journal);
 //! 4. the replay of 100k journaled single-event changes at start (journal read, changes
 //!    checked, one graph built).
 //!
@@ -98,11 +100,12 @@ fn main() {
                 "sources": [source], "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] }] } })
         }
     };
-    let write = {
+    // One `applyChange` through GraphQL on a writer: its write-to-visible latency.
+    let writes_on = |writer: &Arc<Writer>, served: &ServedGraph| -> Write {
         let (writer, served, schema) = (writer.clone(), served.clone(), schema.clone());
-        move |variables: serde_json::Value| {
+        Arc::new(move |variables: serde_json::Value| {
             let (writer, served, schema) = (writer.clone(), served.clone(), schema.clone());
-            async move {
+            Box::pin(async move {
                 let request = async_graphql::Request::new(APPLY)
                     .variables(async_graphql::Variables::from_json(variables))
                     .data(WriteService(writer))
@@ -112,9 +115,10 @@ fn main() {
                 let elapsed = t.elapsed();
                 assert!(response.errors.is_empty(), "{:?}", response.errors);
                 elapsed
-            }
-        }
+            })
+        })
     };
+    let write = writes_on(&writer, &served);
 
     // 2. 32 concurrent writers.
     let fsyncs = journal.fsyncs();
@@ -149,15 +153,18 @@ fn main() {
         summary(&mut latencies)
     );
 
-    // 3. Reads alone, then reads during 50 writes/s.
-    let reads = |with_writes: bool| {
+    // 3. Reads alone, then reads during 50 writes/s: on the graph phase 2 left (the seed and
+    // every change it wrote), then on the seed itself (a fresh writer and journal), since
+    // how much phase 2 added depends on its throughput and length.
+    let reads = |served: &ServedGraph, write: Option<&Write>| {
         let stop = Arc::new(AtomicBool::new(false));
         let count = Arc::new(AtomicU64::new(0));
         let t = Instant::now();
         let writes = runtime.block_on(async {
             let readers: Vec<_> = (0..4)
                 .map(|_| {
-                    let (served, schema, stop, count) = (served.clone(), schema.clone(), stop.clone(), count.clone());
+                    let (served, schema, stop, count) =
+                        ((*served).clone(), schema.clone(), stop.clone(), count.clone());
                     tokio::spawn(async move {
                         while !stop.load(Ordering::Relaxed) {
                             let r = diplograph::api::execute(&schema, async_graphql::Request::new(READ), served.load())
@@ -171,13 +178,13 @@ fn main() {
                 })
                 .collect();
             let mut times = Vec::new();
-            if with_writes {
+            if let Some(write) = write {
                 let mut tick = tokio::time::interval(Duration::from_millis(20));
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 let mut pending = Vec::new();
                 while t.elapsed() < phase {
                     tick.tick().await;
-                    pending.push(tokio::spawn(write.clone()(change())));
+                    pending.push(tokio::spawn(write(change())));
                 }
                 for p in pending {
                     times.push(p.await.expect("write"));
@@ -193,14 +200,28 @@ fn main() {
         });
         (count.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64(), writes)
     };
-    let (alone, _) = reads(false);
-    let (during, mut times) = reads(true);
+    let (alone, _) = reads(&served, None);
+    let (during, mut times) = reads(&served, Some(&write));
     println!(
-        "reads: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+        "reads on the graph phase 2 left ({} entities): {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+        served.load().node_count(),
         during / alone * 100.0,
         summary(&mut times)
     );
-    drop(writer);
+    drop((write, writer));
+    let (journal, _) = Journal::open(dir.path().join("seed.journal")).expect("journal");
+    let served = ServedGraph::new(graph.clone());
+    let writer = Arc::new(Writer::new(served.clone(), Arc::new(journal), Vec::new()));
+    let write = writes_on(&writer, &served);
+    let (alone, _) = reads(&served, None);
+    let (during, mut times) = reads(&served, Some(&write));
+    println!(
+        "reads on the seed ({} entities after): {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+        served.load().node_count(),
+        during / alone * 100.0,
+        summary(&mut times)
+    );
+    drop((write, writer));
 
     // 4. Replay.
     if replays > 0 {
@@ -232,6 +253,11 @@ fn main() {
         );
     }
 }
+
+/// One `applyChange` through GraphQL: its write-to-visible latency.
+type Write = Arc<
+    dyn Fn(serde_json::Value) -> std::pin::Pin<Box<dyn std::future::Future<Output = Duration> + Send>> + Send + Sync,
+>;
 
 /// p50, p99 and max of `times`.
 fn summary(times: &mut [Duration]) -> String {

@@ -231,6 +231,18 @@ impl Journal {
         self.settled(seq).unwrap_or(Ok(()))
     }
 
+    /// Makes every record appended so far durable now, blocking the calling thread: one
+    /// `fdatasync`, or none when every record already is. For a caller that groups records
+    /// itself (the writer's committer thread syncs once for every record appended meanwhile).
+    /// A failure is as in [`Journal::synced`]: every record not durable is cut off and the
+    /// journal refuses later appends.
+    pub fn sync(&self) -> Result<(), JournalError> {
+        match self.settled(self.last_seq()) {
+            Some(settled) => settled,
+            None => self.sync_now(),
+        }
+    }
+
     /// The answer for a waiter of `seq` that needs no `fsync`, if there is one.
     fn settled(&self, seq: u64) -> Option<Result<(), JournalError>> {
         let state = self.state();
@@ -245,7 +257,8 @@ impl Journal {
         }
     }
 
-    /// One `fsync` of everything written so far (blocking; called by the leader).
+    /// One `fsync` of everything written so far (blocking; called by the leader, or by
+    /// [`Journal::sync`]).
     fn sync_now(&self) -> Result<(), JournalError> {
         let (len, seq) = {
             let state = self.state();

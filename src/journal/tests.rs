@@ -308,6 +308,35 @@ async fn a_failed_fsync_answers_every_waiter_cuts_back_to_the_durable_length_and
 }
 
 #[test]
+fn sync_makes_every_record_appended_durable_with_one_fsync_and_a_failed_one_fails_the_journal() {
+    let (_dir, path) = scratch();
+    let (journal, disk) = faulty(&path, u64::MAX);
+    journal.sync().expect("nothing to sync");
+    assert_eq!(journal.fsyncs(), 0, "nothing appended, no fsync");
+    for seq in 1..=5 {
+        journal.append(&payload(seq)).expect("append");
+    }
+    journal.sync().expect("synced");
+    assert_eq!((journal.fsyncs(), journal.durable_seq()), (1, 5), "five records, one fsync");
+    journal.sync().expect("already durable");
+    assert_eq!(journal.fsyncs(), 1, "every record durable: no fsync");
+    let durable = journal.len();
+    for seq in 6..=8 {
+        journal.append(&payload(seq)).expect("append");
+    }
+    disk.fail_sync.store(true, Ordering::SeqCst);
+    let error = journal.sync().expect_err("not durable");
+    assert_eq!(error.code(), "JOURNAL_IO", "{error}");
+    assert_eq!(std::fs::metadata(&path).expect("file").len(), durable, "cut back to the durable length");
+    assert_eq!((journal.last_seq(), journal.durable_seq()), (5, 5));
+    disk.fail_sync.store(false, Ordering::SeqCst);
+    journal.sync().expect("the records durable before stay durable");
+    assert_eq!(journal.append(b"later").expect_err("failed").code(), "JOURNAL_FAILED");
+    let (_, entries) = Journal::open(&path).expect("reopen");
+    assert_eq!(entries.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3, 4, 5]);
+}
+
+#[test]
 fn a_payload_over_the_limit_is_refused_before_anything_is_written() {
     let (_dir, path) = scratch();
     let (journal, _) = Journal::open(&path).expect("open");

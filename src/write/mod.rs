@@ -2,15 +2,22 @@
 //! swapped into the served graph as a new snapshot.
 //!
 //! A change is rendered as a seed file (`render`), checked and converted by the seed's own
-//! code against the entities the graph will hold after it (`seed::apply_records`), appended
-//! to the [`Log`] under the writer's lock (so the log's order is the apply order), and once
-//! the log says it is synced, swapped into the [`ServedGraph`]. The builder makes each graph
-//! by extending the one it built before with the records added since
-//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or builds
-//! it whole when a change since replaced or removed records (or the draft was rebuilt: a
-//! reload, a failed sync, a replica's adoption). Writers wait for their sync
-//! outside the lock, so a log that syncs in groups (one `fsync` for every record appended
-//! meanwhile) makes concurrent writers share one sync.
+//! code against the entities the graph will hold after it (`seed::apply_records`), and
+//! appended to the [`Log`] under the writer's lock (so the log's order is the apply order).
+//! The rest is the writer's committer thread's (`commit`: an OS thread, not a task of the
+//! async runtime, so that a write's way to visibility never queues behind the requests the
+//! runtime's workers run): it syncs the log once for every change appended meanwhile (group
+//! commit), builds one graph holding them, swaps it into the [`ServedGraph`] and wakes the
+//! writers waiting for them, whose wake-up is the only step that goes through the runtime. A
+//! graph is the one built before extended with the records added since
+//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or built
+//! whole when a change since replaced or removed records (or the draft was rebuilt: a
+//! reload, a failed sync, a replica's adoption). A log that is made durable only by awaiting
+//! [`Log::synced`] (a database's commit: [`Log::blocking`] is `false`) is awaited by each
+//! write in a task of its own, and the committer publishes a graph once all its changes are
+//! durable. Either way a request dropped meanwhile leaves nothing undone: the committer (or
+//! the task) finishes the change, and a writer dropped lets its committer finish what was
+//! appended before it ends.
 //!
 //! Architecture Invariant: all or nothing. A refused change (any problem) leaves the graph,
 //! the log and the change list as they were; an applied change is visible to every query
@@ -31,7 +38,7 @@ use crate::seed::{apply_records, ChangeProblem, Draft, ProblemAt};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// The most records one change may hold.
 pub const MAX_RECORDS: usize = 1_000;
@@ -41,8 +48,21 @@ pub const MAX_RECORDS: usize = 1_000;
 pub trait Log: Send + Sync {
     /// Appends `payload` (called in apply order, under the writer's lock); its `seq`.
     fn append(&self, payload: &[u8]) -> std::io::Result<u64>;
-    /// Resolves once the record `seq` (and every one before it) is durable.
+    /// Resolves once the record `seq` (and every one before it) is durable. Not called for
+    /// a log that syncs on the writer's thread ([`Log::blocking`]).
     async fn synced(&self, seq: u64) -> std::io::Result<()>;
+    /// Whether [`Log::sync`] makes this log durable, blocking the calling thread (a file's
+    /// `fdatasync`): then the writer's committer thread syncs it, once for every record
+    /// appended meanwhile, and `synced` is never awaited. `false` (the default) for a log made
+    /// durable only by awaiting `synced` (a database's commit).
+    fn blocking(&self) -> bool {
+        false
+    }
+    /// Makes every record appended so far durable, blocking the calling thread; for a log
+    /// whose [`Log::blocking`] is `true`. A failure refuses every record not yet durable.
+    fn sync(&self) -> std::io::Result<()> {
+        Err(std::io::Error::other("CHANGE_LOG_IO: this log is made durable only by `synced`"))
+    }
     /// The last sequence number compacted into the seed (`diplograph compact`): the log's
     /// first record is the next one. 0 when nothing was compacted.
     fn compacted(&self) -> u64 {
@@ -59,6 +79,12 @@ impl Log for crate::journal::Journal {
     }
     async fn synced(&self, seq: u64) -> std::io::Result<()> {
         crate::journal::Journal::synced(self, seq).await.map_err(journal_error)
+    }
+    fn blocking(&self) -> bool {
+        true
+    }
+    fn sync(&self) -> std::io::Result<()> {
+        crate::journal::Journal::sync(self).map_err(journal_error)
     }
     fn compacted(&self) -> u64 {
         crate::journal::Journal::base_seq(self)
@@ -108,6 +134,12 @@ impl Log for MemoryLog {
     async fn synced(&self, _seq: u64) -> std::io::Result<()> {
         Ok(())
     }
+    fn blocking(&self) -> bool {
+        true
+    }
+    fn sync(&self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// One change as the log stores it (JSON): enough to apply it again on the same graph.
@@ -147,11 +179,16 @@ pub struct Writer {
     shared: Arc<Shared>,
 }
 
-/// What the writer, the tasks that publish changes and the graph builder share.
+/// What the writer, its committer thread and the tasks that wait for changes share.
 struct Shared {
     served: ServedGraph,
     log: Arc<dyn Log>,
+    /// Whether the committer thread syncs the log ([`Log::blocking`]).
+    blocking: bool,
     state: Mutex<State>,
+    /// Wakes the committer thread: a change appended or made durable, the draft rebuilt,
+    /// the writer dropped.
+    work: Condvar,
     /// Each change as it becomes visible, for change feeds.
     feed: tokio::sync::broadcast::Sender<ChangeEntry>,
     /// The visible changes, as `changes()` serves them: appended as they become visible,
@@ -166,10 +203,10 @@ struct Shared {
 /// What the writer's lock guards.
 ///
 /// `entries[..visible]` are in the served graph; `entries[..durable]` are durable (the log
-/// said so); every entry is in `draft`. A graph is built from `draft` (all the entries
-/// appended when it starts, off the lock, one build at a time) and swapped in once every
-/// entry it holds is durable: changes that arrive together are checked one by one but
-/// built and published together.
+/// said so); every entry is in `draft`. The committer thread builds a graph from `draft`
+/// (all the entries appended when it starts, off the lock, one build at a time) and swaps it
+/// in once every entry it holds is durable: changes that arrive together are checked one by
+/// one but synced, built and published together.
 struct State {
     /// The records with every change appended to the log (perhaps not yet durable).
     draft: Draft,
@@ -183,8 +220,6 @@ struct State {
     visible: usize,
     /// Graphs built and not yet swapped in, with how many entries each holds (ascending).
     pending: Vec<(usize, Arc<KnowledgeGraph>)>,
-    /// Whether the builder task runs.
-    building: bool,
     /// Bumped when `draft` is rebuilt (a reload, a failed sync): builds started before are
     /// thrown away.
     generation: u64,
@@ -197,6 +232,11 @@ struct State {
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
+    /// Why the committer stopped building graphs (a build panicked), if it did: changes
+    /// durable and not yet visible then stay so until a restart replays them.
+    stalled: Option<String>,
+    /// Set when the writer is dropped: the committer finishes what was appended and ends.
+    closing: bool,
 }
 
 impl Writer {
@@ -212,27 +252,38 @@ impl Writer {
             durable: entries.len(),
             entries,
             pending: Vec::new(),
-            building: false,
             generation: 0,
             base: Some(graph.clone()),
             whole: false,
             broken: None,
+            stalled: None,
+            closing: false,
         };
         let published = Arc::new(ChangeStore::new());
         for (e, _) in &state.entries {
             published.push(e.clone());
         }
         let compacted = log.compacted();
-        let shared = Shared {
+        let shared = Arc::new(Shared {
             served,
+            blocking: log.blocking(),
             log,
             state: Mutex::new(state),
+            work: Condvar::new(),
             feed: tokio::sync::broadcast::channel(1024).0,
             published,
             compacted,
             tick: tokio::sync::watch::channel(0).0,
-        };
-        Writer { shared: Arc::new(shared) }
+        });
+        let committer = shared.clone();
+        if let Err(e) = std::thread::Builder::new().name("diplograph-commit".into()).spawn(move || commit(committer)) {
+            // Without its committer the writer cannot publish: it refuses every change.
+            tracing::error!(%e, "the writer's committer thread could not start");
+            if let Ok(mut st) = shared.lock() {
+                st.broken = Some(format!("CHANGE_LOG_IO: the writer's committer thread could not start: {e}"));
+            }
+        }
+        Writer { shared }
     }
 
     /// Serves `seed` (a reloaded seed) with every visible change of the log replayed on it:
@@ -257,7 +308,7 @@ impl Writer {
         if !same {
             shared.served.swap(graph);
         }
-        shared.kick(&mut st);
+        shared.kick();
         Ok((!same).then_some(hash))
     }
 
@@ -362,12 +413,17 @@ impl Writer {
             st.head = next_snapshot(&st.head, &bytes);
             let entry = entry(seq, &payload, ids, st.head.hash.clone());
             st.entries.push((entry.clone(), Arc::from(bytes)));
-            shared.kick(&mut st);
             (seq, entry)
         };
-        // Waiting for the sync and publishing run in a task of their own, so that a request
-        // dropped meanwhile (a client gone, a timeout) never leaves a durable change unpublished
-        // or a failed one in the writer's state.
+        shared.kick();
+        if shared.blocking {
+            // The committer thread syncs, builds and publishes it (even if this request is
+            // dropped meanwhile): only the wake-up of this request goes through the runtime.
+            return visible(shared, seq).await.map(|()| entry);
+        }
+        // Waiting for the sync runs in a task of its own, so that a request dropped meanwhile
+        // (a client gone, a timeout) never leaves a durable change unpublished or a failed one
+        // in the writer's state.
         let settle = tokio::spawn(settle(shared.clone(), seq));
         match settle.await {
             Ok(Ok(())) => Ok(entry),
@@ -377,34 +433,36 @@ impl Writer {
     }
 }
 
+impl Drop for Writer {
+    /// Ends the committer thread once it has synced, built and published every change
+    /// appended (it holds the shared state, so nothing appended is left behind).
+    fn drop(&mut self) {
+        if let Ok(mut st) = self.shared.lock() {
+            st.closing = true;
+        }
+        self.shared.work.notify_one();
+    }
+}
+
 impl Shared {
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, State>, WriteError> {
         self.state.lock().map_err(|_| WriteError::Log("the writer's lock is poisoned".into()))
     }
 
-    /// Starts the builder if a graph is to be built: entries that no graph holds yet, and
-    /// no built graph waiting for its entries to be durable (so that at most one graph is
-    /// built ahead of the log).
-    fn kick(self: &Arc<Self>, st: &mut State) {
-        let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
-        if st.building || built >= st.entries.len() || built > st.durable {
-            return;
-        }
-        // Outside a runtime (a reload's thread), the next settle starts it.
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            st.building = true;
-            runtime.spawn(build(self.clone()));
-        }
+    /// Wakes the committer thread: there may be a change to sync or a graph to build.
+    fn kick(&self) {
+        self.work.notify_one();
     }
 
-    /// Swaps in the newest built graph whose entries are all durable, if there is one.
-    fn publish(&self, st: &mut State) {
-        let Some(at) = st.pending.iter().rposition(|&(k, _)| k <= st.durable) else { return };
+    /// Swaps in the newest built graph whose entries are all durable, if there is one: the
+    /// graph served before, for the caller to drop off the writer's lock.
+    fn publish(&self, st: &mut State) -> Option<Arc<KnowledgeGraph>> {
+        let at = st.pending.iter().rposition(|&(k, _)| k <= st.durable)?;
         let (k, graph) = st.pending.drain(..=at).next_back().expect("at least one");
         if k <= st.visible {
-            return;
+            return None;
         }
-        retire(self.served.swap(graph));
+        let old = self.served.swap(graph);
         for (e, _) in &st.entries[st.visible..k] {
             self.published.push(e.clone());
             // No receiver is not an error: nobody is listening.
@@ -412,11 +470,12 @@ impl Shared {
         }
         st.visible = k;
         self.tick.send_modify(|t| *t += 1);
+        Some(old)
     }
 
     /// Rebuilds the draft from the served graph and the entries not yet visible (after the
     /// log refused or lost some of them); builds started before are thrown away.
-    fn redraft(self: &Arc<Self>, st: &mut State) -> Result<(), ReplayError> {
+    fn redraft(&self, st: &mut State) -> Result<(), ReplayError> {
         let graph = self.served.load();
         let mut draft = draft(&graph);
         let (head, _) = replay_onto(&mut draft, graph.snapshot().clone(), payloads(&st.entries[st.visible..]))?;
@@ -425,8 +484,22 @@ impl Shared {
         st.pending.clear();
         st.generation += 1;
         st.whole = true;
-        self.kick(st);
+        self.kick();
         Ok(())
+    }
+
+    /// After the log failed to sync `entries[at..]`: refuses them and every later change
+    /// (the log's state is unknown), keeps the ones durable before them, and wakes their
+    /// waiters.
+    fn refuse(&self, st: &mut State, at: usize, cause: String) -> Result<(), ReplayError> {
+        st.broken = Some(cause);
+        let mut rebuilt = Ok(());
+        if at < st.entries.len() {
+            st.entries.truncate(at);
+            rebuilt = self.redraft(st);
+        }
+        self.tick.send_modify(|t| *t += 1);
+        rebuilt
     }
 }
 
@@ -443,19 +516,40 @@ fn retire(old: Arc<KnowledgeGraph>) {
     }
 }
 
-/// The builder: builds a graph of every entry appended so far, keeps it until its entries
-/// are durable (or swaps it in at once if they are), and goes on while there is more. A
-/// graph is the previous one extended with the records added since ([`KnowledgeGraph::extend`]),
-/// or built whole when a change since replaced or removed records.
-async fn build(shared: Arc<Shared>) {
+/// The committer: one OS thread per writer, so that a write's way to visibility never queues
+/// behind the requests the async workers run. It waits for work; then, for every change
+/// appended so far, syncs the log once (when the log syncs on this thread,
+/// [`Log::blocking`]: group commit), builds one graph holding them (the previous graph
+/// extended with the records added since, [`KnowledgeGraph::extend`], or a whole build when a
+/// change since replaced or removed records), swaps it in, and wakes the writers waiting for
+/// them. A failed sync refuses its changes and every later one before anything of them is
+/// built. For a log made durable by `synced` (awaited by each write's task), it builds at
+/// most one graph ahead of the log and publishes it once the log says its changes are durable.
+fn commit(shared: Arc<Shared>) {
+    // The graph's builds run their parallel steps (`rayon`) on this thread alone: from a
+    // thread outside a pool, each step would be handed to the global pool's threads and
+    // waited for, and while the async workers are busy every such hand-off waits for one of
+    // those threads to be scheduled (most of a write's time under read load, measured).
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build() {
+        tracing::warn!(%e, "the committer's builds use the global thread pool");
+    }
+    let Ok(mut st) = shared.state.lock() else { return };
     loop {
-        let job = {
-            let Ok(mut st) = shared.lock() else { return };
-            let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
-            if built >= st.entries.len() || built > st.durable {
-                st.building = false;
+        let k = st.entries.len();
+        let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
+        let sync = shared.blocking && st.broken.is_none() && st.durable < k;
+        let build = st.stalled.is_none() && built < k && (sync || built <= st.durable);
+        if !sync && !build {
+            if st.closing {
                 return;
             }
+            st = match shared.work.wait(st) {
+                Ok(st) => st,
+                Err(_) => return,
+            };
+            continue;
+        }
+        let job = build.then(|| {
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
                     Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
@@ -463,35 +557,72 @@ async fn build(shared: Arc<Shared>) {
                 _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
             };
             st.whole = false;
-            (st.generation, st.entries.len(), job, st.head.clone())
+            (st.generation, job, st.head.clone())
+        });
+        drop(st);
+        let synced = sync.then(|| shared.log.sync());
+        let graph = match (&synced, job) {
+            (Some(Err(_)), _) | (_, None) => None,
+            (_, Some((generation, job, snapshot))) => {
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    crate::timing::timed("write: graph built", || match job {
+                        Job::Extend(base, added) => base.extend(added, snapshot),
+                        Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
+                    })
+                }));
+                Some((generation, built))
+            }
         };
-        let (generation, k, job, snapshot) = job;
-        let graph = tokio::task::spawn_blocking(move || {
-            crate::timing::timed("write: graph built", || match job {
-                Job::Extend(base, added) => base.extend(added, snapshot),
-                Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
-            })
-        })
-        .await;
-        let Ok(mut st) = shared.lock() else { return };
+        st = match shared.state.lock() {
+            Ok(st) => st,
+            Err(_) => return,
+        };
+        match synced {
+            Some(Err(e)) => {
+                // Not acknowledged, never made visible: neither these changes nor any after
+                // them (the log's state is unknown; its replay says what it holds).
+                let at = st.durable;
+                if let Err(e) = shared.refuse(&mut st, at, e.to_string()) {
+                    tracing::error!(%e, "the changes durable before a failed sync no longer apply");
+                    st.stalled = Some(e.to_string());
+                }
+                continue;
+            }
+            Some(Ok(())) => st.durable = st.durable.max(k),
+            None => {}
+        }
         match graph {
-            Ok(graph) if st.generation == generation => {
+            Some((generation, Ok(graph))) if st.generation == generation => {
                 let graph = Arc::new(graph);
                 st.base = Some(graph.clone());
                 st.pending.push((k, graph));
-                shared.publish(&mut st);
             }
-            Ok(_) => {}
-            Err(e) => {
-                tracing::error!(%e, "the graph build of a change failed");
-                st.building = false;
-                return;
+            Some((_, Err(panic))) => {
+                let cause = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(%cause, "the graph build of a change failed");
+                st.stalled = Some(format!("the graph build of a change failed: {cause}"));
+                shared.tick.send_modify(|t| *t += 1);
             }
+            _ => {}
+        }
+        if let Some(old) = shared.publish(&mut st) {
+            // Freed off the lock, after the writers are woken (freeing a graph's indexes
+            // takes a while), unless a request still holds it (then that request frees it).
+            drop(st);
+            drop(old);
+            st = match shared.state.lock() {
+                Ok(st) => st,
+                Err(_) => return,
+            };
         }
     }
 }
 
-/// What the builder builds a graph from.
+/// What the committer builds a graph from.
 enum Job {
     /// The previous graph and the records added since.
     Extend(Arc<KnowledgeGraph>, Vec<crate::model::Entity>),
@@ -499,48 +630,61 @@ enum Job {
     Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }
 
-/// Waits for change `seq` to be durable, then for a graph holding it to be swapped in; if
-/// the log fails, the change is never made visible and the writer refuses later changes,
-/// while the changes durable before it are still published.
+/// For a log made durable by `synced`: waits for change `seq` to be durable, then for a graph
+/// holding it to be swapped in; if the log fails, the change is never made visible and the
+/// writer refuses later changes, while the changes durable before it are still published.
 async fn settle(shared: Arc<Shared>, seq: u64) -> Result<(), WriteError> {
     let synced = shared.log.synced(seq).await;
-    let mut tick = shared.tick.subscribe();
-    {
+    let old = {
         let mut st = shared.lock()?;
         let at = st.entries.partition_point(|(e, _)| e.seq < seq);
         let here = st.entries.get(at).is_some_and(|(e, _)| e.seq == seq);
         match synced {
             Err(e) => {
-                // Not acknowledged, never made visible: neither it nor any change after it (the
-                // log's state is unknown; its replay says what it holds).
-                st.broken = Some(e.to_string());
-                if here && at >= st.durable {
-                    st.entries.truncate(at);
-                    shared.redraft(&mut st).map_err(|e| WriteError::Log(e.to_string()))?;
-                    shared.tick.send_modify(|t| *t += 1);
-                }
+                let at = if here && at >= st.durable { at } else { st.entries.len() };
+                shared.refuse(&mut st, at, e.to_string()).map_err(|e| WriteError::Log(e.to_string()))?;
                 return Err(unavailable(e));
             }
             Ok(()) if here => {
                 st.durable = st.durable.max(at + 1);
-                shared.publish(&mut st);
-                shared.kick(&mut st);
+                shared.kick();
+                shared.publish(&mut st)
             }
-            Ok(()) => {}
+            Ok(()) => None,
         }
+    };
+    if let Some(old) = old {
+        retire(old);
     }
+    visible(&shared, seq).await
+}
+
+/// Waits until change `seq` is visible: `Ok`, or an error once it was refused (the log
+/// failed to sync it) or no graph can be built for it.
+async fn visible(shared: &Shared, seq: u64) -> Result<(), WriteError> {
+    let mut tick = shared.tick.subscribe();
     loop {
         {
             let st = shared.lock()?;
             let at = st.entries.partition_point(|(e, _)| e.seq < seq);
             match st.entries.get(at) {
                 Some((e, _)) if e.seq == seq && at < st.visible => return Ok(()),
-                Some((e, _)) if e.seq == seq => {}
+                Some((e, _)) if e.seq == seq => {
+                    if let Some(cause) = &st.stalled {
+                        return Err(WriteError::Log(format!(
+                            "change {seq} is durable but could not be made visible ({cause}): a restart replays it"
+                        )));
+                    }
+                }
                 _ => {
                     let cause = st.broken.clone().unwrap_or_default();
+                    let code = match cause.split_once(": ") {
+                        Some((code, _)) if code.starts_with("JOURNAL_") => code.to_owned(),
+                        _ => "JOURNAL_FAILED".to_owned(),
+                    };
                     return Err(WriteError::Unavailable {
-                        cause: "JOURNAL_FAILED".into(),
-                        detail: format!("change {seq} was dropped after a change log failure: {cause}"),
+                        cause: code,
+                        detail: format!("change {seq} was refused after a change log failure: {cause}"),
                     });
                 }
             }

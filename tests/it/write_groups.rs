@@ -239,3 +239,134 @@ fn a_failed_sync_drops_its_change_and_later_ones_but_keeps_the_durable_ones_befo
     let third = runtime.block_on(apply(&w, &served, event("event:after")));
     assert_eq!(third["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{third:#}");
 }
+
+/// The file journal's disk, whose `fsync` waits while the test holds its gate shut and fails
+/// while the test says so.
+struct GatedDisk {
+    file: diplograph::journal::FileDisk,
+    shut: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+    fail: std::sync::atomic::AtomicBool,
+}
+
+impl GatedDisk {
+    fn set(&self, shut: bool) {
+        *self.shut.lock().expect("gate") = shut;
+        self.opened.notify_all();
+    }
+}
+
+impl diplograph::journal::Disk for GatedDisk {
+    fn write_at(&self, offset: u64, bytes: &[u8]) -> std::io::Result<()> {
+        self.file.write_at(offset, bytes)
+    }
+    fn sync(&self) -> std::io::Result<()> {
+        let mut shut = self.shut.lock().expect("gate");
+        while *shut {
+            shut = self.opened.wait(shut).expect("gate");
+        }
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(std::io::Error::other("EIO (injected)"));
+        }
+        self.file.sync()
+    }
+    fn truncate(&self, len: u64) -> std::io::Result<()> {
+        self.file.truncate(len)
+    }
+}
+
+/// A writer on a file journal in `dir` whose disk's `fsync` is shut until the test opens it.
+fn gated(dir: &std::path::Path) -> (Arc<Writer>, ServedGraph, diplograph::journal::Journal, Arc<GatedDisk>) {
+    let path = dir.join("changes.journal");
+    let disk = Arc::new(GatedDisk {
+        file: diplograph::journal::FileDisk::new(&path),
+        shut: std::sync::Mutex::new(true),
+        opened: std::sync::Condvar::new(),
+        fail: false.into(),
+    });
+    let (journal, _) = diplograph::journal::Journal::open_on(&path, disk.clone()).expect("journal");
+    let served = ServedGraph::new(crate::support::graph());
+    let w = Arc::new(Writer::new(served.clone(), Arc::new(journal.clone()), Vec::new()));
+    (w, served, journal, disk)
+}
+
+fn call(id: &str) -> Value {
+    json!({ "events": [{ "id": id, "title": "A call", "summary": "They spoke.", "kind": "CALL",
+        "status": "OCCURRED", "when": "2021-06-10", "sources": ["source:report-000-2021-06-08"] }] })
+}
+
+/// Waits (up to a minute) until `done` holds.
+fn until(what: &str, done: impl Fn() -> bool) {
+    let start = std::time::Instant::now();
+    while !done() {
+        assert!(start.elapsed() < Duration::from_secs(60), "still waiting for {what}");
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+#[test]
+fn a_change_whose_request_and_writer_are_dropped_before_its_fsync_is_still_made_durable_and_visible() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (w, served, journal, disk) = gated(dir.path());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let request = runtime.spawn({
+        let (w, served) = (w.clone(), served.clone());
+        async move { apply(&w, &served, call("event:orphan")).await }
+    });
+    until("the change to be appended", || journal.last_seq() == 1);
+    // The client goes away, and the server drops its writer: the fsync has not run yet.
+    request.abort();
+    assert!(runtime.block_on(request).expect_err("aborted").is_cancelled());
+    drop(w);
+    assert!(served.load().get("event:orphan").is_none(), "not visible before it is durable");
+    disk.set(false);
+    until("the change to be visible", || served.load().get("event:orphan").is_some());
+    assert_eq!(journal.durable_seq(), 1);
+    let (_, entries) = diplograph::journal::Journal::open(dir.path().join("changes.journal")).expect("reopen");
+    assert_eq!(entries.len(), 1, "on disk");
+}
+
+#[test]
+fn writes_on_the_file_journal_share_fsyncs_and_a_failed_fsync_refuses_its_changes_and_every_later_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (w, served, journal, disk) = gated(dir.path());
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let spawn = |id: String| {
+        let (w, served) = (w.clone(), served.clone());
+        runtime.spawn(async move { apply(&w, &served, call(&id)).await })
+    };
+    // 16 writers while the first fsync waits: at most two fsyncs for them all.
+    let writes: Vec<_> = (0..16).map(|i| spawn(format!("event:shared-{i}"))).collect();
+    until("16 changes to be appended", || journal.last_seq() == 16);
+    assert!(served.load().get("event:shared-0").is_none(), "not visible before it is durable");
+    disk.set(false);
+    for write in writes {
+        let r = runtime.block_on(write).expect("write");
+        assert!(r.get("errors").is_none(), "{r:#}");
+    }
+    assert!(journal.fsyncs() <= 2, "{} fsyncs for 16 concurrent changes", journal.fsyncs());
+    let g = served.load();
+    assert!((0..16).all(|i| g.get(&format!("event:shared-{i}")).is_some()), "every change visible once answered");
+    let durable = journal.len();
+
+    // The next fsync fails: both changes waiting for it are refused, and every later one.
+    disk.set(true);
+    disk.fail.store(true, Ordering::SeqCst);
+    let lost: Vec<_> = (0..2).map(|i| spawn(format!("event:lost-{i}"))).collect();
+    until("2 more changes to be appended", || journal.last_seq() == 18);
+    disk.set(false);
+    for write in lost {
+        let r = runtime.block_on(write).expect("write");
+        assert_eq!(r["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{r:#}");
+        assert_eq!(r["errors"][0]["extensions"]["cause"], "JOURNAL_IO", "{r:#}");
+    }
+    let later = runtime.block_on(apply(&w, &served, call("event:later")));
+    assert_eq!(later["errors"][0]["extensions"]["cause"], "JOURNAL_FAILED", "{later:#}");
+    let g = served.load();
+    assert!(g.get("event:lost-0").is_none() && g.get("event:lost-1").is_none() && g.get("event:later").is_none());
+    assert!(g.get("event:shared-15").is_some(), "the durable changes stay");
+    assert_eq!(w.changes().iter().map(|c| c.seq).collect::<Vec<_>>(), (1..=16).collect::<Vec<_>>());
+    assert_eq!((journal.len(), journal.last_seq()), (durable, 16), "cut back to the durable records");
+    let (_, entries) = diplograph::journal::Journal::open(dir.path().join("changes.journal")).expect("reopen");
+    assert_eq!(entries.len(), 16);
+}
