@@ -63,6 +63,13 @@ pub trait Log: Send + Sync {
     fn sync(&self) -> std::io::Result<()> {
         Err(std::io::Error::other("CHANGE_LOG_IO: this log is made durable only by `synced`"))
     }
+    /// For a log whose [`Log::blocking`] is `true`: the last record durable, as the log
+    /// counts it, read after a [`Log::sync`] (whether it succeeded or failed). A sync may make
+    /// durable records appended after the writer last looked, and a failed one keeps those
+    /// durable before it: the writer takes this number, never its own count, as the truth.
+    fn durable_seq(&self) -> u64 {
+        0
+    }
     /// The last sequence number compacted into the seed (`diplograph compact`): the log's
     /// first record is the next one. 0 when nothing was compacted.
     fn compacted(&self) -> u64 {
@@ -85,6 +92,9 @@ impl Log for crate::journal::Journal {
     }
     fn sync(&self) -> std::io::Result<()> {
         crate::journal::Journal::sync(self).map_err(journal_error)
+    }
+    fn durable_seq(&self) -> u64 {
+        crate::journal::Journal::durable_seq(self)
     }
     fn compacted(&self) -> u64 {
         crate::journal::Journal::base_seq(self)
@@ -139,6 +149,9 @@ impl Log for MemoryLog {
     }
     fn sync(&self) -> std::io::Result<()> {
         Ok(())
+    }
+    fn durable_seq(&self) -> u64 {
+        self.records.lock().map_or(0, |r| r.len() as u64)
     }
 }
 
@@ -305,6 +318,8 @@ impl Writer {
         st.pending.clear();
         st.generation += 1;
         st.whole = true;
+        // A whole build of the reloaded records is tried again, whatever stopped the last.
+        st.stalled = None;
         if !same {
             shared.served.swap(graph);
         }
@@ -380,6 +395,14 @@ impl Writer {
                 return Err(WriteError::Unavailable {
                     cause: "JOURNAL_FAILED".into(),
                     detail: format!("writes stopped after a change log failure: {cause}"),
+                });
+            }
+            // No graph can be built any more (a build failed): a change appended now would be
+            // durable but never visible until a restart, so none is taken.
+            if let Some(cause) = &st.stalled {
+                return Err(WriteError::Unavailable {
+                    cause: "WRITER_STALLED".into(),
+                    detail: format!("writes stopped until a restart: {cause}"),
                 });
             }
             let bytes = serde_json::to_vec(&payload).map_err(|e| WriteError::Log(e.to_string()))?;
@@ -577,18 +600,24 @@ fn commit(shared: Arc<Shared>) {
             Ok(st) => st,
             Err(_) => return,
         };
+        // What the log holds durable decides, not `k`: a sync makes durable whatever was
+        // appended before it started (perhaps after `k` was read), and a failed one cuts the
+        // log back to its last durable record, which the changes up to it keep.
+        let upto = synced.as_ref().map(|_| shared.log.durable_seq());
+        let durable = upto.map_or(st.durable, |upto| st.entries.partition_point(|(e, _)| e.seq <= upto));
         match synced {
             Some(Err(e)) => {
                 // Not acknowledged, never made visible: neither these changes nor any after
                 // them (the log's state is unknown; its replay says what it holds).
-                let at = st.durable;
+                let at = st.durable.max(durable);
+                st.durable = at;
                 if let Err(e) = shared.refuse(&mut st, at, e.to_string()) {
                     tracing::error!(%e, "the changes durable before a failed sync no longer apply");
                     st.stalled = Some(e.to_string());
                 }
                 continue;
             }
-            Some(Ok(())) => st.durable = st.durable.max(k),
+            Some(Ok(())) => st.durable = st.durable.max(durable),
             None => {}
         }
         match graph {

@@ -370,3 +370,76 @@ fn writes_on_the_file_journal_share_fsyncs_and_a_failed_fsync_refuses_its_change
     let (_, entries) = diplograph::journal::Journal::open(dir.path().join("changes.journal")).expect("reopen");
     assert_eq!(entries.len(), 16);
 }
+
+/// A log synced on the writer's thread whose first sync waits for the test's gate and then,
+/// as the file journal does, counts durable every record appended before it returned; every
+/// later sync fails (the log cut back to those).
+struct LateSync {
+    appended: AtomicU64,
+    durable: AtomicU64,
+    syncs: AtomicU64,
+    open: std::sync::Mutex<bool>,
+    opened: std::sync::Condvar,
+}
+
+#[async_trait::async_trait]
+impl Log for LateSync {
+    fn append(&self, _payload: &[u8]) -> std::io::Result<u64> {
+        Ok(self.appended.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+    async fn synced(&self, _seq: u64) -> std::io::Result<()> {
+        Err(std::io::Error::other("a blocking log is synced by `sync`"))
+    }
+    fn blocking(&self) -> bool {
+        true
+    }
+    fn sync(&self) -> std::io::Result<()> {
+        if self.syncs.fetch_add(1, Ordering::SeqCst) > 0 {
+            return Err(std::io::Error::other("JOURNAL_IO: fsync: input/output error (injected)"));
+        }
+        let mut open = self.open.lock().expect("gate");
+        while !*open {
+            open = self.opened.wait(open).expect("gate");
+        }
+        self.durable.store(self.appended.load(Ordering::SeqCst), Ordering::SeqCst);
+        Ok(())
+    }
+    fn durable_seq(&self) -> u64 {
+        self.durable.load(Ordering::SeqCst)
+    }
+}
+
+#[test]
+fn a_change_the_log_made_durable_by_a_sync_started_before_it_is_kept_when_the_next_sync_fails() {
+    let served = ServedGraph::new(crate::support::graph());
+    let log = Arc::new(LateSync {
+        appended: 0.into(),
+        durable: 0.into(),
+        syncs: 0.into(),
+        open: std::sync::Mutex::new(false),
+        opened: std::sync::Condvar::new(),
+    });
+    let w = Arc::new(Writer::new(served.clone(), log.clone(), Vec::new()));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    let spawn = |id: &str| {
+        let (w, served, c) = (w.clone(), served.clone(), call(id));
+        runtime.spawn(async move { apply(&w, &served, c).await })
+    };
+    let first = spawn("event:first");
+    until("the first sync to start", || log.syncs.load(Ordering::SeqCst) == 1);
+    // Appended while the sync runs: the log counts it durable when the sync returns.
+    let second = spawn("event:second");
+    until("the second change to be appended", || log.appended.load(Ordering::SeqCst) == 2);
+    *log.open.lock().expect("gate") = true;
+    log.opened.notify_all();
+    for (write, id) in [(first, "event:first"), (second, "event:second")] {
+        let r = runtime.block_on(write).expect("write");
+        assert!(r.get("errors").is_none(), "{id}: {r:#}");
+        assert!(served.load().get(id).is_some(), "{id} visible once answered");
+    }
+    // The next sync fails: its change is refused, the two durable ones stay.
+    let third = runtime.block_on(spawn("event:third")).expect("write");
+    assert_eq!(third["errors"][0]["extensions"]["code"], "WRITE_FAILED", "{third:#}");
+    assert!(served.load().get("event:third").is_none());
+    assert_eq!(w.changes().iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
+}
