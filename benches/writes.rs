@@ -9,19 +9,23 @@
 //! 3. reads per second alone, then during 50 writes per second, with the write-to-visible
 //!    latency of those writes: first on the graph phase 2 left (the seed and every change it
 //!    wrote: thousands of events on the bundled seed), then on the seed itself (a fresh
-//!    writer and journal);
+//!    writer and journal); each with the writer as a server has it and, back to back, with
+//!    every build started at once and no fold thread (`WriterOptions`, the committer before
+//!    pacing and background folds);
 //! 4. the replay of 100k journaled single-event changes at start (journal read, changes
 //!    checked, one graph built).
 //!
 //! `cargo bench --bench writes` on the bundled seed; `WRITES_SEED=DIR` for another seed
 //! (`diplograph generate --events 100000 --out DIR`), `WRITES_SECS` for each phase's length
 //! (default 5), `WRITES_REPLAY` for how many changes to replay (default 100000, 0 to skip).
+//! With `RUST_LOG=diplograph::write=debug` each build and fold is logged to stderr (its time,
+//! CPU time and how many changes it held), with a line where each phase starts.
 
 use diplograph::api::{Author, WriteService};
 use diplograph::graph::{KnowledgeGraph, ServedGraph};
 use diplograph::journal::Journal;
 use diplograph::model::EntityKind;
-use diplograph::write::{Body, Payload, Writer};
+use diplograph::write::{Body, Payload, Writer, WriterOptions};
 use serde_json::json;
 use std::os::unix::fs::FileExt;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -36,6 +40,12 @@ const APPLY: &str = "mutation($c: ChangeInput!) { applyChange(change: $c) { seq 
 const READ: &str = "{ events(first: 10) { totalCount edges { node { id title summary } } } }";
 
 fn main() {
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let secs: u64 = std::env::var("WRITES_SECS").ok().and_then(|s| s.parse().ok()).unwrap_or(5);
     let replays: usize = std::env::var("WRITES_REPLAY").ok().and_then(|s| s.parse().ok()).unwrap_or(100_000);
     let seed = std::env::var("WRITES_SEED").unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/seed").into());
@@ -121,6 +131,7 @@ fn main() {
     let write = writes_on(&writer, &served);
 
     // 2. 32 concurrent writers.
+    tracing::info!("phase 2: 32 writers");
     let fsyncs = journal.fsyncs();
     let t = Instant::now();
     let latencies = runtime.block_on(async {
@@ -200,28 +211,53 @@ fn main() {
         });
         (count.load(Ordering::Relaxed) as f64 / t.elapsed().as_secs_f64(), writes)
     };
-    let (alone, _) = reads(&served, None);
-    let (during, mut times) = reads(&served, Some(&write));
-    println!(
-        "reads on the graph phase 2 left ({} entities): {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
-        served.load().node_count(),
-        during / alone * 100.0,
-        summary(&mut times)
-    );
-    drop((write, writer));
-    let (journal, _) = Journal::open(dir.path().join("seed.journal")).expect("journal");
-    let served = ServedGraph::new(graph.clone());
-    let writer = Arc::new(Writer::new(served.clone(), Arc::new(journal), Vec::new()));
-    let write = writes_on(&writer, &served);
-    let (alone, _) = reads(&served, None);
-    let (during, mut times) = reads(&served, Some(&write));
-    println!(
-        "reads on the seed ({} entities after): {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
-        served.load().node_count(),
-        during / alone * 100.0,
-        summary(&mut times)
-    );
-    drop((write, writer));
+    // Each read-load phase runs twice, back to back: with the committer as a server has it
+    // (builds paced, layers folded in the background) and with every build started at once
+    // and the layers folded inline only (the committer before pacing and folds), each on a
+    // fresh writer of the same graph but the first (phase 2's writer, its layers as it left
+    // them).
+    let unpaced = WriterOptions { pace: 0, max_pace: Duration::ZERO, fold_share: 0 };
+    let grown = served.load();
+    for (label, writer, served) in [
+        ("as served", writer.clone(), served.clone()),
+        (
+            "unpaced  ",
+            Arc::new(Writer::with(
+                ServedGraph::new(grown.clone()),
+                Arc::new(journal_at(&dir, "grown.journal")),
+                Vec::new(),
+                unpaced.clone(),
+            )),
+            ServedGraph::new(grown.clone()),
+        ),
+    ] {
+        tracing::info!("phase 3: reads on the graph phase 2 left, then during 50 writes/s, {label}");
+        let (alone, _) = reads(&served, None);
+        let write = writes_on(&writer, &served);
+        let (during, mut times) = reads(&served, Some(&write));
+        println!(
+            "reads on the graph phase 2 left ({} entities), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+            grown.node_count(),
+            during / alone * 100.0,
+            summary(&mut times)
+        );
+    }
+    drop((write, writer, grown));
+    for (label, options) in [("as served", WriterOptions::default()), ("unpaced  ", unpaced)] {
+        let served = ServedGraph::new(graph.clone());
+        let journal = journal_at(&dir, &format!("seed-{}.journal", label.trim()));
+        let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));
+        tracing::info!("phase 3: reads on the seed, then during 50 writes/s, {label}");
+        let (alone, _) = reads(&served, None);
+        let write = writes_on(&writer, &served);
+        let (during, mut times) = reads(&served, Some(&write));
+        println!(
+            "reads on the seed ({} entities after), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+            served.load().node_count(),
+            during / alone * 100.0,
+            summary(&mut times)
+        );
+    }
 
     // 4. Replay.
     if replays > 0 {
@@ -252,6 +288,11 @@ fn main() {
             replayed.node_count()
         );
     }
+}
+
+/// A fresh file journal named `name` in `dir`.
+fn journal_at(dir: &tempfile::TempDir, name: &str) -> Journal {
+    Journal::open(dir.path().join(name)).expect("journal").0
 }
 
 /// One `applyChange` through GraphQL: its write-to-visible latency.

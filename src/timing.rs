@@ -42,3 +42,17 @@ fn resident_memory_mib() -> (u64, u64) {
     };
     (field("VmRSS:"), field("VmHWM:"))
 }
+
+/// The CPU time the calling thread has used so far (Linux; elsewhere, zero): what a build on
+/// a thread of its own costs, whatever else competes for the cores meanwhile.
+pub(crate) fn thread_cpu_time() -> std::time::Duration {
+    #[cfg(target_os = "linux")]
+    {
+        let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+        // SAFETY: `t` is a valid, writable `timespec` for the call's whole duration.
+        if unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) } == 0 {
+            return std::time::Duration::new(t.tv_sec as u64, t.tv_nsec as u32);
+        }
+    }
+    std::time::Duration::ZERO
+}

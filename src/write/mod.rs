@@ -12,7 +12,11 @@
 //! graph is the one built before extended with the records added since
 //! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or built
 //! whole when a change since replaced or removed records (or the draft was rebuilt: a
-//! reload, a failed sync, a replica's adoption). A log that is made durable only by awaiting
+//! reload, a failed sync, a replica's adoption). Builds are paced ([`PACE`]): under a stream
+//! of writes each build waits a multiple of its predecessor's time, so builds take a bounded
+//! share of a core and hold more changes each. The layers an extension keeps apart (and pays
+//! for in every extension) are folded by a whole build on the writer's fold thread, at a low
+//! priority, off the write's way (`background`). A log that is made durable only by awaiting
 //! [`Log::synced`] (a database's commit: [`Log::blocking`] is `false`) is awaited by each
 //! write in a task of its own, and the committer publishes a graph once all its changes are
 //! durable. Either way a request dropped meanwhile leaves nothing undone: the committer (or
@@ -187,6 +191,25 @@ pub enum ReplayError {
     Refused { seq: u64, problems: Vec<String> },
 }
 
+/// How a writer paces its builds and folds its layers ([`Writer::with`]); the default is what
+/// a server uses.
+#[derive(Clone, Debug)]
+pub struct WriterOptions {
+    /// A build's CPU time times this is how long the next build waits after it (0: no wait).
+    pub pace: u32,
+    /// The longest a build waits for its predecessor's pace.
+    pub max_pace: std::time::Duration,
+    /// A fold starts once the last graph holds more than 1 in this many nodes beyond its last
+    /// whole build (and at least 256); 0: no fold thread (the layers fold inline only).
+    pub fold_share: usize,
+}
+
+impl Default for WriterOptions {
+    fn default() -> Self {
+        WriterOptions { pace: PACE, max_pace: MAX_PACE, fold_share: FOLD_SHARE }
+    }
+}
+
 /// The writer of a server: applies changes to the graph it serves.
 pub struct Writer {
     shared: Arc<Shared>,
@@ -242,6 +265,28 @@ struct State {
     /// Whether a change since `base` replaced or removed records, or the draft was rebuilt:
     /// then the next build is a whole one ([`KnowledgeGraph::extend`] only adds records).
     whole: bool,
+    /// How many nodes `base` holds beyond its last whole build (or fold): what its layers
+    /// hold apart, which each extension pays for.
+    grown: usize,
+    /// Bumped whenever records already in the draft change (a replacement, a retraction, the
+    /// draft rebuilt): a fold started before no longer holds the draft's first records.
+    epoch: u64,
+    /// A fold running on the fold thread (of `base`, at this `epoch`), if one is.
+    folding: Option<u64>,
+    /// A fold's graph, ready to be the next build's base (extended with the records added
+    /// since it started): the same graph as the base it was made from, its layers folded.
+    folded: Option<Arc<KnowledgeGraph>>,
+    /// How many folds became the base. For tests.
+    folds: u64,
+    /// The fold thread's inbox (`None` if it could not start).
+    fold: Option<std::sync::mpsc::Sender<Background>>,
+    /// When the next build may start: the builds' CPU time (a moving average) times
+    /// [`PACE`] after the last one ended.
+    next_build: std::time::Instant,
+    /// The moving average of the builds' CPU time (a quarter of each new one's weight), so
+    /// that one slow build (the first on a fresh graph takes its memory from the system)
+    /// does not hold back the next ones.
+    build_cost: std::time::Duration,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -250,12 +295,18 @@ struct State {
     stalled: Option<String>,
     /// Set when the writer is dropped: the committer finishes what was appended and ends.
     closing: bool,
+    options: WriterOptions,
 }
 
 impl Writer {
     /// A writer for `served`, whose graph already holds the changes `history` (replayed
     /// from `log`, with their payloads).
     pub fn new(served: ServedGraph, log: Arc<dyn Log>, history: History) -> Self {
+        Self::with(served, log, history, WriterOptions::default())
+    }
+
+    /// [`Writer::new`] with its builds paced and its layers folded as `options` say.
+    pub fn with(served: ServedGraph, log: Arc<dyn Log>, history: History, options: WriterOptions) -> Self {
         let entries: Vec<(ChangeEntry, Arc<[u8]>)> = history.into_iter().map(|(e, p)| (e, Arc::from(p))).collect();
         let graph = served.load();
         let state = State {
@@ -268,9 +319,18 @@ impl Writer {
             generation: 0,
             base: Some(graph.clone()),
             whole: false,
+            grown: 0,
+            epoch: 0,
+            folding: None,
+            folded: None,
+            folds: 0,
+            fold: None,
+            next_build: std::time::Instant::now(),
+            build_cost: std::time::Duration::ZERO,
             broken: None,
             stalled: None,
             closing: false,
+            options,
         };
         let published = Arc::new(ChangeStore::new());
         for (e, _) in &state.entries {
@@ -288,6 +348,22 @@ impl Writer {
             compacted,
             tick: tokio::sync::watch::channel(0).0,
         });
+        let (inbox, jobs) = std::sync::mpsc::channel();
+        let folder = Arc::downgrade(&shared);
+        let folds = shared.lock().is_ok_and(|st| st.options.fold_share > 0);
+        let thread = folds.then(|| {
+            std::thread::Builder::new().name("diplograph-fold".into()).spawn(move || background(folder, jobs))
+        });
+        match thread.transpose() {
+            Ok(None) => {}
+            Ok(Some(_)) => {
+                if let Ok(mut st) = shared.lock() {
+                    st.fold = Some(inbox);
+                }
+            }
+            // Without it, the layers fold inline (see `rebuild.rs`) and graphs are freed here.
+            Err(e) => tracing::warn!(%e, "the writer's fold thread could not start"),
+        }
         let committer = shared.clone();
         if let Err(e) = std::thread::Builder::new().name("diplograph-commit".into()).spawn(move || commit(committer)) {
             // Without its committer the writer cannot publish: it refuses every change.
@@ -317,7 +393,7 @@ impl Writer {
         st.head = snapshot;
         st.pending.clear();
         st.generation += 1;
-        st.whole = true;
+        st.rewritten();
         // A whole build of the reloaded records is tried again, whatever stopped the last.
         st.stalled = None;
         if !same {
@@ -364,12 +440,18 @@ impl Writer {
         // Builds started before (none should run: nothing was waiting) hold fewer changes.
         st.pending.clear();
         st.generation += 1;
-        st.whole = true;
+        st.rewritten();
         shared.published.push(entry.clone());
         // No receiver is not an error: nobody is listening.
         let _ = shared.feed.send(entry.clone());
         shared.tick.send_modify(|t| *t += 1);
         Ok(Some(entry))
+    }
+
+    /// How many background folds became the base of later builds. For tests.
+    #[doc(hidden)]
+    pub fn folds(&self) -> u64 {
+        self.shared.lock().map_or(0, |st| st.folds)
     }
 
     /// Takes changes again after a log failure: for a log whose failures are passing (a
@@ -412,13 +494,15 @@ impl Writer {
                     let ids = apply_records(&mut st.draft, records)
                         .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
                     // Records replaced: the next graph is built whole.
-                    st.whole |= ids.len() != st.draft.entities.len() - before;
+                    if ids.len() != st.draft.entities.len() - before {
+                        st.rewritten();
+                    }
                     // Undone by a replay of the visible graph: only if the log refuses it.
                     (ids, None)
                 }
                 Body::Retract { ids } => {
                     let before = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
-                    st.whole = true;
+                    st.rewritten();
                     (ids_given, Some(before))
                 }
             };
@@ -506,7 +590,7 @@ impl Shared {
         st.head = head;
         st.pending.clear();
         st.generation += 1;
-        st.whole = true;
+        st.rewritten();
         self.kick();
         Ok(())
     }
@@ -561,39 +645,71 @@ fn commit(shared: Arc<Shared>) {
         let k = st.entries.len();
         let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
         let sync = shared.blocking && st.broken.is_none() && st.durable < k;
-        let build = st.stalled.is_none() && built < k && (sync || built <= st.durable);
+        let due = st.stalled.is_none() && built < k && (sync || built <= st.durable);
+        // Paced: a build waits until its predecessor's time times `PACE` has passed (the sync
+        // does not wait), so that under a stream of writes the builds take at most a share of
+        // a core and each holds every change that arrived meanwhile.
+        let now = std::time::Instant::now();
+        let paced = (due && !st.closing).then(|| st.next_build.checked_duration_since(now)).flatten();
+        let build = due && paced.is_none();
         if !sync && !build {
-            if st.closing {
+            if st.closing && !due {
                 return;
             }
-            st = match shared.work.wait(st) {
-                Ok(st) => st,
-                Err(_) => return,
+            let woken = match paced {
+                Some(wait) => shared.work.wait_timeout(st, wait).map(|(st, _)| st).ok(),
+                None => shared.work.wait(st).ok(),
             };
+            let Some(woken) = woken else { return };
+            st = woken;
             continue;
         }
+        let built_before = built;
         let job = build.then(|| {
+            // A fold ready is the base from now on: the same records, its layers folded.
+            if let Some(folded) = st.folded.take() {
+                st.base = Some(folded);
+                st.grown = 0;
+                st.folds += 1;
+            }
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
                     Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
                 }
                 _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
             };
+            let grown = match &job {
+                Job::Extend(_, added) => st.grown + added.len(),
+                Job::Whole(..) => 0,
+            };
             st.whole = false;
-            (st.generation, job, st.head.clone())
+            (st.generation, job, st.head.clone(), (grown, st.epoch))
         });
         drop(st);
         let synced = sync.then(|| shared.log.sync());
         let graph = match (&synced, job) {
             (Some(Err(_)), _) | (_, None) => None,
-            (_, Some((generation, job, snapshot))) => {
-                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    crate::timing::timed("write: graph built", || match job {
-                        Job::Extend(base, added) => base.extend(added, snapshot),
-                        Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
-                    })
+            (_, Some((generation, job, snapshot, grown))) => {
+                let (started, cpu) = (std::time::Instant::now(), crate::timing::thread_cpu_time());
+                let (extend, records) = match &job {
+                    Job::Extend(_, added) => (true, added.len()),
+                    Job::Whole(entities, _) => (false, entities.len()),
+                };
+                let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
+                    Job::Extend(base, added) => base.extend(added, snapshot),
+                    Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
                 }));
-                Some((generation, built))
+                let took = crate::timing::thread_cpu_time().saturating_sub(cpu);
+                tracing::debug!(
+                    extend,
+                    records,
+                    grown = grown.0,
+                    changes = k - built_before,
+                    wall_us = started.elapsed().as_micros() as u64,
+                    cpu_us = took.as_micros() as u64,
+                    "write: graph built"
+                );
+                Some((generation, built, grown, took))
             }
         };
         st = match shared.state.lock() {
@@ -620,13 +736,22 @@ fn commit(shared: Arc<Shared>) {
             Some(Ok(())) => st.durable = st.durable.max(durable),
             None => {}
         }
+        if let Some((_, _, _, took)) = &graph {
+            st.build_cost = (st.build_cost * 3 + *took) / 4;
+            st.next_build = std::time::Instant::now() + (st.build_cost * st.options.pace).min(st.options.max_pace);
+        }
         match graph {
-            Some((generation, Ok(graph))) if st.generation == generation => {
+            Some((generation, Ok(graph), (grown, epoch), _)) if st.generation == generation => {
                 let graph = Arc::new(graph);
                 st.base = Some(graph.clone());
-                st.pending.push((k, graph));
+                st.grown = grown;
+                st.pending.push((k, graph.clone()));
+                // Folded only if it still holds the draft's first records.
+                if epoch == st.epoch {
+                    st.fold_if_grown(graph);
+                }
             }
-            Some((_, Err(panic))) => {
+            Some((_, Err(panic), _, _)) => {
                 let cause = panic
                     .downcast_ref::<&str>()
                     .map(|s| s.to_string())
@@ -639,14 +764,132 @@ fn commit(shared: Arc<Shared>) {
             _ => {}
         }
         if let Some(old) = shared.publish(&mut st) {
-            // Freed off the lock, after the writers are woken (freeing a graph's indexes
-            // takes a while), unless a request still holds it (then that request frees it).
+            // Freed here, off the lock, after the writers are woken (freeing a graph's indexes
+            // takes a while; under a stream of writes the pace leaves the time), unless a
+            // request still holds it (then that request frees it). Not on the fold thread:
+            // queued behind a fold, the freed memory would not be reused, and each build would
+            // take fresh pages from the system (measured: several times slower builds).
             drop(st);
             drop(old);
             st = match shared.state.lock() {
                 Ok(st) => st,
                 Err(_) => return,
             };
+        }
+    }
+}
+
+/// The builds' CPU time (a moving average) times this is how long the committer waits after
+/// a build before the next one (the sync does not wait): under a stream of writes builds take at most a fifth of a
+/// core (up to [`MAX_PACE`]), however busy the cores are, and a change that arrives meanwhile
+/// joins the next one. At the seed's size a build takes well under a millisecond, so this is
+/// felt only under a stream of writes to a large graph, where an extension's cost is mostly
+/// linear copies that do not grow with the changes it holds.
+const PACE: u32 = 4;
+
+/// The longest a build waits for its predecessor's pace: what pacing may add to a write's
+/// time to visibility (after a whole build of a large graph, the next write waits at most
+/// this).
+const MAX_PACE: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// A fold starts once the base holds more than 1 in this many nodes beyond its last whole
+/// build (and at least [`FOLD_AT_LEAST`]): before the search index's own inline fold (1 in
+/// 32, about a second at 100k events) and the counts' (1 in 16); the links' (1 in 128, a
+/// copy of the petgraph) comes first (see `rebuild.rs`). A fold is a whole build (about 2 s
+/// of one core at 100k events), so this also bounds what folds cost a stream of writes.
+const FOLD_SHARE: usize = 64;
+
+/// The fewest added nodes a fold is started for.
+const FOLD_AT_LEAST: usize = 256;
+
+impl State {
+    /// Records already in the draft changed (or the draft was rebuilt): the next graph is
+    /// built whole, and a fold running or ready holds other records.
+    fn rewritten(&mut self) {
+        self.whole = true;
+        self.epoch += 1;
+        self.folded = None;
+    }
+
+    /// Starts a fold of `base` (the graph just built, now the base) on the fold thread if its
+    /// layers have grown past [`FOLD_SHARE`] and no fold is running or waiting.
+    fn fold_if_grown(&mut self, base: Arc<KnowledgeGraph>) {
+        let Some(inbox) = &self.fold else { return };
+        let share = self.options.fold_share.max(1);
+        if self.folding.is_some() || self.folded.is_some() || self.grown <= FOLD_AT_LEAST.max(base.node_count() / share)
+        {
+            return;
+        }
+        if inbox.send(Background::Fold(base, self.epoch)).is_ok() {
+            self.folding = Some(self.epoch);
+        }
+    }
+}
+
+/// The fold thread's work.
+enum Background {
+    /// Build this graph's records whole (its layers folded), for the draft at this epoch.
+    Fold(Arc<KnowledgeGraph>, u64),
+}
+
+/// The fold thread: one per writer, at a low scheduling priority, so that folding the
+/// extensions' layers into a whole graph again gives way to the requests. A fold builds the base
+/// it is given whole, from the same records (`KnowledgeGraph::build`), and hands it back as
+/// `folded`: the committer's next build extends it with the records added meanwhile, so the
+/// layers an extension pays for stay small, and no write waits for a fold. Ends with the
+/// writer (its inbox closes).
+fn background(shared: std::sync::Weak<Shared>, inbox: std::sync::mpsc::Receiver<Background>) {
+    lower_priority();
+    if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build() {
+        tracing::warn!(%e, "the fold thread's builds use the global thread pool");
+    }
+    while let Ok(job) = inbox.recv() {
+        let Background::Fold(base, epoch) = job;
+        let (started, cpu) = (std::time::Instant::now(), crate::timing::thread_cpu_time());
+        let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let (entities, ids) = draft(&base).into_parts();
+            KnowledgeGraph::build(entities, ids, base.snapshot().clone())
+        }));
+        tracing::debug!(
+            nodes = base.node_count(),
+            wall_ms = started.elapsed().as_millis() as u64,
+            cpu_ms = crate::timing::thread_cpu_time().saturating_sub(cpu).as_millis() as u64,
+            "write: layers folded"
+        );
+        drop(base);
+        let Some(shared) = shared.upgrade() else { return };
+        let Ok(mut st) = shared.state.lock() else { return };
+        st.folded(epoch, built.ok());
+    }
+}
+
+impl State {
+    /// A fold started at `epoch` ended with `graph` (`None`: its build panicked): ready to be
+    /// the next build's base if the draft's first records are still the ones it holds.
+    fn folded(&mut self, epoch: u64, graph: Option<KnowledgeGraph>) {
+        self.folding = None;
+        match graph {
+            Some(graph) if self.epoch == epoch => self.folded = Some(Arc::new(graph)),
+            Some(_) => {}
+            None => {
+                // The same build as a whole one: the committer's next whole build would fail
+                // too. Nothing is lost: the layers fold inline.
+                tracing::error!("a fold of the writer's graph failed; the layers fold inline from now on");
+                self.fold = None;
+            }
+        }
+    }
+}
+
+/// Lowers the calling thread's scheduling priority (Linux: its nice value to 10), so that
+/// the background work on it yields to requests when the cores are busy.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain system calls on the calling thread, with no pointer passed.
+        let r = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10) };
+        if r != 0 {
+            tracing::debug!(error = %std::io::Error::last_os_error(), "the fold thread keeps its priority");
         }
     }
 }
@@ -938,4 +1181,40 @@ fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
     }
     let ids = next.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
     Ok(std::mem::replace(draft, Draft::new(next, ids)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A writer of the bundled seed on a memory log, and its graph.
+    fn writer() -> (Writer, Arc<KnowledgeGraph>) {
+        let graph = Arc::new(crate::seed::load(std::path::Path::new("seed")).expect("the bundled seed"));
+        let served = ServedGraph::new(graph.clone());
+        (Writer::new(served, Arc::new(MemoryLog::new()), Vec::new()), graph)
+    }
+
+    fn whole(g: &KnowledgeGraph) -> KnowledgeGraph {
+        let (entities, ids) = draft(g).into_parts();
+        KnowledgeGraph::build(entities, ids, g.snapshot().clone())
+    }
+
+    #[test]
+    fn a_fold_started_before_records_were_replaced_never_becomes_the_base() {
+        let (w, graph) = writer();
+        let mut st = w.shared.lock().expect("lock");
+        let epoch = st.epoch;
+        st.folding = Some(epoch);
+        // A replacement (or retraction, or reload) while the fold runs.
+        st.rewritten();
+        st.folded(epoch, Some(whole(&graph)));
+        assert!(st.folded.is_none() && st.folding.is_none());
+        // A fold of the records as they are now is taken.
+        let epoch = st.epoch;
+        st.folded(epoch, Some(whole(&graph)));
+        assert!(st.folded.is_some());
+        // A fold ready, then records replaced: it is dropped too.
+        st.rewritten();
+        assert!(st.folded.is_none() && st.whole);
+    }
 }

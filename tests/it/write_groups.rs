@@ -443,3 +443,63 @@ fn a_change_the_log_made_durable_by_a_sync_started_before_it_is_kept_when_the_ne
     assert!(served.load().get("event:third").is_none());
     assert_eq!(w.changes().iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
 }
+
+#[test]
+fn a_stream_of_additions_is_folded_in_the_background_and_a_replacement_meanwhile_is_never_lost() {
+    let seed = generated();
+    let source = seed.entity(seed.all(EntityKind::Source)[0]).id().to_owned();
+    let actors: Vec<String> =
+        seed.all(EntityKind::Actor).iter().take(8).map(|&n| seed.entity(n).id().to_owned()).collect();
+    let events: Vec<String> =
+        seed.all(EntityKind::Event).iter().take(4).map(|&n| seed.entity(n).id().to_owned()).collect();
+    let served = ServedGraph::new(seed.clone());
+    let log = Arc::new(MemoryLog::new());
+    let w = Arc::new(Writer::new(served.clone(), log.clone(), Vec::new()));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+    runtime.block_on(async {
+        let tasks: Vec<_> = (0..4)
+            .map(|t| {
+                let (w, served, source, actors, events) =
+                    (w.clone(), served.clone(), source.clone(), actors.clone(), events.clone());
+                tokio::spawn(async move {
+                    for i in 0..160 {
+                        let actor = &actors[(t + i) % actors.len()];
+                        let participants = json!([{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }]);
+                        // A replacement early (a whole build) and late, while folds run or wait
+                        // (its records must survive whatever fold was started before it).
+                        let (id, title) = match i {
+                            25 | 150 => (events[t].clone(), format!("Replaced by {t} at {i}")),
+                            _ => (format!("event:folded-{t}-{i}"), format!("Folded call {t} {i}")),
+                        };
+                        let change = json!({ "events": [{ "id": id, "title": title, "summary": "They spoke.",
+                            "kind": "CALL", "status": "OCCURRED", "when": format!("2022-03-{:02}", 1 + (t + i) % 28),
+                            "sources": [source], "participants": participants }] });
+                        let r = apply(&w, &served, change).await;
+                        assert!(r.get("errors").is_none(), "{r:#}");
+                        let now = served.load();
+                        let node = now.get(&id).expect("visible once answered");
+                        assert!(format!("{:?}", now.entity(node)).contains(&title), "{title} is what is served");
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.expect("writer");
+        }
+    });
+    assert!(w.folds() > 0, "640 additions to a graph of {} nodes start a fold", seed.node_count());
+    let now = served.load();
+    assert_eq!(now.node_count(), seed.node_count() + 4 * 158);
+    let payloads = log.payloads();
+    let (replayed, _) =
+        replay(&seed, payloads.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, p))).expect("replay");
+    assert_eq!(entities(&now), entities(&replayed));
+    let scratch = Arc::new(KnowledgeGraph::build(
+        (0..now.node_count() as u32).map(|i| now.entity(NodeId(i)).clone()).collect(),
+        (0..now.node_count() as u32).map(|i| (now.entity(NodeId(i)).id().to_owned(), NodeId(i))).collect(),
+        now.snapshot().clone(),
+    ));
+    let served_answers = answers(&now);
+    assert!(served_answers.get("errors").is_none(), "{served_answers:#}");
+    assert_eq!(served_answers, answers(&scratch));
+}
