@@ -6,6 +6,10 @@
 //! [`SHARE`] of the whole (and at least [`MIN_FOLD`]), a fold copies the petgraph and adds
 //! them to it: copying a petgraph of every node and link (163k nodes at 100k events: a
 //! few milliseconds) is paid once per many writes instead of once per write.
+//!
+//! A node of the petgraph whose entity a write replaced (with the same links: see
+//! `rebuild.rs`) has its new entity kept beside it too, looked up before the petgraph's
+//! (a hash look-up only once some node was replaced); the fold puts it into the copy.
 
 use crate::model::{Entity, LinkKind, NodeId};
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -32,6 +36,8 @@ pub(super) struct Nodes {
     graph: Arc<DiGraph<Arc<Entity>, LinkKind>>,
     added: Vec<Arc<Entity>>,
     links: HashMap<u32, Added>,
+    /// The nodes of `graph` whose entity was replaced since, with their new entity.
+    replaced: HashMap<u32, Arc<Entity>>,
     /// How many links were added, and how many of them are citations.
     added_links: usize,
     added_cites: usize,
@@ -48,7 +54,11 @@ impl Nodes {
         let base = self.graph.node_count();
         match n.index().checked_sub(base) {
             Some(i) => &self.added[i],
-            None => &self.graph[NodeIndex::new(n.index())],
+            None if self.replaced.is_empty() => &self.graph[NodeIndex::new(n.index())],
+            None => match self.replaced.get(&n.0) {
+                Some(e) => e,
+                None => &self.graph[NodeIndex::new(n.index())],
+            },
         }
     }
 
@@ -77,15 +87,33 @@ impl Nodes {
 
     /// These nodes with `entities` added (in `NodeId` order from `node_count()`) and `links`,
     /// the links they state (from, to, kind; `build::each_link` of each, in node order, as a
-    /// whole build adds them).
-    pub(super) fn with(&self, entities: Vec<Entity>, links: &[(NodeId, NodeId, LinkKind)]) -> Self {
+    /// whole build adds them), and the entities of the nodes `replaced` (which state the same
+    /// links as before) replaced.
+    pub(super) fn with(
+        &self,
+        entities: Vec<Entity>,
+        links: &[(NodeId, NodeId, LinkKind)],
+        replaced: Vec<(NodeId, Entity)>,
+    ) -> Self {
         let mut out = self.clone();
+        let base = self.graph.node_count();
+        for (n, e) in replaced {
+            match n.index().checked_sub(base) {
+                Some(i) => out.added[i] = Arc::new(e),
+                None => {
+                    out.replaced.insert(n.0, Arc::new(e));
+                }
+            }
+        }
         out.added.extend(entities.into_iter().map(Arc::new));
-        if out.added.len() > MIN_FOLD && out.added.len() * SHARE > out.node_count() {
+        let apart = out.added.len() + out.replaced.len();
+        if apart > MIN_FOLD && apart * SHARE > out.node_count() {
             // The fold: every added node and link into a copy of the petgraph, in the order
-            // a whole build adds them.
+            // a whole build adds them, and the replaced entities in place of theirs.
             let mut graph = (*self.graph).clone();
-            let base = graph.node_count();
+            for (&i, e) in &out.replaced {
+                graph[NodeIndex::new(i as usize)] = e.clone();
+            }
             for e in &out.added {
                 graph.add_node(e.clone());
             }
@@ -108,8 +136,8 @@ impl Nodes {
         out
     }
 
-    /// How many nodes were added since the last build or fold. For tests.
+    /// How many nodes were added or replaced since the last build or fold. For tests.
     pub(super) fn added_nodes(&self) -> usize {
-        self.added.len()
+        self.added.len() + self.replaced.len()
     }
 }

@@ -9,10 +9,11 @@
 //! runtime's workers run): it syncs the log once for every change appended meanwhile (group
 //! commit), builds one graph holding them, swaps it into the [`ServedGraph`] and wakes the
 //! writers waiting for them, whose wake-up is the only step that goes through the runtime. A
-//! graph is the one built before extended with the records added since
-//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or built
-//! whole when a change since replaced or removed records (or the draft was rebuilt: a
-//! reload, a failed sync, a replica's adoption). A log that is made durable only by awaiting
+//! graph is the one built before extended with the records added and replaced since
+//! ([`KnowledgeGraph::update`], a cost of the additions plus a few linear copies; a
+//! replacement that changes what an index reads makes it a whole build), or built whole
+//! when a change since removed records (or the draft was rebuilt: a reload, a failed sync, a
+//! replica's adoption). A log that is made durable only by awaiting
 //! [`Log::synced`] (a database's commit: [`Log::blocking`] is `false`) is awaited by each
 //! write in a task of its own, and the committer publishes a graph once all its changes are
 //! durable. Either way a request dropped meanwhile leaves nothing undone: the committer (or
@@ -237,11 +238,14 @@ struct State {
     /// thrown away.
     generation: u64,
     /// The graph the next build extends (the last one built of this generation): its
-    /// entities are `draft.entities[..its node count]` unless `whole`.
+    /// entities are `draft.entities[..its node count]` unless `whole`, but for `replaced`.
     base: Option<Arc<KnowledgeGraph>>,
-    /// Whether a change since `base` replaced or removed records, or the draft was rebuilt:
-    /// then the next build is a whole one ([`KnowledgeGraph::extend`] only adds records).
+    /// Whether a change since `base` removed records, or the draft was rebuilt: then the
+    /// next build is a whole one ([`KnowledgeGraph::update`] only adds and replaces records).
     whole: bool,
+    /// The nodes whose records a change since the last build replaced (the next build
+    /// replaces those of `base`'s, [`KnowledgeGraph::update`]).
+    replaced: Vec<NodeId>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -268,6 +272,7 @@ impl Writer {
             generation: 0,
             base: Some(graph.clone()),
             whole: false,
+            replaced: Vec::new(),
             broken: None,
             stalled: None,
             closing: false,
@@ -411,8 +416,10 @@ impl Writer {
                     let before = st.draft.entities.len();
                     let ids = apply_records(&mut st.draft, records)
                         .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
-                    // Records replaced: the next graph is built whole.
-                    st.whole |= ids.len() != st.draft.entities.len() - before;
+                    // Records replaced: the next graph replaces them (or is built whole).
+                    let replaced = ids.iter().filter_map(|id| st.draft.ids.get(id)).filter(|n| n.index() < before);
+                    let replaced: Vec<NodeId> = replaced.copied().collect();
+                    st.replaced.extend(replaced);
                     // Undone by a replay of the visible graph: only if the log refuses it.
                     (ids, None)
                 }
@@ -543,9 +550,9 @@ fn retire(old: Arc<KnowledgeGraph>) {
 /// behind the requests the async workers run. It waits for work; then, for every change
 /// appended so far, syncs the log once (when the log syncs on this thread,
 /// [`Log::blocking`]: group commit), builds one graph holding them (the previous graph
-/// extended with the records added since, [`KnowledgeGraph::extend`], or a whole build when a
-/// change since replaced or removed records), swaps it in, and wakes the writers waiting for
-/// them. A failed sync refuses its changes and every later one before anything of them is
+/// extended with the records added and replaced since, [`KnowledgeGraph::update`], or a
+/// whole build when a change since removed records), swaps it in, and wakes the writers
+/// waiting for them. A failed sync refuses its changes and every later one before anything of them is
 /// built. For a log made durable by `synced` (awaited by each write's task), it builds at
 /// most one graph ahead of the log and publishes it once the log says its changes are durable.
 fn commit(shared: Arc<Shared>) {
@@ -575,11 +582,17 @@ fn commit(shared: Arc<Shared>) {
         let job = build.then(|| {
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
-                    Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
+                    let mut replaced: Vec<NodeId> =
+                        st.replaced.drain(..).filter(|n| n.index() < base.node_count()).collect();
+                    replaced.sort_unstable();
+                    replaced.dedup();
+                    let replaced = replaced.into_iter().map(|n| (n, st.draft.entities[n.index()].clone())).collect();
+                    Job::Extend(base.clone(), replaced, st.draft.entities[base.node_count()..].to_vec())
                 }
                 _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
             };
             st.whole = false;
+            st.replaced.clear();
             (st.generation, job, st.head.clone())
         });
         drop(st);
@@ -589,7 +602,7 @@ fn commit(shared: Arc<Shared>) {
             (_, Some((generation, job, snapshot))) => {
                 let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     crate::timing::timed("write: graph built", || match job {
-                        Job::Extend(base, added) => base.extend(added, snapshot),
+                        Job::Extend(base, replaced, added) => base.update(replaced, added, snapshot),
                         Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
                     })
                 }));
@@ -653,8 +666,8 @@ fn commit(shared: Arc<Shared>) {
 
 /// What the committer builds a graph from.
 enum Job {
-    /// The previous graph and the records added since.
-    Extend(Arc<KnowledgeGraph>, Vec<crate::model::Entity>),
+    /// The previous graph, the records replaced since (by node) and those added.
+    Extend(Arc<KnowledgeGraph>, Vec<(NodeId, crate::model::Entity)>, Vec<crate::model::Entity>),
     /// Every record, and their ids.
     Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }

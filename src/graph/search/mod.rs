@@ -28,7 +28,7 @@ mod typo_edits;
 use super::KnowledgeGraph;
 use crate::model::*;
 use postings::{each_in_all, each_in_any, Label, WordSet};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use typos::TypoIndex;
 
 pub(super) use layers::Search;
@@ -109,9 +109,10 @@ impl Offers {
 }
 
 impl SearchIndex {
-    /// The first `limit` hits of `query` (not empty); `typo_edits`, when given, is the edits
-    /// the typo step scores by (the farthest query word's closest vocabulary word, over
-    /// every layer of a [`Search`]).
+    /// The first `limit` hits of `query` (not empty), leaving out the nodes `stale` (whose
+    /// entries here a write made out of date); `typo_edits`, when given, is the edits the
+    /// typo step scores by (the farthest query word's closest vocabulary word, over every
+    /// layer of a [`Search`]).
     fn search_folded(
         &self,
         g: &KnowledgeGraph,
@@ -119,8 +120,12 @@ impl SearchIndex {
         kinds: &[EntityKind],
         limit: usize,
         typo_edits: Option<usize>,
+        stale: &HashSet<NodeId>,
     ) -> Vec<SearchHit> {
-        let wanted = |r: Rank| kinds.is_empty() || kinds.contains(&g.entity(self.by_rank[r as usize]).kind());
+        let wanted = |r: Rank| {
+            let n = self.by_rank[r as usize];
+            (kinds.is_empty() || kinds.contains(&g.entity(n).kind())) && (stale.is_empty() || !stale.contains(&n))
+        };
         let mut offers = Offers { best: HashMap::default(), limit };
         self.offer_exact(query, &wanted, &mut offers);
         self.offer_label_words(query, &wanted, &mut offers);
@@ -327,6 +332,11 @@ impl SearchIndex {
             }
             WordSet::AnyOf(words) => words.iter().map(|v| self.posting(v).len()).sum(),
         }
+    }
+
+    /// Whether `word` is a label word of a node here that is not in `stale`.
+    fn holds(&self, word: &str, stale: &HashSet<NodeId>) -> bool {
+        self.posting(word).iter().any(|&r| !stale.contains(&self.by_rank[r as usize]))
     }
 
     fn posting(&self, word: &str) -> &[Rank] {
