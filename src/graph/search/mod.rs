@@ -12,7 +12,8 @@
 //!
 //! The files: this one is the façade (the index, the query and its steps), `build.rs` builds
 //! the index, `layers.rs` the index of a graph extended by writes (the load-built index and
-//! a small one of the nodes added since, their hits merged), `postings.rs` holds the label type and the walks over posting lists,
+//! a small one of the nodes added or replaced since, their hits merged, the replaced
+//! nodes' old entries left out), `postings.rs` holds the label type and the walks over posting lists,
 //! `typos.rs` the deletion index that answers typos, `tests.rs` the unit tests.
 
 mod build;
