@@ -46,18 +46,21 @@
 //!   is nobody else's); an actor's or place's aliases: the name index built again;
 //! - notes (text and citations) and the citations of participations and positions: the
 //!   cited sources' fact counts counted again (their `Reverse` copied);
+//! - an actor's or agreement's kind: the list runs built again (`lists.rs`, small);
 //! - fields read from the entity only when asked (a place's code and coordinates, an
-//!   agreement's amount and duration, a statement's quote flag, a source's note, publisher
-//!   and credits): nothing;
+//!   agreement's status, amount and duration, a statement's channel and quote flag, a
+//!   source's note, publisher and credits): nothing;
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every reference (so the links, the
 //! reverse lists, counterparts and shared events, the list runs), the entity's own
 //! citations (its links, its first-known day), names and dates (orders and ranks, the date
-//! indexes), kinds, statuses, modes, precisions, roles and event topics (analytics, codes),
-//! positions but for their citations (office holders). Not incremental, so built whole: a
+//! indexes), a place's kind (events' countries), an event's kind, status, mode, precision,
+//! roles and topics (analytics, codes, list runs), positions but for their citations
+//! (office holders). Not incremental, so built whole: a
 //! renamed actor or place, a moved date, a changed participant, place, party, speaker or
-//! own citation, a changed kind, status, role or event topic; and a write that removes
+//! own citation, a changed place's kind, an event's kind, mode, status, role or topic, an
+//! actor's position (but its citations); and a write that removes
 //! records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
@@ -189,7 +192,13 @@ impl KnowledgeGraph {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
         }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
-        if listed.iter().any(|k| kinds.contains(k)) {
+        // An actor's or agreement's kind replaced: the runs by kind.
+        let rekinded = replaced_nodes.iter().any(|&r| match (self.entity(r), kg.entity(r)) {
+            (Entity::Actor(a), Entity::Actor(b)) => a.kind != b.kind,
+            (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
+            _ => false,
+        });
+        if rekinded || listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         }
         let named = [EntityKind::Actor, EntityKind::Place];
@@ -366,19 +375,22 @@ impl KnowledgeGraph {
 /// `e` with the fields no index reads, or whose indexes are patched for a replacement
 /// ([`KnowledgeGraph::update`]), emptied: two entities of a node with the same `indexed`
 /// give every index the same inputs but search's, the name index's and the sources' fact
-/// counts. Emptied: search's labels and texts (titles, summaries, aliases, a statement's
-/// text, an agreement's topics, a source's title, outlet and document), notes (their text
-/// is read by no index, their citations counted), the citations of participations and
-/// positions (counted), and fields read only from the entity when asked (a place's code and
-/// coordinates, an agreement's amount and duration, a statement's quote flag, a source's
-/// note, publisher and credits). Kept, so compared: everything else, among them every
-/// reference (the links and reverse lists), an entity's own citations (links, first-known
-/// days), names and dates (orders, date index), kinds, statuses, modes, roles, topics of
-/// events and positions (analytics, list runs, office holders).
+/// counts and the list runs by kind. Emptied: search's labels and texts (titles,
+/// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
+/// and document), notes (their text is read by no index, their citations counted), the
+/// citations of participations and positions (counted), an actor's and an agreement's kind
+/// (the list runs built again), and fields read only from the entity when asked (a place's
+/// code and coordinates, an agreement's status, amount and duration, a statement's channel
+/// and quote flag, a source's note, publisher and credits). Kept, so compared: everything
+/// else, among them every reference (the links and reverse lists), an entity's own
+/// citations (links, first-known days), names and dates (orders, date index), a place's
+/// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
+/// codes, list runs), positions but for their citations (office holders).
 fn indexed(e: &Entity) -> Entity {
     let mut e = e.clone();
     match &mut e {
         Entity::Actor(a) => {
+            a.kind = ActorKind::ALL[0];
             a.aliases.clear();
             a.summary = None;
             a.notes.clear();
@@ -396,6 +408,7 @@ fn indexed(e: &Entity) -> Entity {
             ev.participants.iter_mut().for_each(|p| p.sources.clear());
         }
         Entity::Agreement(a) => {
+            (a.kind, a.status) = (AgreementKind::ALL[0], AgreementStatus::ALL[0]);
             a.title.clear();
             a.summary.clear();
             a.topics.clear();
@@ -404,7 +417,7 @@ fn indexed(e: &Entity) -> Entity {
         }
         Entity::Statement(s) => {
             s.text.clear();
-            s.quote = false;
+            (s.quote, s.channel) = (false, StatementChannel::ALL[0]);
         }
         Entity::Source(s) => {
             s.title.clear();

@@ -134,7 +134,8 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
 /// `count` replacements of random records of `g` (each node once), each a copy with some
 /// fields changed: `in_place`, only fields [`KnowledgeGraph::replaces_in_place`] allows to
 /// differ (labels and texts search reads, aliases, notes and the citations of notes,
-/// participations and positions, fields no index reads); else also one an index reads (a
+/// participations and positions, an actor's or agreement's kind, fields no index reads);
+/// else also one an index reads (a
 /// date, a place, a participant, a name, a kind, a citation), so that the graph is built
 /// whole.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool) -> Vec<(NodeId, Entity)> {
@@ -165,8 +166,9 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 2 => ev.notes.push(note(rng)),
                 _ => ev.participants.iter_mut().for_each(|p| p.sources = cite(rng)),
             },
-            Entity::Actor(a) => match rng.below(3) {
+            Entity::Actor(a) => match rng.below(4) {
                 0 => a.aliases.push(text(&a.name, rng)),
+                3 => a.kind = ActorKind::ALL[rng.below(ActorKind::ALL.len())],
                 1 => a.summary = Some(text(a.summary.as_deref().unwrap_or_default(), rng)),
                 _ => {
                     a.notes.clear();
@@ -178,12 +180,19 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
                 _ => p.notes.push(note(rng)),
             },
-            Entity::Agreement(a) => match rng.below(3) {
+            Entity::Agreement(a) => match rng.below(4) {
                 0 => a.title = text(&a.title, rng),
+                3 => {
+                    a.kind = AgreementKind::ALL[rng.below(AgreementKind::ALL.len())];
+                    a.status = AgreementStatus::ALL[rng.below(AgreementStatus::ALL.len())];
+                }
                 1 => a.topics.push(text(word, rng)),
                 _ => (a.summary, a.duration_months) = (text(&a.summary, rng), Some(rng.below(40) as u32)),
             },
-            Entity::Statement(st) => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
+            Entity::Statement(st) => match rng.below(2) {
+                0 => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
+                _ => st.channel = StatementChannel::ALL[rng.below(StatementChannel::ALL.len())],
+            },
             Entity::Source(src) => match rng.below(3) {
                 0 => src.title = text(&src.title, rng),
                 1 => src.outlet = text(&src.outlet, rng),
@@ -321,6 +330,21 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         let center = NodeId(rng.below(b.node_count()) as u32);
         assert_eq!(a.neighborhood(center, 2, 50), b.neighborhood(center, 2, 50), "around {center:?}");
     }
+    for kind in ActorKind::ALL {
+        let q = ActorQuery { kind: Some(*kind), ..ActorQuery::default() };
+        assert_eq!(list(a.actors(&q)), list(b.actors(&q)), "{kind:?}");
+    }
+    for kind in AgreementKind::ALL {
+        let q = AgreementQuery { kind: Some(*kind), ..AgreementQuery::default() };
+        assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)), "{kind:?}");
+    }
+    let agreements = b.all(EntityKind::Agreement);
+    assert_eq!(
+        format!("{:?}", a.agreement_tally(agreements.iter().copied())),
+        format!("{:?}", b.agreement_tally(agreements.iter().copied()))
+    );
+    let statements = b.all(EntityKind::Statement);
+    assert_eq!(a.statement_channels(statements.iter().copied()), b.statement_channels(statements.iter().copied()));
     let (sa, sb) = (a.all_events(), b.all_events());
     assert_eq!(a.event_tally(sa), b.event_tally(sb));
     assert_eq!(a.event_countries(sa, 50), b.event_countries(sb, 50));
