@@ -47,21 +47,30 @@
 //! - notes (text and citations) and the citations of participations and positions: the
 //!   cited sources' fact counts counted again (their `Reverse` copied);
 //! - an actor's or agreement's kind: the list runs built again (`lists.rs`, small);
+//! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
+//!   event and statement it answers (so long as the order key, which an undated
+//!   agreement's event gives, stays, and every reference is to a node of the graph before):
+//!   the links kept apart for every node at an end of an old or new link (`nodes.rs`), and
+//!   the node taken out of the reverse lists it left and merged by rank into those it
+//!   joined (no agreement or statement is counted by the analytics, met at or walked for
+//!   counterparts), the list runs built again (the parties' runs);
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
-//! Everything else is compared, so it is the same: every reference (so the links, the
-//! reverse lists, counterparts and shared events, the list runs), the entity's own
-//! citations (its links, its first-known day), names and dates (orders and ranks, the date
-//! indexes), a place's kind (events' countries), an event's kind, status, mode, precision,
-//! roles and topics (analytics, codes, list runs), positions but for their citations
-//! (office holders). Not incremental, so built whole: a
-//! renamed actor or place, a moved date, a changed participant, place, party, speaker or
-//! own citation, a changed place's kind, an event's kind, mode, status, role or topic, an
-//! actor's position (but its citations); and a write that removes
-//! records (the writer decides, `write/mod.rs`).
+//! Everything else is compared, so it is the same: every other reference (an event's
+//! participants, place and parent, a place's container, an actor's country and
+//! organisations: so the links of events, places and actors, the places' and events' lists,
+//! counterparts and shared events, the analytics' countries and participants), the
+//! entity's own citations (its links, its first-known day), names and dates (orders and
+//! ranks, the date indexes), a place's kind (events' countries), an event's kind, status,
+//! mode, precision, roles and topics (analytics, codes, list runs), positions but for their
+//! citations (office holders). Not incremental, so built whole: a renamed actor or place, a
+//! moved date, a changed participant, place, parent, container, country or own citation, an
+//! undated agreement's event, a place's kind, an event's kind, mode, status, role or topic,
+//! an actor's position (but its citations), a reference to a node the same write adds; and
+//! a write that removes records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -135,6 +144,18 @@ impl KnowledgeGraph {
         }
         let n = old + added.len();
         let replaced_nodes: Vec<NodeId> = replaced.iter().map(|r| r.0).collect();
+        // The replaced nodes whose stated links changed: (node, old links, new links).
+        type Links = Vec<(NodeId, NodeId, LinkKind)>;
+        let stated = |n: NodeId, e: &Entity| {
+            let mut v: Links = Vec::new();
+            each_link(n, e, |a, b, k| v.push((a, b, k)));
+            v
+        };
+        let relinked: Vec<(NodeId, Links, Links)> = replaced
+            .iter()
+            .map(|(r, e)| (*r, stated(*r, self.entity(*r)), stated(*r, e)))
+            .filter(|(_, a, b)| a != b)
+            .collect();
         let (nodes, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
             let mut more_ids = self.more_ids.clone();
             let mut edges = Vec::new();
@@ -149,7 +170,17 @@ impl KnowledgeGraph {
                 degree[a.index()] += 1;
                 degree[b.index()] += 1;
             }
-            let nodes = self.nodes.with(added, &edges, replaced);
+            for (_, before, now) in &relinked {
+                for &(a, b, _) in before {
+                    degree[a.index()] -= 1;
+                    degree[b.index()] -= 1;
+                }
+                for &(a, b, _) in now {
+                    degree[a.index()] += 1;
+                    degree[b.index()] += 1;
+                }
+            }
+            let nodes = self.nodes.with(added, &edges, replaced, &relinked);
             let mut by_id = self.by_id.clone();
             if more_ids.len() > by_id.len() / IDS_SHARE {
                 let mut all = (*by_id).clone();
@@ -191,6 +222,10 @@ impl KnowledgeGraph {
         if !replaced_nodes.is_empty() {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
         }
+        if !relinked.is_empty() {
+            let nodes: Vec<NodeId> = relinked.iter().map(|r| r.0).collect();
+            crate::timing::timed("extend: replaced links", || kg.relist(self, &nodes));
+        }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
         // An actor's or agreement's kind replaced: the runs by kind.
         let rekinded = replaced_nodes.iter().any(|&r| match (self.entity(r), kg.entity(r)) {
@@ -198,7 +233,7 @@ impl KnowledgeGraph {
             (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
             _ => false,
         });
-        if rekinded || listed.iter().any(|k| kinds.contains(k)) {
+        if rekinded || !relinked.is_empty() || listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         }
         let named = [EntityKind::Actor, EntityKind::Place];
@@ -216,7 +251,13 @@ impl KnowledgeGraph {
     pub fn replaces_in_place(&self, n: NodeId, new: &Entity) -> bool {
         n.index() < self.node_count() && {
             let old = self.entity(n);
-            old.kind() == new.kind() && old.id() == new.id() && indexed(old) == indexed(new)
+            let mut known = true;
+            each_link(n, new, |a, b, _| known &= a.index() < self.node_count() && b.index() < self.node_count());
+            old.kind() == new.kind()
+                && old.id() == new.id()
+                && indexed(old) == indexed(new)
+                && known
+                && self.key_of(old) == self.key_of(new)
         }
     }
 
@@ -347,6 +388,47 @@ impl KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
+    /// The reverse lists of the nodes `relinked` (agreements and statements whose references
+    /// a replacement changed, their entities in `prev` replaced by this graph's) moved: each
+    /// list the node left (`prev`'s [`KnowledgeGraph::each_back_link`] and not this graph's)
+    /// has it taken out, each list it joined has it merged in by rank.
+    fn relist(&mut self, prev: &KnowledgeGraph, relinked: &[NodeId]) {
+        // (target, list, node, true when joined)
+        let mut moves: Vec<(u32, u8, NodeId, bool)> = Vec::new();
+        for &r in relinked {
+            let back = |g: &KnowledgeGraph| {
+                let mut v: Vec<(u32, u8)> = Vec::new();
+                g.each_back_link(r, |t, list| v.push((t.0, list)));
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (before, now) = (back(prev), back(self));
+            moves.extend(before.iter().filter(|x| !now.contains(x)).map(|&(t, l)| (t, l, r, false)));
+            moves.extend(now.iter().filter(|x| !before.contains(x)).map(|&(t, l)| (t, l, r, true)));
+        }
+        moves.sort_unstable_by_key(|m| m.0);
+        for group in moves.chunk_by(|a, b| a.0 == b.0) {
+            let t = group[0].0 as usize;
+            let at = self.reverse_of[t] as usize;
+            let mut rev: Reverse = if at == 0 { Reverse::default() } else { (*self.reverse[at]).clone() };
+            for &(_, list, node, joined) in group {
+                let items = rev.list_mut(list);
+                if joined {
+                    *items = merge_by_rank(items, &[node], &self.rank);
+                } else {
+                    items.retain(|&x| x != node);
+                }
+            }
+            if at == 0 {
+                self.reverse_of[t] = self.reverse.len() as u32;
+                self.reverse.push(Arc::new(rev));
+            } else {
+                self.reverse[at] = Arc::new(rev);
+            }
+        }
+    }
+
     /// The sources cited by the facts of the nodes `replaced` (their entities in `prev`
     /// replaced by this graph's) counted again: each source whose count changed gets its
     /// [`Reverse`] copied with the new count.
@@ -409,6 +491,7 @@ fn indexed(e: &Entity) -> Entity {
         }
         Entity::Agreement(a) => {
             (a.kind, a.status) = (AgreementKind::ALL[0], AgreementStatus::ALL[0]);
+            (a.parties, a.signatories, a.event, a.schedules) = (Vec::new(), Vec::new(), None, Vec::new());
             a.title.clear();
             a.summary.clear();
             a.topics.clear();
@@ -416,6 +499,7 @@ fn indexed(e: &Entity) -> Entity {
             a.notes.clear();
         }
         Entity::Statement(s) => {
+            (s.speaker, s.about, s.responds_to) = (NodeId(u32::MAX), None, None);
             s.text.clear();
             (s.quote, s.channel) = (false, StatementChannel::ALL[0]);
         }

@@ -134,8 +134,9 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
 /// `count` replacements of random records of `g` (each node once), each a copy with some
 /// fields changed: `in_place`, only fields [`KnowledgeGraph::replaces_in_place`] allows to
 /// differ (labels and texts search reads, aliases, notes and the citations of notes,
-/// participations and positions, an actor's or agreement's kind, fields no index reads);
-/// else also one an index reads (a
+/// participations and positions, an actor's or agreement's kind, an agreement's parties,
+/// signatories and (when dated) event, a statement's speaker and event, fields no index
+/// reads); else also one an index reads (a
 /// date, a place, a participant, a name, a kind, a citation), so that the graph is built
 /// whole.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool) -> Vec<(NodeId, Entity)> {
@@ -180,8 +181,21 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
                 _ => p.notes.push(note(rng)),
             },
-            Entity::Agreement(a) => match rng.below(4) {
+            Entity::Agreement(a) => match rng.below(5) {
                 0 => a.title = text(&a.title, rng),
+                // Other parties and signatories, and (when its own date orders it) another
+                // event.
+                4 => {
+                    let actors = g.all(EntityKind::Actor);
+                    a.parties = (0..1 + rng.below(3)).map(|_| rng.pick(actors)).collect();
+                    a.parties.sort_unstable();
+                    a.parties.dedup();
+                    a.signatories = a.parties.iter().copied().take(rng.below(3)).collect();
+                    if a.when.is_some() {
+                        a.event = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
+                        a.schedules = (0..rng.below(2)).map(|_| rng.pick(g.all(EntityKind::Event))).collect();
+                    }
+                }
                 3 => {
                     a.kind = AgreementKind::ALL[rng.below(AgreementKind::ALL.len())];
                     a.status = AgreementStatus::ALL[rng.below(AgreementStatus::ALL.len())];
@@ -189,8 +203,13 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 1 => a.topics.push(text(word, rng)),
                 _ => (a.summary, a.duration_months) = (text(&a.summary, rng), Some(rng.below(40) as u32)),
             },
-            Entity::Statement(st) => match rng.below(2) {
+            Entity::Statement(st) => match rng.below(3) {
                 0 => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
+                // Another speaker, about another event or none.
+                2 => {
+                    st.speaker = rng.pick(g.all(EntityKind::Actor));
+                    st.about = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
+                }
                 _ => st.channel = StatementChannel::ALL[rng.below(StatementChannel::ALL.len())],
             },
             Entity::Source(src) => match rng.below(3) {
@@ -228,7 +247,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                     let fresh: Vec<NodeId> = sources.iter().copied().filter(|s| !a.sources.contains(s)).collect();
                     a.sources.push(rng.pick(&fresh));
                 }
-                Entity::Statement(st) => st.speaker = other(EntityKind::Actor, Some(st.speaker), rng),
+                Entity::Statement(st) => st.when = TimeSpan::day(st.when.start + day),
                 Entity::Source(src) => {
                     src.published = Some(src.published.unwrap_or(chrono::NaiveDate::MIN) + day);
                 }
