@@ -6,7 +6,8 @@
 //! their logging on, which reads `/proc` and so costs a little).
 //!
 //! Then replacements: one event replaced in place (`KnowledgeGraph::update`: a corrected
-//! summary or title), its steps and its time; one replaced with its date moved (built
+//! summary or title), its steps and its time; one statement given another speaker (its
+//! links changed, in place); one event replaced with its date moved (built
 //! whole, what every replacement cost before); and a chain of replacements in place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
@@ -180,6 +181,31 @@ fn main() {
         drop(g);
     }
     println!("one event replaced in place (summary or title corrected; {runs} times): {}", summary(&mut made));
+    // A statement given another speaker: its links change (the old and new speakers' lists).
+    let (statements, actors) = (graph.all(EntityKind::Statement).to_vec(), graph.all(EntityKind::Actor).to_vec());
+    if !statements.is_empty() && actors.len() > 1 {
+        steps.lock().expect("steps").clear();
+        let mut made = Vec::new();
+        for n in 0..runs {
+            let node = statements[(n * 7_919) % statements.len()];
+            let mut e = graph.entity(node).clone();
+            if let Entity::Statement(s) = &mut e {
+                s.speaker =
+                    actors.iter().copied().find(|&a| a != s.speaker && (a.index() + n) % 7 == 0).unwrap_or(s.speaker);
+            }
+            ON.store(true, Ordering::Relaxed);
+            let t = Instant::now();
+            let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
+            made.push(t.elapsed());
+            ON.store(false, Ordering::Relaxed);
+            drop(g);
+        }
+        println!("one statement given another speaker, in place ({runs} times, logging on): {}", summary(&mut made));
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+        }
+    }
     let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let mut made = Vec::new();
     for n in 0..whole_runs {

@@ -189,6 +189,11 @@ impl Nodes {
         let mut ends: Vec<NodeId> = old.iter().chain(new).flat_map(|&(a, b, _)| [a, b]).collect();
         ends.sort_unstable();
         ends.dedup();
+        // A node whose links with `r` are the same, in the same order, keeps its list.
+        let with = |links: &[(NodeId, NodeId, LinkKind)], t: NodeId| -> Vec<(NodeId, NodeId, LinkKind)> {
+            links.iter().copied().filter(|&(a, b, _)| a == t || b == t).collect()
+        };
+        ends.retain(|&t| t == r || with(old, t) != with(new, t));
         // The node that states the link `(other, kind, from)` of node `t`.
         let stating = |t: NodeId, (other, kind, from): (NodeId, LinkKind, bool)| {
             let (a, b) = if from { (t, other) } else { (other, t) };

@@ -46,14 +46,15 @@
 //!   is nobody else's); an actor's or place's aliases: the name index built again;
 //! - notes (text and citations) and the citations of participations and positions: the
 //!   cited sources' fact counts counted again (their `Reverse` copied);
-//! - an actor's or agreement's kind: the list runs built again (`lists.rs`, small);
+//! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as the order key, which an undated
 //!   agreement's event gives, stays, and every reference is to a node of the graph before):
 //!   the links kept apart for every node at an end of an old or new link (`nodes.rs`), and
 //!   the node taken out of the reverse lists it left and merged by rank into those it
 //!   joined (no agreement or statement is counted by the analytics, met at or walked for
-//!   counterparts), the list runs built again (the parties' runs);
+//!   counterparts); for an agreement, the list runs built again (the parties' runs; 23 ms
+//!   at 100k events, BENCHMARKS.md);
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
@@ -233,7 +234,10 @@ impl KnowledgeGraph {
             (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
             _ => false,
         });
-        if rekinded || !relinked.is_empty() || listed.iter().any(|k| kinds.contains(k)) {
+        // An agreement's parties replaced: the runs of agreements by party (no run holds a
+        // statement's references).
+        let reparted = relinked.iter().any(|r| self.agreement(r.0).is_some());
+        if rekinded || reparted || listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         }
         let named = [EntityKind::Actor, EntityKind::Place];
