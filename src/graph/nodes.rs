@@ -30,6 +30,15 @@ const SHARE: usize = 128;
 /// ...and at least this many.
 const MIN_FOLD: usize = 256;
 
+/// A link as a node lists it: (other node, kind, true when stored from the node).
+type Link = (NodeId, LinkKind, bool);
+
+/// A link as its stating node states it: (from, to, kind).
+pub(super) type Stated = (NodeId, NodeId, LinkKind);
+
+/// A replaced node whose stated links changed: (node, old links, new links).
+pub(super) type Relinked = (NodeId, Vec<Stated>, Vec<Stated>);
+
 /// A node's added links, latest first: (other node, kind), from it and to it.
 #[derive(Clone, Default)]
 struct Added {
@@ -47,7 +56,7 @@ pub(super) struct Nodes {
     replaced: HashMap<u32, Arc<Entity>>,
     /// The nodes whose links a replacement changed: every link of each, as `links` lists
     /// them (these lists win over `graph`'s and `links`').
-    relinked: HashMap<u32, Arc<[(NodeId, LinkKind, bool)]>>,
+    relinked: HashMap<u32, Arc<[Link]>>,
     /// How many links were added, and how many of them are citations (less those taken out).
     added_links: isize,
     added_cites: isize,
@@ -109,7 +118,7 @@ impl Nodes {
         entities: Vec<Entity>,
         links: &[(NodeId, NodeId, LinkKind)],
         replaced: Vec<(NodeId, Entity)>,
-        relinked: &[(NodeId, Vec<(NodeId, NodeId, LinkKind)>, Vec<(NodeId, NodeId, LinkKind)>)],
+        relinked: &[Relinked],
     ) -> Self {
         let mut out = self.clone();
         let base = self.graph.node_count();
@@ -185,17 +194,17 @@ impl Nodes {
     /// The links node `r` states changed from `old` to `new` (each as `build::each_link`
     /// states them, in its order): the list of every node at an end of either kept apart
     /// with `r`'s old links taken out and its new ones put in (see the module doc).
-    fn relink(&mut self, r: NodeId, old: &[(NodeId, NodeId, LinkKind)], new: &[(NodeId, NodeId, LinkKind)]) {
+    fn relink(&mut self, r: NodeId, old: &[Stated], new: &[Stated]) {
         let mut ends: Vec<NodeId> = old.iter().chain(new).flat_map(|&(a, b, _)| [a, b]).collect();
         ends.sort_unstable();
         ends.dedup();
         // A node whose links with `r` are the same, in the same order, keeps its list.
-        let with = |links: &[(NodeId, NodeId, LinkKind)], t: NodeId| -> Vec<(NodeId, NodeId, LinkKind)> {
+        let with = |links: &[Stated], t: NodeId| -> Vec<Stated> {
             links.iter().copied().filter(|&(a, b, _)| a == t || b == t).collect()
         };
         ends.retain(|&t| t == r || with(old, t) != with(new, t));
         // The node that states the link `(other, kind, from)` of node `t`.
-        let stating = |t: NodeId, (other, kind, from): (NodeId, LinkKind, bool)| {
+        let stating = |t: NodeId, (other, kind, from): Link| {
             let (a, b) = if from { (t, other) } else { (other, t) };
             if stated_by_its_end(kind) {
                 b
@@ -203,13 +212,13 @@ impl Nodes {
                 a
             }
         };
-        let lists: Vec<(NodeId, Vec<(NodeId, LinkKind, bool)>)> = ends
+        let lists: Vec<(NodeId, Vec<Link>)> = ends
             .iter()
             .map(|&t| {
                 let (mut from, mut to): (Vec<_>, Vec<_>) =
                     self.links(t).filter(|&l| stating(t, l) != r).partition(|l| l.2);
                 for (part, is_from) in [(&mut from, true), (&mut to, false)] {
-                    let mine: Vec<(NodeId, LinkKind, bool)> = new
+                    let mine: Vec<Link> = new
                         .iter()
                         .rev()
                         .filter_map(|&(a, b, k)| match is_from {

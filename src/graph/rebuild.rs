@@ -82,6 +82,7 @@
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 
 use super::build::{each_citation, each_link, sort_citations, Met};
+use super::nodes::{Relinked, Stated};
 use super::{lists::ListIndex, names::NameIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -146,13 +147,12 @@ impl KnowledgeGraph {
         let n = old + added.len();
         let replaced_nodes: Vec<NodeId> = replaced.iter().map(|r| r.0).collect();
         // The replaced nodes whose stated links changed: (node, old links, new links).
-        type Links = Vec<(NodeId, NodeId, LinkKind)>;
         let stated = |n: NodeId, e: &Entity| {
-            let mut v: Links = Vec::new();
+            let mut v: Vec<Stated> = Vec::new();
             each_link(n, e, |a, b, k| v.push((a, b, k)));
             v
         };
-        let relinked: Vec<(NodeId, Links, Links)> = replaced
+        let relinked: Vec<Relinked> = replaced
             .iter()
             .map(|(r, e)| (*r, stated(*r, self.entity(*r)), stated(*r, e)))
             .filter(|(_, a, b)| a != b)
