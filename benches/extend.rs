@@ -5,6 +5,11 @@
 //! added events pile up and their layers fold now and then), with its steps (timed with
 //! their logging on, which reads `/proc` and so costs a little).
 //!
+//! Then replacements: one event replaced in place (`KnowledgeGraph::update`: a corrected
+//! summary or title), its steps and its time; one statement given another speaker (its
+//! links changed, in place); one event replaced with its date moved (built
+//! whole, what every replacement cost before); and a chain of replacements in place.
+//!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
 //! single extensions, `EXTEND_CHAIN` (default 2000, 0 to skip) for the chain's length.
@@ -138,10 +143,100 @@ fn main() {
     println!("one graph extended by one event ({runs} times): {}", summary(&mut made));
     println!("  the same with the extended graph dropped: {}", summary(&mut with_drop));
 
+    // Replacements (issue 15): one event replaced in place (a corrected summary, or a
+    // corrected title that keeps its words), made from the graph before; and one replaced
+    // with its date moved, which is built whole (what every replacement cost before).
+    let events = graph.all(EntityKind::Event).to_vec();
+    let replaced = |g: &KnowledgeGraph, n: usize, title: bool, moved: bool| {
+        let node = events[(n * 7_919) % events.len()];
+        let mut e = g.entity(node).clone();
+        if let Entity::Event(ev) = &mut e {
+            if title {
+                ev.title = format!("{} (corrected {n})", ev.title);
+            } else {
+                ev.summary = format!("{} Corrected {n}.", ev.summary);
+            }
+            if moved {
+                ev.when = diplograph::model::TimeSpan::day(ev.when.start + chrono::Duration::days(1));
+            }
+        }
+        (node, e)
+    };
+    steps.lock().expect("steps").clear();
+    ON.store(true, Ordering::Relaxed);
+    for n in 0..runs {
+        drop(graph.update(vec![replaced(&graph, n, n % 2 == 1, false)], Vec::new(), graph.snapshot().clone()));
+    }
+    ON.store(false, Ordering::Relaxed);
+    println!("the steps of one event replaced in place ({runs} times, median; timed with their logging on):");
+    for (step, times) in steps.lock().expect("steps").iter_mut() {
+        times.sort_unstable();
+        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+    }
+    let mut made = Vec::new();
+    for n in 0..runs {
+        let t = Instant::now();
+        let g = graph.update(vec![replaced(&graph, n, n % 2 == 1, false)], Vec::new(), graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+    }
+    println!("one event replaced in place (summary or title corrected; {runs} times): {}", summary(&mut made));
+    // A statement given another speaker: its links change (the old and new speakers' lists).
+    let (statements, actors) = (graph.all(EntityKind::Statement).to_vec(), graph.all(EntityKind::Actor).to_vec());
+    if !statements.is_empty() && actors.len() > 1 {
+        steps.lock().expect("steps").clear();
+        let mut made = Vec::new();
+        for n in 0..runs {
+            let node = statements[(n * 7_919) % statements.len()];
+            let mut e = graph.entity(node).clone();
+            if let Entity::Statement(s) = &mut e {
+                s.speaker =
+                    actors.iter().copied().find(|&a| a != s.speaker && (a.index() + n) % 7 == 0).unwrap_or(s.speaker);
+            }
+            ON.store(true, Ordering::Relaxed);
+            let t = Instant::now();
+            let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
+            made.push(t.elapsed());
+            ON.store(false, Ordering::Relaxed);
+            drop(g);
+        }
+        println!("one statement given another speaker, in place ({runs} times, logging on): {}", summary(&mut made));
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+        }
+    }
+    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut made = Vec::new();
+    for n in 0..whole_runs {
+        let t = Instant::now();
+        let g = graph.update(vec![replaced(&graph, n, false, true)], Vec::new(), graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+    }
+    println!("one event replaced with its date moved, built whole ({whole_runs} times): {}", summary(&mut made));
+    if chain > 0 {
+        // A chain of replacements in place, each graph made from the one before (the
+        // replaced nodes pile up beside the shared indexes and are folded in now and then).
+        let mut g: KnowledgeGraph =
+            graph.update(vec![replaced(&graph, 0, false, false)], Vec::new(), graph.snapshot().clone());
+        let mut times = Vec::with_capacity(chain);
+        for n in 1..=chain {
+            let r = replaced(&g, n, n % 2 == 1, false);
+            let t = Instant::now();
+            let next = g.update(vec![r], Vec::new(), g.snapshot().clone());
+            times.push(t.elapsed());
+            g = next;
+        }
+        println!(
+            "a chain of {chain} graphs, each the one before with one event replaced in place: {}",
+            summary(&mut times)
+        );
+    }
+
     // A chain: each graph extended from the one before, one event each (events of random
     // dates: copies of random events of the seed).
     if chain > 0 {
-        let events = graph.all(EntityKind::Event).to_vec();
         steps.lock().expect("steps").clear();
         ON.store(true, Ordering::Relaxed);
         let mut g: KnowledgeGraph = graph.extend(vec![one_event(&graph, runs, template)], graph.snapshot().clone());

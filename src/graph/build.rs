@@ -88,12 +88,17 @@ impl KnowledgeGraph {
 
     /// The key node `n` sorts by in its kind's order (unique: it ends with the id).
     pub(super) fn order_key(&self, n: NodeId) -> String {
+        self.key_of(self.entity(n))
+    }
+
+    /// The key entity `e` sorts by in its kind's order, in this graph.
+    pub(super) fn key_of(&self, e: &Entity) -> String {
         let date = |s: Option<TimeSpan>| match s {
             Some(s) => format!("{}{SEP}{}", s.start, s.end),
             // Undated facts sort last.
             None => format!("~{SEP}~"),
         };
-        match self.entity(n) {
+        match e {
             Entity::Actor(a) => format!("{}{SEP}{}", fold(&a.name), a.id),
             Entity::Place(p) => format!("{}{SEP}{}", fold(&p.name), p.id),
             Entity::Event(ev) => format!("{}{SEP}{}", date(Some(ev.when)), ev.id),

@@ -1,8 +1,8 @@
 //! The in-memory knowledge graph: entities as petgraph nodes, their links as edges, and the
-//! indexes every API request needs, all built once at load (`build.rs`). A write that only
-//! adds records gets a new graph made from the previous one (`rebuild.rs`:
-//! [`KnowledgeGraph::extend`]), sharing what the additions leave alone, which answers as a
-//! whole build of the same records would.
+//! indexes every API request needs, all built once at load (`build.rs`). A write that adds
+//! records, or replaces some in place, gets a new graph made from the previous one
+//! (`rebuild.rs`: [`KnowledgeGraph::extend`], [`KnowledgeGraph::update`]), sharing what the
+//! write leaves alone, which answers as a whole build of the same records would.
 //!
 //! Architecture Invariant: the graph is immutable once built; every query here returns
 //! borrows or small vectors of [`NodeId`]s and never folds, sorts or scans a whole kind on

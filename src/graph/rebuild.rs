@@ -1,5 +1,6 @@
-//! Incremental builds: the graph of a write that only added records, made from the graph
-//! before it instead of from nothing ([`KnowledgeGraph::extend`]).
+//! Incremental builds: the graph of a write that added records, or replaced some in place,
+//! made from the graph before it instead of from nothing ([`KnowledgeGraph::extend`],
+//! [`KnowledgeGraph::update`]).
 //!
 //! A write adds records at the end of the node order (`seed::apply_records` appends new
 //! ids; nothing already there changes), so every index of the previous graph stays right
@@ -30,17 +31,58 @@
 //!   small matrix beside them until they are more than 1 in 16 of the events, when the
 //!   matrices are built again from the arrays kept by position (`layered.rs`).
 //!
-//! What is not done here: a write that replaces or removes records (its `NodeId`s stay, but
-//! keys, lists and counts of other nodes may change with it) is built whole
-//! ([`KnowledgeGraph::build`]); the writer decides (`write::build`). The graph extended is
-//! answer for answer the graph a whole build of the same records gives: `tests/it/extend.rs`
-//! compares both, index by index (and, for the counts, whose internal tables may number a
-//! code or topic differently, answer by answer over many lists), after random sequences of
-//! additions.
+//! A write that replaces records (same ids, so the same `NodeId`s; [`KnowledgeGraph::update`])
+//! is made the same way when every replacement is one of those below, and built whole
+//! ([`KnowledgeGraph::build`]) otherwise. The check, [`KnowledgeGraph::replaces_in_place`],
+//! is conservative: the old and the new entity must be of the same kind and id and equal
+//! once emptied of the fields listed here (`indexed`); any other difference, however small,
+//! makes the build whole. What may differ, and what is done for it:
+//!
+//! - search's labels and texts (an event's, agreement's title and summary, an agreement's
+//!   topics, an actor's aliases and summary, a place's aliases, a statement's text, a
+//!   source's title, outlet and document): the node's entries in the indexes built before
+//!   are left out of their hits and the node is indexed again beside them
+//!   (`search/layers.rs`, which builds the whole index again if a stale entry's label word
+//!   is nobody else's); an actor's or place's aliases: the name index built again;
+//! - notes (text and citations) and the citations of participations and positions: the
+//!   cited sources' fact counts counted again (their `Reverse` copied);
+//! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
+//! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
+//!   event and statement it answers (so long as the order key, which an undated
+//!   agreement's event gives, stays, and every reference is to a node of the graph before):
+//!   the links kept apart for every node at an end of an old or new link (`nodes.rs`), and
+//!   the node taken out of the reverse lists it left and merged by rank into those it
+//!   joined (no agreement or statement is counted by the analytics, met at or walked for
+//!   counterparts); for an agreement, the list runs built again (the parties' runs; 23 ms
+//!   at 100k events, BENCHMARKS.md);
+//! - fields read from the entity only when asked (a place's code and coordinates, an
+//!   agreement's status, amount and duration, a statement's channel and quote flag, a
+//!   source's note, publisher and credits): nothing;
+//! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
+//!
+//! Everything else is compared, so it is the same: every other reference (an event's
+//! participants, place and parent, a place's container, an actor's country and
+//! organisations: so the links of events, places and actors, the places' and events' lists,
+//! counterparts and shared events, the analytics' countries and participants), the
+//! entity's own citations (its links, its first-known day), names and dates (orders and
+//! ranks, the date indexes), a place's kind (events' countries), an event's kind, status,
+//! mode, precision, roles and topics (analytics, codes, list runs), positions but for their
+//! citations (office holders). Not incremental, so built whole: a renamed actor or place, a
+//! moved date, a changed participant, place, parent, container, country or own citation, an
+//! undated agreement's event, a place's kind, an event's kind, mode, status, role or topic,
+//! an actor's position (but its citations), a reference to a node the same write adds; and
+//! a write that removes records (the writer decides, `write/mod.rs`).
+//!
+//! The graph extended is answer for answer the graph a whole build of the same records
+//! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
+//! internal tables may number a code or topic differently, answer by answer over many
+//! lists), after random sequences of additions, and of additions and replacements of both
+//! sorts (in place and not).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 
 use super::build::{each_citation, each_link, sort_citations, Met};
+use super::nodes::{Relinked, Stated};
 use super::{lists::ListIndex, names::NameIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -55,9 +97,23 @@ impl KnowledgeGraph {
     /// `self.node_count()`, their references resolved to nodes of either), as of `snapshot`:
     /// what [`KnowledgeGraph::build`] gives for the same entities, made in time proportional
     /// to the added records plus a few linear copies (see the module doc).
-    pub fn extend(&self, mut added: Vec<Entity>, snapshot: Snapshot) -> KnowledgeGraph {
+    pub fn extend(&self, added: Vec<Entity>, snapshot: Snapshot) -> KnowledgeGraph {
+        self.update(Vec::new(), added, snapshot)
+    }
+
+    /// The graph of this graph's entities with those of the nodes `replaced` replaced (same
+    /// ids, their references resolved as `added`'s) followed by `added`, as of `snapshot`:
+    /// what [`KnowledgeGraph::build`] gives for the same entities. Made from this graph as
+    /// [`KnowledgeGraph::extend`] does when every replacement changes only what no index
+    /// reads, or what is patched ([`KnowledgeGraph::replaces_in_place`], the module doc);
+    /// built whole otherwise.
+    pub fn update(
+        &self,
+        mut replaced: Vec<(NodeId, Entity)>,
+        mut added: Vec<Entity>,
+        snapshot: Snapshot,
+    ) -> KnowledgeGraph {
         let old = self.node_count();
-        let n = old + added.len();
         crate::timing::timed("extend: citations in order", || {
             let key = |s: &NodeId| {
                 let e = if s.index() < old { Some(self.entity(*s)) } else { added.get(s.index() - old) };
@@ -66,9 +122,41 @@ impl KnowledgeGraph {
                     _ => None,
                 }
             };
-            let keys: HashMap<NodeId, _> = added.iter().flat_map(cited).map(|s| (s, key(&s))).collect();
+            let keys: HashMap<NodeId, _> =
+                added.iter().chain(replaced.iter().map(|r| &r.1)).flat_map(cited).map(|s| (s, key(&s))).collect();
             sort_citations(&mut added, |s| keys.get(s).and_then(Option::as_ref));
+            for (_, e) in &mut replaced {
+                sort_citations(std::slice::from_mut(e), |s| keys.get(s).and_then(Option::as_ref));
+            }
         });
+        replaced.sort_by_key(|r| r.0);
+        replaced.dedup_by_key(|r| r.0);
+        if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) {
+            return crate::timing::timed("extend: built whole (a replacement)", || {
+                let mut entities: Vec<Entity> = (0..old).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
+                entities.extend(added);
+                for (n, e) in replaced {
+                    if let Some(x) = entities.get_mut(n.index()) {
+                        *x = e;
+                    }
+                }
+                let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
+                KnowledgeGraph::build(entities, ids, snapshot)
+            });
+        }
+        let n = old + added.len();
+        let replaced_nodes: Vec<NodeId> = replaced.iter().map(|r| r.0).collect();
+        // The replaced nodes whose stated links changed: (node, old links, new links).
+        let stated = |n: NodeId, e: &Entity| {
+            let mut v: Vec<Stated> = Vec::new();
+            each_link(n, e, |a, b, k| v.push((a, b, k)));
+            v
+        };
+        let relinked: Vec<Relinked> = replaced
+            .iter()
+            .map(|(r, e)| (*r, stated(*r, self.entity(*r)), stated(*r, e)))
+            .filter(|(_, a, b)| a != b)
+            .collect();
         let (nodes, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
             let mut more_ids = self.more_ids.clone();
             let mut edges = Vec::new();
@@ -83,7 +171,17 @@ impl KnowledgeGraph {
                 degree[a.index()] += 1;
                 degree[b.index()] += 1;
             }
-            let nodes = self.nodes.with(added, &edges);
+            for (_, before, now) in &relinked {
+                for &(a, b, _) in before {
+                    degree[a.index()] -= 1;
+                    degree[b.index()] -= 1;
+                }
+                for &(a, b, _) in now {
+                    degree[a.index()] += 1;
+                    degree[b.index()] += 1;
+                }
+            }
+            let nodes = self.nodes.with(added, &edges, replaced, &relinked);
             let mut by_id = self.by_id.clone();
             if more_ids.len() > by_id.len() / IDS_SHARE {
                 let mut all = (*by_id).clone();
@@ -111,6 +209,7 @@ impl KnowledgeGraph {
             snapshot,
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
+        let replaced_kinds: HashSet<EntityKind> = replaced_nodes.iter().map(|&r| kg.entity(r).kind()).collect();
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
         let events: Vec<(usize, (chrono::NaiveDate, chrono::NaiveDate))> = {
             let mut v: Vec<_> = (old..n)
@@ -121,16 +220,49 @@ impl KnowledgeGraph {
         };
         kg.dates = crate::timing::timed("extend: date index", || self.dates.extended(&events));
         crate::timing::timed("extend: reverse links", || kg.extend_reverse(self, old));
+        if !replaced_nodes.is_empty() {
+            crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
+        }
+        if !relinked.is_empty() {
+            let nodes: Vec<NodeId> = relinked.iter().map(|r| r.0).collect();
+            crate::timing::timed("extend: replaced links", || kg.relist(self, &nodes));
+        }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
-        if listed.iter().any(|k| kinds.contains(k)) {
+        // An actor's or agreement's kind replaced: the runs by kind.
+        let rekinded = replaced_nodes.iter().any(|&r| match (self.entity(r), kg.entity(r)) {
+            (Entity::Actor(a), Entity::Actor(b)) => a.kind != b.kind,
+            (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
+            _ => false,
+        });
+        // An agreement's parties replaced: the runs of agreements by party (no run holds a
+        // statement's references).
+        let reparted = relinked.iter().any(|r| self.agreement(r.0).is_some());
+        if rekinded || reparted || listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         }
-        if kinds.contains(&EntityKind::Actor) || kinds.contains(&EntityKind::Place) {
+        let named = [EntityKind::Actor, EntityKind::Place];
+        if named.iter().any(|k| kinds.contains(k) || replaced_kinds.contains(k)) {
             kg.names = Arc::new(crate::timing::timed("extend: name index", || NameIndex::build(&kg)));
         }
-        kg.search = crate::timing::timed("extend: search index", || self.search.extended(&kg));
+        kg.search = crate::timing::timed("extend: search index", || self.search.extended(&kg, self, &replaced_nodes));
         kg.analytics = crate::timing::timed("extend: analytics", || self.analytics.extended(&kg, self, old));
         kg
+    }
+
+    /// Whether the entity of node `n` may be replaced by `new` (its citations in order) in
+    /// place, by [`KnowledgeGraph::update`]: the same kind and id, and the same values in
+    /// every field an index reads, except those that are patched (see the module doc).
+    pub fn replaces_in_place(&self, n: NodeId, new: &Entity) -> bool {
+        n.index() < self.node_count() && {
+            let old = self.entity(n);
+            let mut known = true;
+            each_link(n, new, |a, b, _| known &= a.index() < self.node_count() && b.index() < self.node_count());
+            old.kind() == new.kind()
+                && old.id() == new.id()
+                && indexed(old) == indexed(new)
+                && known
+                && self.key_of(old) == self.key_of(new)
+        }
     }
 
     /// How many nodes the search index holds apart from its load-built part (see
@@ -257,6 +389,133 @@ impl KnowledgeGraph {
         }
         self.shared_events = prev.shared_events.with(met, n);
     }
+}
+
+impl KnowledgeGraph {
+    /// The reverse lists of the nodes `relinked` (agreements and statements whose references
+    /// a replacement changed, their entities in `prev` replaced by this graph's) moved: each
+    /// list the node left (`prev`'s [`KnowledgeGraph::each_back_link`] and not this graph's)
+    /// has it taken out, each list it joined has it merged in by rank.
+    fn relist(&mut self, prev: &KnowledgeGraph, relinked: &[NodeId]) {
+        // (target, list, node, true when joined)
+        let mut moves: Vec<(u32, u8, NodeId, bool)> = Vec::new();
+        for &r in relinked {
+            let back = |g: &KnowledgeGraph| {
+                let mut v: Vec<(u32, u8)> = Vec::new();
+                g.each_back_link(r, |t, list| v.push((t.0, list)));
+                v.sort_unstable();
+                v.dedup();
+                v
+            };
+            let (before, now) = (back(prev), back(self));
+            moves.extend(before.iter().filter(|x| !now.contains(x)).map(|&(t, l)| (t, l, r, false)));
+            moves.extend(now.iter().filter(|x| !before.contains(x)).map(|&(t, l)| (t, l, r, true)));
+        }
+        moves.sort_unstable_by_key(|m| m.0);
+        for group in moves.chunk_by(|a, b| a.0 == b.0) {
+            let t = group[0].0 as usize;
+            let at = self.reverse_of[t] as usize;
+            let mut rev: Reverse = if at == 0 { Reverse::default() } else { (*self.reverse[at]).clone() };
+            for &(_, list, node, joined) in group {
+                let items = rev.list_mut(list);
+                if joined {
+                    *items = merge_by_rank(items, &[node], &self.rank);
+                } else {
+                    items.retain(|&x| x != node);
+                }
+            }
+            if at == 0 {
+                self.reverse_of[t] = self.reverse.len() as u32;
+                self.reverse.push(Arc::new(rev));
+            } else {
+                self.reverse[at] = Arc::new(rev);
+            }
+        }
+    }
+
+    /// The sources cited by the facts of the nodes `replaced` (their entities in `prev`
+    /// replaced by this graph's) counted again: each source whose count changed gets its
+    /// [`Reverse`] copied with the new count.
+    fn recount_facts(&mut self, prev: &KnowledgeGraph, replaced: &[NodeId]) {
+        let mut delta: HashMap<u32, i64> = HashMap::default();
+        for &r in replaced {
+            each_citation(prev.entity(r), |s| *delta.entry(s.0).or_default() -= 1);
+            each_citation(self.entity(r), |s| *delta.entry(s.0).or_default() += 1);
+        }
+        let mut changed: Vec<(u32, i64)> = delta.into_iter().filter(|&(_, d)| d != 0).collect();
+        changed.sort_unstable();
+        for (t, d) in changed {
+            let at = self.reverse_of[t as usize] as usize;
+            let mut r: Reverse = if at == 0 { Reverse::default() } else { (*self.reverse[at]).clone() };
+            r.fact_count = (i64::from(r.fact_count) + d).max(0) as u32;
+            if at == 0 {
+                self.reverse_of[t as usize] = self.reverse.len() as u32;
+                self.reverse.push(Arc::new(r));
+            } else {
+                self.reverse[at] = Arc::new(r);
+            }
+        }
+    }
+}
+
+/// `e` with the fields no index reads, or whose indexes are patched for a replacement
+/// ([`KnowledgeGraph::update`]), emptied: two entities of a node with the same `indexed`
+/// give every index the same inputs but search's, the name index's and the sources' fact
+/// counts and the list runs by kind. Emptied: search's labels and texts (titles,
+/// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
+/// and document), notes (their text is read by no index, their citations counted), the
+/// citations of participations and positions (counted), an actor's and an agreement's kind
+/// (the list runs built again), and fields read only from the entity when asked (a place's
+/// code and coordinates, an agreement's status, amount and duration, a statement's channel
+/// and quote flag, a source's note, publisher and credits). Kept, so compared: everything
+/// else, among them every reference (the links and reverse lists), an entity's own
+/// citations (links, first-known days), names and dates (orders, date index), a place's
+/// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
+/// codes, list runs), positions but for their citations (office holders).
+fn indexed(e: &Entity) -> Entity {
+    let mut e = e.clone();
+    match &mut e {
+        Entity::Actor(a) => {
+            a.kind = ActorKind::ALL[0];
+            a.aliases.clear();
+            a.summary = None;
+            a.notes.clear();
+            a.positions.iter_mut().for_each(|p| p.sources.clear());
+        }
+        Entity::Place(p) => {
+            p.aliases.clear();
+            (p.code, p.latitude, p.longitude) = (None, None, None);
+            p.notes.clear();
+        }
+        Entity::Event(ev) => {
+            ev.title.clear();
+            ev.summary.clear();
+            ev.notes.clear();
+            ev.participants.iter_mut().for_each(|p| p.sources.clear());
+        }
+        Entity::Agreement(a) => {
+            (a.kind, a.status) = (AgreementKind::ALL[0], AgreementStatus::ALL[0]);
+            (a.parties, a.signatories, a.event, a.schedules) = (Vec::new(), Vec::new(), None, Vec::new());
+            a.title.clear();
+            a.summary.clear();
+            a.topics.clear();
+            (a.amount, a.duration_months) = (None, None);
+            a.notes.clear();
+        }
+        Entity::Statement(s) => {
+            (s.speaker, s.about, s.responds_to) = (NodeId(u32::MAX), None, None);
+            s.text.clear();
+            (s.quote, s.channel) = (false, StatementChannel::ALL[0]);
+        }
+        Entity::Source(s) => {
+            s.title.clear();
+            s.outlet.clear();
+            s.document.clear();
+            (s.note, s.publisher) = (None, None);
+            s.credits.clear();
+        }
+    }
+    e
 }
 
 /// `items` (in rank order) with `new` (none of them in `items`) merged in by rank.

@@ -29,7 +29,7 @@ impl NodeId {
 }
 
 /// A news report the facts were read from.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Source {
     pub id: String,
     pub outlet: String,
@@ -47,14 +47,14 @@ pub struct Source {
 }
 
 /// Another version of a fact, or a remark on one, with the reports behind it.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Note {
     pub text: String,
     pub sources: Vec<NodeId>,
 }
 
 /// A person, government or organisation.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Actor {
     pub id: String,
     pub name: String,
@@ -69,7 +69,7 @@ pub struct Actor {
 }
 
 /// An office held by an actor.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Position {
     pub title: String,
     pub organization: Option<NodeId>,
@@ -82,7 +82,7 @@ pub struct Position {
 }
 
 /// A country, region, city, venue, airport or base.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Place {
     pub id: String,
     pub name: String,
@@ -97,7 +97,7 @@ pub struct Place {
 }
 
 /// Something that happened or is planned: a meeting, call, trip...
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub id: String,
     pub title: String,
@@ -117,7 +117,7 @@ pub struct Event {
 }
 
 /// An actor's part in an event.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Participation {
     pub actor: NodeId,
     pub role: ParticipantRole,
@@ -132,7 +132,7 @@ pub struct Money {
 }
 
 /// A memorandum, funding, loan, dialogue, partnership or commitment.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Agreement {
     pub id: String,
     pub title: String,
@@ -153,7 +153,7 @@ pub struct Agreement {
 }
 
 /// Something a named actor said: a short quotation or a paraphrase.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Statement {
     pub id: String,
     pub speaker: NodeId,
@@ -168,7 +168,7 @@ pub struct Statement {
 }
 
 /// Any entity of the graph.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Entity {
     Actor(Actor),
     Event(Event),

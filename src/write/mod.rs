@@ -9,14 +9,15 @@
 //! runtime's workers run): it syncs the log once for every change appended meanwhile (group
 //! commit), builds one graph holding them, swaps it into the [`ServedGraph`] and wakes the
 //! writers waiting for them, whose wake-up is the only step that goes through the runtime. A
-//! graph is the one built before extended with the records added since
-//! ([`KnowledgeGraph::extend`], a cost of the additions plus a few linear copies), or built
-//! whole when a change since replaced or removed records (or the draft was rebuilt: a
-//! reload, a failed sync, a replica's adoption). Builds are paced ([`PACE`]): under a stream
-//! of writes each build waits a multiple of its predecessor's time, so builds take a bounded
-//! share of a core and hold more changes each. The layers an extension keeps apart (and pays
-//! for in every extension) are folded by a whole build on the writer's fold thread, at a low
-//! priority, off the write's way (`background`). A log that is made durable only by awaiting
+//! graph is the one built before extended with the records added and replaced since
+//! ([`KnowledgeGraph::update`], a cost of the additions plus a few linear copies; a
+//! replacement that changes what an index reads makes it a whole build), or built whole
+//! when a change since removed records (or the draft was rebuilt: a reload, a failed sync, a
+//! replica's adoption). Builds are paced ([`PACE`]): under a stream of writes each build
+//! waits a multiple of the builds' CPU time, so builds take a bounded share of a core and
+//! hold more changes each. The layers an extension keeps apart (and pays for in every
+//! extension) are folded by a whole build on the writer's fold thread, at a low priority, off
+//! the write's way (`background`). A log that is made durable only by awaiting
 //! [`Log::synced`] (a database's commit: [`Log::blocking`] is `false`) is awaited by each
 //! write in a task of its own, and the committer publishes a graph once all its changes are
 //! durable. Either way a request dropped meanwhile leaves nothing undone: the committer (or
@@ -260,10 +261,10 @@ struct State {
     /// thrown away.
     generation: u64,
     /// The graph the next build extends (the last one built of this generation): its
-    /// entities are `draft.entities[..its node count]` unless `whole`.
+    /// entities are `draft.entities[..its node count]` unless `whole`, but for `replaced`.
     base: Option<Arc<KnowledgeGraph>>,
-    /// Whether a change since `base` replaced or removed records, or the draft was rebuilt:
-    /// then the next build is a whole one ([`KnowledgeGraph::extend`] only adds records).
+    /// Whether a change since `base` removed records, or the draft was rebuilt: then the
+    /// next build is a whole one ([`KnowledgeGraph::update`] only adds and replaces records).
     whole: bool,
     /// How many nodes `base` holds beyond its last whole build (or fold): what its layers
     /// hold apart, which each extension pays for.
@@ -287,6 +288,9 @@ struct State {
     /// that one slow build (the first on a fresh graph takes its memory from the system)
     /// does not hold back the next ones.
     build_cost: std::time::Duration,
+    /// The nodes whose records a change since the last build replaced (the next build
+    /// replaces those of `base`'s, [`KnowledgeGraph::update`]).
+    replaced: Vec<NodeId>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -327,6 +331,7 @@ impl Writer {
             fold: None,
             next_build: std::time::Instant::now(),
             build_cost: std::time::Duration::ZERO,
+            replaced: Vec::new(),
             broken: None,
             stalled: None,
             closing: false,
@@ -493,9 +498,11 @@ impl Writer {
                     let before = st.draft.entities.len();
                     let ids = apply_records(&mut st.draft, records)
                         .map_err(|p| WriteError::Invalid(problems(p, &rendered)))?;
-                    // Records replaced: the next graph is built whole.
-                    if ids.len() != st.draft.entities.len() - before {
-                        st.rewritten();
+                    // Records replaced: the next graph replaces them (or is built whole).
+                    let replaced = ids.iter().filter_map(|id| st.draft.ids.get(id)).filter(|n| n.index() < before);
+                    let replaced: Vec<NodeId> = replaced.copied().collect();
+                    if !replaced.is_empty() {
+                        st.replaced_in_place(replaced);
                     }
                     // Undone by a replay of the visible graph: only if the log refuses it.
                     (ids, None)
@@ -627,9 +634,9 @@ fn retire(old: Arc<KnowledgeGraph>) {
 /// behind the requests the async workers run. It waits for work; then, for every change
 /// appended so far, syncs the log once (when the log syncs on this thread,
 /// [`Log::blocking`]: group commit), builds one graph holding them (the previous graph
-/// extended with the records added since, [`KnowledgeGraph::extend`], or a whole build when a
-/// change since replaced or removed records), swaps it in, and wakes the writers waiting for
-/// them. A failed sync refuses its changes and every later one before anything of them is
+/// extended with the records added and replaced since, [`KnowledgeGraph::update`], or a
+/// whole build when a change since removed records), swaps it in, and wakes the writers
+/// waiting for them. A failed sync refuses its changes and every later one before anything of them is
 /// built. For a log made durable by `synced` (awaited by each write's task), it builds at
 /// most one graph ahead of the log and publishes it once the log says its changes are durable.
 fn commit(shared: Arc<Shared>) {
@@ -674,15 +681,21 @@ fn commit(shared: Arc<Shared>) {
             }
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
-                    Job::Extend(base.clone(), st.draft.entities[base.node_count()..].to_vec())
+                    let mut replaced: Vec<NodeId> =
+                        st.replaced.drain(..).filter(|n| n.index() < base.node_count()).collect();
+                    replaced.sort_unstable();
+                    replaced.dedup();
+                    let replaced = replaced.into_iter().map(|n| (n, st.draft.entities[n.index()].clone())).collect();
+                    Job::Extend(base.clone(), replaced, st.draft.entities[base.node_count()..].to_vec())
                 }
                 _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
             };
             let grown = match &job {
-                Job::Extend(_, added) => st.grown + added.len(),
+                Job::Extend(_, replaced, added) => st.grown + replaced.len() + added.len(),
                 Job::Whole(..) => 0,
             };
             st.whole = false;
+            st.replaced.clear();
             (st.generation, job, st.head.clone(), (grown, st.epoch))
         });
         drop(st);
@@ -692,11 +705,11 @@ fn commit(shared: Arc<Shared>) {
             (_, Some((generation, job, snapshot, grown))) => {
                 let (started, cpu) = (std::time::Instant::now(), crate::timing::thread_cpu_time());
                 let (extend, records) = match &job {
-                    Job::Extend(_, added) => (true, added.len()),
+                    Job::Extend(_, replaced, added) => (true, replaced.len() + added.len()),
                     Job::Whole(entities, _) => (false, entities.len()),
                 };
                 let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
-                    Job::Extend(base, added) => base.extend(added, snapshot),
+                    Job::Extend(base, replaced, added) => base.update(replaced, added, snapshot),
                     Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
                 }));
                 let took = crate::timing::thread_cpu_time().saturating_sub(cpu);
@@ -811,6 +824,15 @@ impl State {
         self.folded = None;
     }
 
+    /// `nodes`, records the base already holds, were replaced: the next build replaces them
+    /// in place ([`KnowledgeGraph::update`]), and a fold running or ready holds their old
+    /// records.
+    fn replaced_in_place(&mut self, nodes: Vec<NodeId>) {
+        self.replaced.extend(nodes);
+        self.epoch += 1;
+        self.folded = None;
+    }
+
     /// Starts a fold of `base` (the graph just built, now the base) on the fold thread if its
     /// layers have grown past [`FOLD_SHARE`] and no fold is running or waiting.
     fn fold_if_grown(&mut self, base: Arc<KnowledgeGraph>) {
@@ -896,8 +918,8 @@ fn lower_priority() {
 
 /// What the committer builds a graph from.
 enum Job {
-    /// The previous graph and the records added since.
-    Extend(Arc<KnowledgeGraph>, Vec<crate::model::Entity>),
+    /// The previous graph, the records replaced since (by node) and those added.
+    Extend(Arc<KnowledgeGraph>, Vec<(NodeId, crate::model::Entity)>, Vec<crate::model::Entity>),
     /// Every record, and their ids.
     Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }
@@ -1213,7 +1235,14 @@ mod tests {
         let epoch = st.epoch;
         st.folded(epoch, Some(whole(&graph)));
         assert!(st.folded.is_some());
-        // A fold ready, then records replaced: it is dropped too.
+        // A fold ready, then records replaced in place (after the whole build was taken): it
+        // is dropped, and the next build is still not a whole one.
+        st.whole = false;
+        st.replaced_in_place(vec![NodeId(0)]);
+        assert!(st.folded.is_none() && !st.whole);
+        let epoch = st.epoch;
+        st.folded(epoch, Some(whole(&graph)));
+        // Then records removed: dropped too, and the next build is a whole one.
         st.rewritten();
         assert!(st.folded.is_none() && st.whole);
     }

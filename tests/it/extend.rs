@@ -131,12 +131,151 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
     out
 }
 
+/// `count` replacements of random records of `g` (each node once), each a copy with some
+/// fields changed: `in_place`, only fields [`KnowledgeGraph::replaces_in_place`] allows to
+/// differ (labels and texts search reads, aliases, notes and the citations of notes,
+/// participations and positions, an actor's or agreement's kind, an agreement's parties,
+/// signatories and (when dated) event, a statement's speaker and event, fields no index
+/// reads); else also one an index reads (a
+/// date, a place, a participant, a name, a kind, a citation), so that the graph is built
+/// whole.
+fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool) -> Vec<(NodeId, Entity)> {
+    let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
+    let sources = g.all(EntityKind::Source);
+    let mut out: Vec<(NodeId, Entity)> = Vec::new();
+    for k in 0..count {
+        let n = NodeId(rng.below(g.node_count()) as u32);
+        if out.iter().any(|r| r.0 == n) {
+            continue;
+        }
+        let word = words[rng.below(words.len())];
+        // A text: some of the words, now and then one nobody else has (a new vocabulary
+        // word) or none of the old ones (whose words may then be nobody's).
+        let text = |old: &str, rng: &mut Rng| match rng.below(4) {
+            0 => format!("{word} {}", rng.below(5)),
+            1 => format!("{old} {word}"),
+            2 => format!("{word} ωmega{k}"),
+            _ => old.split(' ').skip(1).collect::<Vec<_>>().join(" "),
+        };
+        let cite = |rng: &mut Rng| -> Vec<NodeId> { (0..rng.below(3)).map(|_| rng.pick(sources)).collect() };
+        let note = |rng: &mut Rng| Note { text: format!("{word} note"), sources: cite(rng) };
+        let mut e = g.entity(n).clone();
+        match &mut e {
+            Entity::Event(ev) => match rng.below(4) {
+                0 => ev.title = text(&ev.title, rng),
+                1 => ev.summary = text(&ev.summary, rng),
+                2 => ev.notes.push(note(rng)),
+                _ => ev.participants.iter_mut().for_each(|p| p.sources = cite(rng)),
+            },
+            Entity::Actor(a) => match rng.below(4) {
+                0 => a.aliases.push(text(&a.name, rng)),
+                3 => a.kind = ActorKind::ALL[rng.below(ActorKind::ALL.len())],
+                1 => a.summary = Some(text(a.summary.as_deref().unwrap_or_default(), rng)),
+                _ => {
+                    a.notes.clear();
+                    a.positions.iter_mut().for_each(|p| p.sources = cite(rng));
+                }
+            },
+            Entity::Place(p) => match rng.below(3) {
+                0 => p.aliases = vec![text(&p.name, rng)],
+                1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
+                _ => p.notes.push(note(rng)),
+            },
+            Entity::Agreement(a) => match rng.below(5) {
+                0 => a.title = text(&a.title, rng),
+                // Other parties and signatories, and (when its own date orders it) another
+                // event.
+                4 => {
+                    let actors = g.all(EntityKind::Actor);
+                    a.parties = (0..1 + rng.below(3)).map(|_| rng.pick(actors)).collect();
+                    a.parties.sort_unstable();
+                    a.parties.dedup();
+                    a.signatories = a.parties.iter().copied().take(rng.below(3)).collect();
+                    if a.when.is_some() {
+                        a.event = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
+                        a.schedules = (0..rng.below(2)).map(|_| rng.pick(g.all(EntityKind::Event))).collect();
+                    }
+                }
+                3 => {
+                    a.kind = AgreementKind::ALL[rng.below(AgreementKind::ALL.len())];
+                    a.status = AgreementStatus::ALL[rng.below(AgreementStatus::ALL.len())];
+                }
+                1 => a.topics.push(text(word, rng)),
+                _ => (a.summary, a.duration_months) = (text(&a.summary, rng), Some(rng.below(40) as u32)),
+            },
+            Entity::Statement(st) => match rng.below(3) {
+                0 => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
+                // Another speaker, about another event or none.
+                2 => {
+                    st.speaker = rng.pick(g.all(EntityKind::Actor));
+                    st.about = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
+                }
+                _ => st.channel = StatementChannel::ALL[rng.below(StatementChannel::ALL.len())],
+            },
+            Entity::Source(src) => match rng.below(3) {
+                0 => src.title = text(&src.title, rng),
+                1 => src.outlet = text(&src.outlet, rng),
+                _ => (src.document, src.credits) = (text(&src.document, rng), vec![word.into()]),
+            },
+        }
+        if !in_place {
+            // One of the others of `kind` (not `now`).
+            let other = |kind: EntityKind, now: Option<NodeId>, rng: &mut Rng| loop {
+                let o = rng.pick(g.all(kind));
+                if Some(o) != now {
+                    break o;
+                }
+            };
+            let day = chrono::Duration::days(1 + rng.below(30) as i64);
+            match &mut e {
+                Entity::Event(ev) => match rng.below(4) {
+                    0 => ev.when = TimeSpan::day(ev.when.start + day),
+                    1 => ev.place = Some(other(EntityKind::Place, ev.place, rng)),
+                    2 => ev.participants.push(Participation {
+                        actor: other(EntityKind::Actor, None, rng),
+                        role: ParticipantRole::Host,
+                        sources: cite(rng),
+                    }),
+                    _ => ev.topics.push(word.into()),
+                },
+                Entity::Actor(a) => a.name = format!("{word} {}", a.name),
+                Entity::Place(p) => {
+                    let kinds: Vec<PlaceKind> = PlaceKind::ALL.iter().copied().filter(|&k| k != p.kind).collect();
+                    p.kind = kinds[rng.below(kinds.len())];
+                }
+                Entity::Agreement(a) => {
+                    let fresh: Vec<NodeId> = sources.iter().copied().filter(|s| !a.sources.contains(s)).collect();
+                    a.sources.push(rng.pick(&fresh));
+                }
+                Entity::Statement(st) => st.when = TimeSpan::day(st.when.start + day),
+                Entity::Source(src) => {
+                    src.published = Some(src.published.unwrap_or(chrono::NaiveDate::MIN) + day);
+                }
+            }
+        }
+        out.push((n, e));
+    }
+    out
+}
+
 /// Queries that reach the added records: exact labels, prefixes, words, typos, accents.
 fn queries(g: &KnowledgeGraph, rng: &mut Rng) -> Vec<String> {
     let mut out: Vec<String> =
         ["reunion", "Réunion", "summit", "geneve", "zoe", "talkz", "cesefire", "nunez", "acord", "the", "a"]
+            .into_iter()
+            .chain([
+                "amended",
+                "amendd",
+                "corrected erratum",
+                "erratum",
+                "eratum",
+                "ωmega",
+                "ωmega 3",
+                "ωmegq",
+                "qwertyzb",
+            ])
             .map(String::from)
-            .to_vec();
+            .collect();
     for _ in 0..40 {
         let label = g.entity(NodeId(rng.below(g.node_count()) as u32)).label().to_owned();
         let chars: Vec<char> = label.chars().collect();
@@ -210,6 +349,21 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         let center = NodeId(rng.below(b.node_count()) as u32);
         assert_eq!(a.neighborhood(center, 2, 50), b.neighborhood(center, 2, 50), "around {center:?}");
     }
+    for kind in ActorKind::ALL {
+        let q = ActorQuery { kind: Some(*kind), ..ActorQuery::default() };
+        assert_eq!(list(a.actors(&q)), list(b.actors(&q)), "{kind:?}");
+    }
+    for kind in AgreementKind::ALL {
+        let q = AgreementQuery { kind: Some(*kind), ..AgreementQuery::default() };
+        assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)), "{kind:?}");
+    }
+    let agreements = b.all(EntityKind::Agreement);
+    assert_eq!(
+        format!("{:?}", a.agreement_tally(agreements.iter().copied())),
+        format!("{:?}", b.agreement_tally(agreements.iter().copied()))
+    );
+    let statements = b.all(EntityKind::Statement);
+    assert_eq!(a.statement_channels(statements.iter().copied()), b.statement_channels(statements.iter().copied()));
     let (sa, sb) = (a.all_events(), b.all_events());
     assert_eq!(a.event_tally(sa), b.event_tally(sb));
     assert_eq!(a.event_countries(sa, 50), b.event_countries(sb, 50));
@@ -319,6 +473,91 @@ fn check_extensions(start: &KnowledgeGraph, seed: u64, batches: &[usize]) {
         g = g.extend(added, g.snapshot().clone());
         assert_same(&g, &whole(&g), &mut rng);
     }
+}
+
+/// Random batches of additions and replacements (in place, or not, then built whole),
+/// each made from the graph before it by `update`, compared with a whole build after every
+/// batch; how many graphs after replacements in place were made from the graph before
+/// (their replaced nodes kept apart, not built whole).
+fn check_updates(start: &KnowledgeGraph, seed: u64, in_place: &[bool], most: usize) -> usize {
+    let mut rng = Rng(seed);
+    let mut g = whole(start);
+    let mut kept = 0;
+    for (batch, &in_place) in in_place.iter().enumerate() {
+        let count = 1 + rng.below(most);
+        let replaced = replacements(&g, &mut rng, count, in_place);
+        for (n, e) in &replaced {
+            assert_eq!(g.replaces_in_place(*n, e), in_place, "batch {batch}: {} in place: {e:?}", g.entity(*n).id());
+        }
+        let count = rng.below(2) * (1 + rng.below(4));
+        let added = additions(&g, &mut rng, count, batch);
+        let apart = g.nodes_added();
+        g = g.update(replaced, added, g.snapshot().clone());
+        kept += usize::from(in_place && g.nodes_added() > apart);
+        assert_same(&g, &whole(&g), &mut rng);
+    }
+    kept
+}
+
+#[test]
+fn replacing_in_the_bundled_seed_answers_as_a_whole_build() {
+    let g = graph();
+    for seed in 1..=3u64 {
+        let mut rng = Rng(seed);
+        let in_place: Vec<bool> = (0..10).map(|_| rng.below(4) > 0).collect();
+        let kept = check_updates(&g, seed * 104_729, &in_place, 6);
+        assert!(kept >= 3, "replacements in place were made from the graph before: {kept}");
+    }
+}
+
+#[test]
+fn a_replaced_label_word_left_to_nobody_answers_as_a_whole_build() {
+    // Two events whose titles' first words are one edit ("qwertyzx") and two edits
+    // ("qwertyaa") from the query "qwertyzb", in the load-built search index.
+    let g = graph();
+    let template = g.all(EntityKind::Event)[0];
+    let event = |id: &str, title: &str| {
+        let mut e = g.entity(template).clone();
+        if let Entity::Event(ev) = &mut e {
+            (ev.id, ev.title) = (id.into(), title.into());
+        }
+        e
+    };
+    let added = vec![event("event:qz", "Qwertyzx summit"), event("event:qa", "Qwertyaa summit")];
+    let g = whole(&g.extend(added, g.snapshot().clone()));
+    let qz = g.get("event:qz").expect("added");
+    let mut rng = Rng(3);
+    // Its title keeps "qwertyzx": the stale entry's words are others' too.
+    let kept = vec![(qz, event("event:qz", "Summit qwertyzx talks"))];
+    let a = g.update(kept, Vec::new(), g.snapshot().clone());
+    assert!(a.search_added_nodes() > 0, "the replaced node indexed beside the load-built index");
+    assert_eq!(a.search("qwertyzb", &[], 10), whole(&a).search("qwertyzb", &[], 10));
+    assert_same(&a, &whole(&a), &mut rng);
+    // Its title loses "qwertyzx", nobody else's word: the typo step's closest word for
+    // "qwertyzb" is now "qwertyaa", two edits away.
+    let lost = vec![(qz, event("event:qz", "Summit talks"))];
+    for b in
+        [g.update(lost.clone(), Vec::new(), g.snapshot().clone()), a.update(lost, Vec::new(), a.snapshot().clone())]
+    {
+        let hits = b.search("qwertyzb", &[], 10);
+        assert_eq!(hits, whole(&b).search("qwertyzb", &[], 10));
+        assert_eq!(hits.first().map(|h| h.node), g.get("event:qa"), "{hits:?}");
+        assert!(b.nodes_added() > 0, "made from the graph before");
+        assert_same(&b, &whole(&b), &mut rng);
+    }
+}
+
+#[test]
+fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 4 }, dir.path())
+        .expect("generate");
+    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    // Up to 80 replacements a batch, in place for 9 batches: the small search index passes
+    // 256 nodes and the middle one is built again, with nodes replaced before and after.
+    let in_place = [true, true, true, true, true, true, true, true, true, false, true, true];
+    let kept = check_updates(&g, 31, &in_place, 80);
+    assert!(kept >= 5, "replacements in place were made from the graph before: {kept}");
 }
 
 #[test]
@@ -448,4 +687,53 @@ fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_w
         assert_same(&now, &whole(&now), &mut rng);
     }
     assert!(extended > 5, "most graphs after an addition are extended, not built whole: {extended}");
+}
+
+#[test]
+fn a_replacement_in_place_is_visible_after_its_answer_without_a_whole_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed: 6 }, dir.path())
+        .expect("generate");
+    let seed = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads"));
+    let served = ServedGraph::new(seed.clone());
+    let w = Arc::new(Writer::new(served.clone(), Arc::new(MemoryLog::new()), Vec::new()));
+    let id = |kind: EntityKind| seed.entity(seed.all(kind)[0]).id().to_owned();
+    let (source, actor, place) = (id(EntityKind::Source), id(EntityKind::Actor), id(EntityKind::Place));
+    let event = |title: &str, summary: &str, when: &str| {
+        json!({ "events": [{ "id": "event:replaced", "title": title, "summary": summary, "kind": "MEETING",
+            "status": "OCCURRED", "when": when, "place": place, "sources": [source],
+            "participants": [{ "actor": actor, "role": "HOST", "sources": [source] }] }] })
+    };
+    let read = |served: &ServedGraph| {
+        let q = r#"{ event(id: "event:replaced") { title summary when { start } }
+            search(text: "erratum", first: 5) { ... on Event { id } } }"#;
+        crate::support::run(&served.load(), crate::support::request(q, json!({})))
+    };
+    let errors = mutate(&w, &served, APPLY, json!({ "c": event("Talks in Genève", "Talks.", "2021-03-04") }));
+    assert!(errors.is_none(), "{errors:#?}");
+    // Nodes and entities apart from the petgraph: none right after a whole build.
+    let before = served.load().nodes_added();
+    assert!(before > 0, "the addition extended the graph");
+
+    // A corrected title and summary: replaced in place.
+    let change = event("Talks in Genève (corrected)", "Talks. Erratum: the talks were held in Genève.", "2021-03-04");
+    let errors = mutate(&w, &served, APPLY, json!({ "c": change }));
+    assert!(errors.is_none(), "{errors:#?}");
+    let r = read(&served);
+    assert_eq!(r["data"]["event"]["title"], json!("Talks in Genève (corrected)"), "{r}");
+    assert_eq!(r["data"]["event"]["summary"], json!("Talks. Erratum: the talks were held in Genève."), "{r}");
+    assert_eq!(r["data"]["search"], json!([{ "id": "event:replaced" }]), "{r}");
+    let now = served.load();
+    assert_eq!(now.nodes_added(), before, "made from the graph before (a whole build keeps no node apart)");
+    assert_same(&now, &whole(&now), &mut Rng(5));
+
+    // A moved date: built whole, visible too.
+    let errors = mutate(&w, &served, APPLY, json!({ "c": event("Talks in Genève", "Talks.", "2021-05-06") }));
+    assert!(errors.is_none(), "{errors:#?}");
+    let r = read(&served);
+    assert_eq!(r["data"]["event"]["when"]["start"], json!("2021-05-06"), "{r}");
+    assert_eq!(r["data"]["search"], json!([]), "{r}");
+    let now = served.load();
+    assert_eq!(now.nodes_added(), 0, "built whole");
+    assert_same(&now, &whole(&now), &mut Rng(6));
 }

@@ -14,8 +14,14 @@ use rustc_hash::FxHashMap as HashMap;
 impl SearchIndex {
     /// The index of the nodes of `g` from `first` on (ranks count from 0 among them).
     pub(in crate::graph) fn build_from(g: &KnowledgeGraph, first: usize) -> Self {
-        let count = g.node_count() - first;
-        let node = |i: usize| g.entity(NodeId((first + i) as u32));
+        let nodes: Vec<NodeId> = (first..g.node_count()).map(|i| NodeId(i as u32)).collect();
+        Self::build_of(g, &nodes)
+    }
+
+    /// The index of the nodes `nodes` of `g`, each once (ranks count from 0 among them).
+    pub(in crate::graph) fn build_of(g: &KnowledgeGraph, nodes: &[NodeId]) -> Self {
+        let count = nodes.len();
+        let node = |i: usize| g.entity(nodes[i]);
         let mut labels: Vec<Vec<Label>> =
             (0..count).into_par_iter().map(|i| texts_of(node(i)).0.into_iter().map(Label::new).collect()).collect();
         // Hits of equal score are served by folded label (the first of `labels`, but for a
@@ -78,7 +84,7 @@ impl SearchIndex {
         let mut lists: Vec<&mut Vec<Rank>> = ix.text_words.values_mut().collect();
         lists.par_iter_mut().for_each(|l| l.sort_unstable());
         ix.labels = labels;
-        ix.by_rank = by_rank.into_iter().map(|i| NodeId(first as u32 + i)).collect();
+        ix.by_rank = by_rank.into_iter().map(|i| nodes[i as usize]).collect();
         ix.vocabulary = ix.label_words.keys().cloned().collect();
         ix.vocabulary.par_sort_unstable();
         let running_total = |map: &HashMap<String, Vec<Rank>>| -> Vec<usize> {
@@ -104,6 +110,15 @@ pub(super) fn rank_key(e: &Entity) -> String {
         Some(label) => fold(label),
         None => fold(e.label()),
     }
+}
+
+/// The folded words of `e`'s labels (what it puts in the vocabulary).
+pub(super) fn label_words(e: &Entity) -> Vec<String> {
+    let mut words: Vec<String> =
+        texts_of(e).0.into_iter().flat_map(|t| Label::new(t).words().map(String::from).collect::<Vec<_>>()).collect();
+    words.sort_unstable();
+    words.dedup();
+    words
 }
 
 /// The labels (names, aliases, titles) and texts (summaries, topics, position titles) of an

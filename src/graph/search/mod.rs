@@ -12,7 +12,8 @@
 //!
 //! The files: this one is the façade (the index, the query and its steps), `build.rs` builds
 //! the index, `layers.rs` the index of a graph extended by writes (the load-built index and
-//! a small one of the nodes added since, their hits merged), `postings.rs` holds the label type and the walks over posting lists,
+//! a small one of the nodes added or replaced since, their hits merged, the replaced
+//! nodes' old entries left out), `postings.rs` holds the label type and the walks over posting lists,
 //! `typos.rs` the deletion index that answers typos, `tests.rs` the unit tests.
 
 mod build;
@@ -28,7 +29,7 @@ mod typo_edits;
 use super::KnowledgeGraph;
 use crate::model::*;
 use postings::{each_in_all, each_in_any, Label, WordSet};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use typos::TypoIndex;
 
 pub(super) use layers::Search;
@@ -109,9 +110,10 @@ impl Offers {
 }
 
 impl SearchIndex {
-    /// The first `limit` hits of `query` (not empty); `typo_edits`, when given, is the edits
-    /// the typo step scores by (the farthest query word's closest vocabulary word, over
-    /// every layer of a [`Search`]).
+    /// The first `limit` hits of `query` (not empty), leaving out the nodes `stale` (whose
+    /// entries here a write made out of date); `typo_edits`, when given, is the edits the
+    /// typo step scores by (the farthest query word's closest vocabulary word, over every
+    /// layer of a [`Search`]).
     fn search_folded(
         &self,
         g: &KnowledgeGraph,
@@ -119,8 +121,12 @@ impl SearchIndex {
         kinds: &[EntityKind],
         limit: usize,
         typo_edits: Option<usize>,
+        stale: &HashSet<NodeId>,
     ) -> Vec<SearchHit> {
-        let wanted = |r: Rank| kinds.is_empty() || kinds.contains(&g.entity(self.by_rank[r as usize]).kind());
+        let wanted = |r: Rank| {
+            let n = self.by_rank[r as usize];
+            (kinds.is_empty() || kinds.contains(&g.entity(n).kind())) && (stale.is_empty() || !stale.contains(&n))
+        };
         let mut offers = Offers { best: HashMap::default(), limit };
         self.offer_exact(query, &wanted, &mut offers);
         self.offer_label_words(query, &wanted, &mut offers);
@@ -327,6 +333,11 @@ impl SearchIndex {
             }
             WordSet::AnyOf(words) => words.iter().map(|v| self.posting(v).len()).sum(),
         }
+    }
+
+    /// Whether `word` is a label word of a node here that is not in `stale`.
+    fn holds(&self, word: &str, stale: &HashSet<NodeId>) -> bool {
+        self.posting(word).iter().any(|&r| !stale.contains(&self.by_rank[r as usize]))
     }
 
     fn posting(&self, word: &str) -> &[Rank] {
