@@ -269,8 +269,10 @@ struct State {
     /// How many nodes `base` holds beyond its last whole build (or fold): what its layers
     /// hold apart, which each extension pays for.
     grown: usize,
-    /// Bumped whenever records already in the draft change (a replacement, a retraction, the
-    /// draft rebuilt): a fold started before no longer holds the draft's first records.
+    /// Bumped whenever records already in the draft are removed or rebuilt (a retraction, a
+    /// replacement that builds whole, the draft rebuilt): a fold started before no longer
+    /// holds the draft's first records. (Records replaced in place are replaced again in the
+    /// fold, see `replaced_since_fold`.)
     epoch: u64,
     /// A fold running on the fold thread (of `base`, at this `epoch`), if one is.
     folding: Option<u64>,
@@ -279,6 +281,11 @@ struct State {
     folded: Option<Arc<KnowledgeGraph>>,
     /// How many folds became the base. For tests.
     folds: u64,
+    /// The nodes replaced in place since the running or ready fold's base was made: the
+    /// build that takes the fold replaces them again.
+    replaced_since_fold: Vec<NodeId>,
+    /// Graphs to free off the lock (a fold no longer of use): the committer frees them.
+    discard: Vec<Arc<KnowledgeGraph>>,
     /// The fold thread's inbox (`None` if it could not start).
     fold: Option<std::sync::mpsc::Sender<Background>>,
     /// When the next build may start: the builds' CPU time (a moving average) times
@@ -328,6 +335,8 @@ impl Writer {
             folding: None,
             folded: None,
             folds: 0,
+            replaced_since_fold: Vec::new(),
+            discard: Vec::new(),
             fold: None,
             next_build: std::time::Instant::now(),
             build_cost: std::time::Duration::ZERO,
@@ -649,6 +658,17 @@ fn commit(shared: Arc<Shared>) {
     }
     let Ok(mut st) = shared.state.lock() else { return };
     loop {
+        if !st.discard.is_empty() {
+            // Freed off the lock.
+            let discard = std::mem::take(&mut st.discard);
+            drop(st);
+            drop(discard);
+            st = match shared.state.lock() {
+                Ok(st) => st,
+                Err(_) => return,
+            };
+            continue;
+        }
         let k = st.entries.len();
         let built = st.pending.last().map_or(st.visible, |&(k, _)| k);
         let sync = shared.blocking && st.broken.is_none() && st.durable < k;
@@ -678,6 +698,8 @@ fn commit(shared: Arc<Shared>) {
                 st.base = Some(folded);
                 st.grown = 0;
                 st.folds += 1;
+                let again = std::mem::take(&mut st.replaced_since_fold);
+                st.replaced.extend(again);
             }
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
@@ -757,7 +779,9 @@ fn commit(shared: Arc<Shared>) {
             Some((generation, Ok(graph), (grown, epoch), _)) if st.generation == generation => {
                 let graph = Arc::new(graph);
                 st.base = Some(graph.clone());
-                st.grown = grown;
+                // An update may have built whole after all (a replacement an index reads).
+                let layered = graph.nodes_added() + graph.search_added_nodes() + graph.dates_added_events() > 0;
+                st.grown = if layered { grown } else { 0 };
                 st.pending.push((k, graph.clone()));
                 // Folded only if it still holds the draft's first records.
                 if epoch == st.epoch {
@@ -821,16 +845,18 @@ impl State {
     fn rewritten(&mut self) {
         self.whole = true;
         self.epoch += 1;
-        self.folded = None;
+        self.discard.extend(self.folded.take());
+        self.replaced_since_fold.clear();
     }
 
-    /// `nodes`, records the base already holds, were replaced: the next build replaces them
-    /// in place ([`KnowledgeGraph::update`]), and a fold running or ready holds their old
-    /// records.
+    /// `nodes`, records the draft already holds, were replaced: the next build replaces them
+    /// in place ([`KnowledgeGraph::update`]), and so does the build that takes a fold running
+    /// or ready (which holds their old records).
     fn replaced_in_place(&mut self, nodes: Vec<NodeId>) {
+        if self.folding.is_some() || self.folded.is_some() {
+            self.replaced_since_fold.extend_from_slice(&nodes);
+        }
         self.replaced.extend(nodes);
-        self.epoch += 1;
-        self.folded = None;
     }
 
     /// Starts a fold of `base` (the graph just built, now the base) on the fold thread if its
@@ -844,6 +870,8 @@ impl State {
         }
         if inbox.send(Background::Fold(base, self.epoch)).is_ok() {
             self.folding = Some(self.epoch);
+            // Replaced after the base's job was made: not in the fold's records either.
+            self.replaced_since_fold = self.replaced.clone();
         }
     }
 }
@@ -881,23 +909,35 @@ fn background(shared: std::sync::Weak<Shared>, inbox: std::sync::mpsc::Receiver<
         drop(base);
         let Some(shared) = shared.upgrade() else { return };
         let Ok(mut st) = shared.state.lock() else { return };
-        st.folded(epoch, built.ok());
+        let stale = st.folded(epoch, built.ok());
+        // A fold no longer of use is freed off the lock.
+        drop(st);
+        drop(stale);
     }
 }
 
 impl State {
     /// A fold started at `epoch` ended with `graph` (`None`: its build panicked): ready to be
     /// the next build's base if the draft's first records are still the ones it holds.
-    fn folded(&mut self, epoch: u64, graph: Option<KnowledgeGraph>) {
+    /// Returns the graph if it is of no use.
+    fn folded(&mut self, epoch: u64, graph: Option<KnowledgeGraph>) -> Option<KnowledgeGraph> {
         self.folding = None;
         match graph {
-            Some(graph) if self.epoch == epoch => self.folded = Some(Arc::new(graph)),
-            Some(_) => {}
+            Some(graph) if self.epoch == epoch => {
+                self.folded = Some(Arc::new(graph));
+                None
+            }
+            Some(graph) => {
+                self.replaced_since_fold.clear();
+                Some(graph)
+            }
             None => {
                 // The same build as a whole one: the committer's next whole build would fail
                 // too. Nothing is lost: the layers fold inline.
                 tracing::error!("a fold of the writer's graph failed; the layers fold inline from now on");
                 self.fold = None;
+                self.replaced_since_fold.clear();
+                None
             }
         }
     }
@@ -1236,14 +1276,15 @@ mod tests {
         st.folded(epoch, Some(whole(&graph)));
         assert!(st.folded.is_some());
         // A fold ready, then records replaced in place (after the whole build was taken): it
-        // is dropped, and the next build is still not a whole one.
+        // stays, and the build that takes it replaces them again; no whole build.
         st.whole = false;
         st.replaced_in_place(vec![NodeId(0)]);
-        assert!(st.folded.is_none() && !st.whole);
-        let epoch = st.epoch;
-        st.folded(epoch, Some(whole(&graph)));
-        // Then records removed: dropped too, and the next build is a whole one.
+        assert!(st.folded.is_some() && !st.whole);
+        assert_eq!(st.replaced_since_fold, vec![NodeId(0)]);
+        // Then records removed: the fold is dropped (freed off the lock), and the next build
+        // is a whole one.
         st.rewritten();
-        assert!(st.folded.is_none() && st.whole);
+        assert!(st.folded.is_none() && st.whole && st.replaced_since_fold.is_empty());
+        assert_eq!(st.discard.len(), 1);
     }
 }
