@@ -86,12 +86,22 @@ impl PrefixCounts {
         let mut rows = Vec::with_capacity(cuts.len() * width);
         let mut running = vec![0; width];
         let mut done = 0;
+        // Most writes bring no new country or topic: then each row is the old row plus the
+        // added items before it, a copy and (past the first added item) a vector add.
+        let same_columns = width == self.width && cols.iter().enumerate().all(|(i, &c)| i == c);
         for &(_, old, before) in cuts {
             while done < before {
                 add(done, &mut running);
                 done += 1;
             }
             let start = rows.len();
+            if same_columns && self.row(old).len() == width {
+                rows.extend_from_slice(self.row(old));
+                if done > 0 {
+                    rows[start..].iter_mut().zip(&running).for_each(|(x, &k)| *x += k);
+                }
+                continue;
+            }
             rows.extend_from_slice(&running);
             if let Some(row) = rows.get_mut(start..) {
                 for (c, &k) in cols.iter().zip(self.row(old)) {
