@@ -218,45 +218,30 @@ fn main() {
     // them).
     let unpaced = WriterOptions { pace: 0, max_pace: Duration::ZERO, fold_share: 0 };
     let grown = served.load();
-    for (label, writer, served) in [
-        ("as served", writer.clone(), served.clone()),
-        (
-            "unpaced  ",
-            Arc::new(Writer::with(
-                ServedGraph::new(grown.clone()),
-                Arc::new(journal_at(&dir, "grown.journal")),
-                Vec::new(),
-                unpaced.clone(),
-            )),
-            ServedGraph::new(grown.clone()),
-        ),
-    ] {
-        tracing::info!("phase 3: reads on the graph phase 2 left, then during 50 writes/s, {label}");
-        let (alone, _) = reads(&served, None);
-        let write = writes_on(&writer, &served);
-        let (during, mut times) = reads(&served, Some(&write));
+    // Reads alone, then during 50 writes/s through `writer`, which serves `served`.
+    let measure = |what: &str, label: &str, writer: &Arc<Writer>, served: &ServedGraph| {
+        tracing::info!("phase 3: reads on {what}, then during 50 writes/s, {label}");
+        let (alone, _) = reads(served, None);
+        let write = writes_on(writer, served);
+        let (during, mut times) = reads(served, Some(&write));
         println!(
-            "reads on the graph phase 2 left ({} entities), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
-            grown.node_count(),
-            during / alone * 100.0,
-            summary(&mut times)
-        );
-    }
-    drop((write, writer, grown));
-    for (label, options) in [("as served", WriterOptions::default()), ("unpaced  ", unpaced)] {
-        let served = ServedGraph::new(graph.clone());
-        let journal = journal_at(&dir, &format!("seed-{}.journal", label.trim()));
-        let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));
-        tracing::info!("phase 3: reads on the seed, then during 50 writes/s, {label}");
-        let (alone, _) = reads(&served, None);
-        let write = writes_on(&writer, &served);
-        let (during, mut times) = reads(&served, Some(&write));
-        println!(
-            "reads on the seed ({} entities after), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+            "reads on {what} ({} entities after), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
             served.load().node_count(),
             during / alone * 100.0,
             summary(&mut times)
         );
+    };
+    measure("the graph phase 2 left", "as served", &writer, &served);
+    let again = ServedGraph::new(grown.clone());
+    let journal = journal_at(&dir, "grown.journal");
+    let unpaced_writer = Arc::new(Writer::with(again.clone(), Arc::new(journal), Vec::new(), unpaced.clone()));
+    measure("the graph phase 2 left", "unpaced  ", &unpaced_writer, &again);
+    drop((write, writer, unpaced_writer, grown));
+    for (label, options) in [("as served", WriterOptions::default()), ("unpaced  ", unpaced)] {
+        let served = ServedGraph::new(graph.clone());
+        let journal = journal_at(&dir, &format!("seed-{}.journal", label.trim()));
+        let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));
+        measure("the seed", label, &writer, &served);
     }
 
     // 4. Replay.

@@ -274,8 +274,8 @@ struct State {
     /// holds the draft's first records. (Records replaced in place are replaced again in the
     /// fold, see `replaced_since_fold`.)
     epoch: u64,
-    /// A fold running on the fold thread (of `base`, at this `epoch`), if one is.
-    folding: Option<u64>,
+    /// Whether a fold runs on the fold thread.
+    folding: bool,
     /// A fold's graph, ready to be the next build's base (extended with the records added
     /// since it started): the same graph as the base it was made from, its layers folded.
     folded: Option<Arc<KnowledgeGraph>>,
@@ -287,7 +287,7 @@ struct State {
     /// Graphs to free off the lock (a fold no longer of use): the committer frees them.
     discard: Vec<Arc<KnowledgeGraph>>,
     /// The fold thread's inbox (`None` if it could not start).
-    fold: Option<std::sync::mpsc::Sender<Background>>,
+    fold: Option<std::sync::mpsc::Sender<Fold>>,
     /// When the next build may start: the builds' CPU time (a moving average) times
     /// [`PACE`] after the last one ended.
     next_build: std::time::Instant,
@@ -332,7 +332,7 @@ impl Writer {
             whole: false,
             grown: 0,
             epoch: 0,
-            folding: None,
+            folding: false,
             folded: None,
             folds: 0,
             replaced_since_fold: Vec::new(),
@@ -853,7 +853,7 @@ impl State {
     /// in place ([`KnowledgeGraph::update`]), and so does the build that takes a fold running
     /// or ready (which holds their old records).
     fn replaced_in_place(&mut self, nodes: Vec<NodeId>) {
-        if self.folding.is_some() || self.folded.is_some() {
+        if self.folding || self.folded.is_some() {
             self.replaced_since_fold.extend_from_slice(&nodes);
         }
         self.replaced.extend(nodes);
@@ -864,23 +864,20 @@ impl State {
     fn fold_if_grown(&mut self, base: Arc<KnowledgeGraph>) {
         let Some(inbox) = &self.fold else { return };
         let share = self.options.fold_share.max(1);
-        if self.folding.is_some() || self.folded.is_some() || self.grown <= FOLD_AT_LEAST.max(base.node_count() / share)
-        {
+        if self.folding || self.folded.is_some() || self.grown <= FOLD_AT_LEAST.max(base.node_count() / share) {
             return;
         }
-        if inbox.send(Background::Fold(base, self.epoch)).is_ok() {
-            self.folding = Some(self.epoch);
+        if inbox.send((base, self.epoch)).is_ok() {
+            self.folding = true;
             // Replaced after the base's job was made: not in the fold's records either.
             self.replaced_since_fold = self.replaced.clone();
         }
     }
 }
 
-/// The fold thread's work.
-enum Background {
-    /// Build this graph's records whole (its layers folded), for the draft at this epoch.
-    Fold(Arc<KnowledgeGraph>, u64),
-}
+/// A fold's work: build this graph's records whole (its layers folded), for the draft at
+/// this epoch.
+type Fold = (Arc<KnowledgeGraph>, u64);
 
 /// The fold thread: one per writer, at a low scheduling priority, so that folding the
 /// extensions' layers into a whole graph again gives way to the requests. A fold builds the base
@@ -888,13 +885,12 @@ enum Background {
 /// `folded`: the committer's next build extends it with the records added meanwhile, so the
 /// layers an extension pays for stay small, and no write waits for a fold. Ends with the
 /// writer (its inbox closes).
-fn background(shared: std::sync::Weak<Shared>, inbox: std::sync::mpsc::Receiver<Background>) {
+fn background(shared: std::sync::Weak<Shared>, inbox: std::sync::mpsc::Receiver<Fold>) {
     lower_priority();
     if let Err(e) = rayon::ThreadPoolBuilder::new().num_threads(1).use_current_thread().build() {
         tracing::warn!(%e, "the fold thread's builds use the global thread pool");
     }
-    while let Ok(job) = inbox.recv() {
-        let Background::Fold(base, epoch) = job;
+    while let Ok((base, epoch)) = inbox.recv() {
         let (started, cpu) = (std::time::Instant::now(), crate::timing::thread_cpu_time());
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let (entities, ids) = draft(&base).into_parts();
@@ -921,7 +917,7 @@ impl State {
     /// the next build's base if the draft's first records are still the ones it holds.
     /// Returns the graph if it is of no use.
     fn folded(&mut self, epoch: u64, graph: Option<KnowledgeGraph>) -> Option<KnowledgeGraph> {
-        self.folding = None;
+        self.folding = false;
         match graph {
             Some(graph) if self.epoch == epoch => {
                 self.folded = Some(Arc::new(graph));
@@ -1266,11 +1262,11 @@ mod tests {
         let (w, graph) = writer();
         let mut st = w.shared.lock().expect("lock");
         let epoch = st.epoch;
-        st.folding = Some(epoch);
+        st.folding = true;
         // A replacement (or retraction, or reload) while the fold runs.
         st.rewritten();
         st.folded(epoch, Some(whole(&graph)));
-        assert!(st.folded.is_none() && st.folding.is_none());
+        assert!(st.folded.is_none() && !st.folding);
         // A fold of the records as they are now is taken.
         let epoch = st.epoch;
         st.folded(epoch, Some(whole(&graph)));

@@ -49,6 +49,15 @@ fn entities(g: &KnowledgeGraph) -> Vec<String> {
     (0..g.node_count() as u32).map(|i| format!("{:?}", g.entity(NodeId(i)))).collect()
 }
 
+/// The same records as `g`, built from scratch.
+fn scratch(g: &KnowledgeGraph) -> Arc<KnowledgeGraph> {
+    Arc::new(KnowledgeGraph::build(
+        (0..g.node_count() as u32).map(|i| g.entity(NodeId(i)).clone()).collect(),
+        (0..g.node_count() as u32).map(|i| (g.entity(NodeId(i)).id().to_owned(), NodeId(i))).collect(),
+        g.snapshot().clone(),
+    ))
+}
+
 /// Answers that go through the orders, reverse lists, dates, names, search and analytics.
 fn answers(g: &Arc<KnowledgeGraph>) -> Value {
     let q = r#"{
@@ -166,11 +175,7 @@ fn grouped_changes_publish_the_graph_built_from_scratch_and_the_one_the_log_repl
     assert_eq!(entities(&now), entities(&replayed));
     let replayed = Arc::new(replayed);
     // The same records, built from scratch.
-    let scratch = Arc::new(KnowledgeGraph::build(
-        (0..now.node_count() as u32).map(|i| now.entity(NodeId(i)).clone()).collect(),
-        (0..now.node_count() as u32).map(|i| (now.entity(NodeId(i)).id().to_owned(), NodeId(i))).collect(),
-        now.snapshot().clone(),
-    ));
+    let scratch = scratch(&now);
     let served_answers = answers(&now);
     assert!(served_answers.get("errors").is_none(), "{served_answers:#}");
     assert_eq!(served_answers, answers(&scratch));
@@ -493,11 +498,7 @@ fn a_stream_of_additions_is_folded_in_the_background_and_a_replacement_meanwhile
     let (replayed, _) =
         replay(&seed, payloads.into_iter().enumerate().map(|(i, p)| (i as u64 + 1, p))).expect("replay");
     assert_eq!(entities(&now), entities(&replayed));
-    let scratch = Arc::new(KnowledgeGraph::build(
-        (0..now.node_count() as u32).map(|i| now.entity(NodeId(i)).clone()).collect(),
-        (0..now.node_count() as u32).map(|i| (now.entity(NodeId(i)).id().to_owned(), NodeId(i))).collect(),
-        now.snapshot().clone(),
-    ));
+    let scratch = scratch(&now);
     let served_answers = answers(&now);
     assert!(served_answers.get("errors").is_none(), "{served_answers:#}");
     assert_eq!(served_answers, answers(&scratch));
