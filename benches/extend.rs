@@ -102,6 +102,7 @@ fn summary(times: &mut [Duration]) -> String {
 }
 
 fn main() {
+    diplograph::allocator::configure();
     let steps: Steps = Arc::default();
     tracing::subscriber::set_global_default(tracing_subscriber::registry().with(Collect(steps.clone())))
         .expect("subscriber");

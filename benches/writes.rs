@@ -7,11 +7,11 @@
 //! 2. single-event changes per second from 32 concurrent writers, with the latency of each
 //!    (from the mutation's start to its answer, when it is visible to every later query);
 //! 3. reads per second alone, then during 50 writes per second, with the write-to-visible
-//!    latency of those writes: first on the graph phase 2 left (the seed and every change it
-//!    wrote: thousands of events on the bundled seed), then on the seed itself (a fresh
-//!    writer and journal); each with the writer as a server has it and, back to back, with
-//!    every build started at once and no fold thread (`WriterOptions`, the committer before
-//!    pacing and background folds);
+//!    latency of those writes, then alone again (the two alone averaged): first on the graph
+//!    phase 2 left (the seed and every change it wrote: thousands of events on the bundled
+//!    seed), then on the seed itself (a fresh writer and journal); each with the writer as a
+//!    server has it and, back to back, with every build started at once and no fold thread
+//!    (`WriterOptions`, the committer before pacing and background folds);
 //! 4. the replay of 100k journaled single-event changes at start (journal read, changes
 //!    checked, one graph built).
 //!
@@ -40,6 +40,7 @@ const APPLY: &str = "mutation($c: ChangeInput!) { applyChange(change: $c) { seq 
 const READ: &str = "{ events(first: 10) { totalCount edges { node { id title summary } } } }";
 
 fn main() {
+    diplograph::allocator::configure();
     if std::env::var_os("RUST_LOG").is_some() {
         tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
@@ -218,14 +219,18 @@ fn main() {
     // them).
     let unpaced = WriterOptions { pace: 0, max_pace: Duration::ZERO, fold_share: 0 };
     let grown = served.load();
-    // Reads alone, then during 50 writes/s through `writer`, which serves `served`.
+    // Reads alone, during 50 writes/s through `writer` (which serves `served`), alone again.
     let measure = |what: &str, label: &str, writer: &Arc<Writer>, served: &ServedGraph| {
         tracing::info!("phase 3: reads on {what}, then during 50 writes/s, {label}");
-        let (alone, _) = reads(served, None);
+        let (before, _) = reads(served, None);
         let write = writes_on(writer, served);
         let (during, mut times) = reads(served, Some(&write));
+        let (after, _) = reads(served, None);
+        // The reads alone before and after, averaged: the machine's own drift over the
+        // three phases (other processes on the same cores) cancels out to first order.
+        let alone = (before + after) / 2.0;
         println!(
-            "reads on {what} ({} entities after), writer {label}: {alone:.0}/s alone, {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
+            "reads on {what} ({} entities after), writer {label}: {alone:.0}/s alone ({before:.0} before, {after:.0} after), {during:.0}/s during 50 writes/s ({:.1}% of alone); those writes' write-to-visible {}",
             served.load().node_count(),
             during / alone * 100.0,
             summary(&mut times)
@@ -243,6 +248,8 @@ fn main() {
         let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));
         measure("the seed", label, &writer, &served);
     }
+
+    println!("{}", memory());
 
     // 4. Replay.
     if replays > 0 {
@@ -272,6 +279,22 @@ fn main() {
             read.as_secs_f64(),
             replayed.node_count()
         );
+    }
+}
+
+/// The process's resident memory and how much of it is freed pages the system may take back
+/// at will (`LazyFree`: what the allocator purged with `MADV_FREE`, `diplograph::allocator`),
+/// from `/proc/self/smaps_rollup`.
+fn memory() -> String {
+    let rollup = std::fs::read_to_string("/proc/self/smaps_rollup").unwrap_or_default();
+    let kib = |field: &str| {
+        rollup.lines().find_map(|l| l.strip_prefix(field)?.trim().strip_suffix("kB")?.trim().parse::<u64>().ok())
+    };
+    match (kib("Rss:"), kib("LazyFree:")) {
+        (Some(rss), Some(lazy)) => {
+            format!("memory after the read-load phases: resident {} MiB, of which {} MiB freed pages the system may take back", rss / 1024, lazy / 1024)
+        }
+        _ => "memory: /proc/self/smaps_rollup not readable".to_owned(),
     }
 }
 

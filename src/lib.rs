@@ -4,6 +4,7 @@
 //! indexes), [`seed`] (loading and validating seed files), [`api`] (the GraphQL schema over
 //! the graph), [`http`] (the web server).
 
+pub mod allocator;
 pub mod api;
 pub mod compact;
 pub mod export;

@@ -166,6 +166,7 @@ enum LogFormat {
 }
 
 fn main() -> ExitCode {
+    diplograph::allocator::configure();
     let cli = Cli::parse();
     init_logs(cli.log_format);
     match cli.command.unwrap_or(Command::Serve(cli.serve)) {

@@ -14,6 +14,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
     // Timing of the load's steps: a leaf that anyone below `main` may use.
     ("timing", &[]),
+    // The allocator's settings, which the binaries apply first thing: a leaf.
+    ("allocator", &[]),
     // The graph is built from model records; it knows nothing of files, GraphQL or HTTP.
     ("graph", &["model", "timing"]),
     // The seed reads files into model records and builds the graph. `generate` only in
@@ -45,7 +47,18 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "main",
         &[
-            "api", "compact", "export", "generate", "graph", "http", "journal", "model", "reload", "replica", "seed",
+            "allocator",
+            "api",
+            "compact",
+            "export",
+            "generate",
+            "graph",
+            "http",
+            "journal",
+            "model",
+            "reload",
+            "replica",
+            "seed",
             "write",
         ],
     ),
