@@ -18,6 +18,8 @@
 //! `cargo bench --bench writes` on the bundled seed; `WRITES_SEED=DIR` for another seed
 //! (`diplograph generate --events 100000 --out DIR`), `WRITES_SECS` for each phase's length
 //! (default 5), `WRITES_REPLAY` for how many changes to replay (default 100000, 0 to skip).
+//! `WRITES_PACE`, `WRITES_MAX_PACE_MS` and `WRITES_FOLD_SHARE` give the writer "as served"
+//! other settings than a server's (`WriterOptions`), for trying them.
 //! With `RUST_LOG=diplograph::write=debug` each build and fold is logged to stderr (its time,
 //! CPU time and how many changes it held), with a line where each phase starts.
 
@@ -99,7 +101,19 @@ fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let (journal, _) = Journal::open(dir.path().join("changes.journal")).expect("journal");
     let served = ServedGraph::new(graph.clone());
-    let writer = Arc::new(Writer::new(served.clone(), Arc::new(journal.clone()), Vec::new()));
+    // The writer as a server has it, or with the pace and fold settings of `WRITES_PACE`,
+    // `WRITES_MAX_PACE_MS` and `WRITES_FOLD_SHARE` (for trying other settings).
+    let served_options = {
+        let d = WriterOptions::default();
+        let var = |name: &str| std::env::var(name).ok().and_then(|s| s.parse::<u64>().ok());
+        WriterOptions {
+            pace: var("WRITES_PACE").map_or(d.pace, |v| v as u32),
+            max_pace: var("WRITES_MAX_PACE_MS").map_or(d.max_pace, Duration::from_millis),
+            fold_share: var("WRITES_FOLD_SHARE").map_or(d.fold_share, |v| v as usize),
+        }
+    };
+    println!("writer as served: {served_options:?}");
+    let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal.clone()), Vec::new(), served_options.clone()));
     let schema = diplograph::api::schema();
     let next = Arc::new(AtomicU64::new(0));
     let change = {
@@ -242,7 +256,7 @@ fn main() {
     let unpaced_writer = Arc::new(Writer::with(again.clone(), Arc::new(journal), Vec::new(), unpaced.clone()));
     measure("the graph phase 2 left", "unpaced  ", &unpaced_writer, &again);
     drop((write, writer, unpaced_writer, grown));
-    for (label, options) in [("as served", WriterOptions::default()), ("unpaced  ", unpaced)] {
+    for (label, options) in [("as served", served_options), ("unpaced  ", unpaced)] {
         let served = ServedGraph::new(graph.clone());
         let journal = journal_at(&dir, &format!("seed-{}.journal", label.trim()));
         let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));

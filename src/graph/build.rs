@@ -63,11 +63,11 @@ impl KnowledgeGraph {
             by_id: Arc::new(by_id),
             more_ids: HashMap::default(),
             order: HashMap::default(),
-            rank: Vec::new(),
-            sort_key: Vec::new(),
-            reverse: Vec::new(),
-            reverse_of: Vec::new(),
-            degree,
+            rank: Default::default(),
+            sort_key: Default::default(),
+            reverse: Default::default(),
+            reverse_of: Default::default(),
+            degree: degree.into(),
             shared_events: Default::default(),
             names: Arc::default(),
             search: Search::default(),
@@ -125,8 +125,8 @@ impl KnowledgeGraph {
             }
         }
         self.order = order;
-        self.rank = rank;
-        self.sort_key = keys.into_par_iter().map(Arc::from).collect();
+        self.rank = rank.into();
+        self.sort_key = keys.into_par_iter().map(Arc::from).collect::<Vec<_>>().into();
     }
 
     pub(super) fn build_dates(&mut self) {
@@ -205,7 +205,7 @@ impl KnowledgeGraph {
         }
         self.shared_events = super::paths::SharedEvents::new(starts, shared);
         self.reverse = rev.into_iter().map(Arc::new).collect();
-        self.reverse_of = rev_of;
+        self.reverse_of = rev_of.into();
     }
 
     /// Calls `to(target, list)` for each list of another node that `me` belongs in (see

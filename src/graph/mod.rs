@@ -11,6 +11,7 @@
 
 mod analytics;
 mod build;
+mod chunked;
 mod dates;
 mod layered;
 mod lists;
@@ -106,15 +107,15 @@ pub struct KnowledgeGraph {
     more_ids: HashMap<String, NodeId>,
     order: HashMap<EntityKind, Vec<NodeId>>,
     /// The position of each node in its kind's order.
-    rank: Vec<u32>,
+    rank: chunked::Chunked<u32>,
     /// The key each node sorts by in its kind's order; cursors carry it.
-    sort_key: Vec<Arc<str>>,
+    sort_key: chunked::Chunked<Arc<str>>,
     /// The nodes that something points at, each once; most events point nowhere back, so
     /// nodes index into this list (0: the empty `Reverse`) instead of each holding one.
-    reverse: Vec<Arc<Reverse>>,
-    reverse_of: Vec<u32>,
+    reverse: chunked::Chunked<Arc<Reverse>>,
+    reverse_of: chunked::Chunked<u32>,
     /// How many links touch each node (both directions), to walk the cheaper side first.
-    degree: Vec<u32>,
+    degree: chunked::Chunked<u32>,
     /// For each actor, the actors met at an event and the first such event (node order),
     /// sorted by actor: `(starts, met)`, node `a`'s in `met[starts[a]..starts[a + 1]]` as
     /// (other actor, event). Two busy actors share an event among thousands; this finds it

@@ -10,6 +10,10 @@
 //!   kept beside it (`nodes.rs`), listed where a whole build puts them (links are added in
 //!   node order, and each node lists the latest first), so every node's links come out in
 //!   the same order; folded into a copy of the petgraph once they are many;
+//! - the per-node vectors (ranks, sort keys, the reverse lists' table and each node's place
+//!   in it, degrees, first-known days) kept in chunks shared between the graphs
+//!   (`chunked.rs`): a copy shares every chunk, an append or a changed entry copies only the
+//!   chunk it writes;
 //! - ids: the previous map shared, the added ids in a small map beside it (folded into one
 //!   map once it holds more than a share of them);
 //! - each kind's order: the added nodes' keys sorted and merged into their kind's order (an
@@ -519,7 +523,7 @@ fn indexed(e: &Entity) -> Entity {
 }
 
 /// `items` (in rank order) with `new` (none of them in `items`) merged in by rank.
-fn merge_by_rank(items: &[NodeId], new: &[NodeId], rank: &[u32]) -> Vec<NodeId> {
+fn merge_by_rank(items: &[NodeId], new: &[NodeId], rank: &super::chunked::Chunked<u32>) -> Vec<NodeId> {
     let mut new = new.to_vec();
     new.sort_unstable_by_key(|m| rank[m.index()]);
     new.dedup();

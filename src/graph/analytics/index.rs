@@ -39,7 +39,7 @@ pub(crate) struct Analytics {
     pub(super) before: Vec<EventTally>,
     /// Per node: the first day one of its sources was published (`i32::MAX` when none of
     /// them is dated; sources themselves: their own publication day).
-    pub(super) known: Vec<i32>,
+    pub(super) known: crate::graph::chunked::Chunked<i32>,
     /// The whole kind's events per country, per participant and per topic, most first.
     pub(super) countries: Vec<(NodeId, u32)>,
     pub(super) participants: Vec<(NodeId, u32)>,
@@ -216,7 +216,7 @@ impl Analytics {
             days,
             firsts,
             before,
-            known,
+            known: known.into(),
             countries,
             participants,
             topic_names: topics.iter().map(|(t, _)| t.clone()).collect(),
