@@ -7,7 +7,9 @@
 //! - the prefix tallies by start day and by end day, and the per-day counts of countries and
 //!   topics: the cuts merged with the added events' days, each row the old row plus the
 //!   added events before it (`layered::merged_cuts`; a new country is a new column, a new
-//!   topic a new index after the others, so old columns keep theirs);
+//!   topic a new index after the others, so old columns keep theirs); the per-day counts are
+//!   kept in chunks of rows, and the chunks before the first added day are shared
+//!   (`prefix.rs`);
 //! - the wavelet matrices (first-known days by position and by end day, precisions by end
 //!   day): shared, the added events counted beside them (`layered.rs`);
 //! - the whole kind's counts per country, participant and topic: the added events counted
@@ -15,8 +17,8 @@
 //!   node's rank may change but not its order among the old ones);
 //! - the busy lists: the lists the added events joined patched the same way; a list that
 //!   grows past the threshold walked once; every other one shared;
-//! - first-known days per node: the added nodes' appended; office holders built again when
-//!   an actor was added.
+//! - first-known days per node: the added nodes' appended; office holders shared, built
+//!   again when an actor was added.
 //!
 //! The internal tables may differ from a whole build's (a code or topic first seen in a write
 //! is numbered after the others), never the answers: `tests/it/extend.rs` compares the
@@ -192,7 +194,7 @@ impl Analytics {
             participants,
             topics,
             topic_names,
-            holders: if actor_added { holders(g) } else { self.holders.clone() },
+            holders: if actor_added { Arc::new(holders(g)) } else { self.holders.clone() },
             codes,
             code_table,
             code_totals,

@@ -49,7 +49,8 @@ pub(crate) struct Analytics {
     /// never changes when counts do).
     pub(super) topic_names: Vec<Box<str>>,
     /// Actors holding an office, in name order, with each position's folded title words.
-    pub(super) holders: Vec<(NodeId, Vec<Vec<String>>)>,
+    /// Shared by the graphs extended from this one until an actor is added.
+    pub(super) holders: Arc<Vec<(NodeId, Vec<Vec<String>>)>>,
     /// Per event, by position: its codes, as an index of `code_table`.
     pub(super) codes: Vec<u32>,
     /// The distinct codes of the events (PLOVER and CAMEO together), in first-seen order.
@@ -206,7 +207,7 @@ impl Analytics {
             .into_iter()
             .map(|(t, k)| (Box::from(t), k))
             .collect();
-        let holders = holders(g);
+        let holders = Arc::new(holders(g));
         let latest = |kind| g.all(kind).iter().filter_map(|n| known.get(n.index()).copied()).max().unwrap_or(i32::MIN);
         let all_known = [latest(EntityKind::Event), latest(EntityKind::Agreement), latest(EntityKind::Statement)];
         let known_at: Vec<i32> = order.par_iter().map(|n| known.get(n.index()).copied().unwrap_or(i32::MAX)).collect();

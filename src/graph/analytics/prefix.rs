@@ -12,17 +12,63 @@ use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
 
 /// The most topics whose per-day counts are built (each costs two rows of one `u32` per
 /// distinct day).
 pub(super) const MAX_TOPICS: usize = 64;
 
 /// Per value of a small vocabulary, how many items of an order come before each of a list
-/// of cut positions: row `k` holds the counts of the items before the `k`-th cut.
+/// of cut positions: row `k` holds the counts of the items before the `k`-th cut. The rows
+/// are kept in chunks of whole rows (about [`CHUNK_CELLS`] counts each), shared with the
+/// counts these were patched from while no row of the chunk changed ([`PrefixCounts::patched`]:
+/// the rows before the first day a write adds to).
 #[derive(Default)]
 pub(super) struct PrefixCounts {
     width: usize,
-    rows: Vec<u32>,
+    /// Rows per chunk (every chunk but the last holds this many).
+    per: usize,
+    chunks: Vec<Arc<Vec<u32>>>,
+    /// How many rows.
+    len: usize,
+}
+
+/// About how many counts a chunk of rows holds (16 KiB).
+const CHUNK_CELLS: usize = 4096;
+
+/// Rows filled one at a time into chunks of `per` rows.
+struct Rows {
+    width: usize,
+    per: usize,
+    chunks: Vec<Arc<Vec<u32>>>,
+    filling: Vec<u32>,
+    len: usize,
+}
+
+impl Rows {
+    fn new(width: usize) -> Rows {
+        let per = (CHUNK_CELLS / width.max(1)).max(1);
+        Rows { width, per, chunks: Vec::new(), filling: Vec::with_capacity(per * width), len: 0 }
+    }
+
+    /// Appends a row made by `fill` on the empty end of the chunk being filled.
+    fn push(&mut self, fill: impl FnOnce(&mut Vec<u32>)) {
+        let start = self.filling.len();
+        fill(&mut self.filling);
+        debug_assert_eq!(self.filling.len() - start, self.width);
+        self.len += 1;
+        if self.len.is_multiple_of(self.per) {
+            self.chunks.push(Arc::new(std::mem::take(&mut self.filling)));
+            self.filling.reserve(self.per * self.width);
+        }
+    }
+
+    fn done(mut self) -> PrefixCounts {
+        if !self.filling.is_empty() {
+            self.chunks.push(Arc::new(self.filling));
+        }
+        PrefixCounts { width: self.width, per: self.per, chunks: self.chunks, len: self.len }
+    }
 }
 
 /// Each event's topics (`events` in date order) as bits of their indexes in `topics`
@@ -59,7 +105,7 @@ impl PrefixCounts {
     /// The counts of an order of items before each of `cuts` (ascending positions), where
     /// `add(i, row)` adds the values of item `i` to `row` (`width` long).
     fn build(width: usize, cuts: &[u32], add: impl Fn(usize, &mut [u32])) -> Self {
-        let mut rows = Vec::with_capacity(cuts.len() * width);
+        let mut rows = Rows::new(width);
         let mut running = vec![0; width];
         let mut i = 0;
         for &c in cuts {
@@ -67,15 +113,17 @@ impl PrefixCounts {
                 add(i, &mut running);
                 i += 1;
             }
-            rows.extend_from_slice(&running);
+            rows.push(|r| r.extend_from_slice(&running));
         }
-        PrefixCounts { width, rows }
+        rows.done()
     }
 
     /// These counts once items join the order: `cuts`, for each new cut, the old row it
     /// starts from and how many of the added items come before it (see
     /// `layered::merged_cuts`), `cols` the new column of each old one (`width` columns now),
     /// and `add(i, row)` adds the values of the `i`-th added item (in cut order) to `row`.
+    /// The leading chunks whose rows all stay as they were (no added item and no new cut
+    /// before them, no new column) are shared, not copied.
     fn patched(
         &self,
         width: usize,
@@ -83,48 +131,67 @@ impl PrefixCounts {
         cuts: &[(i32, usize, usize)],
         add: impl Fn(usize, &mut [u32]),
     ) -> Self {
-        let mut rows = Vec::with_capacity(cuts.len() * width);
+        let mut rows = Rows::new(width);
         let mut running = vec![0; width];
         let mut done = 0;
         // Most writes bring no new country or topic: then each row is the old row plus the
         // added items before it, a copy and (past the first added item) a vector add.
         let same_columns = width == self.width && cols.iter().enumerate().all(|(i, &c)| i == c);
-        for &(_, old, before) in cuts {
+        let mut from = 0;
+        if same_columns {
+            let unchanged =
+                cuts.iter().enumerate().take_while(|&(k, &(_, old, before))| old == k && before == 0).count();
+            // A chunk is shared when all its rows are unchanged and it was full (so that
+            // the chunks after it start where `per` says).
+            let whole = (unchanged / self.per).min(self.len / self.per);
+            rows.chunks.extend(self.chunks[..whole].iter().cloned());
+            rows.len = whole * self.per;
+            from = rows.len;
+        }
+        for &(_, old, before) in &cuts[from..] {
             while done < before {
                 add(done, &mut running);
                 done += 1;
             }
-            let start = rows.len();
             if same_columns && self.row(old).len() == width {
-                rows.extend_from_slice(self.row(old));
-                if done > 0 {
-                    rows[start..].iter_mut().zip(&running).for_each(|(x, &k)| *x += k);
-                }
+                rows.push(|r| {
+                    let start = r.len();
+                    r.extend_from_slice(self.row(old));
+                    if done > 0 {
+                        r[start..].iter_mut().zip(&running).for_each(|(x, &k)| *x += k);
+                    }
+                });
                 continue;
             }
-            rows.extend_from_slice(&running);
-            if let Some(row) = rows.get_mut(start..) {
+            rows.push(|r| {
+                let start = r.len();
+                r.extend_from_slice(&running);
+                let row = &mut r[start..];
                 for (c, &k) in cols.iter().zip(self.row(old)) {
                     if let Some(x) = row.get_mut(*c) {
                         *x += k;
                     }
                 }
-            }
+            });
         }
-        PrefixCounts { width, rows }
+        rows.done()
     }
 
     /// Row `k` (empty when there is none).
     fn row(&self, k: usize) -> &[u32] {
-        self.rows.get(k * self.width..(k + 1) * self.width).unwrap_or_default()
+        if k >= self.len {
+            return &[];
+        }
+        let at = (k % self.per) * self.width;
+        self.chunks[k / self.per].get(at..at + self.width).unwrap_or_default()
     }
 
     fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.len * self.width == 0
     }
 
     fn bytes(&self) -> usize {
-        self.rows.len() * 4
+        self.len * self.width * 4
     }
 }
 
