@@ -152,6 +152,13 @@ pub(super) fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
 impl Analytics {
     /// The indexes of `g`, whose orders are built.
     pub(crate) fn build(g: &KnowledgeGraph) -> Self {
+        Self::build_busy(g, super::busy::BUSY)
+    }
+
+    /// The indexes of `g`, the counts of lists of at least `busy` events built (see
+    /// `busy.rs`): what [`KnowledgeGraph::update`] builds again when a replaced event moved
+    /// or changed what is counted of it, keeping the graph before's threshold.
+    pub(crate) fn build_busy(g: &KnowledgeGraph, busy: usize) -> Self {
         let order = g.all(EntityKind::Event);
         let events: Vec<&Event> = order.par_iter().filter_map(|&n| g.event(n)).collect();
         let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
@@ -231,14 +238,14 @@ impl Analytics {
         // which have long serial stretches of their own: the two cores stay busy.
         let masks = super::prefix::topic_masks(&events, &analytics.topic_names);
         let (a, masks) = (&analytics, masks.as_deref());
-        let (busy, (codes, (time, by_end))) = rayon::join(
+        let (busy_lists, (codes, (time, by_end))) = rayon::join(
             || {
-                let busy = || super::busy::build(g, a, super::busy::BUSY, masks);
-                crate::timing::timed("graph: analytics: busy lists", busy)
+                let lists = || super::busy::build(g, a, busy, masks);
+                crate::timing::timed("graph: analytics: busy lists", lists)
             },
             || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
         );
-        analytics.set_busy(busy, super::busy::BUSY);
+        analytics.set_busy(busy_lists, busy);
         (analytics.codes, analytics.code_table, analytics.code_totals) = codes;
         analytics.known_by_position = time.known_by_position;
         analytics.known_by_end = time.known_by_end;
@@ -250,6 +257,12 @@ impl Analytics {
         });
         tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
         analytics
+    }
+
+    /// The indexes of `g` built again (a replaced event moved or changed what is counted of
+    /// it), with the same busy lists' threshold as these.
+    pub(crate) fn rebuilt(&self, g: &KnowledgeGraph) -> Self {
+        Self::build_busy(g, self.busy_min)
     }
 
     /// Keeps the busy lists' counts built for lists of at least `busy` events (see
