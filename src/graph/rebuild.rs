@@ -288,7 +288,26 @@ impl KnowledgeGraph {
         } else {
             // A replaced event moved or changed what is counted of it: built again from the
             // graph's orders and lists (see the module doc for its cost).
-            crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg))
+            // The actors and places whose lists of events changed: those the re-indexed
+            // events left or joined (or stayed in), and those the added events joined.
+            let mut changed: HashSet<NodeId> = HashSet::default();
+            for g in [self, &kg] {
+                for &r in &reindexed {
+                    g.each_back_link(r, |t, list| {
+                        if list == super::build::EVENTS {
+                            changed.insert(t);
+                        }
+                    });
+                }
+            }
+            for i in old..n {
+                kg.each_back_link(NodeId(i as u32), |t, list| {
+                    if list == super::build::EVENTS {
+                        changed.insert(t);
+                    }
+                });
+            }
+            crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg, &changed))
         };
         kg
     }

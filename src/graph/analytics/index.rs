@@ -11,7 +11,7 @@ use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// No country, or no known day.
@@ -152,13 +152,14 @@ pub(super) fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
 impl Analytics {
     /// The indexes of `g`, whose orders are built.
     pub(crate) fn build(g: &KnowledgeGraph) -> Self {
-        Self::build_busy(g, super::busy::BUSY)
+        Self::build_busy(g, super::busy::BUSY, None)
     }
 
     /// The indexes of `g`, the counts of lists of at least `busy` events built (see
-    /// `busy.rs`): what [`KnowledgeGraph::update`] builds again when a replaced event moved
-    /// or changed what is counted of it, keeping the graph before's threshold.
-    pub(crate) fn build_busy(g: &KnowledgeGraph, busy: usize) -> Self {
+    /// `busy.rs`); with `reuse`, the analytics of a graph before and the nodes whose lists of
+    /// events changed since: the others' busy lists' counts shared, the topics numbered as
+    /// there (those not there after them), as [`Analytics::rebuilt`] needs.
+    fn build_busy(g: &KnowledgeGraph, busy: usize, reuse: Option<(&Analytics, &HashSet<NodeId>)>) -> Self {
         let order = g.all(EntityKind::Event);
         let events: Vec<&Event> = order.par_iter().filter_map(|&n| g.event(n)).collect();
         let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
@@ -226,7 +227,18 @@ impl Analytics {
             known,
             countries,
             participants,
-            topic_names: topics.iter().map(|(t, _)| t.clone()).collect(),
+            topic_names: match reuse {
+                None => topics.iter().map(|(t, _)| t.clone()).collect(),
+                Some((prev, _)) => {
+                    let mut names = prev.topic_names.clone();
+                    let known: HashSet<&str> = names.iter().map(|t| &**t).collect();
+                    let mut new: Vec<Box<str>> =
+                        topics.iter().filter(|t| !known.contains(&*t.0)).map(|t| t.0.clone()).collect();
+                    new.sort_unstable();
+                    names.extend(new);
+                    names
+                }
+            },
             topics,
             holders,
             all_known,
@@ -240,7 +252,10 @@ impl Analytics {
         let (a, masks) = (&analytics, masks.as_deref());
         let (busy_lists, (codes, (time, by_end))) = rayon::join(
             || {
-                let lists = || super::busy::build(g, a, busy, masks);
+                let lists = || match reuse {
+                    None => super::busy::build(g, a, busy, masks),
+                    Some((prev, changed)) => super::busy::rebuilt(g, a, busy, masks, prev, changed),
+                };
                 crate::timing::timed("graph: analytics: busy lists", lists)
             },
             || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
@@ -261,8 +276,10 @@ impl Analytics {
 
     /// The indexes of `g` built again (a replaced event moved or changed what is counted of
     /// it), with the same busy lists' threshold as these.
-    pub(crate) fn rebuilt(&self, g: &KnowledgeGraph) -> Self {
-        Self::build_busy(g, self.busy_min)
+    /// `changed`: the actors and places whose lists of events the write changed (their busy
+    /// lists' counts are made again, every other one shared).
+    pub(crate) fn rebuilt(&self, g: &KnowledgeGraph, changed: &HashSet<NodeId>) -> Self {
+        Self::build_busy(g, self.busy_min, Some((self, changed)))
     }
 
     /// Keeps the busy lists' counts built for lists of at least `busy` events (see
