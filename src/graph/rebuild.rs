@@ -35,7 +35,8 @@
 //! is made the same way when every replacement is one of those below, and built whole
 //! ([`KnowledgeGraph::build`]) otherwise. The check, [`KnowledgeGraph::replaces_in_place`],
 //! is conservative: the old and the new entity must be of the same kind and id and equal
-//! once emptied of the fields listed here (`indexed`); any other difference, however small,
+//! once emptied of the fields listed here (`indexed`; for an event, `reindexable`, which
+//! empties the fields it re-indexes too); any other difference, however small,
 //! makes the build whole. What may differ, and what is done for it:
 //!
 //! - search's labels and texts (an event's, agreement's title and summary, an agreement's
@@ -58,26 +59,46 @@
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
+//! - an event's date (start, end, precision), participants (actors and roles), place,
+//!   parent, kind, status and own citations (`reindexable`; a moved date only so long as
+//!   no undated agreement reached at the event sorts by it, in the graph before or in the
+//!   same write), the event re-indexed: its links kept apart (`nodes.rs`); when its order
+//!   key (its date) changed, it is taken out of the events' order and merged back in by its
+//!   new key, the ranks renumbered from the first position that changed (`reorder`), and it
+//!   leaves every reverse list it was in and joins every list it is now in (its
+//!   participants', its place's and the places around it, its parent's), merged by rank;
+//!   otherwise only the lists it left or joined change (`relist`); the agreements reached at
+//!   it or at its parts, when its parent changed, are relisted too (the events above them
+//!   changed); the actors that joined or left it get their counterparts and shared events
+//!   computed again (`remeet`); the cited sources' fact counts counted again; the kinds and
+//!   statuses by event position patched (each event's tag found by its rank in the graph
+//!   before, the re-indexed and added events' read: `patch_tags`); the date index built
+//!   again from the order (10 to 16 ms at 100k events) and the analytics built again from
+//!   the graph (`Analytics::rebuilt`: every per-position array, prefix tally, wavelet
+//!   matrix and per-day count, since a moved event shifts every position between its old
+//!   and new place; the busy lists' counts of the actors and places whose events the write
+//!   left alone shared, the others counted again; about 100 ms at 100k events, against a
+//!   whole build's 1 to 2.5 s, BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
-//! Everything else is compared, so it is the same: every other reference (an event's
-//! participants, place and parent, a place's container, an actor's country and
-//! organisations: so the links of events, places and actors, the places' and events' lists,
-//! counterparts and shared events, the analytics' countries and participants), the
-//! entity's own citations (its links, its first-known day), names and dates (orders and
-//! ranks, the date indexes), a place's kind (events' countries), an event's kind, status,
-//! mode, precision, roles and topics (analytics, codes, list runs), positions but for their
-//! citations (office holders). Not incremental, so built whole: a renamed actor or place, a
-//! moved date, a changed participant, place, parent, container, country or own citation, an
-//! undated agreement's event, a place's kind, an event's kind, mode, status, role or topic,
-//! an actor's position (but its citations), a reference to a node the same write adds; and
-//! a write that removes records (the writer decides, `write/mod.rs`).
+//! Everything else is compared, so it is the same: every other reference (a place's
+//! container, an actor's country and organisations: so the links of places and actors, the
+//! places' lists, the analytics' countries), the citations of entities other than events
+//! (their links, their first-known days), names and the dates of other kinds than events
+//! (orders and ranks, the statements' date index), a place's kind (events' countries), an
+//! event's mode, topics and code overrides, positions but for their citations (office
+//! holders). Not incremental, so built whole: a renamed actor or place, a changed
+//! container, country or own citation of another kind than an event, an undated
+//! agreement's event, a place's kind, an event's mode, topic or code override, a moved
+//! event that an undated agreement sorts by, an actor's position (but its citations), a
+//! reference to a node the same write adds; and a write that removes records (the writer
+//! decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
 //! internal tables may number a code or topic differently, answer by answer over many
-//! lists), after random sequences of additions, and of additions and replacements of both
-//! sorts (in place and not).
+//! lists), after random sequences of additions, and of additions and replacements of all
+//! three sorts (in place, events re-indexed, built whole).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 
@@ -422,8 +443,8 @@ impl KnowledgeGraph {
 
     /// The reverse lists with the nodes from `old` on added: the lists they belong in get
     /// them merged in by rank (the old items keep their order), the sources they cite their
-    /// facts counted, the actors of added events their counterparts and shared events
-    /// computed again; every other list is shared with `prev`.
+    /// facts counted; every other list is shared. The actors of added events: their
+    /// counterparts and shared events are to be computed again ([`KnowledgeGraph::remeet`]).
     fn extend_reverse(&mut self, old: usize) -> Vec<u32> {
         let n = self.node_count();
         // (target, list, rank, node), as a whole build makes them, for the added nodes.
@@ -646,7 +667,9 @@ impl KnowledgeGraph {
 /// else, among them every reference (the links and reverse lists), an entity's own
 /// citations (links, first-known days), names and dates (orders, date index), a place's
 /// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
-/// codes, list runs), positions but for their citations (office holders).
+/// codes, list runs), positions but for their citations (office holders). (An event's
+/// date, participants, place, parent, kind, status and own citations are re-indexed by
+/// [`KnowledgeGraph::update`] all the same: see [`reindexable`].)
 fn indexed(e: &Entity) -> Entity {
     let mut e = e.clone();
     match &mut e {
