@@ -328,7 +328,12 @@ impl KnowledgeGraph {
                     }
                 });
             }
-            crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg, &changed))
+            if n == old {
+                let a = || self.analytics.reindexed(&kg, self, &reindexed, &changed);
+                crate::timing::timed("extend: analytics re-indexed", a)
+            } else {
+                crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg, &changed))
+            }
         };
         kg
     }

@@ -367,7 +367,7 @@ pub(super) fn holders(g: &KnowledgeGraph) -> Vec<(NodeId, Vec<Vec<String>>)> {
 
 /// Each event's codes as an index of a table of the distinct codes, the table, and how many
 /// events have each entry.
-fn intern_codes(events: &[&Event]) -> (Vec<u32>, Vec<EventCodes>, Vec<u32>) {
+pub(super) fn intern_codes(events: &[&Event]) -> (Vec<u32>, Vec<EventCodes>, Vec<u32>) {
     let all: Vec<EventCodes> = events.par_iter().map(|e| e.codes()).collect();
     let mut ids: HashMap<EventCodes, u32> = HashMap::default();
     let (mut table, mut totals) = (Vec::new(), Vec::new());
@@ -415,25 +415,29 @@ fn merge<K: std::hash::Hash + Eq>(mut a: HashMap<K, u32>, b: HashMap<K, u32>) ->
 }
 
 /// The indexes of the two time axes over the date order (see the fields of [`Analytics`]).
-struct Time {
-    known_by_position: KeysByPosition,
-    known_by_end: PointCounts,
-    end_days: Vec<i32>,
-    ending_before: Vec<EventTally>,
-    precision_ends: KeysByPosition,
+pub(super) struct Time {
+    pub(super) known_by_position: KeysByPosition,
+    pub(super) known_by_end: PointCounts,
+    pub(super) end_days: Vec<i32>,
+    pub(super) ending_before: Vec<EventTally>,
+    pub(super) precision_ends: KeysByPosition,
 }
 
 /// The events by end day: their positions, and where each distinct end day starts among
 /// them (as `Time::end_days`, then the number of events).
-struct ByEnd {
-    order: Vec<u32>,
-    cuts: Vec<u32>,
+pub(super) struct ByEnd {
+    pub(super) order: Vec<u32>,
+    pub(super) cuts: Vec<u32>,
 }
 
 impl Time {
     /// Built from the events in date order, their packed attributes and first-known days.
     fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
-        let ends: Vec<i32> = events.iter().map(|e| day(e.when.end)).collect();
+        Time::of(events.iter().map(|e| day(e.when.end)).collect(), attrs, known_at)
+    }
+
+    /// Built from the events' end days, packed attributes and first-known days, by position.
+    pub(super) fn of(ends: Vec<i32>, attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
         let mut by_end: Vec<u32> = (0..ends.len() as u32).collect();
         by_end.par_sort_by_key(|&i| ends.get(i as usize).copied().unwrap_or(i32::MAX));
         let (mut end_days, mut ending_before, mut cuts) = (Vec::new(), Vec::new(), Vec::new());
