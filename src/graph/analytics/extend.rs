@@ -209,6 +209,7 @@ impl Analytics {
             busy_tallies: Vec::new(),
             busy_min: self.busy_min,
             vocab: Default::default(),
+            masks: None,
         };
         let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
         let mask = |e: &Event| {
@@ -219,11 +220,18 @@ impl Analytics {
             m
         };
         let by_start: Vec<(u32, u64)> = added.iter().map(|x| (x.country, mask(x.event))).collect();
+        let masks = match &self.masks {
+            Some(m) if a.topic_names.len() <= MAX_TOPICS => {
+                Some(insert_at(m, &added.iter().zip(&by_start).map(|(x, b)| (x.pos, b.1)).collect::<Vec<_>>()))
+            }
+            _ => None,
+        };
         let by_end: Vec<(u32, u64)> = by_end.iter().map(|x| (x.country, mask(x.event))).collect();
         let vocab = self.vocab.extended(&a, &start_cuts, &by_start, &end_cuts, &by_end);
         let (keys, tallies) = self.extended_busy(g, prev, &a, &index, &added, old);
         drop(index);
         a.vocab = vocab;
+        a.masks = masks;
         (a.busy, a.busy_tallies) = (keys, tallies);
         a
     }
@@ -376,7 +384,9 @@ impl Analytics {
         let participants = changed_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
         let mut all_known = self.all_known;
         all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
-        let (time, by_end) = Time::of(g.dates.end_days().to_vec(), &attrs, &known_at);
+        let (time, by_end) = crate::timing::timed("graph: analytics: time axes from the arrays", || {
+            Time::of(g.dates.end_days().to_vec(), &attrs, &known_at)
+        });
         let mut a = Analytics {
             attrs,
             country,
@@ -403,12 +413,22 @@ impl Analytics {
             busy_tallies: Vec::new(),
             busy_min: self.busy_min,
             vocab: Default::default(),
+            masks: None,
         };
-        let events: Vec<&Event> = order.iter().filter_map(|&n| g.event(n)).collect();
-        let masks = super::prefix::topic_masks(&events, &a.topic_names);
-        a.vocab = super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts);
-        let lists = busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), self, changed);
+        // An event's topics are the same (a replacement that changes them builds whole): its
+        // topic bits are found by its rank in `prev`.
+        let masks = crate::timing::timed("graph: analytics: topics by position", || {
+            let was = self.masks.as_ref()?;
+            Some(order.iter().map(|&m| was.get(prev.rank(m) as usize).copied().unwrap_or(0)).collect::<Vec<u64>>())
+        });
+        a.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
+            super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
+        });
+        let lists = crate::timing::timed("graph: analytics: busy lists", || {
+            busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), self, changed)
+        });
         (a.busy, a.busy_tallies) = lists;
+        a.masks = masks;
         a
     }
 }

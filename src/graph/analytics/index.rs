@@ -83,6 +83,10 @@ pub(crate) struct Analytics {
     /// Per country and per topic, how many events start and end before each day (see
     /// `prefix.rs`).
     pub(super) vocab: super::prefix::VocabCounts,
+    /// Each event's topics by position, as bits of their indexes in `topic_names`, when
+    /// there are at most `prefix::MAX_TOPICS` (see `prefix::topic_masks`): kept so that the
+    /// per-day counts of a graph whose events moved are built without reading them.
+    pub(super) masks: Option<Vec<u64>>,
 }
 
 /// The key of an event's precision and end day in `Analytics::precision_ends`: by
@@ -271,6 +275,7 @@ impl Analytics {
             super::prefix::VocabCounts::build(&analytics, masks, &by_end.order, &by_end.cuts)
         });
         tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
+        analytics.masks = masks.map(<[u64]>::to_vec);
         analytics
     }
 
