@@ -73,12 +73,16 @@
 //!   computed again (`remeet`); the cited sources' fact counts counted again; the kinds and
 //!   statuses by event position patched (each event's tag found by its rank in the graph
 //!   before, the re-indexed and added events' read: `patch_tags`); the date index built
-//!   again from the order (10 to 16 ms at 100k events) and the analytics built again from
-//!   the graph (`Analytics::rebuilt`: every per-position array, prefix tally, wavelet
-//!   matrix and per-day count, since a moved event shifts every position between its old
-//!   and new place; the busy lists' counts of the actors and places whose events the write
-//!   left alone shared, the others counted again; about 100 ms at 100k events, against a
-//!   whole build's 1 to 2.5 s, BENCHMARKS.md);
+//!   again from the order (9 ms at 100k events); the analytics made from the graph
+//!   before's arrays by position (`Analytics::reindexed`: a moved event shifts every
+//!   position between its old and new place, so each event's entries are found by its rank
+//!   in the graph before and only the re-indexed events read; the prefix tallies, wavelet
+//!   matrices and per-day counts built again from those arrays; the busy lists' counts of
+//!   the actors and places whose events the write left alone shared, the others counted
+//!   again; about 30 ms at 100k events), or, when the same write adds records, built again
+//!   from the graph (`Analytics::rebuilt`, the busy lists' counts shared alike): a moved
+//!   date or a changed participant costs about 40 ms at 100k events against a whole
+//!   build's 1.5 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's

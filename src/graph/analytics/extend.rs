@@ -1,4 +1,6 @@
-//! The analytics of a graph extended by a write that only adds records (see `rebuild.rs`):
+//! The analytics of a graph extended by a write that only adds records (see `rebuild.rs`),
+//! and of one whose replaced events were re-indexed (`Analytics::reindexed`, its own doc
+//! says how):
 //! the previous graph's, patched for the added events and records, in time proportional to
 //! them plus linear copies (no sort of the events, no entity of the previous graph read):
 //!
