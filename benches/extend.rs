@@ -7,8 +7,10 @@
 //!
 //! Then replacements: one event replaced in place (`KnowledgeGraph::update`: a corrected
 //! summary or title), its steps and its time; one statement given another speaker (its
-//! links changed, in place); one event replaced with its date moved (built
-//! whole, what every replacement cost before); and a chain of replacements in place.
+//! links changed, in place); one event replaced with its date moved, and one with a
+//! participant replaced (re-indexed from the graph before); one event given another topic
+//! (built whole, what every such replacement cost before); and a chain of replacements in
+//! place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -35,7 +37,8 @@ static ON: AtomicBool = AtomicBool::new(false);
 type Steps = Arc<Mutex<BTreeMap<String, Vec<u64>>>>;
 
 /// Collects the `extend: ...` steps' `elapsed_us` (or, from a build that logs whole
-/// milliseconds only, `elapsed_ms`).
+/// milliseconds only, `elapsed_ms`), and the `graph: analytics: ...` steps inside them (an
+/// analytics built again).
 struct Collect(Steps);
 
 #[derive(Default)]
@@ -70,7 +73,8 @@ impl<S: tracing::Subscriber> Layer<S> for Collect {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         let mut f = Fields::default();
         event.record(&mut f);
-        if let (true, Some(us)) = (f.message.starts_with("extend:"), f.us.or(f.ms.map(|ms| ms * 1000))) {
+        let step = f.message.starts_with("extend:") || f.message.starts_with("graph: analytics:");
+        if let (true, Some(us)) = (step, f.us.or(f.ms.map(|ms| ms * 1000))) {
             self.0.lock().expect("steps").entry(f.message).or_default().push(us);
         }
     }
@@ -207,15 +211,69 @@ fn main() {
             println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
         }
     }
+    // Events re-indexed from the graph before (issue 15): a moved date, and a participant
+    // replaced by another actor; each with its steps, then timed with logging off.
+    // (An event that no undated agreement is ordered by: the next one from the n-th.)
+    let reindexed = |g: &KnowledgeGraph, n: usize, participant: bool| {
+        let (mut node, mut e) = replaced(g, n, false, !participant);
+        let mut k = n;
+        while !g.replaces_in_place(node, &e) {
+            k += events.len() / 7_919 + 1;
+            (node, e) = replaced(g, k, false, !participant);
+        }
+        if let (true, Entity::Event(ev)) = (participant, &mut e) {
+            let other = actors[(n * 104_729) % actors.len()];
+            match ev.participants.first_mut() {
+                Some(p) if p.actor != other => p.actor = other,
+                _ => ev.participants.push(diplograph::model::Participation {
+                    actor: other,
+                    role: diplograph::model::ParticipantRole::Guest,
+                    sources: Vec::new(),
+                }),
+            }
+        }
+        (node, e)
+    };
+    for (what, participant) in [("its date moved by a day", false), ("a participant replaced", true)] {
+        steps.lock().expect("steps").clear();
+        ON.store(true, Ordering::Relaxed);
+        for n in 0..runs {
+            let (node, e) = reindexed(&graph, n, participant);
+            assert!(graph.replaces_in_place(node, &e), "re-indexed from the graph before");
+            drop(graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone()));
+        }
+        ON.store(false, Ordering::Relaxed);
+        println!("the steps of one event replaced, {what} ({runs} times, median; timed with their logging on):");
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+        }
+        let mut made = Vec::new();
+        for n in 0..runs {
+            let r = reindexed(&graph, n, participant);
+            let t = Instant::now();
+            let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
+            made.push(t.elapsed());
+            drop(g);
+        }
+        println!("one event replaced, {what}, from the graph before ({runs} times): {}", summary(&mut made));
+    }
+    // A topic added to an event: still built whole (what every re-indexing replacement cost
+    // before).
     let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let mut made = Vec::new();
     for n in 0..whole_runs {
+        let (node, mut e) = replaced(&graph, n, false, false);
+        if let Entity::Event(ev) = &mut e {
+            ev.topics.push(format!("bench topic {n}"));
+        }
+        assert!(!graph.replaces_in_place(node, &e), "built whole");
         let t = Instant::now();
-        let g = graph.update(vec![replaced(&graph, n, false, true)], Vec::new(), graph.snapshot().clone());
+        let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
         made.push(t.elapsed());
         drop(g);
     }
-    println!("one event replaced with its date moved, built whole ({whole_runs} times): {}", summary(&mut made));
+    println!("one event replaced with a topic added, built whole ({whole_runs} times): {}", summary(&mut made));
     if chain > 0 {
         // A chain of replacements in place, each graph made from the one before (the
         // replaced nodes pile up beside the shared indexes and are folded in now and then).

@@ -73,6 +73,7 @@ impl KnowledgeGraph {
             search: Search::default(),
             dates: DateIndex::default(),
             lists: Arc::default(),
+            event_tags: Arc::default(),
             analytics: super::analytics::Analytics::default(),
             snapshot,
         };
@@ -80,6 +81,7 @@ impl KnowledgeGraph {
         crate::timing::timed("graph: date index", || kg.build_dates());
         crate::timing::timed("graph: reverse links", || kg.build_reverse());
         kg.lists = Arc::new(crate::timing::timed("graph: list indexes", || ListIndex::build(&kg)));
+        kg.event_tags = Arc::new(super::lists::event_tags(&kg));
         kg.names = Arc::new(crate::timing::timed("graph: name index", || NameIndex::build(&kg)));
         kg.search = crate::timing::timed("graph: search index", || Search::build(&kg));
         kg.analytics = crate::timing::timed("graph: analytics", || super::analytics::Analytics::build(&kg));

@@ -88,6 +88,12 @@ impl DateIndex {
         self.ends.inserted_count()
     }
 
+    /// Each distinct start day, ascending, with the position of the first event starting on
+    /// it.
+    pub(super) fn start_days(&self) -> &[(i32, u32)] {
+        &self.starts
+    }
+
     /// The end day of each position.
     pub(super) fn end_days(&self) -> &[i32] {
         let size = self.latest.len() / 2;

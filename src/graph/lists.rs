@@ -160,10 +160,23 @@ pub(super) struct ListIndex {
     inside: HashMap<NodeId, Vec<NodeId>>,
     /// The date index over the statements' order.
     statement_dates: DateIndex,
-    /// Each event's kind and status, by position in the events' order: the kind and status
-    /// filters are checked here, not by reading each event's record (a cache miss per item
-    /// on a large graph; 2 bytes an event).
-    event_tags: Vec<Option<(EventKind, EventStatus)>>,
+}
+
+/// Each event's kind and status, by position in the events' order
+/// (`KnowledgeGraph::event_tags`): the kind and status filters are checked here, not by
+/// reading each event's record (a cache miss per item on a large graph; 2 bytes an event).
+/// Kept apart from the runs, so that a write that adds or moves events patches it alone
+/// (`rebuild.rs`).
+pub(super) type EventTags = Vec<Option<(EventKind, EventStatus)>>;
+
+/// The tag of event `n` (see [`EventTags`]).
+pub(super) fn event_tag(g: &KnowledgeGraph, n: NodeId) -> Option<(EventKind, EventStatus)> {
+    g.event(n).map(|e| (e.kind, e.status))
+}
+
+/// The tags of `g`'s events, in their order.
+pub(super) fn event_tags(g: &KnowledgeGraph) -> EventTags {
+    g.all(EntityKind::Event).iter().map(|&n| event_tag(g, n)).collect()
 }
 
 impl ListIndex {
@@ -199,7 +212,6 @@ impl ListIndex {
             .filter_map(|&n| g.statement(n).map(|s| (s.when.start, s.when.end)))
             .collect();
         ix.statement_dates = DateIndex::build(&spans);
-        ix.event_tags = g.all(EntityKind::Event).iter().map(|&n| g.event(n).map(|e| (e.kind, e.status))).collect();
         ix
     }
 }
@@ -296,11 +308,9 @@ impl KnowledgeGraph {
         let check = |n: NodeId| {
             codes.as_ref().is_none_or(|kept| self.code_kept(n, kept))
                 && (!tagged
-                    || self.lists.event_tags.get(self.rank(n) as usize).copied().flatten().is_some_and(
-                        |(kind, status)| {
-                            (q.kinds.is_empty() || q.kinds.contains(&kind)) && q.status.is_none_or(|s| status == s)
-                        },
-                    ))
+                    || self.event_tags.get(self.rank(n) as usize).copied().flatten().is_some_and(|(kind, status)| {
+                        (q.kinds.is_empty() || q.kinds.contains(&kind)) && q.status.is_none_or(|s| status == s)
+                    }))
                 && (!of_record || self.event(n).is_some_and(|e| topic.as_ref().is_none_or(|t| e.topics.contains(t))))
         };
         let checked = tagged || of_record || codes.is_some();

@@ -127,6 +127,8 @@ pub struct KnowledgeGraph {
     dates: dates::DateIndex,
     /// The runs that answer list filters (see `lists.rs`).
     lists: Arc<lists::ListIndex>,
+    /// Each event's kind and status, by position in the events' order (`lists::EventTags`).
+    event_tags: Arc<lists::EventTags>,
     /// Per-event records and prefix tallies for counting (see `analytics/`).
     analytics: analytics::Analytics,
     snapshot: Snapshot,

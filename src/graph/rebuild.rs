@@ -39,7 +39,8 @@
 //! is made the same way when every replacement is one of those below, and built whole
 //! ([`KnowledgeGraph::build`]) otherwise. The check, [`KnowledgeGraph::replaces_in_place`],
 //! is conservative: the old and the new entity must be of the same kind and id and equal
-//! once emptied of the fields listed here (`indexed`); any other difference, however small,
+//! once emptied of the fields listed here (`indexed`; for an event, `reindexable`, which
+//! empties the fields it re-indexes too); any other difference, however small,
 //! makes the build whole. What may differ, and what is done for it:
 //!
 //! - search's labels and texts (an event's, agreement's title and summary, an agreement's
@@ -62,26 +63,50 @@
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
+//! - an event's date (start, end, precision), participants (actors and roles), place,
+//!   parent, kind, status and own citations (`reindexable`; a moved date only so long as
+//!   no undated agreement reached at the event sorts by it, in the graph before or in the
+//!   same write), the event re-indexed: its links kept apart (`nodes.rs`); when its order
+//!   key (its date) changed, it is taken out of the events' order and merged back in by its
+//!   new key, the ranks renumbered from the first position that changed (`reorder`), and it
+//!   leaves every reverse list it was in and joins every list it is now in (its
+//!   participants', its place's and the places around it, its parent's), merged by rank;
+//!   otherwise only the lists it left or joined change (`relist`); the agreements reached at
+//!   it or at its parts, when its parent changed, are relisted too (the events above them
+//!   changed); the actors that joined or left it get their counterparts and shared events
+//!   computed again (`remeet`); the cited sources' fact counts counted again; the kinds and
+//!   statuses by event position patched (each event's tag found by its rank in the graph
+//!   before, the re-indexed and added events' read: `patch_tags`); the date index built
+//!   again from the order (9 ms at 100k events); the analytics made from the graph
+//!   before's arrays by position (`Analytics::reindexed`: a moved event shifts every
+//!   position between its old and new place, so each event's entries are found by its rank
+//!   in the graph before and only the re-indexed events read; the prefix tallies, wavelet
+//!   matrices and per-day counts built again from those arrays; the busy lists' counts of
+//!   the actors and places whose events the write left alone shared, the others counted
+//!   again; about 30 ms at 100k events), or, when the same write adds records, built again
+//!   from the graph (`Analytics::rebuilt`, the busy lists' counts shared alike): a moved
+//!   date or a changed participant costs about 40 ms at 100k events against a whole
+//!   build's 1.5 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
-//! Everything else is compared, so it is the same: every other reference (an event's
-//! participants, place and parent, a place's container, an actor's country and
-//! organisations: so the links of events, places and actors, the places' and events' lists,
-//! counterparts and shared events, the analytics' countries and participants), the
-//! entity's own citations (its links, its first-known day), names and dates (orders and
-//! ranks, the date indexes), a place's kind (events' countries), an event's kind, status,
-//! mode, precision, roles and topics (analytics, codes, list runs), positions but for their
-//! citations (office holders). Not incremental, so built whole: a renamed actor or place, a
-//! moved date, a changed participant, place, parent, container, country or own citation, an
-//! undated agreement's event, a place's kind, an event's kind, mode, status, role or topic,
-//! an actor's position (but its citations), a reference to a node the same write adds; and
-//! a write that removes records (the writer decides, `write/mod.rs`).
+//! Everything else is compared, so it is the same: every other reference (a place's
+//! container, an actor's country and organisations: so the links of places and actors, the
+//! places' lists, the analytics' countries), the citations of entities other than events
+//! (their links, their first-known days), names and the dates of other kinds than events
+//! (orders and ranks, the statements' date index), a place's kind (events' countries), an
+//! event's mode, topics and code overrides, positions but for their citations (office
+//! holders). Not incremental, so built whole: a renamed actor or place, a changed
+//! container, country or own citation of another kind than an event, an undated
+//! agreement's event, a place's kind, an event's mode, topic or code override, a moved
+//! event that an undated agreement sorts by, an actor's position (but its citations), a
+//! reference to a node the same write adds; and a write that removes records (the writer
+//! decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
 //! internal tables may number a code or topic differently, answer by answer over many
-//! lists), after random sequences of additions, and of additions and replacements of both
-//! sorts (in place and not).
+//! lists), after random sequences of additions, and of additions and replacements of all
+//! three sorts (in place, events re-indexed, built whole).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 
@@ -135,7 +160,7 @@ impl KnowledgeGraph {
         });
         replaced.sort_by_key(|r| r.0);
         replaced.dedup_by_key(|r| r.0);
-        if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) {
+        if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) || self.dates_an_undated_agreement(&replaced) {
             return crate::timing::timed("extend: built whole (a replacement)", || {
                 let mut entities: Vec<Entity> = (0..old).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
                 entities.extend(added);
@@ -160,6 +185,13 @@ impl KnowledgeGraph {
             .iter()
             .map(|(r, e)| (*r, stated(*r, self.entity(*r)), stated(*r, e)))
             .filter(|(_, a, b)| a != b)
+            .collect();
+        // The replaced events whose replacement changes what the indexes read of an event
+        // (its date, participants, place, parent, kind, status or own citations).
+        let reindexed: Vec<NodeId> = replaced
+            .iter()
+            .filter(|(r, e)| matches!(e, Entity::Event(_)) && indexed(self.entity(*r)) != indexed(e))
+            .map(|r| r.0)
             .collect();
         let (nodes, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
             let mut more_ids = self.more_ids.clone();
@@ -209,27 +241,58 @@ impl KnowledgeGraph {
             search: Default::default(),
             dates: Default::default(),
             lists: self.lists.clone(),
+            event_tags: self.event_tags.clone(),
             analytics: Default::default(),
             snapshot,
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
         let replaced_kinds: HashSet<EntityKind> = replaced_nodes.iter().map(|&r| kg.entity(r).kind()).collect();
+        let moved = crate::timing::timed("extend: moved events", || kg.reorder(&reindexed));
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
-        let events: Vec<(usize, (chrono::NaiveDate, chrono::NaiveDate))> = {
-            let mut v: Vec<_> = (old..n)
-                .filter_map(|i| kg.event(NodeId(i as u32)).map(|e| (kg.rank[i] as usize, (e.when.start, e.when.end))))
-                .collect();
-            v.sort_unstable_by_key(|x| x.0);
-            v
-        };
-        kg.dates = crate::timing::timed("extend: date index", || self.dates.extended(&events));
-        crate::timing::timed("extend: reverse links", || kg.extend_reverse(self, old));
+        if !reindexed.is_empty() {
+            // A replaced event moved or changed: the date index built again from the order
+            // (a few ms at 100k events).
+            crate::timing::timed("extend: date index", || kg.build_dates());
+        } else {
+            let events: Vec<(usize, (chrono::NaiveDate, chrono::NaiveDate))> = {
+                let mut v: Vec<_> = (old..n)
+                    .filter_map(|i| {
+                        kg.event(NodeId(i as u32)).map(|e| (kg.rank[i] as usize, (e.when.start, e.when.end)))
+                    })
+                    .collect();
+                v.sort_unstable_by_key(|x| x.0);
+                v
+            };
+            kg.dates = crate::timing::timed("extend: date index", || self.dates.extended(&events));
+        }
+        if kinds.contains(&EntityKind::Event) || !reindexed.is_empty() {
+            kg.event_tags =
+                Arc::new(crate::timing::timed("extend: event tags", || kg.patch_tags(self, old, &reindexed)));
+        }
+        // The nodes whose lists change: those whose stated links changed, the re-indexed
+        // events, and the agreements at (or at a part of) an event given another parent.
+        let mut relisted: Vec<NodeId> = relinked.iter().map(|r| r.0).chain(reindexed.iter().copied()).collect();
+        for &r in &reindexed {
+            if self.event(r).map(|e| e.part_of) != kg.event(r).map(|e| e.part_of) {
+                relisted.extend_from_slice(&self.reverse(r).agreements);
+            }
+        }
+        relisted.sort_unstable();
+        relisted.dedup();
+        if !relisted.is_empty() {
+            crate::timing::timed("extend: replaced links", || kg.relist(self, &relisted, &moved));
+        }
+        let mut actors = crate::timing::timed("extend: reverse links", || kg.extend_reverse(old));
+        // The actors that joined or left a re-indexed event: who they met, again.
+        for &r in &reindexed {
+            let (before, now) = (participants(self.entity(r)), participants(kg.entity(r)));
+            if before != now {
+                actors.extend(before.iter().chain(&now).map(|a| a.0));
+            }
+        }
+        crate::timing::timed("extend: counterparts", || kg.remeet(self, actors));
         if !replaced_nodes.is_empty() {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
-        }
-        if !relinked.is_empty() {
-            let nodes: Vec<NodeId> = relinked.iter().map(|r| r.0).collect();
-            crate::timing::timed("extend: replaced links", || kg.relist(self, &nodes));
         }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
         // An actor's or agreement's kind replaced: the runs by kind.
@@ -249,7 +312,37 @@ impl KnowledgeGraph {
             kg.names = Arc::new(crate::timing::timed("extend: name index", || NameIndex::build(&kg)));
         }
         kg.search = crate::timing::timed("extend: search index", || self.search.extended(&kg, self, &replaced_nodes));
-        kg.analytics = crate::timing::timed("extend: analytics", || self.analytics.extended(&kg, self, old));
+        kg.analytics = if reindexed.is_empty() {
+            crate::timing::timed("extend: analytics", || self.analytics.extended(&kg, self, old))
+        } else {
+            // A replaced event moved or changed what is counted of it: built again from the
+            // graph's orders and lists (see the module doc for its cost).
+            // The actors and places whose lists of events changed: those the re-indexed
+            // events left or joined (or stayed in), and those the added events joined.
+            let mut changed: HashSet<NodeId> = HashSet::default();
+            for g in [self, &kg] {
+                for &r in &reindexed {
+                    g.each_back_link(r, |t, list| {
+                        if list == super::build::EVENTS {
+                            changed.insert(t);
+                        }
+                    });
+                }
+            }
+            for i in old..n {
+                kg.each_back_link(NodeId(i as u32), |t, list| {
+                    if list == super::build::EVENTS {
+                        changed.insert(t);
+                    }
+                });
+            }
+            if n == old {
+                let a = || self.analytics.reindexed(&kg, self, &reindexed, &changed);
+                crate::timing::timed("extend: analytics re-indexed", a)
+            } else {
+                crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg, &changed))
+            }
+        };
         kg
     }
 
@@ -263,10 +356,44 @@ impl KnowledgeGraph {
             each_link(n, new, |a, b, _| known &= a.index() < self.node_count() && b.index() < self.node_count());
             old.kind() == new.kind()
                 && old.id() == new.id()
-                && indexed(old) == indexed(new)
                 && known
-                && self.key_of(old) == self.key_of(new)
+                && match (old, new) {
+                    // An event's date, participants, place, parent, kind, status and own
+                    // citations are re-indexed; a moved date, so long as no undated
+                    // agreement is ordered by it.
+                    (Entity::Event(a), Entity::Event(b)) => {
+                        reindexable(old) == reindexable(new) && (a.when == b.when || !self.orders_an_agreement(n))
+                    }
+                    _ => indexed(old) == indexed(new) && self.key_of(old) == self.key_of(new),
+                }
         }
+    }
+
+    /// Whether an undated agreement reached at event `n` sorts by its date.
+    fn orders_an_agreement(&self, n: NodeId) -> bool {
+        self.reverse(n)
+            .agreements
+            .iter()
+            .any(|&a| self.agreement(a).is_some_and(|ag| ag.event == Some(n) && ag.when.is_none()))
+    }
+
+    /// Whether a replacement of `replaced` makes an undated agreement reached at an event
+    /// whose date another of them moves (so that the agreement's order key changes, which
+    /// [`KnowledgeGraph::replaces_in_place`] of each alone does not see).
+    fn dates_an_undated_agreement(&self, replaced: &[(NodeId, Entity)]) -> bool {
+        let moved: HashSet<NodeId> = replaced
+            .iter()
+            .filter(|(r, e)| match (self.entity(*r), e) {
+                (Entity::Event(a), Entity::Event(b)) => a.when != b.when,
+                _ => false,
+            })
+            .map(|r| r.0)
+            .collect();
+        !moved.is_empty()
+            && replaced.iter().any(|(_, e)| match e {
+                Entity::Agreement(ag) => ag.when.is_none() && ag.event.is_some_and(|ev| moved.contains(&ev)),
+                _ => false,
+            })
     }
 
     /// How many nodes the search index holds apart from its load-built part (see
@@ -329,9 +456,9 @@ impl KnowledgeGraph {
 
     /// The reverse lists with the nodes from `old` on added: the lists they belong in get
     /// them merged in by rank (the old items keep their order), the sources they cite their
-    /// facts counted, the actors of added events their counterparts and shared events
-    /// computed again; every other list is shared with `prev`.
-    fn extend_reverse(&mut self, prev: &KnowledgeGraph, old: usize) {
+    /// facts counted; every other list is shared. The actors of added events: their
+    /// counterparts and shared events are to be computed again ([`KnowledgeGraph::remeet`]).
+    fn extend_reverse(&mut self, old: usize) -> Vec<u32> {
         let n = self.node_count();
         // (target, list, rank, node), as a whole build makes them, for the added nodes.
         let mut links: Vec<(u32, u8, u32, u32)> = Vec::new();
@@ -380,18 +507,85 @@ impl KnowledgeGraph {
                 self.reverse[at] = r;
             }
         }
-        // The actors of added events: who they met, again.
+        actors
+    }
+
+    /// The counterparts and shared events of the `actors` (those of added events, and those
+    /// that joined or left a replaced event) computed again, the others' shared with `prev`.
+    fn remeet(&mut self, prev: &KnowledgeGraph, mut actors: Vec<u32>) {
+        actors.sort_unstable();
+        actors.dedup();
         let mut met: Vec<(u32, Vec<(NodeId, NodeId)>)> = Vec::new();
         for a in actors {
+            if self.actor(NodeId(a)).is_none() {
+                continue;
+            }
             let at = self.reverse_of[a as usize] as usize;
             let list: Vec<Met> = self.met(NodeId(a), &self.reverse[at].events);
             let (shared, counterparts) = self.counterparts(list);
-            let mut r = (*self.reverse[at]).clone();
-            r.counterparts = counterparts;
-            self.reverse[at] = Arc::new(r);
+            if at != 0 {
+                let mut r = (*self.reverse[at]).clone();
+                r.counterparts = counterparts;
+                self.reverse[at] = Arc::new(r);
+            }
             met.push((a, shared));
         }
-        self.shared_events = prev.shared_events.with(met, n);
+        self.shared_events = prev.shared_events.with(met, self.node_count());
+    }
+
+    /// The events `reindexed` (replaced, their entities in this graph new) whose order key
+    /// changed (a moved date) taken out of the events' order and merged back in by their new
+    /// keys, the ranks from the first position that changed renumbered: the moved events.
+    fn reorder(&mut self, reindexed: &[NodeId]) -> Vec<NodeId> {
+        let mut moved: Vec<NodeId> = Vec::new();
+        for &r in reindexed {
+            let key = self.order_key(r);
+            if *self.sort_key[r.index()] != *key {
+                self.sort_key[r.index()] = Arc::from(key);
+                moved.push(r);
+            }
+        }
+        if moved.is_empty() {
+            return moved;
+        }
+        let gone: HashSet<NodeId> = moved.iter().copied().collect();
+        let rest: Vec<NodeId> = self.all(EntityKind::Event).iter().copied().filter(|m| !gone.contains(m)).collect();
+        let mut first = moved.iter().map(|m| self.rank[m.index()] as usize).min().unwrap_or(0);
+        let key = |m: &NodeId| &self.sort_key[m.index()];
+        let mut new = moved.clone();
+        new.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+        let mut merged = Vec::with_capacity(rest.len() + new.len());
+        let mut i = 0;
+        for m in &new {
+            let at = i + rest[i..].partition_point(|b| key(b) < key(m));
+            merged.extend_from_slice(&rest[i..at]);
+            first = first.min(merged.len());
+            merged.push(*m);
+            i = at;
+        }
+        merged.extend_from_slice(&rest[i..]);
+        for (r, m) in merged.iter().enumerate().skip(first) {
+            self.rank[m.index()] = r as u32;
+        }
+        self.order.insert(EntityKind::Event, merged);
+        moved
+    }
+
+    /// The events' kinds and statuses by position (`lists::EventTags`) once events were added
+    /// (from node `old` on) or `reindexed`: `prev`'s tag of every other event, found by its
+    /// rank there, the added and re-indexed events' read from their records.
+    fn patch_tags(&self, prev: &KnowledgeGraph, old: usize, reindexed: &[NodeId]) -> super::lists::EventTags {
+        let again: HashSet<NodeId> = reindexed.iter().copied().collect();
+        self.all(EntityKind::Event)
+            .iter()
+            .map(|&m| {
+                let kept = m.index() < old && !again.contains(&m);
+                match kept.then(|| prev.event_tags.get(prev.rank[m.index()] as usize)).flatten() {
+                    Some(&t) => t,
+                    None => super::lists::event_tag(self, m),
+                }
+            })
+            .collect()
     }
 }
 
@@ -400,7 +594,7 @@ impl KnowledgeGraph {
     /// a replacement changed, their entities in `prev` replaced by this graph's) moved: each
     /// list the node left (`prev`'s [`KnowledgeGraph::each_back_link`] and not this graph's)
     /// has it taken out, each list it joined has it merged in by rank.
-    fn relist(&mut self, prev: &KnowledgeGraph, relinked: &[NodeId]) {
+    fn relist(&mut self, prev: &KnowledgeGraph, relinked: &[NodeId], moved: &[NodeId]) {
         // (target, list, node, true when joined)
         let mut moves: Vec<(u32, u8, NodeId, bool)> = Vec::new();
         for &r in relinked {
@@ -412,20 +606,31 @@ impl KnowledgeGraph {
                 v
             };
             let (before, now) = (back(prev), back(self));
-            moves.extend(before.iter().filter(|x| !now.contains(x)).map(|&(t, l)| (t, l, r, false)));
-            moves.extend(now.iter().filter(|x| !before.contains(x)).map(|&(t, l)| (t, l, r, true)));
+            // A moved node (its rank changed) leaves every list and joins them again.
+            let again = moved.contains(&r);
+            moves.extend(before.iter().filter(|x| again || !now.contains(x)).map(|&(t, l)| (t, l, r, false)));
+            moves.extend(now.iter().filter(|x| again || !before.contains(x)).map(|&(t, l)| (t, l, r, true)));
         }
         moves.sort_unstable_by_key(|m| m.0);
         for group in moves.chunk_by(|a, b| a.0 == b.0) {
             let t = group[0].0 as usize;
             let at = self.reverse_of[t] as usize;
             let mut rev: Reverse = if at == 0 { Reverse::default() } else { (*self.reverse[at]).clone() };
-            for &(_, list, node, joined) in group {
+            // Every node leaving a list taken out before any is merged in (a merge needs the
+            // list in rank order, which a moved node still in it breaks).
+            for list in
+                [super::build::EVENTS, super::build::AGREEMENTS, super::build::STATEMENTS, super::build::CHILDREN]
+            {
+                let of = |joined: bool| -> Vec<NodeId> {
+                    group.iter().filter(|m| m.1 == list && m.3 == joined).map(|m| m.2).collect()
+                };
+                let (left, joined) = (of(false), of(true));
                 let items = rev.list_mut(list);
-                if joined {
-                    *items = merge_by_rank(items, &[node], &self.rank);
-                } else {
-                    items.retain(|&x| x != node);
+                if !left.is_empty() {
+                    items.retain(|x| !left.contains(x));
+                }
+                if !joined.is_empty() {
+                    *items = merge_by_rank(items, &joined, &self.rank);
                 }
             }
             if at == 0 {
@@ -475,7 +680,9 @@ impl KnowledgeGraph {
 /// else, among them every reference (the links and reverse lists), an entity's own
 /// citations (links, first-known days), names and dates (orders, date index), a place's
 /// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
-/// codes, list runs), positions but for their citations (office holders).
+/// codes, list runs), positions but for their citations (office holders). (An event's
+/// date, participants, place, parent, kind, status and own citations are re-indexed by
+/// [`KnowledgeGraph::update`] all the same: see [`reindexable`].)
 fn indexed(e: &Entity) -> Entity {
     let mut e = e.clone();
     match &mut e {
@@ -520,6 +727,33 @@ fn indexed(e: &Entity) -> Entity {
         }
     }
     e
+}
+
+/// `e` with the fields of an event that [`KnowledgeGraph::update`] re-indexes also emptied
+/// (see [`indexed`]): its date, participants (actors and roles), place, parent, kind,
+/// status and own citations. Kept, so compared (a difference builds whole): its mode,
+/// topics and code overrides, and every field of the other kinds that `indexed` keeps.
+fn reindexable(e: &Entity) -> Entity {
+    let mut e = indexed(e);
+    if let Entity::Event(ev) = &mut e {
+        ev.when = TimeSpan::day(chrono::NaiveDate::MIN);
+        ev.participants.clear();
+        (ev.place, ev.part_of) = (None, None);
+        (ev.kind, ev.status) = (EventKind::ALL[0], EventStatus::ALL[0]);
+        ev.sources.clear();
+    }
+    e
+}
+
+/// The actors taking part in `e` (an event), each once, in node order.
+fn participants(e: &Entity) -> Vec<NodeId> {
+    let mut v: Vec<NodeId> = match e {
+        Entity::Event(ev) => ev.participants.iter().map(|p| p.actor).collect(),
+        _ => Vec::new(),
+    };
+    v.sort_unstable();
+    v.dedup();
+    v
 }
 
 /// `items` (in rank order) with `new` (none of them in `items`) merged in by rank.

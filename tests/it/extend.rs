@@ -131,20 +131,45 @@ fn additions(g: &KnowledgeGraph, rng: &mut Rng, count: usize, batch: usize) -> V
     out
 }
 
+/// What a batch of replacements changes.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Change {
+    /// Only fields whose indexes are patched in place (texts, notes, kinds of actors...).
+    InPlace,
+    /// Events only, also what the indexes read of them (dates, participants, places,
+    /// parents, kinds, statuses, own citations): re-indexed from the graph before.
+    Events,
+    /// Also a field no update takes (a name, a place's kind, an event's topic...): built
+    /// whole.
+    Whole,
+}
+
+/// Whether an undated agreement of `g` is reached at event `n` (so ordered by its date).
+fn dates_an_agreement(g: &KnowledgeGraph, n: NodeId) -> bool {
+    g.all(EntityKind::Agreement)
+        .iter()
+        .any(|&a| g.agreement(a).is_some_and(|ag| ag.event == Some(n) && ag.when.is_none()))
+}
+
 /// `count` replacements of random records of `g` (each node once), each a copy with some
-/// fields changed: `in_place`, only fields [`KnowledgeGraph::replaces_in_place`] allows to
-/// differ (labels and texts search reads, aliases, notes and the citations of notes,
-/// participations and positions, an actor's or agreement's kind, an agreement's parties,
-/// signatories and (when dated) event, a statement's speaker and event, fields no index
-/// reads); else also one an index reads (a
-/// date, a place, a participant, a name, a kind, a citation), so that the graph is built
-/// whole.
-fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool) -> Vec<(NodeId, Entity)> {
+/// fields changed: for [`Change::InPlace`], only fields [`KnowledgeGraph::replaces_in_place`]
+/// allows to differ (labels and texts search reads, aliases, notes and the citations of
+/// notes, participations and positions, an actor's or agreement's kind, an agreement's
+/// parties, signatories and (when dated) event, a statement's speaker and event, fields no
+/// index reads); for [`Change::Events`], events only, also one or more of what the indexes
+/// read of an event (its date, participants and roles, place, parent, kind, status, own
+/// citations); for [`Change::Whole`], also one an index reads that no update takes (a
+/// name, a place's kind, an event's topic or mode, an agreement's own citation...), so that
+/// the graph is built whole. With each replacement, whether it is in place.
+fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
     let sources = g.all(EntityKind::Source);
-    let mut out: Vec<(NodeId, Entity)> = Vec::new();
+    let mut out: Vec<(NodeId, Entity, bool)> = Vec::new();
     for k in 0..count {
-        let n = NodeId(rng.below(g.node_count()) as u32);
+        let n = match change {
+            Change::Events => rng.pick(g.all(EntityKind::Event)),
+            _ => NodeId(rng.below(g.node_count()) as u32),
+        };
         if out.iter().any(|r| r.0 == n) {
             continue;
         }
@@ -218,25 +243,75 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 _ => (src.document, src.credits) = (text(&src.document, rng), vec![word.into()]),
             },
         }
-        if !in_place {
-            // One of the others of `kind` (not `now`).
-            let other = |kind: EntityKind, now: Option<NodeId>, rng: &mut Rng| loop {
-                let o = rng.pick(g.all(kind));
-                if Some(o) != now {
-                    break o;
-                }
-            };
-            let day = chrono::Duration::days(1 + rng.below(30) as i64);
-            match &mut e {
-                Entity::Event(ev) => match rng.below(4) {
-                    0 => ev.when = TimeSpan::day(ev.when.start + day),
-                    1 => ev.place = Some(other(EntityKind::Place, ev.place, rng)),
-                    2 => ev.participants.push(Participation {
+        // One of the others of `kind` (not `now`).
+        let other = |kind: EntityKind, now: Option<NodeId>, rng: &mut Rng| loop {
+            let o = rng.pick(g.all(kind));
+            if Some(o) != now || g.all(kind).len() < 2 {
+                break o;
+            }
+        };
+        let mut in_place = change != Change::Whole;
+        if let (Change::Events, Entity::Event(ev)) = (change, &mut e) {
+            let before = ev.when;
+            // One to three of the changes, now and then a change that changes nothing.
+            for _ in 0..1 + rng.below(3) {
+                let days = chrono::Duration::days(rng.below(400) as i64 - 200);
+                match rng.below(12) {
+                    // A moved day, a corrected span, a precision.
+                    0 => ev.when = TimeSpan::day(ev.when.start + days),
+                    1 => {
+                        let start = ev.when.start + days;
+                        ev.when =
+                            TimeSpan { start, end: start + chrono::Duration::days(rng.below(20) as i64), ..ev.when };
+                    }
+                    2 => {
+                        let dates: Vec<NodeId> = g.all(EntityKind::Event).to_vec();
+                        ev.when = g.event(rng.pick(&dates)).expect("event").when;
+                    }
+                    // A participant replaced, added, taken out, given another role.
+                    3 if !ev.participants.is_empty() => {
+                        let i = rng.below(ev.participants.len());
+                        ev.participants[i].actor = other(EntityKind::Actor, Some(ev.participants[i].actor), rng);
+                    }
+                    4 => ev.participants.push(Participation {
                         actor: other(EntityKind::Actor, None, rng),
-                        role: ParticipantRole::Host,
+                        role: ParticipantRole::ALL[rng.below(ParticipantRole::ALL.len())],
                         sources: cite(rng),
                     }),
-                    _ => ev.topics.push(word.into()),
+                    5 if !ev.participants.is_empty() => {
+                        ev.participants.remove(rng.below(ev.participants.len()));
+                    }
+                    6 if !ev.participants.is_empty() => {
+                        let i = rng.below(ev.participants.len());
+                        ev.participants[i].role = ParticipantRole::ALL[rng.below(ParticipantRole::ALL.len())];
+                    }
+                    7 => ev.place = (rng.below(5) > 0).then(|| other(EntityKind::Place, ev.place, rng)),
+                    8 => ev.status = EventStatus::ALL[rng.below(EventStatus::ALL.len())],
+                    9 => ev.kind = EventKind::ALL[rng.below(EventKind::ALL.len())],
+                    10 => {
+                        // Another parent (neither itself nor a part of it), or none.
+                        let parent = other(EntityKind::Event, Some(n), rng);
+                        let mut up = Some(parent);
+                        let mut cycle = false;
+                        for _ in 0..64 {
+                            cycle |= up == Some(n);
+                            up = up.and_then(|p| g.event(p)).and_then(|p| p.part_of);
+                        }
+                        ev.part_of = (rng.below(4) > 0 && !cycle).then_some(parent);
+                    }
+                    _ => ev.sources = cite(rng),
+                }
+            }
+            in_place = ev.when == before || !dates_an_agreement(g, n);
+        } else if change == Change::Whole {
+            let day = chrono::Duration::days(1 + rng.below(30) as i64);
+            match &mut e {
+                Entity::Event(ev) => match rng.below(2) {
+                    0 => ev.topics.push(word.into()),
+                    _ => {
+                        let modes: Vec<EventMode> = EventMode::ALL.iter().copied().filter(|&m| m != ev.mode).collect();
+                        ev.mode = modes[rng.below(modes.len())];
+                    }
                 },
                 Entity::Actor(a) => a.name = format!("{word} {}", a.name),
                 Entity::Place(p) => {
@@ -253,7 +328,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, in_place: bool)
                 }
             }
         }
-        out.push((n, e));
+        out.push((n, e, in_place));
     }
     out
 }
@@ -412,6 +487,13 @@ fn event_queries(g: &KnowledgeGraph, rng: &mut Rng) -> Vec<EventQuery> {
         out.push(EventQuery { involving: vec![actor], ..EventQuery::default() });
         out.push(EventQuery { at: vec![rng.pick(g.all(EntityKind::Place))], ..EventQuery::default() });
         out.push(EventQuery { involving: vec![actor], from: Some(from), ..EventQuery::default() });
+        // Kinds and statuses (checked by position in the events' order).
+        let kinds =
+            vec![EventKind::ALL[rng.below(EventKind::ALL.len())], EventKind::ALL[rng.below(EventKind::ALL.len())]];
+        let status = Some(EventStatus::ALL[rng.below(EventStatus::ALL.len())]);
+        out.push(EventQuery { kinds: kinds.clone(), ..EventQuery::default() });
+        out.push(EventQuery { status, from: Some(from), to: Some(to), ..EventQuery::default() });
+        out.push(EventQuery { involving: vec![actor], kinds, status, ..EventQuery::default() });
     }
     out
 }
@@ -479,16 +561,34 @@ fn check_extensions(start: &KnowledgeGraph, seed: u64, batches: &[usize]) {
 /// each made from the graph before it by `update`, compared with a whole build after every
 /// batch; how many graphs after replacements in place were made from the graph before
 /// (their replaced nodes kept apart, not built whole).
-fn check_updates(start: &KnowledgeGraph, seed: u64, in_place: &[bool], most: usize) -> usize {
+fn check_updates(start: &KnowledgeGraph, seed: u64, changes: &[Change], most: usize) -> usize {
+    check_updates_busy(start, seed, changes, most, None)
+}
+
+/// [`check_updates`] with the counts of lists of `busy` events or more built (the whole
+/// builds compared too), when given.
+fn check_updates_busy(
+    start: &KnowledgeGraph,
+    seed: u64,
+    changes: &[Change],
+    most: usize,
+    busy: Option<usize>,
+) -> usize {
     let mut rng = Rng(seed);
+    let whole = |g: &KnowledgeGraph| match busy {
+        Some(b) => whole(g).with_busy_lists(b),
+        None => whole(g),
+    };
     let mut g = whole(start);
     let mut kept = 0;
-    for (batch, &in_place) in in_place.iter().enumerate() {
+    for (batch, &change) in changes.iter().enumerate() {
         let count = 1 + rng.below(most);
-        let replaced = replacements(&g, &mut rng, count, in_place);
-        for (n, e) in &replaced {
-            assert_eq!(g.replaces_in_place(*n, e), in_place, "batch {batch}: {} in place: {e:?}", g.entity(*n).id());
+        let replaced = replacements(&g, &mut rng, count, change);
+        for (n, e, in_place) in &replaced {
+            assert_eq!(g.replaces_in_place(*n, e), *in_place, "batch {batch}: {} in place: {e:?}", g.entity(*n).id());
         }
+        let in_place = replaced.iter().all(|r| r.2);
+        let replaced: Vec<(NodeId, Entity)> = replaced.into_iter().map(|(n, e, _)| (n, e)).collect();
         let count = rng.below(2) * (1 + rng.below(4));
         let added = additions(&g, &mut rng, count, batch);
         let apart = g.nodes_added();
@@ -504,8 +604,9 @@ fn replacing_in_the_bundled_seed_answers_as_a_whole_build() {
     let g = graph();
     for seed in 1..=3u64 {
         let mut rng = Rng(seed);
-        let in_place: Vec<bool> = (0..10).map(|_| rng.below(4) > 0).collect();
-        let kept = check_updates(&g, seed * 104_729, &in_place, 6);
+        let changes: Vec<Change> =
+            (0..10).map(|_| if rng.below(4) > 0 { Change::InPlace } else { Change::Whole }).collect();
+        let kept = check_updates(&g, seed * 104_729, &changes, 6);
         assert!(kept >= 3, "replacements in place were made from the graph before: {kept}");
     }
 }
@@ -555,9 +656,42 @@ fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers()
     let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
     // Up to 80 replacements a batch, in place for 9 batches: the small search index passes
     // 256 nodes and the middle one is built again, with nodes replaced before and after.
-    let in_place = [true, true, true, true, true, true, true, true, true, false, true, true];
-    let kept = check_updates(&g, 31, &in_place, 80);
+    let mut changes = [Change::InPlace; 12];
+    changes[9] = Change::Whole;
+    let kept = check_updates(&g, 31, &changes, 80);
     assert!(kept >= 5, "replacements in place were made from the graph before: {kept}");
+}
+
+#[test]
+fn re_indexing_events_in_the_bundled_seed_answers_as_a_whole_build() {
+    let g = graph();
+    for seed in 1..=6u64 {
+        let mut rng = Rng(seed);
+        let changes: Vec<Change> = (0..10)
+            .map(|_| match rng.below(6) {
+                0 => Change::InPlace,
+                1 => Change::Whole,
+                _ => Change::Events,
+            })
+            .collect();
+        let kept = check_updates(&g, seed * 15_485_863, &changes, 4);
+        assert!(kept >= 3, "events re-indexed from the graph before: {kept}");
+    }
+}
+
+#[test]
+fn re_indexing_events_in_a_generated_seed_answers_as_a_whole_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 7 }, dir.path())
+        .expect("generate");
+    // Lists of 6 events or more have their counts built, so that the moved events leave
+    // and join many of them.
+    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let mut changes = [Change::Events; 10];
+    changes[3] = Change::InPlace;
+    changes[7] = Change::Whole;
+    let kept = check_updates_busy(&g, 41, &changes, 40, Some(6));
+    assert!(kept >= 4, "events re-indexed from the graph before: {kept}");
 }
 
 #[test]
@@ -727,13 +861,24 @@ fn a_replacement_in_place_is_visible_after_its_answer_without_a_whole_build() {
     assert_eq!(now.nodes_added(), before, "made from the graph before (a whole build keeps no node apart)");
     assert_same(&now, &whole(&now), &mut Rng(5));
 
-    // A moved date: built whole, visible too.
+    // A moved date: re-indexed from the graph before, visible too.
     let errors = mutate(&w, &served, APPLY, json!({ "c": event("Talks in Genève", "Talks.", "2021-05-06") }));
     assert!(errors.is_none(), "{errors:#?}");
     let r = read(&served);
     assert_eq!(r["data"]["event"]["when"]["start"], json!("2021-05-06"), "{r}");
     assert_eq!(r["data"]["search"], json!([]), "{r}");
     let now = served.load();
-    assert_eq!(now.nodes_added(), 0, "built whole");
+    assert_eq!(now.nodes_added(), before, "made from the graph before");
     assert_same(&now, &whole(&now), &mut Rng(6));
+
+    // A topic: built whole, visible too.
+    let mut change = event("Talks in Genève", "Talks.", "2021-05-06");
+    change["events"][0]["topics"] = json!(["erratum"]);
+    let errors = mutate(&w, &served, APPLY, json!({ "c": change }));
+    assert!(errors.is_none(), "{errors:#?}");
+    let r = read(&served);
+    assert_eq!(r["data"]["search"], json!([{ "id": "event:replaced" }]), "{r}");
+    let now = served.load();
+    assert_eq!(now.nodes_added(), 0, "built whole");
+    assert_same(&now, &whole(&now), &mut Rng(7));
 }

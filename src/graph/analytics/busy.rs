@@ -16,7 +16,7 @@ use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use chrono::NaiveDate;
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// The shortest list whose counts are built at load.
@@ -67,6 +67,38 @@ pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Optio
     let topic_index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
     let topics = Topics { index: topic_index, masks };
     let tallies: Vec<Arc<ListTally>> = lists.par_iter().map(|&(n, l)| Arc::new(tally(g, a, &topics, n, l))).collect();
+    let keys = lists.iter().enumerate().map(|(i, (_, l))| (key(l), i as u32)).collect();
+    (keys, tallies)
+}
+
+/// The busy lists of `g`, as [`build`] makes them, the counts of `prev`'s (the analytics of
+/// a graph before, whose topics `a` numbers alike) shared for every node not `changed` (its
+/// list of events the same, so its counts too), made again for the others.
+pub(super) fn rebuilt(
+    g: &KnowledgeGraph,
+    a: &Analytics,
+    busy: usize,
+    masks: Option<&[u64]>,
+    prev: &Analytics,
+    changed: &HashSet<NodeId>,
+) -> BusyLists {
+    let before: HashMap<NodeId, &Arc<ListTally>> = prev.busy_tallies.iter().map(|t| (t.node, t)).collect();
+    let lists: Vec<(NodeId, &[NodeId])> = [EntityKind::Actor, EntityKind::Place]
+        .iter()
+        .flat_map(|&k| g.all(k).iter().map(move |&n| (k, n)))
+        .map(|(k, n)| (k, n, &g.reverse(n).events[..]))
+        .filter(|&(k, _, l)| l.len() >= threshold(k, busy))
+        .map(|(_, n, l)| (n, l))
+        .collect();
+    let topic_index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
+    let topics = Topics { index: topic_index, masks };
+    let tallies: Vec<Arc<ListTally>> = lists
+        .par_iter()
+        .map(|&(n, l)| match before.get(&n) {
+            Some(&t) if !changed.contains(&n) => t.clone(),
+            _ => Arc::new(tally(g, a, &topics, n, l)),
+        })
+        .collect();
     let keys = lists.iter().enumerate().map(|(i, (_, l))| (key(l), i as u32)).collect();
     (keys, tallies)
 }

@@ -1,4 +1,6 @@
-//! The analytics of a graph extended by a write that only adds records (see `rebuild.rs`):
+//! The analytics of a graph extended by a write that only adds records (see `rebuild.rs`),
+//! and of one whose replaced events were re-indexed (`Analytics::reindexed`, its own doc
+//! says how):
 //! the previous graph's, patched for the added events and records, in time proportional to
 //! them plus linear copies (no sort of the events, no entity of the previous graph read):
 //!
@@ -25,7 +27,9 @@
 //! facets, timelines and `knownBy` counts of both over many sets.
 
 use super::busy::{self, ListTally, Topics};
-use super::index::{country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, NONE};
+use super::index::{
+    country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Time, NONE,
+};
 use super::prefix::MAX_TOPICS;
 use super::{top, EventTally};
 use crate::graph::layered::{insert_at, merged_cuts};
@@ -209,6 +213,7 @@ impl Analytics {
             busy_tallies: Vec::new(),
             busy_min: self.busy_min,
             vocab: Default::default(),
+            masks: None,
         };
         let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
         let mask = |e: &Event| {
@@ -219,11 +224,18 @@ impl Analytics {
             m
         };
         let by_start: Vec<(u32, u64)> = added.iter().map(|x| (x.country, mask(x.event))).collect();
+        let masks = match &self.masks {
+            Some(m) if a.topic_names.len() <= MAX_TOPICS => {
+                Some(insert_at(m, &added.iter().zip(&by_start).map(|(x, b)| (x.pos, b.1)).collect::<Vec<_>>()))
+            }
+            _ => None,
+        };
         let by_end: Vec<(u32, u64)> = by_end.iter().map(|x| (x.country, mask(x.event))).collect();
         let vocab = self.vocab.extended(&a, &start_cuts, &by_start, &end_cuts, &by_end);
         let (keys, tallies) = self.extended_busy(g, prev, &a, &index, &added, old);
         drop(index);
         a.vocab = vocab;
+        a.masks = masks;
         (a.busy, a.busy_tallies) = (keys, tallies);
         a
     }
@@ -277,6 +289,179 @@ impl Analytics {
         }
         (keys, tallies)
     }
+}
+
+impl Analytics {
+    /// The analytics of `g`, the graph `prev` (whose analytics these are) with the events
+    /// `again` replaced and re-indexed (moved in the order, or with other participants,
+    /// place, kind, status or citations), no node added; its orders, reverse lists and date
+    /// index already made. `changed`: the actors and places whose lists of events changed.
+    ///
+    /// What is kept by position is copied from `prev`'s positions (each event found by its
+    /// rank there), the re-indexed events' read from their records; the tallies by start day
+    /// summed again along the positions (a linear pass over packed records), those by end
+    /// day and the wavelet matrices built again from the arrays (`Time::of`), the per-day
+    /// counts too; the whole kind's counts per country and participant get the events'
+    /// old entries taken out and their new ones put in; codes first seen here are numbered
+    /// after the others (a code no event has any more keeps its entry, counted 0); the busy
+    /// lists of `changed` counted again, the others shared. No entity is read but the
+    /// re-indexed events' (and each event's topics, for the per-day counts).
+    pub(crate) fn reindexed(
+        &self,
+        g: &KnowledgeGraph,
+        prev: &KnowledgeGraph,
+        again: &[NodeId],
+        changed: &HashSet<NodeId>,
+    ) -> Analytics {
+        let order = g.all(EntityKind::Event);
+        let fresh: HashSet<NodeId> = again.iter().copied().collect();
+        let published = |s: NodeId| g.source(s).and_then(|s| s.published).map_or(i32::MAX, day);
+        let mut known = self.known.clone();
+        for &r in again {
+            known[r.index()] = g.entity(r).sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX);
+        }
+        let mut code_table = self.code_table.clone();
+        let mut code_totals = self.code_totals.clone();
+        let mut ids: HashMap<EventCodes, u32> = code_table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        let (mut by_country, mut met): (HashMap<u32, i64>, HashMap<NodeId, i64>) = Default::default();
+        for &r in again {
+            let (Some(p), Some(e)) = (prev.event(r).map(|_| prev.rank(r) as usize), prev.event(r)) else { continue };
+            if let Some(t) = self.codes.get(p).and_then(|&c| code_totals.get_mut(c as usize)) {
+                *t -= 1;
+            }
+            *by_country.entry(self.country.get(p).copied().unwrap_or(NONE)).or_default() -= 1;
+            each_participant(e, |x| *met.entry(x).or_default() -= 1);
+        }
+        let len = order.len();
+        let (mut attrs, mut country, mut codes, mut known_at) =
+            (Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len), Vec::with_capacity(len));
+        for &m in order {
+            let was = (!fresh.contains(&m)).then(|| prev.rank(m) as usize).filter(|&p| p < self.attrs.len());
+            match (was, g.event(m)) {
+                (Some(p), _) => {
+                    attrs.push(self.attrs[p]);
+                    country.push(self.country[p]);
+                    codes.push(self.codes[p]);
+                    known_at.push(self.known_at[p]);
+                }
+                (None, Some(e)) => {
+                    let c = country_of(g, e.place);
+                    attrs.push(pack(e));
+                    country.push(c);
+                    *by_country.entry(c).or_default() += 1;
+                    each_participant(e, |x| *met.entry(x).or_default() += 1);
+                    let code = e.codes();
+                    let id = *ids.entry(code).or_insert_with(|| {
+                        code_table.push(code);
+                        code_totals.push(0);
+                        (code_table.len() - 1) as u32
+                    });
+                    if let Some(t) = code_totals.get_mut(id as usize) {
+                        *t += 1;
+                    }
+                    codes.push(id);
+                    known_at.push(known[m.index()]);
+                }
+                (None, None) => {}
+            }
+        }
+        // The tallies before each start day: the date index's start days, summed along.
+        let starts = g.dates.start_days();
+        let (mut days, mut firsts, mut before) = (Vec::new(), Vec::new(), Vec::new());
+        let mut running = EventTally::default();
+        let mut done = 0;
+        for &(d, first) in starts.iter().chain(std::iter::once(&(i32::MAX, len as u32))) {
+            while done < first as usize {
+                running.add(attrs[done]);
+                done += 1;
+            }
+            days.push(d);
+            firsts.push(first);
+            before.push(running.clone());
+        }
+        by_country.remove(&NONE);
+        let countries = changed_counts(
+            &self.countries,
+            &by_country.into_iter().map(|(c, k)| (NodeId(c), k)).collect(),
+            |&(x, k)| (Reverse(k), g.rank(x)),
+        );
+        let participants = changed_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
+        let mut all_known = self.all_known;
+        all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
+        let (time, by_end) = crate::timing::timed("graph: analytics: time axes from the arrays", || {
+            Time::of(g.dates.end_days().to_vec(), &attrs, &known_at)
+        });
+        let mut a = Analytics {
+            attrs,
+            country,
+            days,
+            firsts,
+            before,
+            known,
+            countries,
+            participants,
+            topics: self.topics.clone(),
+            topic_names: self.topic_names.clone(),
+            holders: self.holders.clone(),
+            codes,
+            code_table,
+            code_totals,
+            known_at,
+            known_by_position: time.known_by_position,
+            known_by_end: time.known_by_end,
+            end_days: time.end_days,
+            ending_before: time.ending_before,
+            precision_ends: time.precision_ends,
+            all_known,
+            busy: HashMap::default(),
+            busy_tallies: Vec::new(),
+            busy_min: self.busy_min,
+            vocab: Default::default(),
+            masks: None,
+        };
+        // An event's topics are the same (a replacement that changes them builds whole): its
+        // topic bits are found by its rank in `prev`.
+        let masks = crate::timing::timed("graph: analytics: topics by position", || {
+            let was = self.masks.as_ref()?;
+            Some(order.iter().map(|&m| was.get(prev.rank(m) as usize).copied().unwrap_or(0)).collect::<Vec<u64>>())
+        });
+        a.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
+            super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
+        });
+        let lists = crate::timing::timed("graph: analytics: busy lists", || {
+            busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), self, changed)
+        });
+        (a.busy, a.busy_tallies) = lists;
+        a.masks = masks;
+        a
+    }
+}
+
+/// `list` (sorted by `key`, whose keys are all different) with the counts `change` added
+/// to its entries (new entries for keys not in it; entries left with none taken out),
+/// sorted again.
+fn changed_counts<K: Copy + Eq + Hash, O: Ord>(
+    list: &[(K, u32)],
+    change: &HashMap<K, i64>,
+    key: impl Fn(&(K, u32)) -> O,
+) -> Vec<(K, u32)> {
+    let mut now: HashMap<K, i64> = change.iter().filter(|(_, &d)| d != 0).map(|(&k, &d)| (k, d)).collect();
+    if now.is_empty() {
+        return list.to_vec();
+    }
+    let mut out = Vec::with_capacity(list.len() + now.len());
+    for &(k, v) in list {
+        match now.get_mut(&k) {
+            Some(d) => *d += i64::from(v),
+            None => out.push((k, v)),
+        }
+    }
+    for (k, v) in now.into_iter().filter(|&(_, v)| v > 0) {
+        let c = (k, v as u32);
+        let at = out.partition_point(|x| key(x) < key(&c));
+        out.insert(at, c);
+    }
+    out
 }
 
 /// The counts of busy list `t` once its list is `list` (the added events, from node `old`

@@ -11,7 +11,7 @@ use crate::graph::KnowledgeGraph;
 use crate::model::*;
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// No country, or no known day.
@@ -84,6 +84,10 @@ pub(crate) struct Analytics {
     /// Per country and per topic, how many events start and end before each day (see
     /// `prefix.rs`).
     pub(super) vocab: super::prefix::VocabCounts,
+    /// Each event's topics by position, as bits of their indexes in `topic_names`, when
+    /// there are at most `prefix::MAX_TOPICS` (see `prefix::topic_masks`): kept so that the
+    /// per-day counts of a graph whose events moved are built without reading them.
+    pub(super) masks: Option<Vec<u64>>,
 }
 
 /// The key of an event's precision and end day in `Analytics::precision_ends`: by
@@ -153,6 +157,14 @@ pub(super) fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
 impl Analytics {
     /// The indexes of `g`, whose orders are built.
     pub(crate) fn build(g: &KnowledgeGraph) -> Self {
+        Self::build_busy(g, super::busy::BUSY, None)
+    }
+
+    /// The indexes of `g`, the counts of lists of at least `busy` events built (see
+    /// `busy.rs`); with `reuse`, the analytics of a graph before and the nodes whose lists of
+    /// events changed since: the others' busy lists' counts shared, the topics numbered as
+    /// there (those not there after them), as [`Analytics::rebuilt`] needs.
+    fn build_busy(g: &KnowledgeGraph, busy: usize, reuse: Option<(&Analytics, &HashSet<NodeId>)>) -> Self {
         let order = g.all(EntityKind::Event);
         let events: Vec<&Event> = order.par_iter().filter_map(|&n| g.event(n)).collect();
         let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
@@ -220,7 +232,18 @@ impl Analytics {
             known: known.into(),
             countries,
             participants,
-            topic_names: topics.iter().map(|(t, _)| t.clone()).collect(),
+            topic_names: match reuse {
+                None => topics.iter().map(|(t, _)| t.clone()).collect(),
+                Some((prev, _)) => {
+                    let mut names = prev.topic_names.clone();
+                    let known: HashSet<&str> = names.iter().map(|t| &**t).collect();
+                    let mut new: Vec<Box<str>> =
+                        topics.iter().filter(|t| !known.contains(&*t.0)).map(|t| t.0.clone()).collect();
+                    new.sort_unstable();
+                    names.extend(new);
+                    names
+                }
+            },
             topics,
             holders,
             all_known,
@@ -232,14 +255,17 @@ impl Analytics {
         // which have long serial stretches of their own: the two cores stay busy.
         let masks = super::prefix::topic_masks(&events, &analytics.topic_names);
         let (a, masks) = (&analytics, masks.as_deref());
-        let (busy, (codes, (time, by_end))) = rayon::join(
+        let (busy_lists, (codes, (time, by_end))) = rayon::join(
             || {
-                let busy = || super::busy::build(g, a, super::busy::BUSY, masks);
-                crate::timing::timed("graph: analytics: busy lists", busy)
+                let lists = || match reuse {
+                    None => super::busy::build(g, a, busy, masks),
+                    Some((prev, changed)) => super::busy::rebuilt(g, a, busy, masks, prev, changed),
+                };
+                crate::timing::timed("graph: analytics: busy lists", lists)
             },
             || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
         );
-        analytics.set_busy(busy, super::busy::BUSY);
+        analytics.set_busy(busy_lists, busy);
         (analytics.codes, analytics.code_table, analytics.code_totals) = codes;
         analytics.known_by_position = time.known_by_position;
         analytics.known_by_end = time.known_by_end;
@@ -250,7 +276,16 @@ impl Analytics {
             super::prefix::VocabCounts::build(&analytics, masks, &by_end.order, &by_end.cuts)
         });
         tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
+        analytics.masks = masks.map(<[u64]>::to_vec);
         analytics
+    }
+
+    /// The indexes of `g` built again (a replaced event moved or changed what is counted of
+    /// it), with the same busy lists' threshold as these.
+    /// `changed`: the actors and places whose lists of events the write changed (their busy
+    /// lists' counts are made again, every other one shared).
+    pub(crate) fn rebuilt(&self, g: &KnowledgeGraph, changed: &HashSet<NodeId>) -> Self {
+        Self::build_busy(g, self.busy_min, Some((self, changed)))
     }
 
     /// Keeps the busy lists' counts built for lists of at least `busy` events (see
@@ -338,7 +373,7 @@ pub(super) fn holders(g: &KnowledgeGraph) -> Vec<(NodeId, Vec<Vec<String>>)> {
 
 /// Each event's codes as an index of a table of the distinct codes, the table, and how many
 /// events have each entry.
-fn intern_codes(events: &[&Event]) -> (Vec<u32>, Vec<EventCodes>, Vec<u32>) {
+pub(super) fn intern_codes(events: &[&Event]) -> (Vec<u32>, Vec<EventCodes>, Vec<u32>) {
     let all: Vec<EventCodes> = events.par_iter().map(|e| e.codes()).collect();
     let mut ids: HashMap<EventCodes, u32> = HashMap::default();
     let (mut table, mut totals) = (Vec::new(), Vec::new());
@@ -386,25 +421,29 @@ fn merge<K: std::hash::Hash + Eq>(mut a: HashMap<K, u32>, b: HashMap<K, u32>) ->
 }
 
 /// The indexes of the two time axes over the date order (see the fields of [`Analytics`]).
-struct Time {
-    known_by_position: KeysByPosition,
-    known_by_end: PointCounts,
-    end_days: Vec<i32>,
-    ending_before: Vec<EventTally>,
-    precision_ends: KeysByPosition,
+pub(super) struct Time {
+    pub(super) known_by_position: KeysByPosition,
+    pub(super) known_by_end: PointCounts,
+    pub(super) end_days: Vec<i32>,
+    pub(super) ending_before: Vec<EventTally>,
+    pub(super) precision_ends: KeysByPosition,
 }
 
 /// The events by end day: their positions, and where each distinct end day starts among
 /// them (as `Time::end_days`, then the number of events).
-struct ByEnd {
-    order: Vec<u32>,
-    cuts: Vec<u32>,
+pub(super) struct ByEnd {
+    pub(super) order: Vec<u32>,
+    pub(super) cuts: Vec<u32>,
 }
 
 impl Time {
     /// Built from the events in date order, their packed attributes and first-known days.
     fn build(events: &[&Event], attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
-        let ends: Vec<i32> = events.iter().map(|e| day(e.when.end)).collect();
+        Time::of(events.iter().map(|e| day(e.when.end)).collect(), attrs, known_at)
+    }
+
+    /// Built from the events' end days, packed attributes and first-known days, by position.
+    pub(super) fn of(ends: Vec<i32>, attrs: &[u16], known_at: &[i32]) -> (Time, ByEnd) {
         let mut by_end: Vec<u32> = (0..ends.len() as u32).collect();
         by_end.par_sort_by_key(|&i| ends.get(i as usize).copied().unwrap_or(i32::MAX));
         let (mut end_days, mut ending_before, mut cuts) = (Vec::new(), Vec::new(), Vec::new());

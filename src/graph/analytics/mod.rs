@@ -14,7 +14,9 @@
 //! day) by position.
 //!
 //! Everything built at load is patched, not built again, for a graph extended by a write that
-//! only adds records (`extend.rs`).
+//! only adds records (`extend.rs`); for a write that re-indexes replaced events (a moved date,
+//! other participants...), made from the graph before's arrays by position
+//! (`Analytics::reindexed`, also in `extend.rs`).
 //!
 //! Knowledge time (`knownBy`) narrows a date-order view rather than the items of a list: the
 //! same two-part decomposition counts what was known by a day from wavelet matrices over each
