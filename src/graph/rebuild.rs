@@ -85,8 +85,8 @@
 //!   the actors and places whose events the write left alone shared, the others counted
 //!   again; about 30 ms at 100k events), or, when the same write adds records, built again
 //!   from the graph (`Analytics::rebuilt`, the busy lists' counts shared alike): a moved
-//!   date or a changed participant costs about 40 ms at 100k events against a whole
-//!   build's 1.5 s (BENCHMARKS.md);
+//!   date or a changed participant costs 40 to 55 ms at 100k events against a whole
+//!   build's 1.5 to 2.7 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
@@ -448,7 +448,9 @@ impl KnowledgeGraph {
             merged.extend_from_slice(&before[i..]);
             let first = first.unwrap_or(merged.len());
             for (r, m) in merged.iter().enumerate().skip(first) {
-                self.rank[m.index()] = r as u32;
+                if self.rank[m.index()] != r as u32 {
+                    self.rank[m.index()] = r as u32;
+                }
             }
             self.order.insert(kind, merged);
         }
@@ -564,8 +566,12 @@ impl KnowledgeGraph {
             i = at;
         }
         merged.extend_from_slice(&rest[i..]);
+        // Written only where it changed: past the moved events' furthest old and new places
+        // the ranks stay, and a write copies the chunk it falls in (`chunked.rs`).
         for (r, m) in merged.iter().enumerate().skip(first) {
-            self.rank[m.index()] = r as u32;
+            if self.rank[m.index()] != r as u32 {
+                self.rank[m.index()] = r as u32;
+            }
         }
         self.order.insert(EntityKind::Event, merged);
         moved
@@ -575,6 +581,19 @@ impl KnowledgeGraph {
     /// (from node `old` on) or `reindexed`: `prev`'s tag of every other event, found by its
     /// rank there, the added and re-indexed events' read from their records.
     fn patch_tags(&self, prev: &KnowledgeGraph, old: usize, reindexed: &[NodeId]) -> super::lists::EventTags {
+        if reindexed.is_empty() {
+            // Only added events: the others keep their order, so their tags are `prev`'s in
+            // turn (a merge, no rank looked up).
+            let mut kept = prev.event_tags.iter();
+            return self
+                .all(EntityKind::Event)
+                .iter()
+                .map(|&m| match (m.index() < old).then(|| kept.next()).flatten() {
+                    Some(&t) => t,
+                    None => super::lists::event_tag(self, m),
+                })
+                .collect();
+        }
         let again: HashSet<NodeId> = reindexed.iter().copied().collect();
         self.all(EntityKind::Event)
             .iter()
