@@ -12,6 +12,8 @@
 //!    seed), then on the seed itself (a fresh writer and journal); each with the writer as a
 //!    server has it and, back to back, with every build started at once and no fold thread
 //!    (`WriterOptions`, the committer before pacing and background folds);
+//!    then, as served on the seed, the same with each write a replacement that moves one of 64
+//!    events by a day (the event re-indexed, not built whole: `rebuild.rs`);
 //! 4. the replay of 100k journaled single-event changes at start (journal read, changes
 //!    checked, one graph built).
 //!
@@ -116,14 +118,14 @@ fn main() {
     let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal.clone()), Vec::new(), served_options.clone()));
     let schema = diplograph::api::schema();
     let next = Arc::new(AtomicU64::new(0));
-    let change = {
+    let change: Change = {
         let (source, actor, next) = (source.clone(), actor.clone(), next.clone());
-        move || {
+        Arc::new(move || {
             let n = next.fetch_add(1, Ordering::Relaxed);
             json!({ "c": { "events": [{ "id": format!("event:bench-write-{n}"), "title": format!("Bench call {n}"),
                 "summary": "They spoke.", "kind": "CALL", "status": "OCCURRED", "when": "2021-06-10",
                 "sources": [source], "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] }] } })
-        }
+        })
     };
     // One `applyChange` through GraphQL on a writer: its write-to-visible latency.
     let writes_on = |writer: &Arc<Writer>, served: &ServedGraph| -> Write {
@@ -182,7 +184,7 @@ fn main() {
     // 3. Reads alone, then reads during 50 writes/s: on the graph phase 2 left (the seed and
     // every change it wrote), then on the seed itself (a fresh writer and journal), since
     // how much phase 2 added depends on its throughput and length.
-    let reads = |served: &ServedGraph, write: Option<&Write>| {
+    let reads = |served: &ServedGraph, write: Option<(&Write, &Change)>| {
         let stop = Arc::new(AtomicBool::new(false));
         let count = Arc::new(AtomicU64::new(0));
         let t = Instant::now();
@@ -204,7 +206,7 @@ fn main() {
                 })
                 .collect();
             let mut times = Vec::new();
-            if let Some(write) = write {
+            if let Some((write, change)) = write {
                 let mut tick = tokio::time::interval(Duration::from_millis(20));
                 tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
                 let mut pending = Vec::new();
@@ -234,11 +236,11 @@ fn main() {
     let unpaced = WriterOptions { pace: 0, max_pace: Duration::ZERO, fold_share: 0 };
     let grown = served.load();
     // Reads alone, during 50 writes/s through `writer` (which serves `served`), alone again.
-    let measure = |what: &str, label: &str, writer: &Arc<Writer>, served: &ServedGraph| {
+    let measure = |what: &str, label: &str, writer: &Arc<Writer>, served: &ServedGraph, change: &Change| {
         tracing::info!("phase 3: reads on {what}, then during 50 writes/s, {label}");
         let (before, _) = reads(served, None);
         let write = writes_on(writer, served);
-        let (during, mut times) = reads(served, Some(&write));
+        let (during, mut times) = reads(served, Some((&write, change)));
         let (after, _) = reads(served, None);
         // The reads alone before and after, averaged: the machine's own drift over the
         // three phases (other processes on the same cores) cancels out to first order.
@@ -250,17 +252,43 @@ fn main() {
             summary(&mut times)
         );
     };
-    measure("the graph phase 2 left", "as served", &writer, &served);
+    measure("the graph phase 2 left", "as served", &writer, &served, &change);
     let again = ServedGraph::new(grown.clone());
     let journal = journal_at(&dir, "grown.journal");
     let unpaced_writer = Arc::new(Writer::with(again.clone(), Arc::new(journal), Vec::new(), unpaced.clone()));
-    measure("the graph phase 2 left", "unpaced  ", &unpaced_writer, &again);
+    measure("the graph phase 2 left", "unpaced  ", &unpaced_writer, &again, &change);
     drop((write, writer, unpaced_writer, grown));
-    for (label, options) in [("as served", served_options), ("unpaced  ", unpaced)] {
+    for (label, options) in [("as served", served_options.clone()), ("unpaced  ", unpaced)] {
         let served = ServedGraph::new(graph.clone());
         let journal = journal_at(&dir, &format!("seed-{}.journal", label.trim()));
         let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), options));
-        measure("the seed", label, &writer, &served);
+        measure("the seed", label, &writer, &served, &change);
+    }
+
+    // 3b. The same on the seed, each write a replacement that moves an event's date (so the
+    // event is re-indexed: moved in the events' order, its lists, date index and analytics
+    // made again from the graph before; `rebuild.rs`), as served: 64 events added first,
+    // then each write gives one of them, in turn, another day.
+    {
+        let served = ServedGraph::new(graph.clone());
+        let journal = journal_at(&dir, "moves.journal");
+        let writer = Arc::new(Writer::with(served.clone(), Arc::new(journal), Vec::new(), served_options.clone()));
+        let event = {
+            let (source, actor) = (source.clone(), actor.clone());
+            move |i: u64, day: u64| {
+                json!({ "id": format!("event:bench-move-{i}"), "title": format!("Bench meeting {i}"),
+                    "summary": "They met.", "kind": "MEETING", "status": "OCCURRED", "when": format!("2021-06-{:02}", day % 28 + 1),
+                    "sources": [source], "participants": [{ "actor": actor, "role": "PARTICIPANT", "sources": [source] }] })
+            }
+        };
+        let first: Vec<_> = (0..64).map(|i| event(i, i)).collect();
+        runtime.block_on(writes_on(&writer, &served)(json!({ "c": { "events": first } })));
+        let next = AtomicU64::new(0);
+        let moves: Change = Arc::new(move || {
+            let n = next.fetch_add(1, Ordering::Relaxed);
+            json!({ "c": { "events": [event(n % 64, n % 64 + n / 64 + 1)] } })
+        });
+        measure("the seed, dates moved", "as served", &writer, &served, &moves);
     }
 
     println!("{}", memory());
@@ -318,6 +346,9 @@ fn journal_at(dir: &tempfile::TempDir, name: &str) -> Journal {
 }
 
 /// One `applyChange` through GraphQL: its write-to-visible latency.
+/// The variables of the next change a phase writes.
+type Change = Arc<dyn Fn() -> serde_json::Value + Send + Sync>;
+
 type Write = Arc<
     dyn Fn(serde_json::Value) -> std::pin::Pin<Box<dyn std::future::Future<Output = Duration> + Send>> + Send + Sync,
 >;
