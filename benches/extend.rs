@@ -8,9 +8,9 @@
 //! Then replacements: one event replaced in place (`KnowledgeGraph::update`: a corrected
 //! summary or title), its steps and its time; one statement given another speaker (its
 //! links changed, in place); one event replaced with its date moved, and one with a
-//! participant replaced (re-indexed from the graph before); one event given another topic
-//! (built whole, what every such replacement cost before); and a chain of replacements in
-//! place.
+//! participant replaced, and one given another topic (re-indexed from the graph before); one
+//! actor renamed (built whole, what every such replacement cost before); and a chain of
+//! replacements in place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -258,14 +258,29 @@ fn main() {
         }
         println!("one event replaced, {what}, from the graph before ({runs} times): {}", summary(&mut made));
     }
-    // A topic added to an event: still built whole (what every re-indexing replacement cost
-    // before).
-    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    // A topic added to an event: re-indexed too.
     let mut made = Vec::new();
-    for n in 0..whole_runs {
+    for n in 0..runs {
         let (node, mut e) = replaced(&graph, n, false, false);
         if let Entity::Event(ev) = &mut e {
-            ev.topics.push(format!("bench topic {n}"));
+            ev.topics.push(format!("bench topic {}", n % 3));
+        }
+        assert!(graph.replaces_in_place(node, &e), "re-indexed");
+        let t = Instant::now();
+        let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+    }
+    println!("one event replaced with a topic added, from the graph before ({runs} times): {}", summary(&mut made));
+    // An actor renamed: still built whole (what every re-indexing replacement cost before).
+    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut made = Vec::new();
+    let actors = graph.all(EntityKind::Actor);
+    for n in 0..whole_runs {
+        let node = actors[n % actors.len()];
+        let mut e = graph.entity(node).clone();
+        if let Entity::Actor(a) = &mut e {
+            a.name = format!("{} (bench {n})", a.name);
         }
         assert!(!graph.replaces_in_place(node, &e), "built whole");
         let t = Instant::now();
@@ -273,7 +288,7 @@ fn main() {
         made.push(t.elapsed());
         drop(g);
     }
-    println!("one event replaced with a topic added, built whole ({whole_runs} times): {}", summary(&mut made));
+    println!("one actor renamed, built whole ({whole_runs} times): {}", summary(&mut made));
     if chain > 0 {
         // A chain of replacements in place, each graph made from the one before (the
         // replaced nodes pile up beside the shared indexes and are folded in now and then).

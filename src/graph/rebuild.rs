@@ -64,7 +64,8 @@
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
 //! - an event's date (start, end, precision), participants (actors and roles), place,
-//!   parent, kind, status and own citations (`reindexable`; a moved date only so long as
+//!   parent, kind, status, mode, topics, own codes and own citations (`reindexable`; a
+//!   moved date only so long as
 //!   no undated agreement reached at the event sorts by it, in the graph before or in the
 //!   same write), the event re-indexed: its links kept apart (`nodes.rs`); when its order
 //!   key (its date) changed, it is taken out of the events' order and merged back in by its
@@ -93,12 +94,11 @@
 //! container, an actor's country and organisations: so the links of places and actors, the
 //! places' lists, the analytics' countries), the citations of entities other than events
 //! (their links, their first-known days), names and the dates of other kinds than events
-//! (orders and ranks, the statements' date index), a place's kind (events' countries), an
-//! event's mode, topics and code overrides, positions but for their citations (office
-//! holders). Not incremental, so built whole: a renamed actor or place, a changed
-//! container, country or own citation of another kind than an event, an undated
-//! agreement's event, a place's kind, an event's mode, topic or code override, a moved
-//! event that an undated agreement sorts by, an actor's position (but its citations), a
+//! (orders and ranks, the statements' date index), a place's kind (events' countries),
+//! positions but for their citations (office holders). Not incremental, so built whole: a
+//! renamed actor or place, a changed container, country or own citation of another kind
+//! than an event, an undated agreement's event, a place's kind, a moved event that an
+//! undated agreement sorts by, an actor's position (but its citations), a
 //! reference to a node the same write adds; and a write that removes records (the writer
 //! decides, `write/mod.rs`).
 //!
@@ -187,7 +187,8 @@ impl KnowledgeGraph {
             .filter(|(_, a, b)| a != b)
             .collect();
         // The replaced events whose replacement changes what the indexes read of an event
-        // (its date, participants, place, parent, kind, status or own citations).
+        // (its date, participants, place, parent, kind, status, mode, topics, own codes or
+        // own citations).
         let reindexed: Vec<NodeId> = replaced
             .iter()
             .filter(|(r, e)| matches!(e, Entity::Event(_)) && indexed(self.entity(*r)) != indexed(e))
@@ -358,9 +359,9 @@ impl KnowledgeGraph {
                 && old.id() == new.id()
                 && known
                 && match (old, new) {
-                    // An event's date, participants, place, parent, kind, status and own
-                    // citations are re-indexed; a moved date, so long as no undated
-                    // agreement is ordered by it.
+                    // An event's date, participants, place, parent, kind, status, mode,
+                    // topics, own codes and own citations are re-indexed; a moved date, so
+                    // long as no undated agreement is ordered by it.
                     (Entity::Event(a), Entity::Event(b)) => {
                         reindexable(old) == reindexable(new) && (a.when == b.when || !self.orders_an_agreement(n))
                     }
@@ -700,8 +701,9 @@ impl KnowledgeGraph {
 /// citations (links, first-known days), names and dates (orders, date index), a place's
 /// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
 /// codes, list runs), positions but for their citations (office holders). (An event's
-/// date, participants, place, parent, kind, status and own citations are re-indexed by
-/// [`KnowledgeGraph::update`] all the same: see [`reindexable`].)
+/// date, participants, place, parent, kind, status, mode, topics, own codes and own
+/// citations are re-indexed by [`KnowledgeGraph::update`] all the same: see
+/// [`reindexable`].)
 fn indexed(e: &Entity) -> Entity {
     let mut e = e.clone();
     match &mut e {
@@ -750,16 +752,18 @@ fn indexed(e: &Entity) -> Entity {
 
 /// `e` with the fields of an event that [`KnowledgeGraph::update`] re-indexes also emptied
 /// (see [`indexed`]): its date, participants (actors and roles), place, parent, kind,
-/// status and own citations. Kept, so compared (a difference builds whole): its mode,
-/// topics and code overrides, and every field of the other kinds that `indexed` keeps.
+/// status, mode, topics, own codes and own citations. Kept, so compared (a difference
+/// builds whole): every field of the other kinds that `indexed` keeps.
 fn reindexable(e: &Entity) -> Entity {
     let mut e = indexed(e);
     if let Entity::Event(ev) = &mut e {
         ev.when = TimeSpan::day(chrono::NaiveDate::MIN);
         ev.participants.clear();
         (ev.place, ev.part_of) = (None, None);
-        (ev.kind, ev.status) = (EventKind::ALL[0], EventStatus::ALL[0]);
+        (ev.kind, ev.status, ev.mode) = (EventKind::ALL[0], EventStatus::ALL[0], EventMode::ALL[0]);
         ev.sources.clear();
+        ev.topics.clear();
+        ev.code_override = CodeOverride::default();
     }
     e
 }

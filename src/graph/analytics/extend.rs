@@ -294,7 +294,7 @@ impl Analytics {
 impl Analytics {
     /// The analytics of `g`, the graph `prev` (whose analytics these are) with the events
     /// `again` replaced and re-indexed (moved in the order, or with other participants,
-    /// place, kind, status or citations), no node added; its orders, reverse lists and date
+    /// place, kind, status, mode, topics, codes or citations), no node added; its orders, reverse lists and date
     /// index already made. `changed`: the actors and places whose lists of events changed.
     ///
     /// What is kept by position is copied from `prev`'s positions (each event found by its
@@ -302,7 +302,9 @@ impl Analytics {
     /// summed again along the positions (a linear pass over packed records), those by end
     /// day and the wavelet matrices built again from the arrays (`Time::of`), the per-day
     /// counts too; the whole kind's counts per country and participant get the events'
-    /// old entries taken out and their new ones put in; codes first seen here are numbered
+    /// old entries taken out and their new ones put in, and so do the topics' (a topic first
+    /// seen here numbered after the others, its bits by position made for the re-indexed
+    /// events); codes first seen here are numbered
     /// after the others (a code no event has any more keeps its entry, counted 0); the busy
     /// lists of `changed` counted again, the others shared. No entity is read but the
     /// re-indexed events' (and each event's topics, for the per-day counts).
@@ -386,6 +388,31 @@ impl Analytics {
             |&(x, k)| (Reverse(k), g.rank(x)),
         );
         let participants = changed_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
+        // Topics: the re-indexed events' old ones out, their new ones in; a topic first seen
+        // here numbered after the others (one no event has any more keeps its number).
+        let mut topic_names = self.topic_names.clone();
+        let mut topic_change: HashMap<&str, i64> = HashMap::default();
+        for &r in again {
+            prev.event(r).into_iter().for_each(|e| each_topic(e, |t| *topic_change.entry(t).or_default() -= 1));
+            g.event(r).into_iter().for_each(|e| each_topic(e, |t| *topic_change.entry(t).or_default() += 1));
+        }
+        topic_change.retain(|_, k| *k != 0);
+        let topics = if topic_change.is_empty() {
+            self.topics.clone()
+        } else {
+            let mut counts: HashMap<&str, i64> = self.topics.iter().map(|(t, k)| (&**t, i64::from(*k))).collect();
+            topic_change.iter().for_each(|(t, k)| *counts.entry(t).or_default() += k);
+            counts.retain(|_, k| *k > 0);
+            let known_names: HashSet<&str> = topic_names.iter().map(|t| &**t).collect();
+            let mut new: Vec<Box<str>> =
+                counts.keys().filter(|t| !known_names.contains(*t)).map(|t| Box::from(*t)).collect();
+            new.sort_unstable();
+            topic_names.extend(new);
+            super::top_topics(counts.into_iter().map(|(t, k)| (t, k as u32)).collect(), usize::MAX)
+                .into_iter()
+                .map(|(t, k)| (Box::from(t), k))
+                .collect()
+        };
         let mut all_known = self.all_known;
         all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
         let (time, by_end) = crate::timing::timed("graph: analytics: time axes from the arrays", || {
@@ -400,8 +427,8 @@ impl Analytics {
             known,
             countries,
             participants,
-            topics: self.topics.clone(),
-            topic_names: self.topic_names.clone(),
+            topics,
+            topic_names,
             holders: self.holders.clone(),
             codes,
             code_table,
@@ -419,11 +446,24 @@ impl Analytics {
             vocab: Default::default(),
             masks: None,
         };
-        // An event's topics are the same (a replacement that changes them builds whole): its
-        // topic bits are found by its rank in `prev`.
+        // Each event's topic bits found by its rank in `prev`, the re-indexed events' made
+        // from their topics (none when the topics outgrew the bits).
         let masks = crate::timing::timed("graph: analytics: topics by position", || {
             let was = self.masks.as_ref()?;
-            Some(order.iter().map(|&m| was.get(prev.rank(m) as usize).copied().unwrap_or(0)).collect::<Vec<u64>>())
+            if a.topic_names.len() > MAX_TOPICS {
+                return None;
+            }
+            let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
+            let mask = |e: &Event| {
+                let mut m = 0u64;
+                each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
+                m
+            };
+            let bits = |m: NodeId| match g.event(m) {
+                Some(e) if fresh.contains(&m) => mask(e),
+                _ => was.get(prev.rank(m) as usize).copied().unwrap_or(0),
+            };
+            Some(order.iter().map(|&m| bits(m)).collect::<Vec<u64>>())
         });
         a.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
             super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
