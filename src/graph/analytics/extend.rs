@@ -459,9 +459,13 @@ impl Analytics {
                 each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
                 m
             };
-            let bits = |m: NodeId| match g.event(m) {
-                Some(e) if fresh.contains(&m) => mask(e),
-                _ => was.get(prev.rank(m) as usize).copied().unwrap_or(0),
+            // Only the re-indexed events' records read.
+            let bits = |m: NodeId| {
+                if fresh.contains(&m) {
+                    g.event(m).map_or(0, mask)
+                } else {
+                    was.get(prev.rank(m) as usize).copied().unwrap_or(0)
+                }
             };
             Some(order.iter().map(|&m| bits(m)).collect::<Vec<u64>>())
         });
