@@ -7,8 +7,8 @@
 //!
 //! Then replacements: one event replaced in place (`KnowledgeGraph::update`: a corrected
 //! summary or title), its steps and its time; one statement given another speaker (its
-//! links changed, in place); one event replaced with its date moved, and one with a
-//! participant replaced, and one given another topic (re-indexed from the graph before); one
+//! links changed, in place); one event replaced with its date moved, one with a participant
+//! replaced and one with a topic added (re-indexed from the graph before); one
 //! actor renamed (built whole, what every such replacement cost before); and a chain of
 //! replacements in place.
 //!
@@ -211,21 +211,30 @@ fn main() {
             println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
         }
     }
-    // Events re-indexed from the graph before (issue 15): a moved date, and a participant
-    // replaced by another actor; each with its steps, then timed with logging off.
-    // (An event that no undated agreement is ordered by: the next one from the n-th.)
-    let reindexed = |g: &KnowledgeGraph, n: usize, participant: bool| {
-        let (mut node, mut e) = replaced(g, n, false, !participant);
+    // Events re-indexed from the graph before (issue 15): a moved date, a participant
+    // replaced by another actor, a topic added; each with its steps, then timed with logging
+    // off. (An event that no undated agreement is ordered by: the next one from the n-th.)
+    #[derive(Clone, Copy, PartialEq)]
+    enum Edit {
+        Date,
+        Participant,
+        Topic,
+    }
+    let reindexed = |g: &KnowledgeGraph, n: usize, edit: Edit| {
+        let moved = edit == Edit::Date;
+        let (mut node, mut e) = replaced(g, n, false, moved);
         let mut k = n;
         while !g.replaces_in_place(node, &e) {
             k += events.len() / 7_919 + 1;
-            (node, e) = replaced(g, k, false, !participant);
+            (node, e) = replaced(g, k, false, moved);
         }
-        if let (true, Entity::Event(ev)) = (participant, &mut e) {
+        if let Entity::Event(ev) = &mut e {
             let other = actors[(n * 104_729) % actors.len()];
-            match ev.participants.first_mut() {
-                Some(p) if p.actor != other => p.actor = other,
-                _ => ev.participants.push(diplograph::model::Participation {
+            match (edit, ev.participants.first_mut()) {
+                (Edit::Date, _) => {}
+                (Edit::Topic, _) => ev.topics.push(format!("bench topic {}", n % 3)),
+                (Edit::Participant, Some(p)) if p.actor != other => p.actor = other,
+                (Edit::Participant, _) => ev.participants.push(diplograph::model::Participation {
                     actor: other,
                     role: diplograph::model::ParticipantRole::Guest,
                     sources: Vec::new(),
@@ -234,11 +243,16 @@ fn main() {
         }
         (node, e)
     };
-    for (what, participant) in [("its date moved by a day", false), ("a participant replaced", true)] {
+    let edits = [
+        ("its date moved by a day", Edit::Date),
+        ("a participant replaced", Edit::Participant),
+        ("a topic added", Edit::Topic),
+    ];
+    for (what, edit) in edits {
         steps.lock().expect("steps").clear();
         ON.store(true, Ordering::Relaxed);
         for n in 0..runs {
-            let (node, e) = reindexed(&graph, n, participant);
+            let (node, e) = reindexed(&graph, n, edit);
             assert!(graph.replaces_in_place(node, &e), "re-indexed from the graph before");
             drop(graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone()));
         }
@@ -250,7 +264,7 @@ fn main() {
         }
         let mut made = Vec::new();
         for n in 0..runs {
-            let r = reindexed(&graph, n, participant);
+            let r = reindexed(&graph, n, edit);
             let t = Instant::now();
             let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
             made.push(t.elapsed());
@@ -258,20 +272,6 @@ fn main() {
         }
         println!("one event replaced, {what}, from the graph before ({runs} times): {}", summary(&mut made));
     }
-    // A topic added to an event: re-indexed too.
-    let mut made = Vec::new();
-    for n in 0..runs {
-        let (node, mut e) = replaced(&graph, n, false, false);
-        if let Entity::Event(ev) = &mut e {
-            ev.topics.push(format!("bench topic {}", n % 3));
-        }
-        assert!(graph.replaces_in_place(node, &e), "re-indexed");
-        let t = Instant::now();
-        let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
-        made.push(t.elapsed());
-        drop(g);
-    }
-    println!("one event replaced with a topic added, from the graph before ({runs} times): {}", summary(&mut made));
     // An actor renamed: still built whole (what every re-indexing replacement cost before).
     let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let mut made = Vec::new();

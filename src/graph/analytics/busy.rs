@@ -64,8 +64,7 @@ pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Optio
         .filter(|&(k, _, l)| l.len() >= from(k))
         .map(|(_, n, l)| (n, l))
         .collect();
-    let topic_index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
-    let topics = Topics { index: topic_index, masks };
+    let topics = Topics { index: super::prefix::topic_index(&a.topic_names), masks };
     let tallies: Vec<Arc<ListTally>> = lists.par_iter().map(|&(n, l)| Arc::new(tally(g, a, &topics, n, l))).collect();
     let keys = lists.iter().enumerate().map(|(i, (_, l))| (key(l), i as u32)).collect();
     (keys, tallies)
@@ -90,8 +89,7 @@ pub(super) fn rebuilt(
         .filter(|&(k, _, l)| l.len() >= threshold(k, busy))
         .map(|(_, n, l)| (n, l))
         .collect();
-    let topic_index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
-    let topics = Topics { index: topic_index, masks };
+    let topics = Topics { index: super::prefix::topic_index(&a.topic_names), masks };
     let tallies: Vec<Arc<ListTally>> = lists
         .par_iter()
         .map(|&(n, l)| match before.get(&n) {

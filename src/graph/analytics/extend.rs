@@ -27,10 +27,11 @@
 //! facets, timelines and `knownBy` counts of both over many sets.
 
 use super::busy::{self, ListTally, Topics};
+use super::index::with_new_topics;
 use super::index::{
     country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Time, NONE,
 };
-use super::prefix::MAX_TOPICS;
+use super::prefix::{topic_bits, topic_index, MAX_TOPICS};
 use super::{top, EventTally};
 use crate::graph::layered::{insert_at, merged_cuts};
 use crate::graph::KnowledgeGraph;
@@ -146,45 +147,15 @@ impl Analytics {
         let mut met: HashMap<NodeId, u32> = HashMap::default();
         added.iter().for_each(|a| each_participant(a.event, |x| *met.entry(x).or_default() += 1));
         let participants = add_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
-        let mut topic_names = self.topic_names.clone();
-        let mut topics = self.topics.clone();
-        {
-            let mut seen: HashMap<&str, u32> = HashMap::default();
-            added.iter().for_each(|a| each_topic(a.event, |t| *seen.entry(t).or_default() += 1));
-            let known_names: HashSet<&str> = topic_names.iter().map(|t| &**t).collect();
-            let mut new: Vec<&str> = seen.keys().filter(|t| !known_names.contains(*t)).copied().collect();
-            new.sort_unstable();
-            topic_names.extend(new.into_iter().map(Box::from));
-            if !seen.is_empty() {
-                let mut counts: HashMap<&str, u32> = self.topics.iter().map(|(t, k)| (&**t, *k)).collect();
-                seen.iter().for_each(|(t, k)| *counts.entry(t).or_default() += k);
-                topics = super::top_topics(counts.into_iter().collect(), usize::MAX)
-                    .into_iter()
-                    .map(|(t, k)| (Box::from(t), k))
-                    .collect();
-            }
-        }
+        let mut seen: HashMap<&str, i64> = HashMap::default();
+        added.iter().for_each(|a| each_topic(a.event, |t| *seen.entry(t).or_default() += 1));
+        let (topic_names, topics) = self.changed_topics(&seen);
 
         // Codes: a code first seen here is numbered after the others.
-        let mut code_table = self.code_table.clone();
-        let mut code_totals = self.code_totals.clone();
-        let mut ids: HashMap<EventCodes, u32> = code_table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
-        let new_codes: Vec<(usize, u32)> = added
-            .iter()
-            .map(|a| {
-                let c = a.event.codes();
-                let id = *ids.entry(c).or_insert_with(|| {
-                    code_table.push(c);
-                    code_totals.push(0);
-                    (code_table.len() - 1) as u32
-                });
-                if let Some(t) = code_totals.get_mut(id as usize) {
-                    *t += 1;
-                }
-                (a.pos, id)
-            })
-            .collect();
+        let mut numbered = CodeCounts::of(self);
+        let new_codes: Vec<(usize, u32)> = added.iter().map(|a| (a.pos, numbered.count(a.event.codes()))).collect();
         let codes = insert_at(&self.codes, &new_codes);
+        let CodeCounts { table: code_table, totals: code_totals, .. } = numbered;
         let actor_added = (old..n).any(|i| g.actor(NodeId(i as u32)).is_some());
 
         let mut a = Analytics {
@@ -215,14 +186,9 @@ impl Analytics {
             vocab: Default::default(),
             masks: None,
         };
-        let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
-        let mask = |e: &Event| {
-            let mut m = 0u64;
-            if a.topic_names.len() <= MAX_TOPICS {
-                each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
-            }
-            m
-        };
+        let index = topic_index(&a.topic_names);
+        let bits = a.topic_names.len() <= MAX_TOPICS;
+        let mask = |e: &Event| if bits { topic_bits(&index, e) } else { 0 };
         let by_start: Vec<(u32, u64)> = added.iter().map(|x| (x.country, mask(x.event))).collect();
         let masks = match &self.masks {
             Some(m) if a.topic_names.len() <= MAX_TOPICS => {
@@ -322,13 +288,11 @@ impl Analytics {
         for &r in again {
             known[r.index()] = g.entity(r).sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX);
         }
-        let mut code_table = self.code_table.clone();
-        let mut code_totals = self.code_totals.clone();
-        let mut ids: HashMap<EventCodes, u32> = code_table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        let mut numbered = CodeCounts::of(self);
         let (mut by_country, mut met): (HashMap<u32, i64>, HashMap<NodeId, i64>) = Default::default();
         for &r in again {
             let (Some(p), Some(e)) = (prev.event(r).map(|_| prev.rank(r) as usize), prev.event(r)) else { continue };
-            if let Some(t) = self.codes.get(p).and_then(|&c| code_totals.get_mut(c as usize)) {
+            if let Some(t) = self.codes.get(p).and_then(|&c| numbered.totals.get_mut(c as usize)) {
                 *t -= 1;
             }
             *by_country.entry(self.country.get(p).copied().unwrap_or(NONE)).or_default() -= 1;
@@ -352,16 +316,7 @@ impl Analytics {
                     country.push(c);
                     *by_country.entry(c).or_default() += 1;
                     each_participant(e, |x| *met.entry(x).or_default() += 1);
-                    let code = e.codes();
-                    let id = *ids.entry(code).or_insert_with(|| {
-                        code_table.push(code);
-                        code_totals.push(0);
-                        (code_table.len() - 1) as u32
-                    });
-                    if let Some(t) = code_totals.get_mut(id as usize) {
-                        *t += 1;
-                    }
-                    codes.push(id);
+                    codes.push(numbered.count(e.codes()));
                     known_at.push(known[m.index()]);
                 }
                 (None, None) => {}
@@ -390,29 +345,13 @@ impl Analytics {
         let participants = changed_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
         // Topics: the re-indexed events' old ones out, their new ones in; a topic first seen
         // here numbered after the others (one no event has any more keeps its number).
-        let mut topic_names = self.topic_names.clone();
         let mut topic_change: HashMap<&str, i64> = HashMap::default();
         for &r in again {
             prev.event(r).into_iter().for_each(|e| each_topic(e, |t| *topic_change.entry(t).or_default() -= 1));
             g.event(r).into_iter().for_each(|e| each_topic(e, |t| *topic_change.entry(t).or_default() += 1));
         }
-        topic_change.retain(|_, k| *k != 0);
-        let topics = if topic_change.is_empty() {
-            self.topics.clone()
-        } else {
-            let mut counts: HashMap<&str, i64> = self.topics.iter().map(|(t, k)| (&**t, i64::from(*k))).collect();
-            topic_change.iter().for_each(|(t, k)| *counts.entry(t).or_default() += k);
-            counts.retain(|_, k| *k > 0);
-            let known_names: HashSet<&str> = topic_names.iter().map(|t| &**t).collect();
-            let mut new: Vec<Box<str>> =
-                counts.keys().filter(|t| !known_names.contains(*t)).map(|t| Box::from(*t)).collect();
-            new.sort_unstable();
-            topic_names.extend(new);
-            super::top_topics(counts.into_iter().map(|(t, k)| (t, k as u32)).collect(), usize::MAX)
-                .into_iter()
-                .map(|(t, k)| (Box::from(t), k))
-                .collect()
-        };
+        let (topic_names, topics) = self.changed_topics(&topic_change);
+        let CodeCounts { table: code_table, totals: code_totals, .. } = numbered;
         let mut all_known = self.all_known;
         all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
         let (time, by_end) = crate::timing::timed("graph: analytics: time axes from the arrays", || {
@@ -453,16 +392,11 @@ impl Analytics {
             if a.topic_names.len() > MAX_TOPICS {
                 return None;
             }
-            let index: HashMap<&str, u32> = a.topic_names.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
-            let mask = |e: &Event| {
-                let mut m = 0u64;
-                each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
-                m
-            };
+            let index = topic_index(&a.topic_names);
             // Only the re-indexed events' records read.
             let bits = |m: NodeId| {
                 if fresh.contains(&m) {
-                    g.event(m).map_or(0, mask)
+                    g.event(m).map_or(0, |e| topic_bits(&index, e))
                 } else {
                     was.get(prev.rank(m) as usize).copied().unwrap_or(0)
                 }
@@ -478,6 +412,58 @@ impl Analytics {
         (a.busy, a.busy_tallies) = lists;
         a.masks = masks;
         a
+    }
+}
+
+impl Analytics {
+    /// The topics' names and the whole kind's counts per topic once `change` is added to
+    /// the counts: a topic first seen here numbered after the others (one no event has any
+    /// more keeps its number), topics left with none taken out of the counts.
+    fn changed_topics(&self, change: &HashMap<&str, i64>) -> (Vec<Box<str>>, TopicCounts) {
+        if change.values().all(|&k| k == 0) {
+            return (self.topic_names.clone(), self.topics.clone());
+        }
+        let mut counts: HashMap<&str, i64> = self.topics.iter().map(|(t, k)| (&**t, i64::from(*k))).collect();
+        change.iter().for_each(|(t, k)| *counts.entry(t).or_default() += k);
+        counts.retain(|_, k| *k > 0);
+        let names = with_new_topics(&self.topic_names, counts.keys().copied());
+        let topics = super::top_topics(counts.into_iter().map(|(t, k)| (t, k as u32)).collect(), usize::MAX)
+            .into_iter()
+            .map(|(t, k)| (Box::from(t), k))
+            .collect();
+        (names, topics)
+    }
+}
+
+/// Per topic, how many events have it (`Analytics::topics`).
+type TopicCounts = Vec<(Box<str>, u32)>;
+
+/// The events' distinct codes (`Analytics::code_table`) and how many events have each, as a
+/// write changes them: a code first seen is numbered after the others.
+struct CodeCounts {
+    ids: HashMap<EventCodes, u32>,
+    table: Vec<EventCodes>,
+    totals: Vec<u32>,
+}
+
+impl CodeCounts {
+    fn of(a: &Analytics) -> Self {
+        let ids = a.code_table.iter().enumerate().map(|(i, c)| (*c, i as u32)).collect();
+        CodeCounts { ids, table: a.code_table.clone(), totals: a.code_totals.clone() }
+    }
+
+    /// One more event with `code`: its number.
+    fn count(&mut self, code: EventCodes) -> u32 {
+        let (table, totals) = (&mut self.table, &mut self.totals);
+        let id = *self.ids.entry(code).or_insert_with(|| {
+            table.push(code);
+            totals.push(0);
+            (table.len() - 1) as u32
+        });
+        if let Some(t) = totals.get_mut(id as usize) {
+            *t += 1;
+        }
+        id
     }
 }
 

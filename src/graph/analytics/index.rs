@@ -234,15 +234,7 @@ impl Analytics {
             participants,
             topic_names: match reuse {
                 None => topics.iter().map(|(t, _)| t.clone()).collect(),
-                Some((prev, _)) => {
-                    let mut names = prev.topic_names.clone();
-                    let known: HashSet<&str> = names.iter().map(|t| &**t).collect();
-                    let mut new: Vec<Box<str>> =
-                        topics.iter().filter(|t| !known.contains(&*t.0)).map(|t| t.0.clone()).collect();
-                    new.sort_unstable();
-                    names.extend(new);
-                    names
-                }
+                Some((prev, _)) => with_new_topics(&prev.topic_names, topics.iter().map(|t| &*t.0)),
             },
             topics,
             holders,
@@ -369,6 +361,18 @@ pub(super) fn holders(g: &KnowledgeGraph) -> Vec<(NodeId, Vec<Vec<String>>)> {
         .filter_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()).map(|a| (n, a)))
         .map(|(n, a)| (n, a.positions.iter().map(|p| fold_words(&p.title)).collect()))
         .collect()
+}
+
+/// `names` (`Analytics::topic_names`) with the topics of `topics` it lacks after them, in
+/// name order: a topic first seen after the names were made is numbered after the others.
+pub(super) fn with_new_topics<'a>(names: &[Box<str>], topics: impl Iterator<Item = &'a str>) -> Vec<Box<str>> {
+    let known: HashSet<&str> = names.iter().map(|t| &**t).collect();
+    let mut new: Vec<Box<str>> = topics.filter(|t| !known.contains(t)).map(Box::from).collect();
+    new.sort_unstable();
+    new.dedup();
+    let mut out = names.to_vec();
+    out.extend(new);
+    out
 }
 
 /// Each event's codes as an index of a table of the distinct codes, the table, and how many

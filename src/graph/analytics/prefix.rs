@@ -77,13 +77,20 @@ pub(super) fn topic_masks(events: &[&Event], topics: &[Box<str>]) -> Option<Vec<
     if topics.len() > MAX_TOPICS {
         return None;
     }
-    let index: HashMap<&str, u32> = topics.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect();
-    let mask = |e: &&Event| {
-        let mut m = 0u64;
-        each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
-        m
-    };
-    Some(events.par_iter().map(mask).collect())
+    let index = topic_index(topics);
+    Some(events.par_iter().map(|e| topic_bits(&index, e)).collect())
+}
+
+/// Each topic's index in `topics` (`Analytics::topic_names`).
+pub(super) fn topic_index(topics: &[Box<str>]) -> HashMap<&str, u32> {
+    topics.iter().enumerate().map(|(i, t)| (&**t, i as u32)).collect()
+}
+
+/// The bits of `e`'s topics at their indexes in `index` (of at most [`MAX_TOPICS`] topics).
+pub(super) fn topic_bits(index: &HashMap<&str, u32>, e: &Event) -> u64 {
+    let mut m = 0u64;
+    each_topic(e, |t| m |= index.get(t).map_or(0, |&i| 1 << i));
+    m
 }
 
 /// The indexes of `topics` in the order of their names.
