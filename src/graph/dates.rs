@@ -83,6 +83,55 @@ impl DateIndex {
         DateIndex { starts, len, latest: tree(&ends), ends: counts }
     }
 
+    /// This index with events moved in its order (see `rebuild.rs`): `out`, their positions
+    /// in the order before (ascending) and their spans there, taken out; then `ins`, their
+    /// positions in the new order (ascending) and spans, inserted. The start days counted
+    /// again from the table's (a few thousand rows), the end days by position copied, the
+    /// tree built again from them, and the wavelet matrix shared, the positions taken out
+    /// and inserted counted beside it (`layered.rs`).
+    pub(super) fn moved(
+        &self,
+        out: &[(usize, (NaiveDate, NaiveDate))],
+        ins: &[(usize, (NaiveDate, NaiveDate))],
+    ) -> Self {
+        let len = self.len - out.len() + ins.len();
+        // How many events start on each day, then the first position of each.
+        let mut per_day: Vec<(i32, u32)> = self
+            .starts
+            .iter()
+            .enumerate()
+            .map(|(i, &(d, p))| (d, self.starts.get(i + 1).map_or(self.len as u32, |x| x.1) - p))
+            .collect();
+        for &(_, (s, _)) in out {
+            if let Ok(i) = per_day.binary_search_by_key(&day(s), |x| x.0) {
+                per_day[i].1 -= 1;
+            }
+        }
+        for &(_, (s, _)) in ins {
+            match per_day.binary_search_by_key(&day(s), |x| x.0) {
+                Ok(i) => per_day[i].1 += 1,
+                Err(i) => per_day.insert(i, (day(s), 1)),
+            }
+        }
+        let mut starts = Vec::with_capacity(per_day.len());
+        let mut first = 0;
+        for (d, k) in per_day.into_iter().filter(|x| x.1 > 0) {
+            starts.push((d, first));
+            first += k;
+        }
+        let mut ends = self.end_days().to_vec();
+        for &(p, _) in out.iter().rev() {
+            ends.remove(p);
+        }
+        let ends = insert_at(&ends, &ins.iter().map(|&(p, (_, e))| (p, day(e))).collect::<Vec<_>>());
+        let key = |&(p, (_, e)): &(usize, (NaiveDate, NaiveDate))| (p, i64::from(day(e)));
+        let counts =
+            self.ends.moved(&out.iter().map(key).collect::<Vec<_>>(), &ins.iter().map(key).collect::<Vec<_>>(), || {
+                ends.iter().map(|&e| i64::from(e)).collect()
+            });
+        DateIndex { starts, len, latest: tree(&ends), ends: counts }
+    }
+
     /// How many events were inserted since the last build or fold of the counts.
     pub(super) fn added_events(&self) -> usize {
         self.ends.inserted_count()
@@ -550,6 +599,55 @@ mod tests {
         let n = 5000;
         let idx = DateIndex::build(&spans(&mut rng, n));
         assert!(idx.heap_bytes() < 20 * n, "{} bytes for {n} events", idx.heap_bytes());
+    }
+
+    #[test]
+    fn moved_events_index_as_a_build_of_the_new_order() {
+        let mut rng = Rng(4242);
+        let mut sp = spans(&mut rng, 400);
+        let mut idx = DateIndex::build(&sp);
+        for round in 0..40 {
+            // Move a few events (now and then the only one of its start day) to new spans.
+            let k = 1 + rng.below(3) as usize;
+            let mut out: Vec<usize> = Vec::new();
+            while out.len() < k {
+                let p = rng.below(sp.len() as u64) as usize;
+                if !out.contains(&p) {
+                    out.push(p);
+                }
+            }
+            out.sort_unstable();
+            let out: Vec<(usize, (NaiveDate, NaiveDate))> = out.iter().map(|&p| (p, sp[p])).collect();
+            let mut next = sp.clone();
+            for &(p, _) in out.iter().rev() {
+                next.remove(p);
+            }
+            let fresh: Vec<(NaiveDate, NaiveDate)> = (0..k)
+                .map(|_| {
+                    let s = 736_990 + rng.below(430) as i32;
+                    (date(s), date(s + [0, 1, 40][rng.below(3) as usize]))
+                })
+                .collect();
+            let mut ins = Vec::new();
+            for f in fresh {
+                let p = next.partition_point(|x| *x < f);
+                next.insert(p, f);
+                ins.iter_mut().filter(|x: &&mut (usize, _)| x.0 >= p).for_each(|x| x.0 += 1);
+                ins.push((p, f));
+            }
+            ins.sort_unstable_by_key(|x| x.0);
+            idx = idx.moved(&out, &ins);
+            sp = next;
+            let whole = DateIndex::build(&sp);
+            assert_eq!(idx.starts, whole.starts, "round {round}");
+            assert_eq!(idx.latest, whole.latest, "round {round}");
+            for p in (0..=sp.len()).step_by(13) {
+                for d in [736_980, 737_100, 737_250, 737_400, 737_900] {
+                    assert_eq!(idx.count_ending_before(p, d), whole.count_ending_before(p, d), "round {round}");
+                }
+            }
+        }
+        assert!(idx.added_events() > 0, "counted beside the shared matrix");
     }
 
     #[test]

@@ -77,17 +77,21 @@
 //!   changed); the actors that joined or left it get their counterparts and shared events
 //!   computed again (`remeet`); the cited sources' fact counts counted again; the kinds and
 //!   statuses by event position patched (each event's tag found by its rank in the graph
-//!   before, the re-indexed and added events' read: `patch_tags`); the date index built
-//!   again from the order (9 ms at 100k events); the analytics made from the graph
-//!   before's arrays by position (`Analytics::reindexed`: a moved event shifts every
-//!   position between its old and new place, so each event's entries are found by its rank
-//!   in the graph before and only the re-indexed events read; the prefix tallies, wavelet
-//!   matrices and per-day counts built again from those arrays; the busy lists' counts of
-//!   the actors and places whose events the write left alone shared, the others counted
-//!   again; about 30 ms at 100k events), or, when the same write adds records, built again
-//!   from the graph (`Analytics::rebuilt`, the busy lists' counts shared alike): a moved
-//!   date or a changed participant costs 40 to 55 ms at 100k events against a whole
-//!   build's 1.5 to 2.7 s (BENCHMARKS.md);
+//!   before, the re-indexed and added events' read: `patch_tags`); the date index patched,
+//!   each re-indexed event taken out of its old position and put in at its new one
+//!   ([`DateIndex::moved`]: the start days counted again, the wavelet matrix shared and
+//!   the positions taken out and put in counted beside it, `layered.rs`; under 1 ms at
+//!   100k events), or built again from the order when the same write adds events; the
+//!   analytics made from the graph before's arrays by position (`Analytics::reindexed`: a
+//!   moved event shifts every position between its old and new place, so each event's
+//!   entries are found by its rank in the graph before and only the re-indexed events read;
+//!   the time axes' wavelet matrices shared, the events taken out and put in counted beside
+//!   them, their tallies by end day patched; the tallies by start day and per-day counts
+//!   built again from those arrays; the busy lists' counts of the actors and places whose
+//!   events the write left alone shared, the others counted again), or, when the same
+//!   write adds records, built again from the graph (`Analytics::rebuilt`, the busy lists'
+//!   counts shared alike): a moved date or a changed participant costs about 20 ms at 100k
+//!   events against a whole build's 1.5 to 2.7 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
@@ -109,6 +113,7 @@
 //! three sorts (in place, events re-indexed, built whole).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
+//! [`DateIndex::moved`]: super::dates::DateIndex::moved
 
 use super::build::{each_citation, each_link, sort_citations, Met};
 use super::nodes::{Relinked, Stated};
@@ -250,10 +255,20 @@ impl KnowledgeGraph {
         let replaced_kinds: HashSet<EntityKind> = replaced_nodes.iter().map(|&r| kg.entity(r).kind()).collect();
         let moved = crate::timing::timed("extend: moved events", || kg.reorder(&reindexed));
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
-        if !reindexed.is_empty() {
-            // A replaced event moved or changed: the date index built again from the order
-            // (a few ms at 100k events).
+        if !reindexed.is_empty() && kinds.contains(&EntityKind::Event) {
+            // A replaced event moved or changed and events were added: the date index built
+            // again from the order (15 ms at 100k events).
             crate::timing::timed("extend: date index", || kg.build_dates());
+        } else if !reindexed.is_empty() {
+            // Re-indexed events taken out of their places in the order before and put in
+            // at their new ones.
+            let span =
+                |g: &KnowledgeGraph, r: NodeId| g.event(r).map(|e| (g.rank(r) as usize, (e.when.start, e.when.end)));
+            let (mut out, mut ins): (Vec<_>, Vec<_>) =
+                reindexed.iter().filter_map(|&r| Some((span(self, r)?, span(&kg, r)?))).unzip();
+            out.sort_unstable_by_key(|x| x.0);
+            ins.sort_unstable_by_key(|x| x.0);
+            kg.dates = crate::timing::timed("extend: date index", || self.dates.moved(&out, &ins));
         } else {
             let events: Vec<(usize, (chrono::NaiveDate, chrono::NaiveDate))> = {
                 let mut v: Vec<_> = (old..n)

@@ -29,7 +29,7 @@
 use super::busy::{self, ListTally, Topics};
 use super::index::with_new_topics;
 use super::index::{
-    country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Time, NONE,
+    country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Placed, Time, NONE,
 };
 use super::prefix::{topic_bits, topic_index, MAX_TOPICS};
 use super::{top, EventTally};
@@ -266,8 +266,9 @@ impl Analytics {
     /// What is kept by position is copied from `prev`'s positions (each event found by its
     /// rank there), the re-indexed events' read from their records; the tallies by start day
     /// summed again along the positions (a linear pass over packed records), those by end
-    /// day and the wavelet matrices built again from the arrays (`Time::of`), the per-day
-    /// counts too; the whole kind's counts per country and participant get the events'
+    /// day patched and the wavelet matrices shared, each re-indexed event taken out of its
+    /// position before and put in at its new one (`Time::moved`), the per-day counts built
+    /// again from the arrays; the whole kind's counts per country and participant get the events'
     /// old entries taken out and their new ones put in, and so do the topics' (a topic first
     /// seen here numbered after the others, its bits by position made for the re-indexed
     /// events); codes first seen here are numbered
@@ -354,8 +355,27 @@ impl Analytics {
         let CodeCounts { table: code_table, totals: code_totals, .. } = numbered;
         let mut all_known = self.all_known;
         all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
-        let (time, by_end) = crate::timing::timed("graph: analytics: time axes from the arrays", || {
-            Time::of(g.dates.end_days().to_vec(), &attrs, &known_at)
+        let (time, by_end) = crate::timing::timed("graph: analytics: time axes patched", || {
+            // The re-indexed events as they were, at their positions before, and as they are.
+            let (ends_before, ends) = (prev.dates.end_days(), g.dates.end_days());
+            let placed = |e: &Option<&Event>, p: usize, ends: &[i32], attrs: &[u16], known_at: &[i32]| {
+                e.and_then(|_| {
+                    Some(Placed { pos: p, end: *ends.get(p)?, attrs: *attrs.get(p)?, known: *known_at.get(p)? })
+                })
+            };
+            let mut out: Vec<Placed> = again
+                .iter()
+                .filter_map(|&r| {
+                    placed(&prev.event(r), prev.rank(r) as usize, ends_before, &self.attrs, &self.known_at)
+                })
+                .collect();
+            let mut ins: Vec<Placed> = again
+                .iter()
+                .filter_map(|&r| placed(&g.event(r), g.rank(r) as usize, ends, &attrs, &known_at))
+                .collect();
+            out.sort_unstable_by_key(|x| x.pos);
+            ins.sort_unstable_by_key(|x| x.pos);
+            Time::moved(self, &out, &ins, ends, &attrs, &known_at)
         });
         let mut a = Analytics {
             attrs,

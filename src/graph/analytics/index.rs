@@ -113,6 +113,20 @@ impl EventTally {
         self.precisions[(a >> 9 & 0x3) as usize] += 1;
     }
 
+    /// Takes out the event packed as `a` (counted in before).
+    pub(super) fn remove(&mut self, a: u16) {
+        let less = |x: &mut u32| *x = x.saturating_sub(1);
+        less(&mut self.kinds[(a & 0xf) as usize]);
+        less(&mut self.statuses[(a >> 4 & 0x3) as usize]);
+        less(&mut self.modes[(a >> 6 & 0x7) as usize]);
+        less(&mut self.precisions[(a >> 9 & 0x3) as usize]);
+    }
+
+    /// How many events.
+    pub(super) fn total(&self) -> u32 {
+        self.kinds.iter().sum()
+    }
+
     /// The tally of `self` and `other` together.
     pub(super) fn plus(&self, other: &EventTally) -> EventTally {
         let add = |a: &mut [u32], b: &[u32]| a.iter_mut().zip(b).for_each(|(x, y)| *x += *y);
@@ -433,6 +447,15 @@ pub(super) struct Time {
     pub(super) precision_ends: KeysByPosition,
 }
 
+/// What the time axes keep of an event taken out of a position of the date order, or put in
+/// at one ([`Time::moved`]).
+pub(super) struct Placed {
+    pub(super) pos: usize,
+    pub(super) end: i32,
+    pub(super) attrs: u16,
+    pub(super) known: i32,
+}
+
 /// The events by end day: their positions, and where each distinct end day starts among
 /// them (as `Time::end_days`, then the number of events).
 pub(super) struct ByEnd {
@@ -470,6 +493,80 @@ impl Time {
             || KeysByPosition::build(&known),
             || rayon::join(|| PointCounts::build(points), || KeysByPosition::build(&precision_ends)),
         );
+        let time = Time { known_by_position, known_by_end, end_days, ending_before, precision_ends };
+        (time, ByEnd { order: by_end, cuts })
+    }
+
+    /// The time axes of `a` (the analytics before) once the events `out` are taken out of
+    /// their positions (ascending, in the order before) and `ins` put in at theirs
+    /// (ascending, in the new order): the wavelet matrices shared, the changed positions and
+    /// points counted beside them (`layered.rs`); the tallies by end day patched (the rows
+    /// between an event's old and new end day, a day no event ends on any more dropped).
+    /// `ends`, `attrs` and `known_at`: the new order's, by position (for the events by end
+    /// day, counted in one pass, and a fold).
+    pub(super) fn moved(
+        a: &Analytics,
+        out: &[Placed],
+        ins: &[Placed],
+        ends: &[i32],
+        attrs: &[u16],
+        known_at: &[i32],
+    ) -> (Time, ByEnd) {
+        let known = |x: &Placed| (x.pos, i64::from(x.known));
+        let known_by_position = a.known_by_position.moved(
+            &out.iter().map(known).collect::<Vec<_>>(),
+            &ins.iter().map(known).collect::<Vec<_>>(),
+            || known_at.iter().map(|&k| i64::from(k)).collect(),
+        );
+        let point = |x: &Placed| (i64::from(x.end), i64::from(x.known));
+        let known_by_end = a.known_by_end.changed(
+            &out.iter().map(point).collect::<Vec<_>>(),
+            &ins.iter().map(point).collect::<Vec<_>>(),
+            || ends.iter().zip(known_at).map(|(&e, &k)| (i64::from(e), i64::from(k))).collect(),
+        );
+        let precision = |x: &Placed| (x.pos, precision_end(x.attrs >> 9 & 0x3, x.end));
+        let precision_ends = a.precision_ends.moved(
+            &out.iter().map(precision).collect::<Vec<_>>(),
+            &ins.iter().map(precision).collect::<Vec<_>>(),
+            || ends.iter().zip(attrs).map(|(&d, &x)| precision_end(x >> 9 & 0x3, d)).collect(),
+        );
+        // The tallies before each end day: the old row of the day (or of the first old day
+        // after a new one), less the events taken out ending before it, plus those put in.
+        let mut days = a.end_days.clone();
+        days.extend(ins.iter().map(|x| x.end).filter(|d| a.end_days.binary_search(d).is_err()));
+        days.sort_unstable();
+        days.dedup();
+        let row = |d: Option<i32>| {
+            let i = d.map_or(a.end_days.len(), |d| a.end_days.partition_point(|&x| x < d));
+            let mut t = a.ending_before.get(i).cloned().unwrap_or_default();
+            let before = |x: &&Placed| d.is_none_or(|d| x.end < d);
+            out.iter().filter(before).for_each(|x| t.remove(x.attrs));
+            ins.iter().filter(before).for_each(|x| t.add(x.attrs));
+            t
+        };
+        let mut rows: Vec<EventTally> = days.iter().map(|&d| row(Some(d))).collect();
+        rows.push(row(None));
+        let (mut end_days, mut ending_before) = (Vec::with_capacity(days.len()), Vec::with_capacity(rows.len()));
+        for (k, d) in days.into_iter().enumerate() {
+            if rows[k + 1].total() > rows[k].total() {
+                end_days.push(d);
+                ending_before.push(std::mem::take(&mut rows[k]));
+            }
+        }
+        ending_before.extend(rows.pop());
+        // The positions by end day, counted out (ties in position order, as a stable sort).
+        let mut cuts = vec![0u32; end_days.len() + 1];
+        let slot: Vec<u32> = ends.iter().map(|e| end_days.partition_point(|x| x < e) as u32).collect();
+        slot.iter().for_each(|&k| cuts[k as usize + 1] += 1);
+        for k in 1..cuts.len() {
+            cuts[k] += cuts[k - 1];
+        }
+        let mut next = cuts.clone();
+        let mut by_end = vec![0u32; ends.len()];
+        for (p, &k) in slot.iter().enumerate() {
+            by_end[next[k as usize] as usize] = p as u32;
+            next[k as usize] += 1;
+        }
         let time = Time { known_by_position, known_by_end, end_days, ending_before, precision_ends };
         (time, ByEnd { order: by_end, cuts })
     }
