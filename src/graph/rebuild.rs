@@ -88,7 +88,8 @@
 //!   the time axes' wavelet matrices shared, the events taken out and put in counted beside
 //!   them, their tallies by end day patched; the tallies by start day and per-day counts
 //!   built again from those arrays; the busy lists' counts of the actors and places whose
-//!   events the write left alone shared, the others counted again), or, when the same
+//!   events the write left alone shared, the others patched: the re-indexed events' old
+//!   entries out, their new ones in), or, when the same
 //!   write adds records, built again from the graph (`Analytics::rebuilt`, the busy lists'
 //!   counts shared alike): a moved date or a changed participant costs about 20 ms at 100k
 //!   events against a whole build's 1.5 to 2.7 s (BENCHMARKS.md);

@@ -72,14 +72,15 @@ pub(super) fn build(g: &KnowledgeGraph, a: &Analytics, busy: usize, masks: Optio
 
 /// The busy lists of `g`, as [`build`] makes them, the counts of `prev`'s (the analytics of
 /// a graph before, whose topics `a` numbers alike) shared for every node not `changed` (its
-/// list of events the same, so its counts too), made again for the others.
+/// list of events the same, so its counts too), the others' patched from them (`patch`,
+/// given the counts before and the list now; `None`: made again) or made again.
 pub(super) fn rebuilt(
     g: &KnowledgeGraph,
     a: &Analytics,
     busy: usize,
     masks: Option<&[u64]>,
-    prev: &Analytics,
-    changed: &HashSet<NodeId>,
+    (prev, changed): (&Analytics, &HashSet<NodeId>),
+    patch: impl Fn(&ListTally, &[NodeId]) -> Option<ListTally> + Sync,
 ) -> BusyLists {
     let before: HashMap<NodeId, &Arc<ListTally>> = prev.busy_tallies.iter().map(|t| (t.node, t)).collect();
     let lists: Vec<(NodeId, &[NodeId])> = [EntityKind::Actor, EntityKind::Place]
@@ -94,7 +95,8 @@ pub(super) fn rebuilt(
         .par_iter()
         .map(|&(n, l)| match before.get(&n) {
             Some(&t) if !changed.contains(&n) => t.clone(),
-            _ => Arc::new(tally(g, a, &topics, n, l)),
+            Some(&t) => Arc::new(patch(t, l).unwrap_or_else(|| tally(g, a, &topics, n, l))),
+            None => Arc::new(tally(g, a, &topics, n, l)),
         })
         .collect();
     let keys = lists.iter().enumerate().map(|(i, (_, l))| (key(l), i as u32)).collect();

@@ -273,7 +273,7 @@ impl Analytics {
     /// seen here numbered after the others, its bits by position made for the re-indexed
     /// events); codes first seen here are numbered
     /// after the others (a code no event has any more keeps its entry, counted 0); the busy
-    /// lists of `changed` counted again, the others shared. No entity is read but the
+    /// lists of `changed` patched likewise (`moved_in_list`), the others shared. No entity is read but the
     /// re-indexed events' (and each event's topics, for the per-day counts).
     pub(crate) fn reindexed(
         &self,
@@ -427,7 +427,8 @@ impl Analytics {
             super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
         });
         let lists = crate::timing::timed("graph: analytics: busy lists", || {
-            busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), self, changed)
+            let patch = |t: &ListTally, list: &[NodeId]| self.moved_in_list(g, prev, &a, again, t, list);
+            busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), (self, changed), patch)
         });
         (a.busy, a.busy_tallies) = lists;
         a.masks = masks;
@@ -484,6 +485,66 @@ impl CodeCounts {
             *t += 1;
         }
         id
+    }
+}
+
+impl Analytics {
+    /// The counts of busy list `t` (of these analytics, `prev`'s) once the events `again`
+    /// were re-indexed (`g` the graph now, `a` its analytics, numbering topics as these do
+    /// and new ones after) and the list is `list`: the events that were in it taken out as
+    /// they were, those in it now counted in as they are, the first-known days gathered
+    /// again in the list's order. `None` when an event is not where the analytics say.
+    fn moved_in_list(
+        &self,
+        g: &KnowledgeGraph,
+        prev: &KnowledgeGraph,
+        a: &Analytics,
+        again: &[NodeId],
+        t: &ListTally,
+        list: &[NodeId],
+    ) -> Option<ListTally> {
+        let index = topic_index(&a.topic_names);
+        let in_list = |x: &KnowledgeGraph, r: NodeId| {
+            let mut found = false;
+            x.each_back_link(r, |n, l| found |= l == crate::graph::build::EVENTS && n == t.node);
+            found
+        };
+        let mut tally = t.tally.clone();
+        let (mut countries, mut met, mut topics): (HashMap<NodeId, i64>, HashMap<NodeId, i64>, HashMap<u32, i64>) =
+            Default::default();
+        for &r in again {
+            for (x, an, sign) in [(prev, self, -1), (g, a, 1)] {
+                if !in_list(x, r) {
+                    continue;
+                }
+                let (e, p) = (x.event(r)?, x.rank(r) as usize);
+                let attrs = *an.attrs.get(p)?;
+                if sign < 0 {
+                    tally.remove(attrs);
+                } else {
+                    tally.add(attrs);
+                }
+                match *an.country.get(p)? {
+                    NONE => {}
+                    c => *countries.entry(NodeId(c)).or_default() += sign,
+                }
+                each_participant(e, |y| *met.entry(y).or_default() += sign);
+                each_topic(e, |s| {
+                    if let Some(&i) = index.get(s) {
+                        *topics.entry(i).or_default() += sign;
+                    }
+                });
+            }
+        }
+        let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
+        Some(ListTally {
+            node: t.node,
+            tally,
+            countries: changed_counts(&t.countries, &countries, |&(x, k)| (Reverse(k), g.rank(x))),
+            participants: changed_counts(&t.participants, &met, |&(x, k)| (Reverse(k), g.rank(x))),
+            topics: changed_counts(&t.topics, &topics, |&(i, k)| (Reverse(k), name(i))),
+            known: list.iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect(),
+        })
     }
 }
 

@@ -265,7 +265,7 @@ impl Analytics {
             || {
                 let lists = || match reuse {
                     None => super::busy::build(g, a, busy, masks),
-                    Some((prev, changed)) => super::busy::rebuilt(g, a, busy, masks, prev, changed),
+                    Some((prev, changed)) => super::busy::rebuilt(g, a, busy, masks, (prev, changed), |_, _| None),
                 };
                 crate::timing::timed("graph: analytics: busy lists", lists)
             },
