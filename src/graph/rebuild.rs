@@ -86,8 +86,9 @@
 //!   moved event shifts every position between its old and new place, so each event's
 //!   entries are found by its rank in the graph before and only the re-indexed events read;
 //!   the time axes' wavelet matrices shared, the events taken out and put in counted beside
-//!   them, their tallies by end day patched; the tallies by start day and per-day counts
-//!   built again from those arrays; the busy lists' counts of the actors and places whose
+//!   them, their tallies by end day patched, and so the per-day counts of countries and
+//!   topics (`prefix.rs`: the rows between an event's old and new day; built again when a
+//!   country or topic is gained or lost); the tallies by start day summed again; the busy lists' counts of the actors and places whose
 //!   events the write left alone shared, the others patched: the re-indexed events' old
 //!   entries out, their new ones in), or, when the same
 //!   write adds records, built again from the graph (`Analytics::rebuilt`, the busy lists'

@@ -31,7 +31,7 @@ use super::index::with_new_topics;
 use super::index::{
     country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Placed, Time, NONE,
 };
-use super::prefix::{topic_bits, topic_index, MAX_TOPICS};
+use super::prefix::{topic_bits, topic_index, Moved, MAX_TOPICS};
 use super::{top, EventTally};
 use crate::graph::layered::{insert_at, merged_cuts};
 use crate::graph::KnowledgeGraph;
@@ -267,8 +267,9 @@ impl Analytics {
     /// rank there), the re-indexed events' read from their records; the tallies by start day
     /// summed again along the positions (a linear pass over packed records), those by end
     /// day patched and the wavelet matrices shared, each re-indexed event taken out of its
-    /// position before and put in at its new one (`Time::moved`), the per-day counts built
-    /// again from the arrays; the whole kind's counts per country and participant get the events'
+    /// position before and put in at its new one (`Time::moved`), the per-day counts
+    /// likewise (`VocabCounts::moved`; built again from the arrays when a country or topic
+    /// is gained or lost); the whole kind's counts per country and participant get the events'
     /// old entries taken out and their new ones put in, and so do the topics' (a topic first
     /// seen here numbered after the others, its bits by position made for the re-indexed
     /// events); codes first seen here are numbered
@@ -424,7 +425,18 @@ impl Analytics {
             Some(order.iter().map(|&m| bits(m)).collect::<Vec<u64>>())
         });
         a.vocab = crate::timing::timed("graph: analytics: countries and topics by day", || {
-            super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
+            // The re-indexed events as they were and as they are, by position.
+            let moved = |x: &KnowledgeGraph, an: &Analytics, bits: Option<&Vec<u64>>, r: NodeId| {
+                let (e, p) = (x.event(r)?, x.rank(r) as usize);
+                let mask = bits.map_or(Some(0), |m| m.get(p).copied())?;
+                let (start, end, country) = (day(e.when.start), day(e.when.end), *an.country.get(p)?);
+                Some(Moved { start, end, country, mask })
+            };
+            let out: Option<Vec<Moved>> = again.iter().map(|&r| moved(prev, self, self.masks.as_ref(), r)).collect();
+            let ins: Option<Vec<Moved>> = again.iter().map(|&r| moved(g, &a, masks.as_ref(), r)).collect();
+            out.zip(ins)
+                .and_then(|(out, ins)| self.vocab.moved((self, &a), masks.as_deref(), &out, &ins))
+                .unwrap_or_else(|| super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts))
         });
         let lists = crate::timing::timed("graph: analytics: busy lists", || {
             let patch = |t: &ListTally, list: &[NodeId]| self.moved_in_list(g, prev, &a, again, t, list);

@@ -63,6 +63,13 @@ impl Rows {
         }
     }
 
+    /// Appends a whole chunk of rows, shared; only between chunks (no row being filled).
+    fn push_chunk(&mut self, chunk: Arc<Vec<u32>>) {
+        debug_assert!(self.filling.is_empty() && self.len.is_multiple_of(self.per));
+        self.len += chunk.len() / self.width.max(1);
+        self.chunks.push(chunk);
+    }
+
     fn done(mut self) -> PrefixCounts {
         if !self.filling.is_empty() {
             self.chunks.push(Arc::new(self.filling));
@@ -184,6 +191,63 @@ impl PrefixCounts {
         rows.done()
     }
 
+    /// These counts (rows at the days `old_days`, row `k` counting the items before
+    /// `old_days[k]`) as rows at `new_days` once the items `out` are taken out and `ins` put
+    /// in (each with its day; `add(item, row, take)` adds its values to `row`, or takes them
+    /// out): each new row the old row of its day (or of the first old day after it) less the
+    /// items taken out before it, plus those put in. The chunks whose rows all stay as they
+    /// were (same day at the same index, before every changed item or after them all when
+    /// their changes cancel) are shared, not copied. Both day lists end with a day after
+    /// every item (the row of every item).
+    fn moved<T>(
+        &self,
+        old_days: &[i32],
+        new_days: &[i32],
+        out: &[(i32, T)],
+        ins: &[(i32, T)],
+        add: impl Fn(&T, &mut [u32], bool),
+    ) -> Self {
+        let width = self.width;
+        let (lo, hi) = out.iter().chain(ins).fold((i32::MAX, i32::MIN), |(l, h), &(d, _)| (l.min(d), h.max(d)));
+        let (mut plus, mut minus) = (vec![0; width], vec![0; width]);
+        ins.iter().for_each(|(_, t)| add(t, &mut plus, false));
+        out.iter().for_each(|(_, t)| add(t, &mut minus, false));
+        let cancel = plus == minus;
+        let same = |k: usize| {
+            let d = new_days[k];
+            old_days.get(k) == Some(&d) && (d <= lo || (d > hi && cancel))
+        };
+        let mut rows = Rows::new(width);
+        let mut k = 0;
+        while k < new_days.len() {
+            let c = k / self.per;
+            if k % self.per == 0
+                && c < self.len / self.per
+                && k + self.per <= new_days.len()
+                && (k..k + self.per).all(same)
+            {
+                rows.push_chunk(self.chunks[c].clone());
+                k += self.per;
+                continue;
+            }
+            let d = new_days[k];
+            let old = self.row(old_days.partition_point(|&x| x < d));
+            rows.push(|r| {
+                let start = r.len();
+                if old.len() == width {
+                    r.extend_from_slice(old);
+                } else {
+                    r.resize(start + width, 0);
+                }
+                let row = &mut r[start..];
+                out.iter().filter(|x| x.0 < d).for_each(|(_, t)| add(t, row, true));
+                ins.iter().filter(|x| x.0 < d).for_each(|(_, t)| add(t, row, false));
+            });
+            k += 1;
+        }
+        rows.done()
+    }
+
     /// Row `k` (empty when there is none).
     fn row(&self, k: usize) -> &[u32] {
         if k >= self.len {
@@ -214,6 +278,15 @@ pub(crate) struct VocabCounts {
     topics_by_name: Vec<u32>,
     topics_before: PrefixCounts,
     topics_ending_before: PrefixCounts,
+}
+
+/// What the per-day counts keep of an event that left or joined the date order
+/// ([`VocabCounts::moved`]): its start and end day, country and topic bits.
+pub(super) struct Moved {
+    pub(super) start: i32,
+    pub(super) end: i32,
+    pub(super) country: u32,
+    pub(super) mask: u64,
 }
 
 /// What [`VocabCounts`] counts.
@@ -320,6 +393,63 @@ impl VocabCounts {
         }
     }
 
+    /// These counts (of `prev`, the analytics before) once the events `out` left the date
+    /// order and `ins` joined it (each with its start and end day, country, and topic bits
+    /// as `a.topic_names` number them), `a` the analytics after (its start and end days):
+    /// each table's rows patched ([`PrefixCounts::moved`]). `None` when the columns changed
+    /// (a country or topic gained or lost) or the topics have no bits (`masks`, the new
+    /// order's), for a build.
+    pub(super) fn moved(
+        &self,
+        (prev, a): (&Analytics, &Analytics),
+        masks: Option<&[u64]>,
+        out: &[Moved],
+        ins: &[Moved],
+    ) -> Option<Self> {
+        let mut country_ids: Vec<u32> = a.countries.iter().map(|&(c, _)| c.0).collect();
+        country_ids.sort_unstable();
+        let topics = !self.topics_before.is_empty();
+        if country_ids != self.country_ids
+            || (topics && (a.topic_names.len() != self.topics_before.width || masks.is_none()))
+        {
+            return None;
+        }
+        let col = |c: u32| country_ids.binary_search(&c).ok();
+        let country = |&c: &Option<usize>, row: &mut [u32], take: bool| {
+            if let Some(x) = c.and_then(|c| row.get_mut(c)) {
+                *x = if take { x.saturating_sub(1) } else { *x + 1 };
+            }
+        };
+        let topic = |&m: &u64, row: &mut [u32], take: bool| {
+            each_bit(m, |i| {
+                if let Some(x) = row.get_mut(i) {
+                    *x = if take { x.saturating_sub(1) } else { *x + 1 };
+                }
+            })
+        };
+        let ends = |a: &Analytics| a.end_days.iter().copied().chain([i32::MAX]).collect::<Vec<i32>>();
+        let (old_ends, new_ends) = (ends(prev), ends(a));
+        let by = |v: &[Moved], f: fn(&Moved) -> i32| {
+            let c: Vec<(i32, Option<usize>)> = v.iter().map(|x| (f(x), col(x.country))).collect();
+            let t: Vec<(i32, u64)> = v.iter().map(|x| (f(x), x.mask)).collect();
+            (c, t)
+        };
+        let ((out_s, out_st), (ins_s, ins_st)) = (by(out, |x| x.start), by(ins, |x| x.start));
+        let ((out_e, out_et), (ins_e, ins_et)) = (by(out, |x| x.end), by(ins, |x| x.end));
+        let mut v = VocabCounts {
+            countries_before: self.countries_before.moved(&prev.days, &a.days, &out_s, &ins_s, country),
+            countries_ending_before: self.countries_ending_before.moved(&old_ends, &new_ends, &out_e, &ins_e, country),
+            country_ids,
+            topics_by_name: self.topics_by_name.clone(),
+            ..Default::default()
+        };
+        if topics {
+            v.topics_before = self.topics_before.moved(&prev.days, &a.days, &out_st, &ins_st, topic);
+            v.topics_ending_before = self.topics_ending_before.moved(&old_ends, &new_ends, &out_et, &ins_et, topic);
+        }
+        Some(v)
+    }
+
     /// The heap size, in bytes (for the load log).
     pub(super) fn bytes(&self) -> usize {
         self.country_ids.len() * 4
@@ -423,5 +553,77 @@ impl KnowledgeGraph {
     /// The country of index `i` of the counts.
     pub(super) fn vocab_country(&self, i: usize) -> Option<NodeId> {
         self.analytics.vocab.country_ids.get(i).map(|&c| NodeId(c))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small deterministic PRNG (xorshift).
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n.max(1)
+        }
+    }
+
+    const WIDTH: usize = 64;
+
+    /// The counts of `items` (day, column), sorted by day, at each distinct day and one
+    /// after them all (`i32::MAX`), as a build makes them, and those days.
+    fn built(items: &[(i32, usize)]) -> (PrefixCounts, Vec<i32>) {
+        let mut days: Vec<i32> = items.iter().map(|x| x.0).collect();
+        days.dedup();
+        days.push(i32::MAX);
+        let cuts: Vec<u32> = days.iter().map(|&d| items.partition_point(|x| x.0 < d) as u32).collect();
+        (PrefixCounts::build(WIDTH, &cuts, |i, row| row[items[i].1] += 1), days)
+    }
+
+    #[test]
+    fn moved_items_count_as_a_build_and_unchanged_chunks_are_shared() {
+        let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+        let mut items: Vec<(i32, usize)> =
+            (0..3000).map(|_| (rng.below(900) as i32, rng.below(WIDTH as u64) as usize)).collect();
+        items.sort_unstable();
+        let (mut counts, mut days) = built(&items);
+        let add = |&c: &usize, row: &mut [u32], take: bool| row[c] = if take { row[c] - 1 } else { row[c] + 1 };
+        let (mut shared, mut cancelled) = (0, 0);
+        for round in 0..200 {
+            // Move a few items: mostly by a day in the same column (their changes cancel
+            // past the later day), now and then to another column or far away.
+            let k = 1 + rng.below(3) as usize;
+            let mut out = Vec::new();
+            let mut ins = Vec::new();
+            for _ in 0..k {
+                let (d, c) = items.swap_remove(rng.below(items.len() as u64) as usize);
+                let moved = match rng.below(4) {
+                    0 => (rng.below(1000) as i32, rng.below(WIDTH as u64) as usize),
+                    1 => (d + 1, rng.below(WIDTH as u64) as usize),
+                    _ => (d + 1 - 2 * rng.below(2) as i32, c),
+                };
+                out.push((d, c));
+                ins.push(moved);
+            }
+            items.extend_from_slice(&ins);
+            items.sort_unstable();
+            let (whole, new_days) = built(&items);
+            let next = counts.moved(&days, &new_days, &out, &ins, add);
+            assert_eq!(next.len, whole.len, "round {round}");
+            for (r, d) in new_days.iter().enumerate() {
+                assert_eq!(next.row(r), whole.row(r), "round {round}: row {r} (day {d})");
+            }
+            shared += next.chunks.iter().filter(|c| counts.chunks.iter().any(|o| Arc::ptr_eq(c, o))).count();
+            let (mut plus, mut minus) = (vec![0; WIDTH], vec![0; WIDTH]);
+            ins.iter().for_each(|x| plus[x.1] += 1);
+            out.iter().for_each(|x| minus[x.1] += 1);
+            cancelled += usize::from(plus == minus);
+            (counts, days) = (next, new_days);
+        }
+        assert!(shared > 200, "chunks shared: {shared}");
+        assert!(cancelled > 20, "moves whose changes cancel: {cancelled}");
     }
 }
