@@ -37,7 +37,10 @@
 //!
 //! A write that replaces records (same ids, so the same `NodeId`s; [`KnowledgeGraph::update`])
 //! is made the same way when every replacement is one of those below, and built whole
-//! ([`KnowledgeGraph::build`]) otherwise. The check, [`KnowledgeGraph::replaces_in_place`],
+//! ([`KnowledgeGraph::build`]) otherwise. A write that also adds records is made in two
+//! steps when one of its replacements re-indexes an event or refers to a record it adds
+//! (a report added, an event corrected to cite it): the additions first, then the
+//! replacements on that graph, where what they refer to is there. The check, [`KnowledgeGraph::replaces_in_place`],
 //! is conservative: the old and the new entity must be of the same kind and id and equal
 //! once emptied of the fields listed here (`indexed`; for an event, `reindexable`, which
 //! empties the fields it re-indexes too); any other difference, however small,
@@ -81,19 +84,17 @@
 //!   each re-indexed event taken out of its old position and put in at its new one
 //!   ([`DateIndex::moved`]: the start days counted again, the wavelet matrix shared and
 //!   the positions taken out and put in counted beside it, `layered.rs`; under 1 ms at
-//!   100k events), or built again from the order when the same write adds events; the
-//!   analytics made from the graph before's arrays by position (`Analytics::reindexed`: a
+//!   100k events); the analytics made from the graph before's arrays by position (`Analytics::reindexed`: a
 //!   moved event shifts every position between its old and new place, so each event's
 //!   entries are found by its rank in the graph before and only the re-indexed events read;
 //!   the time axes' wavelet matrices shared, the events taken out and put in counted beside
 //!   them, their tallies by end day patched, and so the per-day counts of countries and
 //!   topics (`prefix.rs`: the rows between an event's old and new day; built again when a
-//!   country or topic is gained or lost); the tallies by start day summed again; the busy lists' counts of the actors and places whose
-//!   events the write left alone shared, the others patched: the re-indexed events' old
-//!   entries out, their new ones in), or, when the same
-//!   write adds records, built again from the graph (`Analytics::rebuilt`, the busy lists'
-//!   counts shared alike): a moved date or a changed participant costs about 20 ms at 100k
-//!   events against a whole build's 1.5 to 2.7 s (BENCHMARKS.md);
+//!   country or topic is gained or lost); the tallies by start day summed again; the busy
+//!   lists' counts of the actors and places whose events the write left alone shared, the
+//!   others patched: the re-indexed events' old entries out, their new ones in): a moved
+//!   date or a changed participant costs about 11 ms at 100k events against a whole build's
+//!   1.5 to 2.7 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
@@ -104,9 +105,8 @@
 //! positions but for their citations (office holders). Not incremental, so built whole: a
 //! renamed actor or place, a changed container, country or own citation of another kind
 //! than an event, an undated agreement's event, a place's kind, a moved event that an
-//! undated agreement sorts by, an actor's position (but its citations), a
-//! reference to a node the same write adds; and a write that removes records (the writer
-//! decides, `write/mod.rs`).
+//! undated agreement sorts by, an actor's position (but its citations); and a write that
+//! removes records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -167,6 +167,21 @@ impl KnowledgeGraph {
         });
         replaced.sort_by_key(|r| r.0);
         replaced.dedup_by_key(|r| r.0);
+        // A write that adds records and re-indexes events, or replaces a record with one
+        // that refers to a record it adds (a report added and an event corrected to cite
+        // it): the additions first, then the replacements on that graph, where what they
+        // refer to is there (each step patched, rather than the analytics or the whole
+        // graph built again).
+        let split = !added.is_empty()
+            && replaced.iter().any(|(n, e)| {
+                !self.replaces_in_place(*n, e)
+                    || (matches!(e, Entity::Event(_)) && indexed(self.entity(*n)) != indexed(e))
+            });
+        if split {
+            let mid =
+                crate::timing::timed("extend: additions first", || self.update(Vec::new(), added, snapshot.clone()));
+            return mid.update(replaced, Vec::new(), snapshot);
+        }
         if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) || self.dates_an_undated_agreement(&replaced) {
             return crate::timing::timed("extend: built whole (a replacement)", || {
                 let mut entities: Vec<Entity> = (0..old).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
@@ -257,11 +272,8 @@ impl KnowledgeGraph {
         let replaced_kinds: HashSet<EntityKind> = replaced_nodes.iter().map(|&r| kg.entity(r).kind()).collect();
         let moved = crate::timing::timed("extend: moved events", || kg.reorder(&reindexed));
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
-        if !reindexed.is_empty() && kinds.contains(&EntityKind::Event) {
-            // A replaced event moved or changed and events were added: the date index built
-            // again from the order (15 ms at 100k events).
-            crate::timing::timed("extend: date index", || kg.build_dates());
-        } else if !reindexed.is_empty() {
+        debug_assert!(reindexed.is_empty() || n == old, "a write that adds records re-indexes in a second step");
+        if !reindexed.is_empty() {
             // Re-indexed events taken out of their places in the order before and put in
             // at their new ones.
             let span =
@@ -333,10 +345,10 @@ impl KnowledgeGraph {
         kg.analytics = if reindexed.is_empty() {
             crate::timing::timed("extend: analytics", || self.analytics.extended(&kg, self, old))
         } else {
-            // A replaced event moved or changed what is counted of it: built again from the
-            // graph's orders and lists (see the module doc for its cost).
-            // The actors and places whose lists of events changed: those the re-indexed
-            // events left or joined (or stayed in), and those the added events joined.
+            // A replaced event moved or changed what is counted of it (and nothing was added:
+            // see `split`): made from the graph before's arrays by position. The actors and
+            // places whose lists of events changed: those the re-indexed events left or
+            // joined (or stayed in).
             let mut changed: HashSet<NodeId> = HashSet::default();
             for g in [self, &kg] {
                 for &r in &reindexed {
@@ -347,19 +359,8 @@ impl KnowledgeGraph {
                     });
                 }
             }
-            for i in old..n {
-                kg.each_back_link(NodeId(i as u32), |t, list| {
-                    if list == super::build::EVENTS {
-                        changed.insert(t);
-                    }
-                });
-            }
-            if n == old {
-                let a = || self.analytics.reindexed(&kg, self, &reindexed, &changed);
-                crate::timing::timed("extend: analytics re-indexed", a)
-            } else {
-                crate::timing::timed("extend: analytics built again", || self.analytics.rebuilt(&kg, &changed))
-            }
+            let a = || self.analytics.reindexed(&kg, self, &reindexed, &changed);
+            crate::timing::timed("extend: analytics re-indexed", a)
         };
         kg
     }

@@ -668,6 +668,39 @@ fn a_replaced_label_word_left_to_nobody_answers_as_a_whole_build() {
 }
 
 #[test]
+fn a_report_added_and_an_event_moved_to_cite_it_in_one_write_is_made_from_the_graph_before() {
+    // A curator's usual write: a new report, and an event corrected (moved a day, another
+    // participant) to cite it. The event refers to a record the same write adds, so it is
+    // re-indexed on the graph with the report added, not built whole.
+    let g = whole(&graph());
+    let mut rng = Rng(5);
+    let source = g.all(EntityKind::Source)[0];
+    let mut report = g.entity(source).clone();
+    if let Entity::Source(s) = &mut report {
+        s.id = "source:added-report".into();
+        s.title = "A report added with the correction".into();
+    }
+    let added_at = NodeId(g.node_count() as u32);
+    for (i, &n) in g.all(EntityKind::Event).iter().enumerate().step_by(3) {
+        let mut e = g.entity(n).clone();
+        let Entity::Event(ev) = &mut e else { continue };
+        ev.when.start = ev.when.start.succ_opt().expect("a day after");
+        ev.when.end = ev.when.end.max(ev.when.start);
+        ev.sources.push(added_at);
+        if let Some(p) = ev.participants.first_mut() {
+            p.actor = g.all(EntityKind::Actor)[i % g.all(EntityKind::Actor).len()];
+            p.sources.push(added_at);
+        }
+        assert!(!g.replaces_in_place(n, &e), "cites a record not in the graph before");
+        let u = g.update(vec![(n, e)], vec![report.clone()], g.snapshot().clone());
+        assert!(u.nodes_added() > 0, "{}: made from the graph before, not built whole", g.entity(n).id());
+        assert_eq!(u.get("source:added-report"), Some(added_at));
+        assert_same(&u, &whole(&u), &mut rng);
+        assert_same_counts(&u, &whole(&u), &mut rng);
+    }
+}
+
+#[test]
 fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers() {
     let dir = tempfile::tempdir().expect("temp dir");
     diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 4 }, dir.path())

@@ -29,7 +29,7 @@
 use super::busy::{self, ListTally, Topics};
 use super::index::with_new_topics;
 use super::index::{
-    country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, Placed, Time, NONE,
+    country_of, day, each_participant, each_topic, holders, pack, precision_end, Analytics, ByEnd, Placed, Time, NONE,
 };
 use super::prefix::{topic_bits, topic_index, Moved, MAX_TOPICS};
 use super::{top, EventTally};
@@ -356,7 +356,7 @@ impl Analytics {
         let CodeCounts { table: code_table, totals: code_totals, .. } = numbered;
         let mut all_known = self.all_known;
         all_known[0] = known_at.iter().copied().max().unwrap_or(i32::MIN);
-        let (time, by_end) = crate::timing::timed("graph: analytics: time axes patched", || {
+        let time = crate::timing::timed("graph: analytics: time axes patched", || {
             // The re-indexed events as they were, at their positions before, and as they are.
             let (ends_before, ends) = (prev.dates.end_days(), g.dates.end_days());
             let placed = |e: &Option<&Event>, p: usize, ends: &[i32], attrs: &[u16], known_at: &[i32]| {
@@ -436,7 +436,10 @@ impl Analytics {
             let ins: Option<Vec<Moved>> = again.iter().map(|&r| moved(g, &a, masks.as_ref(), r)).collect();
             out.zip(ins)
                 .and_then(|(out, ins)| self.vocab.moved((self, &a), masks.as_deref(), &out, &ins))
-                .unwrap_or_else(|| super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts))
+                .unwrap_or_else(|| {
+                    let by_end = ByEnd::counted(g.dates.end_days(), &a.end_days);
+                    super::prefix::VocabCounts::build(&a, masks.as_deref(), &by_end.order, &by_end.cuts)
+                })
         });
         let lists = crate::timing::timed("graph: analytics: busy lists", || {
             let patch = |t: &ListTally, list: &[NodeId]| self.moved_in_list(g, prev, &a, again, t, list);

@@ -171,14 +171,12 @@ pub(super) fn country_of(g: &KnowledgeGraph, place: Option<NodeId>) -> u32 {
 impl Analytics {
     /// The indexes of `g`, whose orders are built.
     pub(crate) fn build(g: &KnowledgeGraph) -> Self {
-        Self::build_busy(g, super::busy::BUSY, None)
+        Self::build_busy(g, super::busy::BUSY)
     }
 
     /// The indexes of `g`, the counts of lists of at least `busy` events built (see
-    /// `busy.rs`); with `reuse`, the analytics of a graph before and the nodes whose lists of
-    /// events changed since: the others' busy lists' counts shared, the topics numbered as
-    /// there (those not there after them), as [`Analytics::rebuilt`] needs.
-    fn build_busy(g: &KnowledgeGraph, busy: usize, reuse: Option<(&Analytics, &HashSet<NodeId>)>) -> Self {
+    /// `busy.rs`).
+    fn build_busy(g: &KnowledgeGraph, busy: usize) -> Self {
         let order = g.all(EntityKind::Event);
         let events: Vec<&Event> = order.par_iter().filter_map(|&n| g.event(n)).collect();
         let attrs: Vec<u16> = events.par_iter().map(|e| pack(e)).collect();
@@ -246,10 +244,7 @@ impl Analytics {
             known: known.into(),
             countries,
             participants,
-            topic_names: match reuse {
-                None => topics.iter().map(|(t, _)| t.clone()).collect(),
-                Some((prev, _)) => with_new_topics(&prev.topic_names, topics.iter().map(|t| &*t.0)),
-            },
+            topic_names: topics.iter().map(|(t, _)| t.clone()).collect(),
             topics,
             holders,
             all_known,
@@ -263,10 +258,7 @@ impl Analytics {
         let (a, masks) = (&analytics, masks.as_deref());
         let (busy_lists, (codes, (time, by_end))) = rayon::join(
             || {
-                let lists = || match reuse {
-                    None => super::busy::build(g, a, busy, masks),
-                    Some((prev, changed)) => super::busy::rebuilt(g, a, busy, masks, (prev, changed), |_, _| None),
-                };
+                let lists = || super::busy::build(g, a, busy, masks);
                 crate::timing::timed("graph: analytics: busy lists", lists)
             },
             || rayon::join(|| intern_codes(&events), || Time::build(&events, &a.attrs, &a.known_at)),
@@ -284,14 +276,6 @@ impl Analytics {
         tracing::debug!(bytes = analytics.vocab.bytes(), "graph: analytics: countries and topics by day");
         analytics.masks = masks.map(<[u64]>::to_vec);
         analytics
-    }
-
-    /// The indexes of `g` built again (a replaced event moved or changed what is counted of
-    /// it), with the same busy lists' threshold as these.
-    /// `changed`: the actors and places whose lists of events the write changed (their busy
-    /// lists' counts are made again, every other one shared).
-    pub(crate) fn rebuilt(&self, g: &KnowledgeGraph, changed: &HashSet<NodeId>) -> Self {
-        Self::build_busy(g, self.busy_min, Some((self, changed)))
     }
 
     /// Keeps the busy lists' counts built for lists of at least `busy` events (see
@@ -502,8 +486,7 @@ impl Time {
     /// (ascending, in the new order): the wavelet matrices shared, the changed positions and
     /// points counted beside them (`layered.rs`); the tallies by end day patched (the rows
     /// between an event's old and new end day, a day no event ends on any more dropped).
-    /// `ends`, `attrs` and `known_at`: the new order's, by position (for the events by end
-    /// day, counted in one pass, and a fold).
+    /// `ends`, `attrs` and `known_at`: the new order's, by position, for a fold.
     pub(super) fn moved(
         a: &Analytics,
         out: &[Placed],
@@ -511,7 +494,7 @@ impl Time {
         ends: &[i32],
         attrs: &[u16],
         known_at: &[i32],
-    ) -> (Time, ByEnd) {
+    ) -> Time {
         let known = |x: &Placed| (x.pos, i64::from(x.known));
         let known_by_position = a.known_by_position.moved(
             &out.iter().map(known).collect::<Vec<_>>(),
@@ -554,7 +537,15 @@ impl Time {
             }
         }
         ending_before.extend(rows.pop());
-        // The positions by end day, counted out (ties in position order, as a stable sort).
+        Time { known_by_position, known_by_end, end_days, ending_before, precision_ends }
+    }
+}
+
+impl ByEnd {
+    /// The positions of the events whose end days are `ends` (by position) by end day,
+    /// counted out (ties in position order, as a stable sort), `end_days` their distinct
+    /// end days.
+    pub(super) fn counted(ends: &[i32], end_days: &[i32]) -> ByEnd {
         let mut cuts = vec![0u32; end_days.len() + 1];
         let slot: Vec<u32> = ends.iter().map(|e| end_days.partition_point(|x| x < e) as u32).collect();
         slot.iter().for_each(|&k| cuts[k as usize + 1] += 1);
@@ -567,7 +558,6 @@ impl Time {
             by_end[next[k as usize] as usize] = p as u32;
             next[k as usize] += 1;
         }
-        let time = Time { known_by_position, known_by_end, end_days, ending_before, precision_ends };
-        (time, ByEnd { order: by_end, cuts })
+        ByEnd { order: by_end, cuts }
     }
 }
