@@ -22,6 +22,7 @@ use crate::model::*;
 use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// The nodes a query keeps, in their kind's order.
 #[derive(Clone)]
@@ -148,18 +149,20 @@ pub struct StatementQuery {
     pub known_by: Option<NaiveDate>,
 }
 
-/// The runs of the kinds' orders that answer single filters, built once at load.
+/// The runs of the kinds' orders that answer single filters, built once at load; a write
+/// that adds records merges them into the runs they belong in, and shares the others
+/// ([`ListIndex::extended`]).
 #[derive(Default)]
 pub(super) struct ListIndex {
-    actors_by_kind: HashMap<ActorKind, Vec<NodeId>>,
-    places_by_kind: HashMap<PlaceKind, Vec<NodeId>>,
-    agreements_by_kind: HashMap<AgreementKind, Vec<NodeId>>,
+    actors_by_kind: Arc<HashMap<ActorKind, Vec<NodeId>>>,
+    places_by_kind: Arc<HashMap<PlaceKind, Vec<NodeId>>>,
+    agreements_by_kind: Arc<HashMap<AgreementKind, Vec<NodeId>>>,
     /// Each actor's agreements as a party, by date (only actors party to one).
-    party_to: HashMap<NodeId, Vec<NodeId>>,
+    party_to: Arc<HashMap<NodeId, Vec<NodeId>>>,
     /// Each place's places inside, at any depth, by name (only places holding one).
-    inside: HashMap<NodeId, Vec<NodeId>>,
+    inside: Arc<HashMap<NodeId, Vec<NodeId>>>,
     /// The date index over the statements' order.
-    statement_dates: DateIndex,
+    statement_dates: Arc<DateIndex>,
 }
 
 /// Each event's kind and status, by position in the events' order
@@ -182,13 +185,90 @@ pub(super) fn event_tags(g: &KnowledgeGraph) -> EventTags {
 impl ListIndex {
     /// Builds the runs from the kinds' orders (so each run is in its kind's order).
     pub(super) fn build(g: &KnowledgeGraph) -> Self {
-        let mut ix = ListIndex::default();
-        for &n in g.all(EntityKind::Actor) {
+        let runs = Runs::of(g, g.all(EntityKind::Actor), g.all(EntityKind::Place), g.all(EntityKind::Agreement));
+        let spans: Vec<_> = g
+            .all(EntityKind::Statement)
+            .iter()
+            .filter_map(|&n| g.statement(n).map(|s| (s.when.start, s.when.end)))
+            .collect();
+        ListIndex {
+            actors_by_kind: Arc::new(runs.actors_by_kind),
+            places_by_kind: Arc::new(runs.places_by_kind),
+            agreements_by_kind: Arc::new(runs.agreements_by_kind),
+            party_to: Arc::new(runs.party_to),
+            inside: Arc::new(runs.inside),
+            statement_dates: Arc::new(DateIndex::build(&spans)),
+        }
+    }
+
+    /// These runs once the nodes from `old` on were added to `g` (its orders and ranks
+    /// merged): the added nodes' runs, made as a build makes them, merged by rank into
+    /// these (an old node keeps its place among the old ones); the statements' date index
+    /// extended ([`DateIndex::extended`]); every map no added node belongs in shared.
+    pub(super) fn extended(&self, g: &KnowledgeGraph, old: usize) -> Self {
+        let added: Vec<NodeId> = (old..g.node_count()).map(|i| NodeId(i as u32)).collect();
+        let of = |kind: EntityKind| -> Vec<NodeId> {
+            let mut v: Vec<NodeId> = added.iter().copied().filter(|&m| g.entity(m).kind() == kind).collect();
+            v.sort_unstable_by_key(|m| g.rank[m.index()]);
+            v
+        };
+        let (actors, places, agreements, statements) =
+            (of(EntityKind::Actor), of(EntityKind::Place), of(EntityKind::Agreement), of(EntityKind::Statement));
+        let new = Runs::of(g, &actors, &places, &agreements);
+        fn merged<K: std::hash::Hash + Eq + Clone>(
+            old: &Arc<HashMap<K, Vec<NodeId>>>,
+            new: HashMap<K, Vec<NodeId>>,
+            g: &KnowledgeGraph,
+        ) -> Arc<HashMap<K, Vec<NodeId>>> {
+            if new.is_empty() {
+                return old.clone();
+            }
+            let mut all = (**old).clone();
+            for (k, run) in new {
+                let items = all.entry(k).or_default();
+                *items = merge_by_rank(items, &run, &g.rank);
+            }
+            Arc::new(all)
+        }
+        let statement_dates = if statements.is_empty() {
+            self.statement_dates.clone()
+        } else {
+            let ins: Vec<_> = statements
+                .iter()
+                .filter_map(|&s| g.statement(s).map(|st| (g.rank[s.index()] as usize, (st.when.start, st.when.end))))
+                .collect();
+            Arc::new(self.statement_dates.extended(&ins))
+        };
+        ListIndex {
+            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g),
+            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g),
+            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g),
+            party_to: merged(&self.party_to, new.party_to, g),
+            inside: merged(&self.inside, new.inside, g),
+            statement_dates,
+        }
+    }
+}
+
+/// The runs of some actors, places and agreements (each in its kind's order).
+#[derive(Default)]
+struct Runs {
+    actors_by_kind: HashMap<ActorKind, Vec<NodeId>>,
+    places_by_kind: HashMap<PlaceKind, Vec<NodeId>>,
+    agreements_by_kind: HashMap<AgreementKind, Vec<NodeId>>,
+    party_to: HashMap<NodeId, Vec<NodeId>>,
+    inside: HashMap<NodeId, Vec<NodeId>>,
+}
+
+impl Runs {
+    fn of(g: &KnowledgeGraph, actors: &[NodeId], places: &[NodeId], agreements: &[NodeId]) -> Self {
+        let mut ix = Runs::default();
+        for &n in actors {
             if let Some(a) = g.actor(n) {
                 ix.actors_by_kind.entry(a.kind).or_default().push(n);
             }
         }
-        for &n in g.all(EntityKind::Place) {
+        for &n in places {
             let Some(p) = g.place(n) else { continue };
             ix.places_by_kind.entry(p.kind).or_default().push(n);
             // Every place containing it, up the chain (which the seed checks has no cycle).
@@ -199,21 +279,35 @@ impl ListIndex {
                 at = g.place(outer).and_then(|o| o.within);
             }
         }
-        for &n in g.all(EntityKind::Agreement) {
+        for &n in agreements {
             let Some(a) = g.agreement(n) else { continue };
             ix.agreements_by_kind.entry(a.kind).or_default().push(n);
             for &p in &a.parties {
                 push_once(ix.party_to.entry(p).or_default(), n);
             }
         }
-        let spans: Vec<_> = g
-            .all(EntityKind::Statement)
-            .iter()
-            .filter_map(|&n| g.statement(n).map(|s| (s.when.start, s.when.end)))
-            .collect();
-        ix.statement_dates = DateIndex::build(&spans);
         ix
     }
+}
+
+/// `items` (in their kind's order) with `new` merged in by rank (the old items keep their
+/// order).
+pub(super) fn merge_by_rank(items: &[NodeId], new: &[NodeId], rank: &super::chunked::Chunked<u32>) -> Vec<NodeId> {
+    let mut new = new.to_vec();
+    new.sort_unstable_by_key(|m| rank[m.index()]);
+    new.dedup();
+    let mut out = Vec::with_capacity(items.len() + new.len());
+    let (mut i, mut j) = (0, 0);
+    while i < items.len() || j < new.len() {
+        if j >= new.len() || (i < items.len() && rank[items[i].index()] < rank[new[j].index()]) {
+            out.push(items[i]);
+            i += 1;
+        } else {
+            out.push(new[j]);
+            j += 1;
+        }
+    }
+    out
 }
 
 /// Pushes `n` unless it is already last (runs are built in order, so that is the only place

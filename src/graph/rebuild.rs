@@ -24,8 +24,12 @@
 //!   they are many, `paths::SharedEvents`); facts counted for the sources they cite;
 //! - search: the load-built index shared and a small index of the added nodes (see
 //!   `search/layers.rs`), folded into one index once the added nodes outgrow a share;
-//! - names and list runs: shared unless an actor, place, agreement or statement was
-//!   added, then built again (they are small: actors, places, agreements, statements);
+//! - names: shared unless an actor or place was added, or one's aliases replaced, then
+//!   built again (actors and places are few: 52 ms at 100k events); list runs (actors,
+//!   places and agreements by kind, agreements by party, places inside a place, the
+//!   statements' date index): the added nodes' runs merged by rank into those they belong
+//!   in, the statements' date index extended, every other run shared
+//!   (`ListIndex::extended`);
 //! - the date index (`dates.rs`) and `analytics` (kept per event by date position, which an
 //!   added event shifts): patched, never built again ([`DateIndex::extended`],
 //!   `analytics/extend.rs`): what is kept by position gets the added events inserted (a
@@ -118,8 +122,9 @@
 //! [`DateIndex::moved`]: super::dates::DateIndex::moved
 
 use super::build::{each_citation, each_link, sort_citations, Met};
+use super::lists::{merge_by_rank, ListIndex};
 use super::nodes::{Relinked, Stated};
-use super::{lists::ListIndex, names::NameIndex, KnowledgeGraph, Reverse, Snapshot};
+use super::{names::NameIndex, KnowledgeGraph, Reverse, Snapshot};
 use crate::model::*;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -269,7 +274,6 @@ impl KnowledgeGraph {
             snapshot,
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
-        let replaced_kinds: HashSet<EntityKind> = replaced_nodes.iter().map(|&r| kg.entity(r).kind()).collect();
         let moved = crate::timing::timed("extend: moved events", || kg.reorder(&reindexed));
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
         debug_assert!(reindexed.is_empty() || n == old, "a write that adds records re-indexes in a second step");
@@ -334,11 +338,18 @@ impl KnowledgeGraph {
         // An agreement's parties replaced: the runs of agreements by party (no run holds a
         // statement's references).
         let reparted = relinked.iter().any(|r| self.agreement(r.0).is_some());
-        if rekinded || reparted || listed.iter().any(|k| kinds.contains(k)) {
+        if rekinded || reparted {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
+        } else if listed.iter().any(|k| kinds.contains(k)) {
+            kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.extended(&kg, old)));
         }
+        // An actor or place added, or one's aliases replaced (a replaced name builds whole):
+        // the name index.
         let named = [EntityKind::Actor, EntityKind::Place];
-        if named.iter().any(|k| kinds.contains(k) || replaced_kinds.contains(k)) {
+        let renamed = replaced_nodes
+            .iter()
+            .any(|&r| super::names::names_of(self.entity(r)) != super::names::names_of(kg.entity(r)));
+        if renamed || named.iter().any(|k| kinds.contains(k)) {
             kg.names = Arc::new(crate::timing::timed("extend: name index", || NameIndex::build(&kg)));
         }
         kg.search = crate::timing::timed("extend: search index", || self.search.extended(&kg, self, &replaced_nodes));
@@ -795,25 +806,6 @@ fn participants(e: &Entity) -> Vec<NodeId> {
     v.sort_unstable();
     v.dedup();
     v
-}
-
-/// `items` (in rank order) with `new` (none of them in `items`) merged in by rank.
-fn merge_by_rank(items: &[NodeId], new: &[NodeId], rank: &super::chunked::Chunked<u32>) -> Vec<NodeId> {
-    let mut new = new.to_vec();
-    new.sort_unstable_by_key(|m| rank[m.index()]);
-    new.dedup();
-    let mut out = Vec::with_capacity(items.len() + new.len());
-    let (mut i, mut j) = (0, 0);
-    while i < items.len() || j < new.len() {
-        if j >= new.len() || (i < items.len() && rank[items[i].index()] < rank[new[j].index()]) {
-            out.push(items[i]);
-            i += 1;
-        } else {
-            out.push(new[j]);
-            j += 1;
-        }
-    }
-    out
 }
 
 /// Every source `e` cites (for its facts, participations, positions and notes).

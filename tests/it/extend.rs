@@ -6,7 +6,9 @@
 
 use crate::support::{block_on, graph};
 use diplograph::api::{Author, WriteService};
-use diplograph::graph::{ActorQuery, AgreementQuery, Bucket, EventQuery, KnowledgeGraph, PlaceQuery, ServedGraph};
+use diplograph::graph::{
+    ActorQuery, AgreementQuery, Bucket, EventQuery, KnowledgeGraph, PlaceQuery, ServedGraph, StatementQuery,
+};
 use diplograph::model::*;
 use diplograph::write::{MemoryLog, Writer};
 use serde_json::{json, Value};
@@ -450,6 +452,21 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
     for kind in AgreementKind::ALL {
         let q = AgreementQuery { kind: Some(*kind), ..AgreementQuery::default() };
         assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)), "{kind:?}");
+    }
+    for kind in PlaceKind::ALL {
+        let q = PlaceQuery { kind: Some(*kind), ..PlaceQuery::default() };
+        assert_eq!(list(a.places(&q)), list(b.places(&q)), "{kind:?}");
+    }
+    let said = b.all(EntityKind::Statement);
+    for _ in 0..10 {
+        let (x, y) = (rng.pick(said), rng.pick(said));
+        let (x, y) = (b.statement(x).expect("statement").when, b.statement(y).expect("statement").when);
+        for (from, to) in
+            [(Some(x.start.min(y.start)), Some(x.end.max(y.end))), (Some(x.start), None), (None, Some(y.end))]
+        {
+            let q = StatementQuery { from, to, ..StatementQuery::default() };
+            assert_eq!(list(a.statements(&q)), list(b.statements(&q)), "statements from {from:?} to {to:?}");
+        }
     }
     let agreements = b.all(EntityKind::Agreement);
     assert_eq!(
