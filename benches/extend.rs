@@ -148,6 +148,61 @@ fn main() {
     println!("one graph extended by one event ({runs} times): {}", summary(&mut made));
     println!("  the same with the extended graph dropped: {}", summary(&mut with_drop));
 
+    // A report's records added in one write: a source, a statement and an agreement (the
+    // list runs they join merged, the statements' date index extended); and the same report
+    // with an event corrected to cite it (moved a day: the additions, then the event
+    // re-indexed on that graph).
+    let kinds = [EntityKind::Source, EntityKind::Statement, EntityKind::Agreement];
+    if kinds.iter().all(|&k| !graph.all(k).is_empty()) {
+        let report = |n: usize| -> Vec<Entity> {
+            kinds
+                .iter()
+                .map(|&k| {
+                    let mut e = graph.entity(graph.all(k)[0]).clone();
+                    match &mut e {
+                        Entity::Source(s) => s.id = format!("source:bench-report-{n}"),
+                        Entity::Statement(s) => s.id = format!("statement:bench-report-{n}"),
+                        Entity::Agreement(a) => a.id = format!("agreement:bench-report-{n}"),
+                        _ => {}
+                    }
+                    e
+                })
+                .collect()
+        };
+        let (mut added, mut corrected) = (Vec::new(), Vec::new());
+        let events = graph.all(EntityKind::Event);
+        for n in 0..runs {
+            let t = Instant::now();
+            drop(graph.extend(report(n), graph.snapshot().clone()));
+            added.push(t.elapsed());
+            // An event that no undated agreement is ordered by (a move of one builds whole).
+            let moved = |node: NodeId| {
+                let mut e = graph.entity(node).clone();
+                if let Entity::Event(ev) = &mut e {
+                    ev.when = diplograph::model::TimeSpan::day(ev.when.start + chrono::Duration::days(1));
+                }
+                e
+            };
+            let mut i = n * 7_919;
+            while !graph.replaces_in_place(events[i % events.len()], &moved(events[i % events.len()])) {
+                i += 1;
+            }
+            let node = events[i % events.len()];
+            let mut e = moved(node);
+            if let Entity::Event(ev) = &mut e {
+                ev.sources.push(NodeId(graph.node_count() as u32));
+            }
+            let t = Instant::now();
+            drop(graph.update(vec![(node, e)], report(n), graph.snapshot().clone()));
+            corrected.push(t.elapsed());
+        }
+        println!("a source, a statement and an agreement added ({runs} times): {}", summary(&mut added));
+        println!(
+            "the same with an event moved a day to cite the source (no undated agreement ordered by it; {runs} times): {}",
+            summary(&mut corrected)
+        );
+    }
+
     // Replacements (issue 15): one event replaced in place (a corrected summary, or a
     // corrected title that keeps its words), made from the graph before; and one replaced
     // with its date moved, which is built whole (what every replacement cost before).
