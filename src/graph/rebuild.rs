@@ -177,10 +177,14 @@ impl KnowledgeGraph {
         // it): the additions first, then the replacements on that graph, where what they
         // refer to is there (each step patched, rather than the analytics or the whole
         // graph built again).
+        let refers_to_added = |n: NodeId, e: &Entity| {
+            let mut added = false;
+            each_link(n, e, |a, b, _| added |= a.index() >= old || b.index() >= old);
+            added
+        };
         let split = !added.is_empty()
             && replaced.iter().any(|(n, e)| {
-                !self.replaces_in_place(*n, e)
-                    || (matches!(e, Entity::Event(_)) && indexed(self.entity(*n)) != indexed(e))
+                refers_to_added(*n, e) || (matches!(e, Entity::Event(_)) && indexed(self.entity(*n)) != indexed(e))
             });
         if split {
             let mid =

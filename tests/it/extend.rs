@@ -718,6 +718,44 @@ fn a_report_added_and_an_event_moved_to_cite_it_in_one_write_is_made_from_the_gr
 }
 
 #[test]
+fn the_first_topic_of_a_graph_given_by_a_re_indexed_event_is_counted_as_a_whole_build_counts_it() {
+    // A graph whose events have no topic: no topic counted by day. An event given the first
+    // one, re-indexed: the counts by day must come as a build's (a new table), also once an
+    // event with that topic is added after it.
+    let g = whole(&graph());
+    let cleared: Vec<(NodeId, Entity)> = g
+        .all(EntityKind::Event)
+        .iter()
+        .map(|&n| {
+            let mut e = g.entity(n).clone();
+            if let Entity::Event(ev) = &mut e {
+                ev.topics.clear();
+            }
+            (n, e)
+        })
+        .collect();
+    let g = whole(&g.update(cleared, Vec::new(), g.snapshot().clone()));
+    assert!(!g.counts_by_day().1, "no topic, none counted by day");
+    let mut rng = Rng(17);
+    let node = g.all(EntityKind::Event)[3];
+    let mut e = g.entity(node).clone();
+    if let Entity::Event(ev) = &mut e {
+        ev.topics = vec!["migration".into()];
+    }
+    assert!(g.replaces_in_place(node, &e), "re-indexed");
+    let a = g.update(vec![(node, e.clone())], Vec::new(), g.snapshot().clone());
+    assert!(a.nodes_added() > 0, "made from the graph before");
+    assert_eq!(a.counts_by_day(), whole(&a).counts_by_day());
+    assert_same(&a, &whole(&a), &mut rng);
+    if let Entity::Event(ev) = &mut e {
+        ev.id = "event:with-the-first-topic-too".into();
+    }
+    let b = a.extend(vec![e], a.snapshot().clone());
+    assert_eq!(b.counts_by_day(), whole(&b).counts_by_day());
+    assert_same(&b, &whole(&b), &mut rng);
+}
+
+#[test]
 fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers() {
     let dir = tempfile::tempdir().expect("temp dir");
     diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 4 }, dir.path())

@@ -63,10 +63,11 @@ impl Rows {
         }
     }
 
-    /// Appends a whole chunk of rows, shared; only between chunks (no row being filled).
+    /// Appends a whole chunk of `per` rows, shared; only between chunks (no row being
+    /// filled).
     fn push_chunk(&mut self, chunk: Arc<Vec<u32>>) {
         debug_assert!(self.filling.is_empty() && self.len.is_multiple_of(self.per));
-        self.len += chunk.len() / self.width.max(1);
+        self.len += self.per;
         self.chunks.push(chunk);
     }
 
@@ -220,8 +221,9 @@ impl PrefixCounts {
         let mut rows = Rows::new(width);
         let mut k = 0;
         while k < new_days.len() {
-            let c = k / self.per;
-            if k % self.per == 0
+            let c = k.checked_div(self.per).unwrap_or(0);
+            if self.per > 0
+                && k % self.per == 0
                 && c < self.len / self.per
                 && k + self.per <= new_days.len()
                 && (k..k + self.per).all(same)
@@ -408,9 +410,13 @@ impl VocabCounts {
     ) -> Option<Self> {
         let mut country_ids: Vec<u32> = a.countries.iter().map(|&(c, _)| c.0).collect();
         country_ids.sort_unstable();
+        // Topics are counted by day before and after alike (the first topic of a graph
+        // that had none is a new table), with the same columns.
         let topics = !self.topics_before.is_empty();
+        let counted = masks.is_some() && !a.topic_names.is_empty();
         if country_ids != self.country_ids
-            || (topics && (a.topic_names.len() != self.topics_before.width || masks.is_none()))
+            || topics != counted
+            || (topics && a.topic_names.len() != self.topics_before.width)
         {
             return None;
         }
