@@ -528,17 +528,7 @@ impl WaveletMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic PRNG (xorshift).
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n
-        }
-    }
+    use crate::graph::Rng;
 
     fn date(n: i32) -> NaiveDate {
         NaiveDate::from_num_days_from_ce_opt(n).expect("a day")

@@ -135,7 +135,7 @@ impl KeysByPosition {
             return Self::build(&every());
         }
         let mut at: Vec<(u32, i64)> = self.at.iter().copied().zip(self.keys.iter().copied()).collect();
-        let mut gone: Vec<(u32, i64)> = self.gone.iter().copied().zip(self.gone_keys.iter().copied()).collect();
+        let (mut gone, mut gone_keys) = (self.gone.clone(), self.gone_keys.clone());
         // The last first, so that the positions before it stay where they are.
         for &(p, key) in out.iter().rev() {
             match at.binary_search_by_key(&(p as u32), |x| x.0) {
@@ -145,9 +145,9 @@ impl KeysByPosition {
                 Err(a) => {
                     // The base's `s`-th position still there, at base position `s + j`.
                     let s = p - a;
-                    let g: Vec<u32> = gone.iter().map(|x| x.0).collect();
-                    let j = gone_before(&g, s, true);
-                    gone.insert(j, ((s + j) as u32, key));
+                    let j = gone_before(&gone, s, true);
+                    gone.insert(j, (s + j) as u32);
+                    gone_keys.insert(j, key);
                 }
             }
             at.iter_mut().filter(|x| x.0 as usize > p).for_each(|x| x.0 -= 1);
@@ -173,7 +173,6 @@ impl KeysByPosition {
             }
         }
         let (at, keys): (Vec<u32>, Vec<i64>) = merged.into_iter().unzip();
-        let (gone, gone_keys): (Vec<u32>, Vec<i64>) = gone.into_iter().unzip();
         let added = Arc::new(Matrix::build(Vec::new(), &keys));
         let removed = if gone_keys == self.gone_keys {
             self.removed.clone()
@@ -311,16 +310,7 @@ pub(crate) fn merged_cuts(old: &[i32], added: &[i32]) -> Vec<(i32, usize, usize)
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
-        }
-    }
+    use crate::graph::Rng;
 
     #[test]
     fn inserted_positions_count_as_a_matrix_built_over_the_new_order() {

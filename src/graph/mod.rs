@@ -258,3 +258,18 @@ impl KnowledgeGraph {
         a.when.or_else(|| a.event.and_then(|e| self.event(e)).map(|e| e.when))
     }
 }
+
+/// A small deterministic PRNG (xorshift) for the graph's unit tests.
+#[cfg(test)]
+pub(crate) struct Rng(pub(crate) u64);
+
+#[cfg(test)]
+impl Rng {
+    /// A number below `n` (0 when `n` is 0).
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}

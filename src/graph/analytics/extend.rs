@@ -144,9 +144,9 @@ impl Analytics {
         let mut by_country: HashMap<u32, u32> = self.countries.iter().map(|&(c, k)| (c.0, k)).collect();
         added.iter().filter(|a| a.country != NONE).for_each(|a| *by_country.entry(a.country).or_default() += 1);
         let countries = top(g, by_country.into_iter().map(|(c, k)| (NodeId(c), k)).collect(), usize::MAX);
-        let mut met: HashMap<NodeId, u32> = HashMap::default();
+        let mut met: HashMap<NodeId, i64> = HashMap::default();
         added.iter().for_each(|a| each_participant(a.event, |x| *met.entry(x).or_default() += 1));
-        let participants = add_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
+        let participants = changed_counts(&self.participants, &met, |&(x, k)| (Reverse(k), g.rank(x)));
         let mut seen: HashMap<&str, i64> = HashMap::default();
         added.iter().for_each(|a| each_topic(a.event, |t| *seen.entry(t).or_default() += 1));
         let (topic_names, topics) = self.changed_topics(&seen);
@@ -442,7 +442,8 @@ impl Analytics {
                 })
         });
         let lists = crate::timing::timed("graph: analytics: busy lists", || {
-            let patch = |t: &ListTally, list: &[NodeId]| self.moved_in_list(g, prev, &a, again, t, list);
+            let index = topic_index(&a.topic_names);
+            let patch = |t: &ListTally, list: &[NodeId]| self.moved_in_list((g, prev), &a, &index, again, t, list);
             busy::rebuilt(g, &a, self.busy_min, masks.as_deref(), (self, changed), patch)
         });
         (a.busy, a.busy_tallies) = lists;
@@ -506,66 +507,39 @@ impl CodeCounts {
 impl Analytics {
     /// The counts of busy list `t` (of these analytics, `prev`'s) once the events `again`
     /// were re-indexed (`g` the graph now, `a` its analytics, numbering topics as these do
-    /// and new ones after) and the list is `list`: the events that were in it taken out as
-    /// they were, those in it now counted in as they are, the first-known days gathered
-    /// again in the list's order. `None` when an event is not where the analytics say.
+    /// and new ones after, `index` by name) and the list is `list`: the events that were in
+    /// it taken out as they were, those in it now counted in as they are. `None` when an
+    /// event is not where the analytics say.
     fn moved_in_list(
         &self,
-        g: &KnowledgeGraph,
-        prev: &KnowledgeGraph,
+        (g, prev): (&KnowledgeGraph, &KnowledgeGraph),
         a: &Analytics,
+        index: &HashMap<&str, u32>,
         again: &[NodeId],
         t: &ListTally,
         list: &[NodeId],
     ) -> Option<ListTally> {
-        let index = topic_index(&a.topic_names);
         let in_list = |x: &KnowledgeGraph, r: NodeId| {
             let mut found = false;
             x.each_back_link(r, |n, l| found |= l == crate::graph::build::EVENTS && n == t.node);
             found
         };
-        let mut tally = t.tally.clone();
-        let (mut countries, mut met, mut topics): (HashMap<NodeId, i64>, HashMap<NodeId, i64>, HashMap<u32, i64>) =
-            Default::default();
+        let mut change = ListChange::of(t);
         for &r in again {
             for (x, an, sign) in [(prev, self, -1), (g, a, 1)] {
-                if !in_list(x, r) {
-                    continue;
+                if in_list(x, r) {
+                    change.count(x, an, index, r, sign)?;
                 }
-                let (e, p) = (x.event(r)?, x.rank(r) as usize);
-                let attrs = *an.attrs.get(p)?;
-                if sign < 0 {
-                    tally.remove(attrs);
-                } else {
-                    tally.add(attrs);
-                }
-                match *an.country.get(p)? {
-                    NONE => {}
-                    c => *countries.entry(NodeId(c)).or_default() += sign,
-                }
-                each_participant(e, |y| *met.entry(y).or_default() += sign);
-                each_topic(e, |s| {
-                    if let Some(&i) = index.get(s) {
-                        *topics.entry(i).or_default() += sign;
-                    }
-                });
             }
         }
-        let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
-        Some(ListTally {
-            node: t.node,
-            tally,
-            countries: changed_counts(&t.countries, &countries, |&(x, k)| (Reverse(k), g.rank(x))),
-            participants: changed_counts(&t.participants, &met, |&(x, k)| (Reverse(k), g.rank(x))),
-            topics: changed_counts(&t.topics, &topics, |&(i, k)| (Reverse(k), name(i))),
-            known: list.iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect(),
-        })
+        Some(change.tally_of(g, a, t, list))
     }
 }
 
 /// `list` (sorted by `key`, whose keys are all different) with the counts `change` added
 /// to its entries (new entries for keys not in it; entries left with none taken out),
-/// sorted again.
+/// sorted again: the changed entries taken out and put back at their places (a whole sort
+/// when they are many).
 fn changed_counts<K: Copy + Eq + Hash, O: Ord>(
     list: &[(K, u32)],
     change: &HashMap<K, i64>,
@@ -582,8 +556,13 @@ fn changed_counts<K: Copy + Eq + Hash, O: Ord>(
             None => out.push((k, v)),
         }
     }
-    for (k, v) in now.into_iter().filter(|&(_, v)| v > 0) {
-        let c = (k, v as u32);
+    let changed: Vec<(K, u32)> = now.into_iter().filter(|&(_, v)| v > 0).map(|(k, v)| (k, v as u32)).collect();
+    if changed.len() > 64 && changed.len() * 8 > out.len() {
+        out.extend(changed);
+        out.sort_unstable_by_key(|x| key(x));
+        return out;
+    }
+    for c in changed {
         let at = out.partition_point(|x| key(x) < key(&c));
         out.insert(at, c);
     }
@@ -600,66 +579,73 @@ fn patch(
     list: &[NodeId],
     old: usize,
 ) -> ListTally {
-    let mut tally = t.tally.clone();
-    let (mut countries, mut met, mut topics) = (HashMap::default(), HashMap::default(), HashMap::default());
+    let mut change = ListChange::of(t);
     for &n in list.iter().filter(|n| n.index() >= old) {
-        let pos = g.rank(n) as usize;
-        if let Some(&x) = a.attrs.get(pos) {
-            tally.add(x);
-        }
-        match a.country.get(pos) {
-            Some(&c) if c != NONE => *countries.entry(NodeId(c)).or_default() += 1,
-            _ => {}
-        }
-        let Some(e) = g.event(n) else { continue };
-        each_participant(e, |x| *met.entry(x).or_default() += 1);
-        each_topic(e, |s| {
-            if let Some(&i) = index.get(s) {
-                *topics.entry(i).or_default() += 1
-            }
-        });
+        change.count(g, a, index, n, 1);
     }
-    let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
-    ListTally {
-        node: t.node,
-        tally,
-        countries: add_counts(&t.countries, &countries, |&(x, k)| (Reverse(k), g.rank(x))),
-        participants: add_counts(&t.participants, &met, |&(x, k)| (Reverse(k), g.rank(x))),
-        topics: add_counts(&t.topics, &topics, |&(i, k)| (Reverse(k), name(i))),
-        known: list.iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect(),
-    }
+    change.tally_of(g, a, t, list)
 }
 
-/// `list` (sorted by `key`, whose keys are all different) with the counts `add` added to
-/// its entries (new entries for keys not in it), sorted again: the changed entries taken out
-/// and put back at their places (a whole sort when they are many).
-fn add_counts<K: Copy + Eq + Hash, O: Ord>(
-    list: &[(K, u32)],
-    add: &HashMap<K, u32>,
-    key: impl Fn(&(K, u32)) -> O,
-) -> Vec<(K, u32)> {
-    if add.is_empty() {
-        return list.to_vec();
-    }
-    let mut changed: Vec<(K, u32)> = add.iter().map(|(&k, &v)| (k, v)).collect();
-    let mut out = Vec::with_capacity(list.len() + changed.len());
-    let mut was: HashMap<K, u32> = HashMap::default();
-    for &(k, v) in list {
-        if add.contains_key(&k) {
-            was.insert(k, v);
-        } else {
-            out.push((k, v));
+/// What a write changes in a busy list's counts (see [`ListTally`]): its tally, and per
+/// country, participant and topic, how many events more or fewer.
+struct ListChange {
+    tally: EventTally,
+    countries: HashMap<NodeId, i64>,
+    met: HashMap<NodeId, i64>,
+    topics: HashMap<u32, i64>,
+}
+
+impl ListChange {
+    fn of(t: &ListTally) -> Self {
+        ListChange {
+            tally: t.tally.clone(),
+            countries: Default::default(),
+            met: Default::default(),
+            topics: Default::default(),
         }
     }
-    changed.iter_mut().for_each(|c| c.1 += was.get(&c.0).copied().unwrap_or(0));
-    if changed.len() > 64 && changed.len() * 8 > out.len() {
-        out.extend(changed);
-        out.sort_unstable_by_key(|x| key(x));
-        return out;
+
+    /// Event `n` of graph `g` (whose analytics are `a`, their topics by name `index`)
+    /// counted in (`sign` 1) or out (-1). `None` when it is not where the analytics say.
+    fn count(
+        &mut self,
+        g: &KnowledgeGraph,
+        a: &Analytics,
+        index: &HashMap<&str, u32>,
+        n: NodeId,
+        sign: i64,
+    ) -> Option<()> {
+        let (e, p) = (g.event(n)?, g.rank(n) as usize);
+        let attrs = *a.attrs.get(p)?;
+        if sign < 0 {
+            self.tally.remove(attrs);
+        } else {
+            self.tally.add(attrs);
+        }
+        match *a.country.get(p)? {
+            NONE => {}
+            c => *self.countries.entry(NodeId(c)).or_default() += sign,
+        }
+        each_participant(e, |y| *self.met.entry(y).or_default() += sign);
+        each_topic(e, |s| {
+            if let Some(&i) = index.get(s) {
+                *self.topics.entry(i).or_default() += sign;
+            }
+        });
+        Some(())
     }
-    for c in changed {
-        let at = out.partition_point(|x| key(x) < key(&c));
-        out.insert(at, c);
+
+    /// The counts of busy list `t` with these changes, its list now `list` (in `g`, whose
+    /// analytics are `a`): the first-known days gathered again in the list's order.
+    fn tally_of(self, g: &KnowledgeGraph, a: &Analytics, t: &ListTally, list: &[NodeId]) -> ListTally {
+        let name = |i: u32| a.topic_names.get(i as usize).map_or("", |s| &**s);
+        ListTally {
+            node: t.node,
+            tally: self.tally,
+            countries: changed_counts(&t.countries, &self.countries, |&(x, k)| (Reverse(k), g.rank(x))),
+            participants: changed_counts(&t.participants, &self.met, |&(x, k)| (Reverse(k), g.rank(x))),
+            topics: changed_counts(&t.topics, &self.topics, |&(i, k)| (Reverse(k), name(i))),
+            known: list.iter().map(|n| a.known.get(n.index()).copied().unwrap_or(i32::MAX)).collect(),
+        }
     }
-    out
 }

@@ -565,17 +565,7 @@ impl KnowledgeGraph {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A small deterministic PRNG (xorshift).
-    struct Rng(u64);
-    impl Rng {
-        fn below(&mut self, n: u64) -> u64 {
-            self.0 ^= self.0 << 13;
-            self.0 ^= self.0 >> 7;
-            self.0 ^= self.0 << 17;
-            self.0 % n.max(1)
-        }
-    }
+    use crate::graph::Rng;
 
     const WIDTH: usize = 64;
 
