@@ -58,6 +58,13 @@
 //!   is nobody else's); an actor's or place's aliases: the name index built again;
 //! - notes (text and citations) and the citations of participations and positions: the
 //!   cited sources' fact counts counted again (their `Reverse` copied);
+//! - an actor's, place's, agreement's or statement's own citations: their links kept apart
+//!   (`nodes.rs`), the sources' fact counts counted again, the node's first-known day read
+//!   again and, for an agreement or statement, the day by which all of its kind were known
+//!   found again (`Analytics::recite`);
+//! - an actor's positions (titles, organisations, dates): the links to the organisations
+//!   kept apart, the office holders made again (the actors with an office: a walk of the
+//!   actors, `Analytics::recite`);
 //! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as the order key, which an undated
@@ -102,15 +109,13 @@
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
-//! container, an actor's country and organisations: so the links of places and actors, the
-//! places' lists, the analytics' countries), the citations of entities other than events
-//! (their links, their first-known days), names and the dates of other kinds than events
-//! (orders and ranks, the statements' date index), a place's kind (events' countries),
-//! positions but for their citations (office holders). Not incremental, so built whole: a
-//! renamed actor or place, a changed container, country or own citation of another kind
-//! than an event, an undated agreement's event, a place's kind, a moved event that an
-//! undated agreement sorts by, an actor's position (but its citations); and a write that
-//! removes records (the writer decides, `write/mod.rs`).
+//! container, an actor's country: so the places' lists, the analytics' countries), names
+//! and the dates of other kinds than events (orders and ranks, the statements' date
+//! index), a place's kind (events' countries), a source's publication day (the order of
+//! every citation of it). Not incremental, so built whole: a renamed actor or place, a
+//! changed container or country, a moved agreement, statement or source, an undated
+//! agreement's event, a place's kind, a moved event that an undated agreement sorts by; and
+//! a write that removes records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -340,8 +345,11 @@ impl KnowledgeGraph {
             _ => false,
         });
         // An agreement's parties replaced: the runs of agreements by party (no run holds a
-        // statement's references).
-        let reparted = relinked.iter().any(|r| self.agreement(r.0).is_some());
+        // statement's references, or an agreement's signatories, event or citations).
+        let reparted = relinked.iter().any(|r| match (self.agreement(r.0), kg.agreement(r.0)) {
+            (Some(a), Some(b)) => a.parties != b.parties,
+            _ => false,
+        });
         if rekinded || reparted {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         } else if listed.iter().any(|k| kinds.contains(k)) {
@@ -377,6 +385,23 @@ impl KnowledgeGraph {
             let a = || self.analytics.reindexed(&kg, self, &reindexed, &changed);
             crate::timing::timed("extend: analytics re-indexed", a)
         };
+        // Records of other kinds than events given other citations (the re-indexed events'
+        // are counted above): their first-known days; an actor's positions: the office
+        // holders.
+        let recited: Vec<NodeId> = replaced_nodes
+            .iter()
+            .copied()
+            .filter(|&r| self.event(r).is_none() && self.entity(r).sources() != kg.entity(r).sources())
+            .collect();
+        let reheld = replaced_nodes.iter().any(|&r| match (self.actor(r), kg.actor(r)) {
+            (Some(a), Some(b)) => a.positions != b.positions,
+            _ => false,
+        });
+        if !recited.is_empty() || reheld {
+            let mut analytics = std::mem::take(&mut kg.analytics);
+            crate::timing::timed("extend: first-known days and holders", || analytics.recite(&kg, &recited, reheld));
+            kg.analytics = analytics;
+        }
         kg
     }
 
@@ -727,13 +752,14 @@ impl KnowledgeGraph {
 /// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
 /// and document), notes (their text is read by no index, their citations counted), the
 /// citations of participations and positions (counted), an actor's and an agreement's kind
-/// (the list runs built again), and fields read only from the entity when asked (a place's
-/// code and coordinates, an agreement's status, amount and duration, a statement's channel
-/// and quote flag, a source's note, publisher and credits). Kept, so compared: everything
-/// else, among them every reference (the links and reverse lists), an entity's own
-/// citations (links, first-known days), names and dates (orders, date index), a place's
-/// kind (events' countries), events' kinds, statuses, modes, roles and topics (analytics,
-/// codes, list runs), positions but for their citations (office holders). (An event's
+/// (the list runs built again), the own citations of an actor, place, agreement or
+/// statement (links kept apart, first-known days read again), an actor's positions (office
+/// holders made again), and fields read only from the entity when asked (a place's code and
+/// coordinates, an agreement's status, amount and duration, a statement's channel and quote
+/// flag, a source's note, publisher and credits). Kept, so compared: everything else, among
+/// them every other reference (the links and reverse lists), names and dates (orders, date
+/// index), a place's kind (events' countries), events' kinds, statuses, modes, roles,
+/// topics and own citations (analytics, codes, list runs). (An event's
 /// date, participants, place, parent, kind, status, mode, topics, own codes and own
 /// citations are re-indexed by [`KnowledgeGraph::update`] all the same: see
 /// [`reindexable`].)
@@ -745,10 +771,12 @@ fn indexed(e: &Entity) -> Entity {
             a.aliases.clear();
             a.summary = None;
             a.notes.clear();
-            a.positions.iter_mut().for_each(|p| p.sources.clear());
+            a.sources.clear();
+            a.positions.clear();
         }
         Entity::Place(p) => {
             p.aliases.clear();
+            p.sources.clear();
             (p.code, p.latitude, p.longitude) = (None, None, None);
             p.notes.clear();
         }
@@ -766,10 +794,12 @@ fn indexed(e: &Entity) -> Entity {
             a.topics.clear();
             (a.amount, a.duration_months) = (None, None);
             a.notes.clear();
+            a.sources.clear();
         }
         Entity::Statement(s) => {
             (s.speaker, s.about, s.responds_to) = (NodeId(u32::MAX), None, None);
             s.text.clear();
+            s.sources.clear();
             (s.quote, s.channel) = (false, StatementChannel::ALL[0]);
         }
         Entity::Source(s) => {

@@ -156,13 +156,15 @@ fn dates_an_agreement(g: &KnowledgeGraph, n: NodeId) -> bool {
 /// `count` replacements of random records of `g` (each node once), each a copy with some
 /// fields changed: for [`Change::InPlace`], only fields [`KnowledgeGraph::replaces_in_place`]
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
-/// notes, participations and positions, an actor's or agreement's kind, an agreement's
-/// parties, signatories and (when dated) event, a statement's speaker and event, fields no
-/// index reads); for [`Change::Events`], events only, also one or more of what the indexes
-/// read of an event (its date, participants and roles, place, parent, kind, status, own
+/// notes, participations and positions, the own citations of actors, places, agreements and
+/// statements, an actor's positions, an actor's or agreement's kind, an agreement's parties,
+/// signatories and (when dated) event, a statement's speaker and event, fields no index
+/// reads); for [`Change::Events`], events only, also one or more of what the indexes read
+/// of an event (its date, participants and roles, place, parent, kind, status, own
 /// citations, topics, mode, own codes); for [`Change::Whole`], of another kind than an
 /// event, also one an index reads that no update takes (a name, a place's kind, an
-/// agreement's own citation...), so that the graph is built whole. With each replacement, whether it is in place.
+/// agreement's or statement's date...), so that the graph is built whole. With each
+/// replacement, whether it is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
     let sources = g.all(EntityKind::Source);
@@ -202,21 +204,42 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 2 => ev.notes.push(note(rng)),
                 _ => ev.participants.iter_mut().for_each(|p| p.sources = cite(rng)),
             },
-            Entity::Actor(a) => match rng.below(4) {
+            Entity::Actor(a) => match rng.below(6) {
                 0 => a.aliases.push(text(&a.name, rng)),
                 3 => a.kind = ActorKind::ALL[rng.below(ActorKind::ALL.len())],
                 1 => a.summary = Some(text(a.summary.as_deref().unwrap_or_default(), rng)),
+                4 => a.sources = cite(rng),
+                // An office taken up (now and then at another actor, an organisation), one
+                // left, one given another title or end.
+                5 => match rng.below(3) {
+                    0 => a.positions.push(Position {
+                        title: format!("{word} minister"),
+                        organization: (rng.below(2) == 0).then(|| rng.pick(g.all(EntityKind::Actor))),
+                        start: Some(some_day(g, rng)),
+                        end: None,
+                        attested: Vec::new(),
+                        sources: cite(rng),
+                    }),
+                    1 if !a.positions.is_empty() => {
+                        a.positions.remove(rng.below(a.positions.len()));
+                    }
+                    _ => a.positions.iter_mut().for_each(|p| {
+                        p.title = text(&p.title, rng);
+                        p.end = Some(some_day(g, rng));
+                    }),
+                },
                 _ => {
                     a.notes.clear();
                     a.positions.iter_mut().for_each(|p| p.sources = cite(rng));
                 }
             },
-            Entity::Place(p) => match rng.below(3) {
+            Entity::Place(p) => match rng.below(4) {
                 0 => p.aliases = vec![text(&p.name, rng)],
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
+                3 => p.sources = cite(rng),
                 _ => p.notes.push(note(rng)),
             },
-            Entity::Agreement(a) => match rng.below(5) {
+            Entity::Agreement(a) => match rng.below(6) {
                 0 => a.title = text(&a.title, rng),
                 // Other parties and signatories, and (when its own date orders it) another
                 // event.
@@ -236,10 +259,12 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     a.status = AgreementStatus::ALL[rng.below(AgreementStatus::ALL.len())];
                 }
                 1 => a.topics.push(text(word, rng)),
+                5 => a.sources = cite(rng),
                 _ => (a.summary, a.duration_months) = (text(&a.summary, rng), Some(rng.below(40) as u32)),
             },
-            Entity::Statement(st) => match rng.below(3) {
+            Entity::Statement(st) => match rng.below(4) {
                 0 => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
+                3 => st.sources = cite(rng),
                 // Another speaker, about another event or none.
                 2 => {
                     st.speaker = rng.pick(g.all(EntityKind::Actor));
@@ -340,8 +365,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     p.kind = kinds[rng.below(kinds.len())];
                 }
                 Entity::Agreement(a) => {
-                    let fresh: Vec<NodeId> = sources.iter().copied().filter(|s| !a.sources.contains(s)).collect();
-                    a.sources.push(rng.pick(&fresh));
+                    let when = a.when.map_or(some_day(g, rng), |w| w.start + day);
+                    a.when = Some(TimeSpan::day(when));
                 }
                 Entity::Statement(st) => st.when = TimeSpan::day(st.when.start + day),
                 Entity::Source(src) => {
@@ -466,6 +491,25 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         {
             let q = StatementQuery { from, to, ..StatementQuery::default() };
             assert_eq!(list(a.statements(&q)), list(b.statements(&q)), "statements from {from:?} to {to:?}");
+        }
+    }
+    // Knowledge time of the kinds whose first-known days a replacement of their own
+    // citations changes, and valid time of offices.
+    let holders: Vec<&Actor> = b.all(EntityKind::Actor).iter().filter_map(|&n| b.actor(n)).collect();
+    let mut titles: Vec<String> = ["minister", "president", "summit"].map(String::from).to_vec();
+    for _ in 0..5 {
+        let actor = holders[rng.below(holders.len())];
+        titles.extend(actor.positions.iter().filter_map(|p| p.title.split(' ').next().map(str::to_owned)));
+    }
+    for title in titles {
+        let day = some_day(b, rng);
+        let q = AgreementQuery { known_by: Some(day), ..AgreementQuery::default() };
+        assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)), "agreements known by {day}");
+        let q = StatementQuery { known_by: Some(day), ..StatementQuery::default() };
+        assert_eq!(list(a.statements(&q)), list(b.statements(&q)), "statements known by {day}");
+        for as_of in [None, Some(day)] {
+            let q = ActorQuery { holding: Some(title.clone()), as_of, ..ActorQuery::default() };
+            assert_eq!(list(a.actors(&q)), list(b.actors(&q)), "holding {title:?} on {as_of:?}");
         }
     }
     let agreements = b.all(EntityKind::Agreement);

@@ -20,7 +20,8 @@
 //! - the busy lists: the lists the added events joined patched the same way; a list that
 //!   grows past the threshold walked once; every other one shared;
 //! - first-known days per node: the added nodes' appended; office holders shared, built
-//!   again when an actor was added.
+//!   again when an actor was added (or, `Analytics::recite`, one's positions replaced; a
+//!   replaced record's first-known day is read again there too).
 //!
 //! The internal tables may differ from a whole build's (a code or topic first seen in a write
 //! is numbered after the others), never the answers: `tests/it/extend.rs` compares the
@@ -41,6 +42,46 @@ use std::cmp::Reverse;
 use std::hash::Hash;
 use std::sync::Arc;
 
+/// The first day a report told of node `n` of `g` (see `Analytics::known`).
+fn known_from(g: &KnowledgeGraph, n: NodeId) -> i32 {
+    let published = |s: NodeId| g.source(s).and_then(|s| s.published).map_or(i32::MAX, day);
+    match g.entity(n) {
+        Entity::Source(_) => published(n),
+        e => e.sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX),
+    }
+}
+
+impl Analytics {
+    /// These analytics (of `g`) with the first-known days of the nodes `recited` (replaced
+    /// records other than events whose own citations changed) read again from `g`, and the
+    /// day by which every agreement and every statement was known found again when one of
+    /// theirs changed; the office holders made again when `reheld` (an actor's positions
+    /// replaced).
+    pub(crate) fn recite(&mut self, g: &KnowledgeGraph, recited: &[NodeId], reheld: bool) {
+        let mut again = [false; 3];
+        for &r in recited {
+            let k = known_from(g, r);
+            if self.known.get(r.index()).is_some_and(|&was| was != k) {
+                self.known[r.index()] = k;
+                match g.entity(r).kind() {
+                    EntityKind::Agreement => again[1] = true,
+                    EntityKind::Statement => again[2] = true,
+                    _ => {}
+                }
+            }
+        }
+        for (slot, kind) in [(1, EntityKind::Agreement), (2, EntityKind::Statement)] {
+            if again[slot] {
+                let latest = g.all(kind).iter().filter_map(|n| self.known.get(n.index()).copied()).max();
+                self.all_known[slot] = latest.unwrap_or(i32::MIN);
+            }
+        }
+        if reheld {
+            self.holders = Arc::new(holders(g));
+        }
+    }
+}
+
 /// What counting needs of an added event.
 struct Added<'g> {
     node: NodeId,
@@ -60,11 +101,7 @@ impl Analytics {
     pub(crate) fn extended(&self, g: &KnowledgeGraph, prev: &KnowledgeGraph, old: usize) -> Analytics {
         let n = g.node_count();
         let mut known = self.known.clone();
-        let published = |s: NodeId| g.source(s).and_then(|s| s.published).map_or(i32::MAX, day);
-        known.extend((old..n).map(|i| match g.entity(NodeId(i as u32)) {
-            Entity::Source(_) => published(NodeId(i as u32)),
-            e => e.sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX),
-        }));
+        known.extend((old..n).map(|i| known_from(g, NodeId(i as u32))));
         let mut all_known = self.all_known;
         for (i, &k) in known.iter().enumerate().skip(old) {
             let slot = match g.entity(NodeId(i as u32)).kind() {
@@ -285,10 +322,9 @@ impl Analytics {
     ) -> Analytics {
         let order = g.all(EntityKind::Event);
         let fresh: HashSet<NodeId> = again.iter().copied().collect();
-        let published = |s: NodeId| g.source(s).and_then(|s| s.published).map_or(i32::MAX, day);
         let mut known = self.known.clone();
         for &r in again {
-            known[r.index()] = g.entity(r).sources().iter().map(|&s| published(s)).min().unwrap_or(i32::MAX);
+            known[r.index()] = known_from(g, r);
         }
         let mut numbered = CodeCounts::of(self);
         let (mut by_country, mut met): (HashMap<u32, i64>, HashMap<NodeId, i64>) = Default::default();
