@@ -215,21 +215,6 @@ impl ListIndex {
         let (actors, places, agreements, statements) =
             (of(EntityKind::Actor), of(EntityKind::Place), of(EntityKind::Agreement), of(EntityKind::Statement));
         let new = Runs::of(g, &actors, &places, &agreements);
-        fn merged<K: std::hash::Hash + Eq + Clone>(
-            old: &Arc<HashMap<K, Vec<NodeId>>>,
-            new: HashMap<K, Vec<NodeId>>,
-            g: &KnowledgeGraph,
-        ) -> Arc<HashMap<K, Vec<NodeId>>> {
-            if new.is_empty() {
-                return old.clone();
-            }
-            let mut all = (**old).clone();
-            for (k, run) in new {
-                let items = all.entry(k).or_default();
-                *items = merge_by_rank(items, &run, &g.rank);
-            }
-            Arc::new(all)
-        }
         let statement_dates = if statements.is_empty() {
             self.statement_dates.clone()
         } else {
@@ -248,6 +233,58 @@ impl ListIndex {
             statement_dates,
         }
     }
+
+    /// These runs once the agreements and statements `moved` (sorted) took their new places
+    /// in `g`'s orders (their dates changed, not their kinds or parties; `prev` the graph
+    /// before): the runs of the moved agreements (their kind's, their parties') have them
+    /// taken out and merged back in by rank, the statements' date index has the moved
+    /// statements taken out of their old positions and put in at their new ones
+    /// ([`DateIndex::moved`]); every other map shared.
+    pub(super) fn moved(&self, g: &KnowledgeGraph, prev: &KnowledgeGraph, moved: &[NodeId]) -> Self {
+        let agreements: Vec<NodeId> = moved.iter().copied().filter(|&m| g.agreement(m).is_some()).collect();
+        let new = Runs::of(g, &[], &[], &agreements);
+        let statement_dates = if moved.iter().any(|&m| g.statement(m).is_some()) {
+            let span = |x: &KnowledgeGraph, s: NodeId| {
+                x.statement(s).map(|st| (x.rank[s.index()] as usize, (st.when.start, st.when.end)))
+            };
+            let (mut out, mut ins): (Vec<_>, Vec<_>) =
+                moved.iter().filter_map(|&s| Some((span(prev, s)?, span(g, s)?))).unzip();
+            out.sort_unstable_by_key(|x| x.0);
+            ins.sort_unstable_by_key(|x| x.0);
+            Arc::new(self.statement_dates.moved(&out, &ins))
+        } else {
+            self.statement_dates.clone()
+        };
+        ListIndex {
+            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g),
+            party_to: merged(&self.party_to, new.party_to, g),
+            statement_dates,
+            actors_by_kind: self.actors_by_kind.clone(),
+            places_by_kind: self.places_by_kind.clone(),
+            inside: self.inside.clone(),
+        }
+    }
+}
+
+/// The runs `old` with the runs `new` (each in its kind's order in `g`) merged in by rank:
+/// a node of `new` already in its run (one that moved) is taken out first. Shared when there
+/// is nothing to merge.
+fn merged<K: std::hash::Hash + Eq + Clone>(
+    old: &Arc<HashMap<K, Vec<NodeId>>>,
+    new: HashMap<K, Vec<NodeId>>,
+    g: &KnowledgeGraph,
+) -> Arc<HashMap<K, Vec<NodeId>>> {
+    if new.is_empty() {
+        return old.clone();
+    }
+    let mut all = (**old).clone();
+    for (k, run) in new {
+        let items = all.entry(k).or_default();
+        let again: rustc_hash::FxHashSet<NodeId> = run.iter().copied().collect();
+        items.retain(|x| !again.contains(x));
+        *items = merge_by_rank(items, &run, &g.rank);
+    }
+    Arc::new(all)
 }
 
 /// The runs of some actors, places and agreements (each in its kind's order).

@@ -42,8 +42,9 @@
 //! A write that replaces records (same ids, so the same `NodeId`s; [`KnowledgeGraph::update`])
 //! is made the same way when every replacement is one of those below, and built whole
 //! ([`KnowledgeGraph::build`]) otherwise. A write that also adds records is made in two
-//! steps when one of its replacements re-indexes an event or refers to a record it adds
-//! (a report added, an event corrected to cite it): the additions first, then the
+//! steps when one of its replacements re-indexes an event, moves a record in its order or
+//! refers to a record it adds (a report added, an event corrected to cite it): the
+//! additions first, then the
 //! replacements on that graph, where what they refer to is there. The check, [`KnowledgeGraph::replaces_in_place`],
 //! is conservative: the old and the new entity must be of the same kind and id and equal
 //! once emptied of the fields listed here (`indexed`; for an event, `reindexable`, which
@@ -67,21 +68,29 @@
 //!   actors, `Analytics::recite`);
 //! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
-//!   event and statement it answers (so long as the order key, which an undated
-//!   agreement's event gives, stays, and every reference is to a node of the graph before):
+//!   event and statement it answers (so long as every reference is to a node of the graph
+//!   before):
 //!   the links kept apart for every node at an end of an old or new link (`nodes.rs`), and
 //!   the node taken out of the reverse lists it left and merged by rank into those it
 //!   joined (no agreement or statement is counted by the analytics, met at or walked for
 //!   counterparts); for an agreement, the list runs built again (the parties' runs; 23 ms
 //!   at 100k events, BENCHMARKS.md);
+//! - an agreement's or statement's date, so its order key (which an undated agreement's
+//!   event gives too, and so does the moved date of an event an undated agreement is
+//!   reached at, though the agreement is not replaced): the node taken out of its kind's
+//!   order and merged back in by its new key, the ranks renumbered from the first position
+//!   that changed (`reorder`), taken out of every reverse list it was in and merged back by
+//!   rank (`relist`); a moved agreement's runs (its kind's, its parties') have it taken out
+//!   and merged back in, the statements' date index has a moved statement taken out of its
+//!   old position and put in at its new one (`ListIndex::moved`); nothing else keeps them
+//!   by rank;
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
 //! - an event's date (start, end, precision), participants (actors and roles), place,
-//!   parent, kind, status, mode, topics, own codes and own citations (`reindexable`; a
-//!   moved date only so long as
-//!   no undated agreement reached at the event sorts by it, in the graph before or in the
-//!   same write), the event re-indexed: its links kept apart (`nodes.rs`); when its order
+//!   parent, kind, status, mode, topics, own codes and own citations (`reindexable`; the
+//!   undated agreements reached at it move with it, as above), the event re-indexed: its
+//!   links kept apart (`nodes.rs`); when its order
 //!   key (its date) changed, it is taken out of the events' order and merged back in by its
 //!   new key, the ranks renumbered from the first position that changed (`reorder`), and it
 //!   leaves every reverse list it was in and joins every list it is now in (its
@@ -109,19 +118,18 @@
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
-//! container, an actor's country: so the places' lists, the analytics' countries), names
-//! and the dates of other kinds than events (orders and ranks, the statements' date
-//! index), a place's kind (events' countries), a source's publication day (the order of
-//! every citation of it). Not incremental, so built whole: a renamed actor or place, a
-//! changed container or country, a moved agreement, statement or source, an undated
-//! agreement's event, a place's kind, a moved event that an undated agreement sorts by; and
-//! a write that removes records (the writer decides, `write/mod.rs`).
+//! container, an actor's country: so the places' lists, the analytics' countries), the
+//! names of actors and places (their orders and ranks, which the analytics' counts and the
+//! counterparts break ties by), a place's kind (events' countries), a source's publication
+//! day (the order of every citation of it). Not incremental, so built whole: a renamed
+//! actor or place, a changed container or country, a place's kind, a moved source; and a
+//! write that removes records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
 //! internal tables may number a code or topic differently, answer by answer over many
 //! lists), after random sequences of additions, and of additions and replacements of all
-//! three sorts (in place, events re-indexed, built whole).
+//! four sorts (in place, events re-indexed, agreements and statements moved, built whole).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 //! [`DateIndex::moved`]: super::dates::DateIndex::moved
@@ -177,9 +185,9 @@ impl KnowledgeGraph {
         });
         replaced.sort_by_key(|r| r.0);
         replaced.dedup_by_key(|r| r.0);
-        // A write that adds records and re-indexes events, or replaces a record with one
-        // that refers to a record it adds (a report added and an event corrected to cite
-        // it): the additions first, then the replacements on that graph, where what they
+        // A write that adds records and re-indexes events, moves a record in its order (a
+        // date), or replaces a record with one that refers to a record it adds (a report
+        // added and an event corrected to cite it): the additions first, then the replacements on that graph, where what they
         // refer to is there (each step patched, rather than the analytics or the whole
         // graph built again).
         let refers_to_added = |n: NodeId, e: &Entity| {
@@ -189,14 +197,17 @@ impl KnowledgeGraph {
         };
         let split = !added.is_empty()
             && replaced.iter().any(|(n, e)| {
-                refers_to_added(*n, e) || (matches!(e, Entity::Event(_)) && indexed(self.entity(*n)) != indexed(e))
+                let old = self.entity(*n);
+                refers_to_added(*n, e)
+                    || (matches!(e, Entity::Event(_)) && indexed(old) != indexed(e))
+                    || self.key_of(old) != self.key_of(e)
             });
         if split {
             let mid =
                 crate::timing::timed("extend: additions first", || self.update(Vec::new(), added, snapshot.clone()));
             return mid.update(replaced, Vec::new(), snapshot);
         }
-        if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) || self.dates_an_undated_agreement(&replaced) {
+        if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) {
             return crate::timing::timed("extend: built whole (a replacement)", || {
                 let mut entities: Vec<Entity> = (0..old).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
                 entities.extend(added);
@@ -283,7 +294,26 @@ impl KnowledgeGraph {
             snapshot,
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
-        let moved = crate::timing::timed("extend: moved events", || kg.reorder(&reindexed));
+        // The nodes whose order key may have changed: the re-indexed events, the replaced
+        // agreements and statements, and the undated agreements reached at a re-indexed
+        // event (which sort by its date).
+        let mut rekeyed: Vec<NodeId> = replaced_nodes
+            .iter()
+            .copied()
+            .filter(|&r| matches!(kg.entity(r), Entity::Agreement(_) | Entity::Statement(_)))
+            .chain(reindexed.iter().copied())
+            .collect();
+        for &r in &reindexed {
+            rekeyed.extend(
+                self.reverse(r)
+                    .agreements
+                    .iter()
+                    .filter(|&&a| kg.agreement(a).is_some_and(|ag| ag.when.is_none() && ag.event == Some(r))),
+            );
+        }
+        rekeyed.sort_unstable();
+        rekeyed.dedup();
+        let moved = crate::timing::timed("extend: moved records", || kg.reorder(&rekeyed));
         crate::timing::timed("extend: orders", || kg.extend_orders(old));
         debug_assert!(reindexed.is_empty() || n == old, "a write that adds records re-indexes in a second step");
         if !reindexed.is_empty() {
@@ -314,7 +344,8 @@ impl KnowledgeGraph {
         }
         // The nodes whose lists change: those whose stated links changed, the re-indexed
         // events, and the agreements at (or at a part of) an event given another parent.
-        let mut relisted: Vec<NodeId> = relinked.iter().map(|r| r.0).chain(reindexed.iter().copied()).collect();
+        let mut relisted: Vec<NodeId> =
+            relinked.iter().map(|r| r.0).chain(reindexed.iter().copied()).chain(moved.iter().copied()).collect();
         for &r in &reindexed {
             if self.event(r).map(|e| e.part_of) != kg.event(r).map(|e| e.part_of) {
                 relisted.extend_from_slice(&self.reverse(r).agreements);
@@ -350,10 +381,17 @@ impl KnowledgeGraph {
             (Some(a), Some(b)) => a.parties != b.parties,
             _ => false,
         });
+        // An agreement or statement moved (its date): the runs it is in, the statements'
+        // date index.
+        let redated: Vec<NodeId> =
+            moved.iter().copied().filter(|&m| kg.agreement(m).is_some() || kg.statement(m).is_some()).collect();
+        debug_assert!(redated.is_empty() || n == old, "a write that adds records moves others in a second step");
         if rekinded || reparted {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         } else if listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.extended(&kg, old)));
+        } else if !redated.is_empty() {
+            kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.moved(&kg, self, &redated)));
         }
         // An actor or place added, or one's aliases replaced (a replaced name builds whole):
         // the name index.
@@ -418,41 +456,13 @@ impl KnowledgeGraph {
                 && known
                 && match (old, new) {
                     // An event's date, participants, place, parent, kind, status, mode,
-                    // topics, own codes and own citations are re-indexed; a moved date, so
-                    // long as no undated agreement is ordered by it.
-                    (Entity::Event(a), Entity::Event(b)) => {
-                        reindexable(old) == reindexable(new) && (a.when == b.when || !self.orders_an_agreement(n))
-                    }
+                    // topics, own codes and own citations are re-indexed; an agreement's or
+                    // statement's date moves it in its order.
+                    (Entity::Event(_), _) => reindexable(old) == reindexable(new),
+                    (Entity::Agreement(_) | Entity::Statement(_), _) => redated(old) == redated(new),
                     _ => indexed(old) == indexed(new) && self.key_of(old) == self.key_of(new),
                 }
         }
-    }
-
-    /// Whether an undated agreement reached at event `n` sorts by its date.
-    fn orders_an_agreement(&self, n: NodeId) -> bool {
-        self.reverse(n)
-            .agreements
-            .iter()
-            .any(|&a| self.agreement(a).is_some_and(|ag| ag.event == Some(n) && ag.when.is_none()))
-    }
-
-    /// Whether a replacement of `replaced` makes an undated agreement reached at an event
-    /// whose date another of them moves (so that the agreement's order key changes, which
-    /// [`KnowledgeGraph::replaces_in_place`] of each alone does not see).
-    fn dates_an_undated_agreement(&self, replaced: &[(NodeId, Entity)]) -> bool {
-        let moved: HashSet<NodeId> = replaced
-            .iter()
-            .filter(|(r, e)| match (self.entity(*r), e) {
-                (Entity::Event(a), Entity::Event(b)) => a.when != b.when,
-                _ => false,
-            })
-            .map(|r| r.0)
-            .collect();
-        !moved.is_empty()
-            && replaced.iter().any(|(_, e)| match e {
-                Entity::Agreement(ag) => ag.when.is_none() && ag.event.is_some_and(|ev| moved.contains(&ev)),
-                _ => false,
-            })
     }
 
     /// How many nodes the search index holds apart from its load-built part (see
@@ -594,45 +604,48 @@ impl KnowledgeGraph {
         self.shared_events = prev.shared_events.with(met, self.node_count());
     }
 
-    /// The events `reindexed` (replaced, their entities in this graph new) whose order key
-    /// changed (a moved date) taken out of the events' order and merged back in by their new
-    /// keys, the ranks from the first position that changed renumbered: the moved events.
-    fn reorder(&mut self, reindexed: &[NodeId]) -> Vec<NodeId> {
+    /// The nodes `rekeyed` (sorted; their entities in this graph new, or sorting by such an
+    /// entity) whose order key changed (a moved date) taken out of their kind's order and
+    /// merged back in by their new keys, the ranks from the first position that changed
+    /// renumbered: the moved nodes, sorted.
+    fn reorder(&mut self, rekeyed: &[NodeId]) -> Vec<NodeId> {
         let mut moved: Vec<NodeId> = Vec::new();
-        for &r in reindexed {
+        for &r in rekeyed {
             let key = self.order_key(r);
             if *self.sort_key[r.index()] != *key {
                 self.sort_key[r.index()] = Arc::from(key);
                 moved.push(r);
             }
         }
-        if moved.is_empty() {
-            return moved;
-        }
-        let gone: HashSet<NodeId> = moved.iter().copied().collect();
-        let rest: Vec<NodeId> = self.all(EntityKind::Event).iter().copied().filter(|m| !gone.contains(m)).collect();
-        let mut first = moved.iter().map(|m| self.rank[m.index()] as usize).min().unwrap_or(0);
-        let key = |m: &NodeId| &self.sort_key[m.index()];
-        let mut new = moved.clone();
-        new.sort_unstable_by(|a, b| key(a).cmp(key(b)));
-        let mut merged = Vec::with_capacity(rest.len() + new.len());
-        let mut i = 0;
-        for m in &new {
-            let at = i + rest[i..].partition_point(|b| key(b) < key(m));
-            merged.extend_from_slice(&rest[i..at]);
-            first = first.min(merged.len());
-            merged.push(*m);
-            i = at;
-        }
-        merged.extend_from_slice(&rest[i..]);
-        // Written only where it changed: past the moved events' furthest old and new places
-        // the ranks stay, and a write copies the chunk it falls in (`chunked.rs`).
-        for (r, m) in merged.iter().enumerate().skip(first) {
-            if self.rank[m.index()] != r as u32 {
-                self.rank[m.index()] = r as u32;
+        let mut kinds: Vec<EntityKind> = moved.iter().map(|&m| self.entity(m).kind()).collect();
+        kinds.sort_unstable();
+        kinds.dedup();
+        for kind in kinds {
+            let mut new: Vec<NodeId> = moved.iter().copied().filter(|&m| self.entity(m).kind() == kind).collect();
+            let gone: HashSet<NodeId> = new.iter().copied().collect();
+            let rest: Vec<NodeId> = self.all(kind).iter().copied().filter(|m| !gone.contains(m)).collect();
+            let mut first = new.iter().map(|m| self.rank[m.index()] as usize).min().unwrap_or(0);
+            let key = |m: &NodeId| &self.sort_key[m.index()];
+            new.sort_unstable_by(|a, b| key(a).cmp(key(b)));
+            let mut merged = Vec::with_capacity(rest.len() + new.len());
+            let mut i = 0;
+            for m in &new {
+                let at = i + rest[i..].partition_point(|b| key(b) < key(m));
+                merged.extend_from_slice(&rest[i..at]);
+                first = first.min(merged.len());
+                merged.push(*m);
+                i = at;
             }
+            merged.extend_from_slice(&rest[i..]);
+            // Written only where it changed: past the moved nodes' furthest old and new
+            // places the ranks stay, and a write copies the chunk it falls in (`chunked.rs`).
+            for (r, m) in merged.iter().enumerate().skip(first) {
+                if self.rank[m.index()] != r as u32 {
+                    self.rank[m.index()] = r as u32;
+                }
+            }
+            self.order.insert(kind, merged);
         }
-        self.order.insert(EntityKind::Event, merged);
         moved
     }
 
@@ -827,6 +840,18 @@ fn reindexable(e: &Entity) -> Entity {
         ev.sources.clear();
         ev.topics.clear();
         ev.code_override = CodeOverride::default();
+    }
+    e
+}
+
+/// `e` with an agreement's or statement's date also emptied (see [`indexed`]): what
+/// [`KnowledgeGraph::update`] moves in their order when it changes.
+fn redated(e: &Entity) -> Entity {
+    let mut e = indexed(e);
+    match &mut e {
+        Entity::Agreement(a) => a.when = None,
+        Entity::Statement(s) => s.when = TimeSpan::day(chrono::NaiveDate::MIN),
+        _ => {}
     }
     e
 }

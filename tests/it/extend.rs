@@ -141,16 +141,41 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (a name, a place's kind, an event's topic...): built
-    /// whole.
+    /// Also a field no update takes (an actor's or place's name, a place's kind, a source's
+    /// publication day): built whole.
     Whole,
+    /// Agreements and statements only, their dates or an agreement's event (which an undated
+    /// one sorts by): moved in their orders from the graph before.
+    Dates,
 }
 
-/// Whether an undated agreement of `g` is reached at event `n` (so ordered by its date).
-fn dates_an_agreement(g: &KnowledgeGraph, n: NodeId) -> bool {
-    g.all(EntityKind::Agreement)
-        .iter()
-        .any(|&a| g.agreement(a).is_some_and(|ag| ag.event == Some(n) && ag.when.is_none()))
+/// Agreement `a` given a moved date, another event's date or none (then sorted by its
+/// event's date, or last), or another event or none, and other scheduled events.
+fn redate_agreement(g: &KnowledgeGraph, a: &mut Agreement, rng: &mut Rng) {
+    let days = chrono::Duration::days(rng.below(400) as i64 - 200);
+    match rng.below(4) {
+        0 => a.when = Some(TimeSpan::day(a.when.map_or(some_day(g, rng), |w| w.start + days))),
+        1 => a.when = g.event(rng.pick(g.all(EntityKind::Event))).map(|e| e.when),
+        2 => a.when = None,
+        _ => {
+            a.event = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
+            a.schedules = (0..rng.below(2)).map(|_| rng.pick(g.all(EntityKind::Event))).collect();
+        }
+    }
+}
+
+/// Statement `st` given a moved day or span, or another statement's date.
+fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
+    let days = chrono::Duration::days(rng.below(400) as i64 - 200);
+    st.when = match rng.below(3) {
+        0 => TimeSpan::day(st.when.start + days),
+        1 => TimeSpan {
+            start: st.when.start + days,
+            end: st.when.start + days + chrono::Duration::days(rng.below(10) as i64),
+            ..st.when
+        },
+        _ => g.statement(rng.pick(g.all(EntityKind::Statement))).expect("statement").when,
+    };
 }
 
 /// `count` replacements of random records of `g` (each node once), each a copy with some
@@ -158,13 +183,13 @@ fn dates_an_agreement(g: &KnowledgeGraph, n: NodeId) -> bool {
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
 /// notes, participations and positions, the own citations of actors, places, agreements and
 /// statements, an actor's positions, an actor's or agreement's kind, an agreement's parties,
-/// signatories and (when dated) event, a statement's speaker and event, fields no index
+/// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
-/// citations, topics, mode, own codes); for [`Change::Whole`], of another kind than an
-/// event, also one an index reads that no update takes (a name, a place's kind, an
-/// agreement's or statement's date...), so that the graph is built whole. With each
-/// replacement, whether it is in place.
+/// citations, topics, mode, own codes); for [`Change::Whole`], an actor, place or source,
+/// also a field an index reads that no update takes (a name, a place's kind, a source's
+/// publication day), so that the graph is built whole. With each replacement, whether it
+/// is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
     let sources = g.all(EntityKind::Source);
@@ -172,11 +197,13 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
     for k in 0..count {
         let n = match change {
             Change::Events => rng.pick(g.all(EntityKind::Event)),
-            // Every field of an event an index reads is re-indexed (a date an undated
-            // agreement sorts by aside): built whole only for the other kinds.
+            Change::Dates if rng.below(2) == 0 => rng.pick(g.all(EntityKind::Agreement)),
+            Change::Dates => rng.pick(g.all(EntityKind::Statement)),
+            // Every field of an event, agreement or statement an index reads is patched:
+            // built whole only for the other kinds.
             Change::Whole => loop {
                 let n = NodeId(rng.below(g.node_count()) as u32);
-                if g.event(n).is_none() {
+                if matches!(g.entity(n), Entity::Actor(_) | Entity::Place(_) | Entity::Source(_)) {
                     break n;
                 }
             },
@@ -198,6 +225,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
         let note = |rng: &mut Rng| Note { text: format!("{word} note"), sources: cite(rng) };
         let mut e = g.entity(n).clone();
         match &mut e {
+            Entity::Agreement(a) if change == Change::Dates => redate_agreement(g, a, rng),
+            Entity::Statement(st) if change == Change::Dates => redate_statement(g, st, rng),
             Entity::Event(ev) => match rng.below(4) {
                 0 => ev.title = text(&ev.title, rng),
                 1 => ev.summary = text(&ev.summary, rng),
@@ -239,7 +268,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 3 => p.sources = cite(rng),
                 _ => p.notes.push(note(rng)),
             },
-            Entity::Agreement(a) => match rng.below(6) {
+            Entity::Agreement(a) => match rng.below(8) {
                 0 => a.title = text(&a.title, rng),
                 // Other parties and signatories, and (when its own date orders it) another
                 // event.
@@ -249,11 +278,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     a.parties.sort_unstable();
                     a.parties.dedup();
                     a.signatories = a.parties.iter().copied().take(rng.below(3)).collect();
-                    if a.when.is_some() {
-                        a.event = (rng.below(3) > 0).then(|| rng.pick(g.all(EntityKind::Event)));
-                        a.schedules = (0..rng.below(2)).map(|_| rng.pick(g.all(EntityKind::Event))).collect();
-                    }
                 }
+                6 | 7 => redate_agreement(g, a, rng),
                 3 => {
                     a.kind = AgreementKind::ALL[rng.below(AgreementKind::ALL.len())];
                     a.status = AgreementStatus::ALL[rng.below(AgreementStatus::ALL.len())];
@@ -262,9 +288,10 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 5 => a.sources = cite(rng),
                 _ => (a.summary, a.duration_months) = (text(&a.summary, rng), Some(rng.below(40) as u32)),
             },
-            Entity::Statement(st) => match rng.below(4) {
+            Entity::Statement(st) => match rng.below(5) {
                 0 => (st.text, st.quote) = (text(&st.text, rng), rng.below(2) == 0),
                 3 => st.sources = cite(rng),
+                4 => redate_statement(g, st, rng),
                 // Another speaker, about another event or none.
                 2 => {
                     st.speaker = rng.pick(g.all(EntityKind::Actor));
@@ -285,9 +312,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 break o;
             }
         };
-        let mut in_place = change != Change::Whole;
+        let in_place = change != Change::Whole;
         if let (Change::Events, Entity::Event(ev)) = (change, &mut e) {
-            let before = ev.when;
             // One to three of the changes, now and then a change that changes nothing.
             for _ in 0..1 + rng.below(3) {
                 let days = chrono::Duration::days(rng.below(400) as i64 - 200);
@@ -354,21 +380,17 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     _ => ev.sources = cite(rng),
                 }
             }
-            in_place = ev.when == before || !dates_an_agreement(g, n);
         } else if change == Change::Whole {
             let day = chrono::Duration::days(1 + rng.below(30) as i64);
             match &mut e {
-                Entity::Event(_) => unreachable!("no event is picked to be built whole"),
+                Entity::Event(_) | Entity::Agreement(_) | Entity::Statement(_) => {
+                    unreachable!("no event, agreement or statement is picked to be built whole")
+                }
                 Entity::Actor(a) => a.name = format!("{word} {}", a.name),
                 Entity::Place(p) => {
                     let kinds: Vec<PlaceKind> = PlaceKind::ALL.iter().copied().filter(|&k| k != p.kind).collect();
                     p.kind = kinds[rng.below(kinds.len())];
                 }
-                Entity::Agreement(a) => {
-                    let when = a.when.map_or(some_day(g, rng), |w| w.start + day);
-                    a.when = Some(TimeSpan::day(when));
-                }
-                Entity::Statement(st) => st.when = TimeSpan::day(st.when.start + day),
                 Entity::Source(src) => {
                     src.published = Some(src.published.unwrap_or(chrono::NaiveDate::MIN) + day);
                 }
@@ -811,6 +833,22 @@ fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers()
     changes[9] = Change::Whole;
     let kept = check_updates(&g, 31, &changes, 80);
     assert!(kept >= 5, "replacements in place were made from the graph before: {kept}");
+}
+
+#[test]
+fn moving_agreements_and_statements_answers_as_a_whole_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 9 }, dir.path())
+        .expect("generate");
+    for g in [graph(), std::sync::Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads"))] {
+        // Moved dates alone (so that the agreements' runs are patched, not built again
+        // for another agreement's kind or parties), now and then with events moved (the
+        // undated agreements reached at them move too) and other replacements.
+        let mut changes = [Change::Dates; 10];
+        (changes[3], changes[6], changes[8]) = (Change::Events, Change::InPlace, Change::Whole);
+        let kept = check_updates(&g, 53, &changes, 12);
+        assert!(kept >= 5, "agreements and statements moved from the graph before: {kept}");
+    }
 }
 
 #[test]
