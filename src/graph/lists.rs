@@ -234,15 +234,18 @@ impl ListIndex {
         }
     }
 
-    /// These runs once the agreements and statements `moved` (sorted) took their new places
-    /// in `g`'s orders (their dates changed, not their kinds or parties; `prev` the graph
-    /// before): the runs of the moved agreements (their kind's, their parties') have them
-    /// taken out and merged back in by rank, the statements' date index has the moved
-    /// statements taken out of their old positions and put in at their new ones
+    /// These runs once the actors, places, agreements and statements `moved` (sorted) took
+    /// their new places in `g`'s orders (their names or dates changed, not their kinds,
+    /// containers or parties; `prev` the graph before): the runs of the moved actors, places
+    /// and agreements (their kind's, the places' around a place, an agreement's parties')
+    /// have them taken out and merged back in by rank, the statements' date index has the
+    /// moved statements taken out of their old positions and put in at their new ones
     /// ([`DateIndex::moved`]); every other map shared.
     pub(super) fn moved(&self, g: &KnowledgeGraph, prev: &KnowledgeGraph, moved: &[NodeId]) -> Self {
-        let agreements: Vec<NodeId> = moved.iter().copied().filter(|&m| g.agreement(m).is_some()).collect();
-        let new = Runs::of(g, &[], &[], &agreements);
+        let of = |kind: EntityKind| -> Vec<NodeId> {
+            moved.iter().copied().filter(|&m| g.entity(m).kind() == kind).collect()
+        };
+        let new = Runs::of(g, &of(EntityKind::Actor), &of(EntityKind::Place), &of(EntityKind::Agreement));
         let statement_dates = if moved.iter().any(|&m| g.statement(m).is_some()) {
             let span = |x: &KnowledgeGraph, s: NodeId| {
                 x.statement(s).map(|st| (x.rank[s.index()] as usize, (st.when.start, st.when.end)))
@@ -256,12 +259,12 @@ impl ListIndex {
             self.statement_dates.clone()
         };
         ListIndex {
+            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g),
+            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g),
             agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g),
             party_to: merged(&self.party_to, new.party_to, g),
+            inside: merged(&self.inside, new.inside, g),
             statement_dates,
-            actors_by_kind: self.actors_by_kind.clone(),
-            places_by_kind: self.places_by_kind.clone(),
-            inside: self.inside.clone(),
         }
     }
 }

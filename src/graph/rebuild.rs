@@ -24,8 +24,8 @@
 //!   they are many, `paths::SharedEvents`); facts counted for the sources they cite;
 //! - search: the load-built index shared and a small index of the added nodes (see
 //!   `search/layers.rs`), folded into one index once the added nodes outgrow a share;
-//! - names: shared unless an actor or place was added, or one's aliases replaced, then
-//!   built again (actors and places are few: 52 ms at 100k events); list runs (actors,
+//! - names: shared unless an actor or place was added, or one's name or aliases replaced,
+//!   then built again (actors and places are few: 52 ms at 100k events); list runs (actors,
 //!   places and agreements by kind, agreements by party, places inside a place, the
 //!   statements' date index): the added nodes' runs merged by rank into those they belong
 //!   in, the statements' date index extended, every other run shared
@@ -84,6 +84,14 @@
 //!   and merged back in, the statements' date index has a moved statement taken out of its
 //!   old position and put in at its new one (`ListIndex::moved`); nothing else keeps them
 //!   by rank;
+//! - an actor's or place's name, so its order key: moved in its kind's order as above
+//!   (`reorder`), a place taken out of its container's list and merged back (`relist`);
+//!   its runs (its kind's, a place's in every place around it) patched the same way
+//!   (`ListIndex::moved`); the name index built again, search's entries of the node made
+//!   again (as for aliases); and what breaks ties by name: the counterparts of the actors a
+//!   renamed actor met sorted again (`resort_counterparts`), the counts per participant and
+//!   per country that hold the node (the whole kind's, the busy lists') sorted again
+//!   (`Analytics::reranked`), the office holders made again when it holds one;
 //! - fields read from the entity only when asked (a place's code and coordinates, an
 //!   agreement's status, amount and duration, a statement's channel and quote flag, a
 //!   source's note, publisher and credits): nothing;
@@ -118,18 +126,18 @@
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: every other reference (a place's
-//! container, an actor's country: so the places' lists, the analytics' countries), the
-//! names of actors and places (their orders and ranks, which the analytics' counts and the
-//! counterparts break ties by), a place's kind (events' countries), a source's publication
-//! day (the order of every citation of it). Not incremental, so built whole: a renamed
-//! actor or place, a changed container or country, a place's kind, a moved source; and a
-//! write that removes records (the writer decides, `write/mod.rs`).
+//! container, an actor's country: so the places' lists, the analytics' countries), a
+//! place's kind (events' countries), a source's publication day (the order of every
+//! citation of it). Not incremental, so built whole: a changed container or country, a
+//! place's kind, a moved source; and a write that removes records (the writer decides,
+//! `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
 //! internal tables may number a code or topic differently, answer by answer over many
 //! lists), after random sequences of additions, and of additions and replacements of all
-//! four sorts (in place, events re-indexed, agreements and statements moved, built whole).
+//! five sorts (in place, events re-indexed, agreements and statements moved, actors and
+//! places renamed, built whole).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 //! [`DateIndex::moved`]: super::dates::DateIndex::moved
@@ -294,15 +302,9 @@ impl KnowledgeGraph {
             snapshot,
         };
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
-        // The nodes whose order key may have changed: the re-indexed events, the replaced
-        // agreements and statements, and the undated agreements reached at a re-indexed
-        // event (which sort by its date).
-        let mut rekeyed: Vec<NodeId> = replaced_nodes
-            .iter()
-            .copied()
-            .filter(|&r| matches!(kg.entity(r), Entity::Agreement(_) | Entity::Statement(_)))
-            .chain(reindexed.iter().copied())
-            .collect();
+        // The nodes whose order key may have changed: the replaced ones, and the undated
+        // agreements reached at a re-indexed event (which sort by its date).
+        let mut rekeyed: Vec<NodeId> = replaced_nodes.clone();
         for &r in &reindexed {
             rekeyed.extend(
                 self.reverse(r)
@@ -365,6 +367,10 @@ impl KnowledgeGraph {
             }
         }
         crate::timing::timed("extend: counterparts", || kg.remeet(self, actors));
+        // An actor renamed: the counterparts of those it met, which break ties by name.
+        if moved.iter().any(|&m| kg.actor(m).is_some()) {
+            crate::timing::timed("extend: counterparts in order", || kg.resort_counterparts(&moved));
+        }
         if !replaced_nodes.is_empty() {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
         }
@@ -381,20 +387,18 @@ impl KnowledgeGraph {
             (Some(a), Some(b)) => a.parties != b.parties,
             _ => false,
         });
-        // An agreement or statement moved (its date): the runs it is in, the statements'
-        // date index.
-        let redated: Vec<NodeId> =
-            moved.iter().copied().filter(|&m| kg.agreement(m).is_some() || kg.statement(m).is_some()).collect();
-        debug_assert!(redated.is_empty() || n == old, "a write that adds records moves others in a second step");
+        // An actor, place, agreement or statement moved (its name or date): the runs it is
+        // in, the statements' date index.
+        let rerun: Vec<NodeId> = moved.iter().copied().filter(|&m| kg.event(m).is_none()).collect();
+        debug_assert!(rerun.is_empty() || n == old, "a write that adds records moves others in a second step");
         if rekinded || reparted {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || ListIndex::build(&kg)));
         } else if listed.iter().any(|k| kinds.contains(k)) {
             kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.extended(&kg, old)));
-        } else if !redated.is_empty() {
-            kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.moved(&kg, self, &redated)));
+        } else if !rerun.is_empty() {
+            kg.lists = Arc::new(crate::timing::timed("extend: list indexes", || self.lists.moved(&kg, self, &rerun)));
         }
-        // An actor or place added, or one's aliases replaced (a replaced name builds whole):
-        // the name index.
+        // An actor or place added, or one's name or aliases replaced: the name index.
         let named = [EntityKind::Actor, EntityKind::Place];
         let renamed = replaced_nodes
             .iter()
@@ -424,20 +428,26 @@ impl KnowledgeGraph {
             crate::timing::timed("extend: analytics re-indexed", a)
         };
         // Records of other kinds than events given other citations (the re-indexed events'
-        // are counted above): their first-known days; an actor's positions: the office
-        // holders.
+        // are counted above): their first-known days; an actor's positions, or an office
+        // holder's name: the office holders (in name order); an actor or place renamed:
+        // the counts that break ties by name.
         let recited: Vec<NodeId> = replaced_nodes
             .iter()
             .copied()
             .filter(|&r| self.event(r).is_none() && self.entity(r).sources() != kg.entity(r).sources())
             .collect();
         let reheld = replaced_nodes.iter().any(|&r| match (self.actor(r), kg.actor(r)) {
-            (Some(a), Some(b)) => a.positions != b.positions,
+            (Some(a), Some(b)) => a.positions != b.positions || (moved.contains(&r) && !b.positions.is_empty()),
             _ => false,
         });
-        if !recited.is_empty() || reheld {
+        let renamed: Vec<NodeId> =
+            rerun.iter().copied().filter(|&m| kg.actor(m).is_some() || kg.place(m).is_some()).collect();
+        if !recited.is_empty() || reheld || !renamed.is_empty() {
             let mut analytics = std::mem::take(&mut kg.analytics);
-            crate::timing::timed("extend: first-known days and holders", || analytics.recite(&kg, &recited, reheld));
+            crate::timing::timed("extend: first-known days, holders and ties", || {
+                analytics.recite(&kg, &recited, reheld);
+                analytics.reranked(&kg, &renamed);
+            });
             kg.analytics = analytics;
         }
         kg
@@ -460,6 +470,8 @@ impl KnowledgeGraph {
                     // statement's date moves it in its order.
                     (Entity::Event(_), _) => reindexable(old) == reindexable(new),
                     (Entity::Agreement(_) | Entity::Statement(_), _) => redated(old) == redated(new),
+                    // An actor's or place's name moves it in its order.
+                    (Entity::Actor(_) | Entity::Place(_), _) => unnamed(old) == unnamed(new),
                     _ => indexed(old) == indexed(new) && self.key_of(old) == self.key_of(new),
                 }
         }
@@ -647,6 +659,28 @@ impl KnowledgeGraph {
             self.order.insert(kind, merged);
         }
         moved
+    }
+
+    /// The counterparts of the actors the `moved` actors (renamed: their ranks changed) met
+    /// put in order again (most shared first, ties in the actors' order): each such list
+    /// copied and sorted.
+    fn resort_counterparts(&mut self, moved: &[NodeId]) {
+        let mut met: Vec<NodeId> = moved
+            .iter()
+            .filter(|&&m| self.actor(m).is_some())
+            .flat_map(|&m| self.reverse(m).counterparts.iter().map(|c| c.0))
+            .collect();
+        met.sort_unstable();
+        met.dedup();
+        for a in met {
+            let at = self.reverse_of[a.index()] as usize;
+            if at == 0 {
+                continue;
+            }
+            let mut r = (*self.reverse[at]).clone();
+            r.counterparts.sort_unstable_by_key(|&(b, k)| (std::cmp::Reverse(k), self.rank[b.index()]));
+            self.reverse[at] = Arc::new(r);
+        }
     }
 
     /// The events' kinds and statuses by position (`lists::EventTags`) once events were added
@@ -851,6 +885,18 @@ fn redated(e: &Entity) -> Entity {
     match &mut e {
         Entity::Agreement(a) => a.when = None,
         Entity::Statement(s) => s.when = TimeSpan::day(chrono::NaiveDate::MIN),
+        _ => {}
+    }
+    e
+}
+
+/// `e` with an actor's or place's name also emptied (see [`indexed`]): what
+/// [`KnowledgeGraph::update`] moves in their order when it changes.
+fn unnamed(e: &Entity) -> Entity {
+    let mut e = indexed(e);
+    match &mut e {
+        Entity::Actor(a) => a.name.clear(),
+        Entity::Place(p) => p.name.clear(),
         _ => {}
     }
     e

@@ -141,12 +141,14 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (an actor's or place's name, a place's kind, a source's
+    /// Also a field no update takes (an actor's country, a place's kind, a source's
     /// publication day): built whole.
     Whole,
     /// Agreements and statements only, their dates or an agreement's event (which an undated
     /// one sorts by): moved in their orders from the graph before.
     Dates,
+    /// Actors and places only, renamed: moved in their orders from the graph before.
+    Names,
 }
 
 /// Agreement `a` given a moved date, another event's date or none (then sorted by its
@@ -182,13 +184,14 @@ fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
 /// fields changed: for [`Change::InPlace`], only fields [`KnowledgeGraph::replaces_in_place`]
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
 /// notes, participations and positions, the own citations of actors, places, agreements and
-/// statements, an actor's positions, an actor's or agreement's kind, an agreement's parties,
+/// statements, an actor's positions, an actor's or place's name, an actor's or agreement's
+/// kind, an agreement's parties,
 /// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
 /// citations, topics, mode, own codes); for [`Change::Whole`], an actor, place or source,
-/// also a field an index reads that no update takes (a name, a place's kind, a source's
-/// publication day), so that the graph is built whole. With each replacement, whether it
+/// also a field an index reads that no update takes (an actor's country, a place's kind, a
+/// source's publication day), so that the graph is built whole. With each replacement, whether it
 /// is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
@@ -199,6 +202,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             Change::Events => rng.pick(g.all(EntityKind::Event)),
             Change::Dates if rng.below(2) == 0 => rng.pick(g.all(EntityKind::Agreement)),
             Change::Dates => rng.pick(g.all(EntityKind::Statement)),
+            Change::Names if rng.below(2) == 0 => rng.pick(g.all(EntityKind::Place)),
+            Change::Names => rng.pick(g.all(EntityKind::Actor)),
             // Every field of an event, agreement or statement an index reads is patched:
             // built whole only for the other kinds.
             Change::Whole => loop {
@@ -227,14 +232,19 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
         match &mut e {
             Entity::Agreement(a) if change == Change::Dates => redate_agreement(g, a, rng),
             Entity::Statement(st) if change == Change::Dates => redate_statement(g, st, rng),
+            Entity::Actor(a) if change == Change::Names => a.name = text(&a.name, rng),
+            Entity::Place(p) if change == Change::Names => p.name = text(&p.name, rng),
             Entity::Event(ev) => match rng.below(4) {
                 0 => ev.title = text(&ev.title, rng),
                 1 => ev.summary = text(&ev.summary, rng),
                 2 => ev.notes.push(note(rng)),
                 _ => ev.participants.iter_mut().for_each(|p| p.sources = cite(rng)),
             },
-            Entity::Actor(a) => match rng.below(6) {
+            Entity::Actor(a) => match rng.below(7) {
                 0 => a.aliases.push(text(&a.name, rng)),
+                // Renamed: now and then to another actor's name (a tie broken by id).
+                6 if rng.below(3) == 0 => a.name = g.entity(rng.pick(g.all(EntityKind::Actor))).label().to_owned(),
+                6 => a.name = text(&a.name, rng),
                 3 => a.kind = ActorKind::ALL[rng.below(ActorKind::ALL.len())],
                 1 => a.summary = Some(text(a.summary.as_deref().unwrap_or_default(), rng)),
                 4 => a.sources = cite(rng),
@@ -262,8 +272,9 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     a.positions.iter_mut().for_each(|p| p.sources = cite(rng));
                 }
             },
-            Entity::Place(p) => match rng.below(4) {
+            Entity::Place(p) => match rng.below(5) {
                 0 => p.aliases = vec![text(&p.name, rng)],
+                4 => p.name = text(&p.name, rng),
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
                 3 => p.sources = cite(rng),
                 _ => p.notes.push(note(rng)),
@@ -386,7 +397,19 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 Entity::Event(_) | Entity::Agreement(_) | Entity::Statement(_) => {
                     unreachable!("no event, agreement or statement is picked to be built whole")
                 }
-                Entity::Actor(a) => a.name = format!("{word} {}", a.name),
+                // Another country, or none.
+                Entity::Actor(a) => {
+                    let countries: Vec<NodeId> = g
+                        .all(EntityKind::Place)
+                        .iter()
+                        .copied()
+                        .filter(|&p| g.place(p).is_some_and(|p| p.kind == PlaceKind::Country) && Some(p) != a.country)
+                        .collect();
+                    a.country = match a.country {
+                        Some(_) if rng.below(2) == 0 || countries.is_empty() => None,
+                        _ => Some(rng.pick(&countries)),
+                    };
+                }
                 Entity::Place(p) => {
                     let kinds: Vec<PlaceKind> = PlaceKind::ALL.iter().copied().filter(|&k| k != p.kind).collect();
                     p.kind = kinds[rng.below(kinds.len())];
@@ -849,6 +872,68 @@ fn moving_agreements_and_statements_answers_as_a_whole_build() {
         let kept = check_updates(&g, 53, &changes, 12);
         assert!(kept >= 5, "agreements and statements moved from the graph before: {kept}");
     }
+}
+
+#[test]
+fn renaming_actors_and_places_answers_as_a_whole_build() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 11 }, dir.path())
+        .expect("generate");
+    // Lists of 6 events or more have their counts built, so that the renamed actors and
+    // places are in many of them (whose ties are broken by name).
+    for (g, busy) in [
+        (graph(), None),
+        (std::sync::Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads")), Some(6)),
+    ] {
+        let mut changes = [Change::Names; 8];
+        (changes[2], changes[5]) = (Change::Events, Change::InPlace);
+        let kept = check_updates_busy(&g, 59, &changes, 10, busy);
+        assert!(kept >= 4, "actors and places renamed from the graph before: {kept}");
+    }
+}
+
+/// Every event of `g`, as a list.
+fn list_of(g: &KnowledgeGraph) -> diplograph::graph::EventSet<'_> {
+    diplograph::graph::EventSet::List(g.all(EntityKind::Event))
+}
+
+#[test]
+fn a_renamed_country_tied_with_another_takes_its_place_in_the_counts() {
+    // Two countries with as many events (in the first small generated seed that has them):
+    // the one after the other in name order renamed to come first, so that the counts
+    // (ties in name order) change order.
+    let tied = (1..40u64).find_map(|seed| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed }, dir.path())
+            .expect("generate");
+        let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+        let countries = g.event_countries(g.all_events(), usize::MAX);
+        let tied = countries.windows(2).find(|w| w[0].1 == w[1].1).map(|w| (w[0].0, w[1].0));
+        tied.map(|t| (g, t))
+    });
+    let (g, (first, second)) = tied.expect("a generated seed with two countries of as many events");
+    let mut e = g.entity(second).clone();
+    if let Entity::Place(p) = &mut e {
+        p.name = format!("Aa {}", p.name);
+    }
+    assert!(g.replaces_in_place(second, &e), "a rename is made from the graph before");
+    // With an event moved a day in the same write (the counts made from the graph before's
+    // by position, not counted again).
+    let event = g.all(EntityKind::Event)[0];
+    let mut moved = g.entity(event).clone();
+    if let Entity::Event(ev) = &mut moved {
+        ev.when = TimeSpan::day(ev.when.start + chrono::Duration::days(1));
+    }
+    let u = g.update(vec![(second, e), (event, moved)], Vec::new(), g.snapshot().clone());
+    let w = whole(&u);
+    // The whole kind as a date range (counted by day) and as a list (counted at load).
+    for (set, all) in [(u.all_events(), w.all_events()), (list_of(&u), list_of(&w))] {
+        let counts = u.event_countries(set, usize::MAX);
+        let at = |n: NodeId| counts.iter().position(|c| c.0 == n);
+        assert!(at(second) < at(first), "the renamed country now comes first: {counts:?}");
+        assert_eq!(counts, w.event_countries(all, usize::MAX));
+    }
+    assert_same(&u, &whole(&u), &mut Rng(61));
 }
 
 #[test]

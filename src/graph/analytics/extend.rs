@@ -80,6 +80,31 @@ impl Analytics {
             self.holders = Arc::new(holders(g));
         }
     }
+
+    /// These analytics (of `g`) once the actors and places `renamed` took new places in
+    /// their orders: the counts per participant and per country that hold one of them (the
+    /// whole kind's and the busy lists'), which break ties by rank, sorted again.
+    pub(crate) fn reranked(&mut self, g: &KnowledgeGraph, renamed: &[NodeId]) {
+        if renamed.is_empty() {
+            return;
+        }
+        let renamed: HashSet<NodeId> = renamed.iter().copied().collect();
+        let holds = |list: &[(NodeId, u32)]| list.iter().any(|(n, _)| renamed.contains(n));
+        let sort = |list: &mut Vec<(NodeId, u32)>| list.sort_unstable_by_key(|&(n, k)| (Reverse(k), g.rank(n)));
+        for list in [&mut self.participants, &mut self.countries] {
+            if holds(list) {
+                sort(list);
+            }
+        }
+        for t in &mut self.busy_tallies {
+            if holds(&t.participants) || holds(&t.countries) {
+                let mut changed = (**t).clone();
+                sort(&mut changed.participants);
+                sort(&mut changed.countries);
+                *t = Arc::new(changed);
+            }
+        }
+    }
 }
 
 /// What counting needs of an added event.
