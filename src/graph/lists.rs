@@ -151,7 +151,8 @@ pub struct StatementQuery {
 
 /// The runs of the kinds' orders that answer single filters, built once at load; a write
 /// that adds records merges them into the runs they belong in, and shares the others
-/// ([`ListIndex::extended`]).
+/// ([`ListIndex::extended`]); one that moves records in their orders (a name, a date) takes
+/// them out of their runs and merges them back ([`ListIndex::moved`]).
 #[derive(Default)]
 pub(super) struct ListIndex {
     actors_by_kind: Arc<HashMap<ActorKind, Vec<NodeId>>>,
@@ -225,11 +226,11 @@ impl ListIndex {
             Arc::new(self.statement_dates.extended(&ins))
         };
         ListIndex {
-            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g),
-            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g),
-            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g),
-            party_to: merged(&self.party_to, new.party_to, g),
-            inside: merged(&self.inside, new.inside, g),
+            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g, false),
+            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g, false),
+            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g, false),
+            party_to: merged(&self.party_to, new.party_to, g, false),
+            inside: merged(&self.inside, new.inside, g, false),
             statement_dates,
         }
     }
@@ -259,23 +260,24 @@ impl ListIndex {
             self.statement_dates.clone()
         };
         ListIndex {
-            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g),
-            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g),
-            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g),
-            party_to: merged(&self.party_to, new.party_to, g),
-            inside: merged(&self.inside, new.inside, g),
+            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g, true),
+            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g, true),
+            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g, true),
+            party_to: merged(&self.party_to, new.party_to, g, true),
+            inside: merged(&self.inside, new.inside, g, true),
             statement_dates,
         }
     }
 }
 
-/// The runs `old` with the runs `new` (each in its kind's order in `g`) merged in by rank:
-/// a node of `new` already in its run (one that moved) is taken out first. Shared when there
-/// is nothing to merge.
+/// The runs `old` with the runs `new` (each in its kind's order in `g`) merged in by rank;
+/// when `moved`, the nodes of `new` are already in their runs (at their old places) and are
+/// taken out first. Shared when there is nothing to merge.
 fn merged<K: std::hash::Hash + Eq + Clone>(
     old: &Arc<HashMap<K, Vec<NodeId>>>,
     new: HashMap<K, Vec<NodeId>>,
     g: &KnowledgeGraph,
+    moved: bool,
 ) -> Arc<HashMap<K, Vec<NodeId>>> {
     if new.is_empty() {
         return old.clone();
@@ -283,8 +285,10 @@ fn merged<K: std::hash::Hash + Eq + Clone>(
     let mut all = (**old).clone();
     for (k, run) in new {
         let items = all.entry(k).or_default();
-        let again: rustc_hash::FxHashSet<NodeId> = run.iter().copied().collect();
-        items.retain(|x| !again.contains(x));
+        if moved {
+            let again: rustc_hash::FxHashSet<NodeId> = run.iter().copied().collect();
+            items.retain(|x| !again.contains(x));
+        }
         *items = merge_by_rank(items, &run, &g.rank);
     }
     Arc::new(all)

@@ -65,7 +65,9 @@
 //!   found again (`Analytics::recite`);
 //! - an actor's positions (titles, organisations, dates): the links to the organisations
 //!   kept apart, the office holders made again (the actors with an office: a walk of the
-//!   actors, `Analytics::recite`);
+//!   actors, `Analytics::recite`), search's entries made again (it reads the titles);
+//! - an actor's country: its link kept apart (nothing else reads it: an event's country is
+//!   its place's);
 //! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as every reference is to a node of the graph
@@ -125,12 +127,11 @@
 //!   1.5 to 2.7 s (BENCHMARKS.md);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
-//! Everything else is compared, so it is the same: every other reference (a place's
-//! container, an actor's country: so the places' lists, the analytics' countries), a
-//! place's kind (events' countries), a source's publication day (the order of every
-//! citation of it). Not incremental, so built whole: a changed container or country, a
-//! place's kind, a moved source; and a write that removes records (the writer decides,
-//! `write/mod.rs`).
+//! Everything else is compared, so it is the same: a place's container (the places' lists,
+//! the events' lists of the places around, the analytics' countries), a place's kind
+//! (events' countries), a source's publication day (the order of every citation of it).
+//! Not incremental, so built whole: a changed container, a place's kind, a moved source;
+//! and a write that removes records (the writer decides, `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -208,7 +209,7 @@ impl KnowledgeGraph {
                 let old = self.entity(*n);
                 refers_to_added(*n, e)
                     || (matches!(e, Entity::Event(_)) && indexed(old) != indexed(e))
-                    || self.key_of(old) != self.key_of(e)
+                    || (self.key_of(old) != self.key_of(e) && self.replaces_in_place(*n, e))
             });
         if split {
             let mid =
@@ -436,8 +437,11 @@ impl KnowledgeGraph {
             .copied()
             .filter(|&r| self.event(r).is_none() && self.entity(r).sources() != kg.entity(r).sources())
             .collect();
+        let held = |a: &Actor| -> Vec<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, Vec<_>)> {
+            a.positions.iter().map(|p| (p.title.clone(), p.start, p.end, p.attested.clone())).collect()
+        };
         let reheld = replaced_nodes.iter().any(|&r| match (self.actor(r), kg.actor(r)) {
-            (Some(a), Some(b)) => a.positions != b.positions || (moved.contains(&r) && !b.positions.is_empty()),
+            (Some(a), Some(b)) => held(a) != held(b) || (moved.contains(&r) && !b.positions.is_empty()),
             _ => false,
         });
         let renamed: Vec<NodeId> =
@@ -715,10 +719,12 @@ impl KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// The reverse lists of the nodes `relinked` (agreements and statements whose references
-    /// a replacement changed, their entities in `prev` replaced by this graph's) moved: each
-    /// list the node left (`prev`'s [`KnowledgeGraph::each_back_link`] and not this graph's)
-    /// has it taken out, each list it joined has it merged in by rank.
+    /// The reverse lists of the nodes `relinked` (those whose references a replacement
+    /// changed, their entities in `prev` replaced by this graph's, and the nodes `moved` in
+    /// their orders, whose ranks changed) moved: each list the node left (`prev`'s
+    /// [`KnowledgeGraph::each_back_link`] and not this graph's) has it taken out, each list
+    /// it joined has it merged in by rank; a moved node leaves every list and joins them
+    /// again.
     fn relist(&mut self, prev: &KnowledgeGraph, relinked: &[NodeId], moved: &[NodeId]) {
         // (target, list, node, true when joined)
         let mut moves: Vec<(u32, u8, NodeId, bool)> = Vec::new();
@@ -801,7 +807,7 @@ impl KnowledgeGraph {
 /// citations of participations and positions (counted), an actor's and an agreement's kind
 /// (the list runs built again), the own citations of an actor, place, agreement or
 /// statement (links kept apart, first-known days read again), an actor's positions (office
-/// holders made again), and fields read only from the entity when asked (a place's code and
+/// holders made again) and country (a link), and fields read only from the entity when asked (a place's code and
 /// coordinates, an agreement's status, amount and duration, a statement's channel and quote
 /// flag, a source's note, publisher and credits). Kept, so compared: everything else, among
 /// them every other reference (the links and reverse lists), names and dates (orders, date
@@ -820,6 +826,7 @@ fn indexed(e: &Entity) -> Entity {
             a.notes.clear();
             a.sources.clear();
             a.positions.clear();
+            a.country = None;
         }
         Entity::Place(p) => {
             p.aliases.clear();

@@ -141,8 +141,8 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (an actor's country, a place's kind, a source's
-    /// publication day): built whole.
+    /// Also a field no update takes (a place's kind, a source's publication day): built
+    /// whole.
     Whole,
     /// Agreements and statements only, their dates or an agreement's event (which an undated
     /// one sorts by): moved in their orders from the graph before.
@@ -184,14 +184,14 @@ fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
 /// fields changed: for [`Change::InPlace`], only fields [`KnowledgeGraph::replaces_in_place`]
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
 /// notes, participations and positions, the own citations of actors, places, agreements and
-/// statements, an actor's positions, an actor's or place's name, an actor's or agreement's
+/// statements, an actor's positions and country, an actor's or place's name, an actor's or agreement's
 /// kind, an agreement's parties,
 /// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
-/// citations, topics, mode, own codes); for [`Change::Whole`], an actor, place or source,
-/// also a field an index reads that no update takes (an actor's country, a place's kind, a
-/// source's publication day), so that the graph is built whole. With each replacement, whether it
+/// citations, topics, mode, own codes); for [`Change::Whole`], a place or source,
+/// also a field an index reads that no update takes (a place's kind, a source's publication
+/// day), so that the graph is built whole. With each replacement, whether it
 /// is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
@@ -208,7 +208,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             // built whole only for the other kinds.
             Change::Whole => loop {
                 let n = NodeId(rng.below(g.node_count()) as u32);
-                if matches!(g.entity(n), Entity::Actor(_) | Entity::Place(_) | Entity::Source(_)) {
+                if matches!(g.entity(n), Entity::Place(_) | Entity::Source(_)) {
                     break n;
                 }
             },
@@ -240,7 +240,20 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 2 => ev.notes.push(note(rng)),
                 _ => ev.participants.iter_mut().for_each(|p| p.sources = cite(rng)),
             },
-            Entity::Actor(a) => match rng.below(7) {
+            Entity::Actor(a) => match rng.below(8) {
+                // Another country, or none.
+                7 => {
+                    let countries: Vec<NodeId> = g
+                        .all(EntityKind::Place)
+                        .iter()
+                        .copied()
+                        .filter(|&p| g.place(p).is_some_and(|p| p.kind == PlaceKind::Country) && Some(p) != a.country)
+                        .collect();
+                    a.country = match a.country {
+                        Some(_) if rng.below(2) == 0 || countries.is_empty() => None,
+                        _ => Some(rng.pick(&countries)),
+                    };
+                }
                 0 => a.aliases.push(text(&a.name, rng)),
                 // Renamed: now and then to another actor's name (a tie broken by id).
                 6 if rng.below(3) == 0 => a.name = g.entity(rng.pick(g.all(EntityKind::Actor))).label().to_owned(),
@@ -394,21 +407,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
         } else if change == Change::Whole {
             let day = chrono::Duration::days(1 + rng.below(30) as i64);
             match &mut e {
-                Entity::Event(_) | Entity::Agreement(_) | Entity::Statement(_) => {
-                    unreachable!("no event, agreement or statement is picked to be built whole")
-                }
-                // Another country, or none.
-                Entity::Actor(a) => {
-                    let countries: Vec<NodeId> = g
-                        .all(EntityKind::Place)
-                        .iter()
-                        .copied()
-                        .filter(|&p| g.place(p).is_some_and(|p| p.kind == PlaceKind::Country) && Some(p) != a.country)
-                        .collect();
-                    a.country = match a.country {
-                        Some(_) if rng.below(2) == 0 || countries.is_empty() => None,
-                        _ => Some(rng.pick(&countries)),
-                    };
+                Entity::Event(_) | Entity::Actor(_) | Entity::Agreement(_) | Entity::Statement(_) => {
+                    unreachable!("only places and sources are picked to be built whole")
                 }
                 Entity::Place(p) => {
                     let kinds: Vec<PlaceKind> = PlaceKind::ALL.iter().copied().filter(|&k| k != p.kind).collect();
@@ -505,8 +505,6 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)));
         let q = AgreementQuery { parties: vec![actor], ..AgreementQuery::default() };
         assert_eq!(list(a.agreements(&q)), list(b.agreements(&q)));
-        let q = PlaceQuery { within: Some(place), ..PlaceQuery::default() };
-        assert_eq!(list(a.places(&q)), list(b.places(&q)));
         let name = b.entity(actor).label().split(' ').next().unwrap_or_default().to_owned();
         let q = ActorQuery { name: Some(name), ..ActorQuery::default() };
         assert_eq!(list(a.actors(&q)), list(b.actors(&q)));
@@ -514,6 +512,10 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         assert_eq!(a.path(actor, other, 4), b.path(actor, other, 4), "path {actor:?} {other:?}");
         let center = NodeId(rng.below(b.node_count()) as u32);
         assert_eq!(a.neighborhood(center, 2, 50), b.neighborhood(center, 2, 50), "around {center:?}");
+    }
+    for &place in b.all(EntityKind::Place) {
+        let q = PlaceQuery { within: Some(place), ..PlaceQuery::default() };
+        assert_eq!(list(a.places(&q)), list(b.places(&q)), "places within {place:?}");
     }
     for kind in ActorKind::ALL {
         let q = ActorQuery { kind: Some(*kind), ..ActorQuery::default() };
@@ -889,6 +891,47 @@ fn renaming_actors_and_places_answers_as_a_whole_build() {
         (changes[2], changes[5]) = (Change::Events, Change::InPlace);
         let kept = check_updates_busy(&g, 59, &changes, 10, busy);
         assert!(kept >= 4, "actors and places renamed from the graph before: {kept}");
+    }
+}
+
+#[test]
+fn an_undated_agreement_moves_with_the_event_it_is_ordered_by() {
+    // Undated agreements reached at an event sort by its date: the event moved far, so
+    // that each such agreement moves in the agreements' order, its parties' runs and
+    // lists, as a whole build orders them.
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 13 }, dir.path())
+        .expect("generate");
+    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let undated: Vec<(NodeId, NodeId)> = g
+        .all(EntityKind::Agreement)
+        .iter()
+        .filter_map(|&a| g.agreement(a).filter(|ag| ag.when.is_none() && !ag.parties.is_empty()).map(|ag| (a, ag)))
+        .filter_map(|(a, ag)| Some((a, ag.event?)))
+        .take(5)
+        .collect();
+    assert!(undated.len() >= 3, "the generated seed has undated agreements reached at events: {undated:?}");
+    let mut rng = Rng(67);
+    for (agreement, event) in undated {
+        // Far from where it is: an early agreement later, a late one earlier.
+        let early = (g.rank(agreement) as usize) * 2 < g.all(EntityKind::Agreement).len();
+        let mut e = g.entity(event).clone();
+        if let Entity::Event(ev) = &mut e {
+            ev.when = TimeSpan::day(ev.when.start + chrono::Duration::days(if early { 900 } else { -900 }));
+        }
+        assert!(g.replaces_in_place(event, &e), "re-indexed from the graph before");
+        let u = g.update(vec![(event, e)], Vec::new(), g.snapshot().clone());
+        assert!(u.nodes_added() > 0, "made from the graph before, not built whole");
+        let w = whole(&u);
+        assert_ne!(u.rank(agreement), g.rank(agreement), "the agreement moved in its order");
+        assert_eq!(u.all(EntityKind::Agreement), w.all(EntityKind::Agreement));
+        let list = |l: diplograph::graph::List| l.iter().collect::<Vec<_>>();
+        for &party in &u.agreement(agreement).expect("agreement").parties {
+            let q = AgreementQuery { parties: vec![party], ..AgreementQuery::default() };
+            assert_eq!(list(u.agreements(&q)), list(w.agreements(&q)), "agreements of {party:?}");
+            assert_eq!(format!("{:?}", u.reverse(party)), format!("{:?}", w.reverse(party)));
+        }
+        assert_same(&u, &w, &mut rng);
     }
 }
 
