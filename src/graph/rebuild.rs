@@ -68,7 +68,8 @@
 //!   actors, `Analytics::recite`), search's entries made again (it reads the titles);
 //! - an actor's country: its link kept apart (nothing else reads it: an event's country is
 //!   its place's);
-//! - an actor's or agreement's kind: the list runs built again (`lists.rs`);
+//! - an actor's or agreement's kind, a place's kind but to or from a country (an event's
+//!   country is the country around its place): the list runs built again (`lists.rs`);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as every reference is to a node of the graph
 //!   before):
@@ -128,10 +129,11 @@
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: a place's container (the places' lists,
-//! the events' lists of the places around, the analytics' countries), a place's kind
-//! (events' countries), a source's publication day (the order of every citation of it).
-//! Not incremental, so built whole: a changed container, a place's kind, a moved source;
-//! and a write that removes records (the writer decides, `write/mod.rs`).
+//! the events' lists of the places around, the analytics' countries), whether a place is a
+//! country (events' countries), a source's publication day (the order of every citation of
+//! it). Not incremental, so built whole: a changed container, a place made a country or no
+//! longer one, a moved source; and a write that removes records (the writer decides,
+//! `write/mod.rs`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -376,10 +378,11 @@ impl KnowledgeGraph {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
         }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
-        // An actor's or agreement's kind replaced: the runs by kind.
+        // An actor's, agreement's or place's kind replaced: the runs by kind.
         let rekinded = replaced_nodes.iter().any(|&r| match (self.entity(r), kg.entity(r)) {
             (Entity::Actor(a), Entity::Actor(b)) => a.kind != b.kind,
             (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
+            (Entity::Place(a), Entity::Place(b)) => a.kind != b.kind,
             _ => false,
         });
         // An agreement's parties replaced: the runs of agreements by party (no run holds a
@@ -805,7 +808,8 @@ impl KnowledgeGraph {
 /// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
 /// and document), notes (their text is read by no index, their citations counted), the
 /// citations of participations and positions (counted), an actor's and an agreement's kind
-/// (the list runs built again), the own citations of an actor, place, agreement or
+/// (the list runs built again), a place's kind but whether it is a country (the same),
+/// the own citations of an actor, place, agreement or
 /// statement (links kept apart, first-known days read again), an actor's positions (office
 /// holders made again) and country (a link), and fields read only from the entity when asked (a place's code and
 /// coordinates, an agreement's status, amount and duration, a statement's channel and quote
@@ -829,6 +833,11 @@ fn indexed(e: &Entity) -> Entity {
             a.country = None;
         }
         Entity::Place(p) => {
+            // A place's kind: only whether it is a country is read beyond the list runs (an
+            // event's country is the country around its place).
+            if p.kind != PlaceKind::Country {
+                p.kind = PlaceKind::City;
+            }
             p.aliases.clear();
             p.sources.clear();
             (p.code, p.latitude, p.longitude) = (None, None, None);

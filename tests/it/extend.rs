@@ -141,8 +141,8 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (a place's kind, a source's publication day): built
-    /// whole.
+    /// Also a field no update takes (whether a place is a country, a source's publication
+    /// day): built whole.
     Whole,
     /// Agreements and statements only, their dates or an agreement's event (which an undated
     /// one sorts by): moved in their orders from the graph before.
@@ -184,14 +184,14 @@ fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
 /// fields changed: for [`Change::InPlace`], only fields [`KnowledgeGraph::replaces_in_place`]
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
 /// notes, participations and positions, the own citations of actors, places, agreements and
-/// statements, an actor's positions and country, an actor's or place's name, an actor's or agreement's
-/// kind, an agreement's parties,
+/// statements, an actor's positions and country, an actor's or place's name, an actor's or
+/// agreement's kind, a place's kind but to or from a country, an agreement's parties,
 /// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
 /// citations, topics, mode, own codes); for [`Change::Whole`], a place or source,
-/// also a field an index reads that no update takes (a place's kind, a source's publication
-/// day), so that the graph is built whole. With each replacement, whether it
+/// also a field an index reads that no update takes (whether a place is a country, a
+/// source's publication day), so that the graph is built whole. With each replacement, whether it
 /// is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
@@ -285,8 +285,14 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     a.positions.iter_mut().for_each(|p| p.sources = cite(rng));
                 }
             },
-            Entity::Place(p) => match rng.below(5) {
+            Entity::Place(p) => match rng.below(6) {
                 0 => p.aliases = vec![text(&p.name, rng)],
+                // Another kind, but to or from a country.
+                5 if p.kind != PlaceKind::Country => {
+                    let kinds: Vec<PlaceKind> =
+                        PlaceKind::ALL.iter().copied().filter(|&k| k != PlaceKind::Country).collect();
+                    p.kind = kinds[rng.below(kinds.len())];
+                }
                 4 => p.name = text(&p.name, rng),
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
                 3 => p.sources = cite(rng),
@@ -410,10 +416,9 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 Entity::Event(_) | Entity::Actor(_) | Entity::Agreement(_) | Entity::Statement(_) => {
                     unreachable!("only places and sources are picked to be built whole")
                 }
-                Entity::Place(p) => {
-                    let kinds: Vec<PlaceKind> = PlaceKind::ALL.iter().copied().filter(|&k| k != p.kind).collect();
-                    p.kind = kinds[rng.below(kinds.len())];
-                }
+                // Made a country, or no longer one.
+                Entity::Place(p) if p.kind == PlaceKind::Country => p.kind = PlaceKind::City,
+                Entity::Place(p) => p.kind = PlaceKind::Country,
                 Entity::Source(src) => {
                     src.published = Some(src.published.unwrap_or(chrono::NaiveDate::MIN) + day);
                 }
