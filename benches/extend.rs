@@ -92,6 +92,17 @@ fn one_event(g: &KnowledgeGraph, n: usize, template: NodeId) -> Entity {
     event
 }
 
+/// `e` (an actor or place) renamed for the `n`-th run; `None` for another kind.
+fn renamed(e: &mut Entity, n: usize) -> Option<()> {
+    let name = match e {
+        Entity::Actor(a) => &mut a.name,
+        Entity::Place(p) => &mut p.name,
+        _ => return None,
+    };
+    *name = format!("{name} (bench {n})");
+    Some(())
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
@@ -333,7 +344,8 @@ fn main() {
     }
     // Other kinds' replacements made from the graph before (issue 15): an agreement or a
     // statement moved a day in its order, an agreement citing one more report, an actor
-    // taking up an office, an event an undated agreement is ordered by moved a day (the
+    // taking up an office, actors and places renamed, an actor given another country, a
+    // venue made a city, an event an undated agreement is ordered by moved a day (the
     // agreement moves with it).
     let (agreements, sources) = (graph.all(EntityKind::Agreement).to_vec(), graph.all(EntityKind::Source).to_vec());
     let undated: Vec<NodeId> = agreements
@@ -342,142 +354,100 @@ fn main() {
         .collect();
     let pick = |list: &[NodeId], n: usize| (!list.is_empty()).then(|| list[(n * 7_919) % list.len()]);
     let day = chrono::Duration::days(1);
-    let countries: Vec<NodeId> = graph
-        .all(EntityKind::Place)
-        .iter()
-        .copied()
-        .filter(|&p| graph.place(p).is_some_and(|p| p.kind == diplograph::model::PlaceKind::Country))
-        .collect();
-    type Make<'a> = Box<dyn Fn(usize) -> Option<(NodeId, Entity)> + 'a>;
-    let others: Vec<(&str, Make<'_>)> = vec![
+    use diplograph::model::{PlaceKind, Position, TimeSpan};
+    let places_of = |kind: PlaceKind| -> Vec<NodeId> {
+        let all = graph.all(EntityKind::Place).iter().copied();
+        all.filter(|&p| graph.place(p).is_some_and(|p| p.kind == kind)).collect()
+    };
+    let (countries, venues) = (places_of(PlaceKind::Country), places_of(PlaceKind::Venue));
+    let busiest: Vec<NodeId> =
+        actors.iter().copied().max_by_key(|&a| graph.reverse(a).events.len()).into_iter().collect();
+    // Each row: what is replaced, the records it picks from (the n-th run takes one), and
+    // the edit (`None` when the record cannot take it: that run is skipped).
+    type Change<'a> = Box<dyn Fn(&mut Entity, usize) -> Option<()> + 'a>;
+    let others: Vec<(&str, &[NodeId], Change<'_>)> = vec![
         (
             "agreement's date moved by a day",
-            Box::new(|n| {
-                let node = pick(&agreements, n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Agreement(a) = &mut e {
-                    a.when = Some(diplograph::model::TimeSpan::day(graph.agreement_date(a)?.start + day));
-                }
-                Some((node, e))
+            &agreements,
+            Box::new(|e, _| {
+                let Entity::Agreement(a) = e else { return None };
+                a.when = Some(TimeSpan::day(graph.agreement_date(a)?.start + day));
+                Some(())
             }),
         ),
         (
             "statement's date moved by a day",
-            Box::new(|n| {
-                let node = pick(&statements, n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Statement(s) = &mut e {
-                    s.when = diplograph::model::TimeSpan::day(s.when.start + day);
-                }
-                Some((node, e))
+            &statements,
+            Box::new(|e, _| {
+                let Entity::Statement(s) = e else { return None };
+                s.when = TimeSpan::day(s.when.start + day);
+                Some(())
             }),
         ),
         (
             "agreement citing one more report",
-            Box::new(|n| {
-                let node = pick(&agreements, n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Agreement(a) = &mut e {
-                    a.sources.push(pick(&sources, n + 1)?);
-                }
-                Some((node, e))
+            &agreements,
+            Box::new(|e, n| {
+                let Entity::Agreement(a) = e else { return None };
+                a.sources.push(pick(&sources, n + 1)?);
+                Some(())
             }),
         ),
         (
             "actor taking up an office",
-            Box::new(|n| {
-                let node = pick(actors.as_slice(), n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Actor(a) = &mut e {
-                    a.positions.push(diplograph::model::Position {
-                        title: format!("bench envoy {n}"),
-                        organization: None,
-                        start: graph.event(pick(&events, n)?).map(|ev| ev.when.start),
-                        end: None,
-                        attested: Vec::new(),
-                        sources: vec![pick(&sources, n)?],
-                    });
-                }
-                Some((node, e))
+            &actors,
+            Box::new(|e, n| {
+                let Entity::Actor(a) = e else { return None };
+                a.positions.push(Position {
+                    title: format!("bench envoy {n}"),
+                    organization: None,
+                    start: graph.event(pick(&events, n)?).map(|ev| ev.when.start),
+                    end: None,
+                    attested: Vec::new(),
+                    sources: vec![pick(&sources, n)?],
+                });
+                Some(())
             }),
         ),
-        (
-            "actor renamed",
-            Box::new(|n| {
-                let node = pick(actors.as_slice(), n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Actor(a) = &mut e {
-                    a.name = format!("{} (bench {n})", a.name);
-                }
-                Some((node, e))
-            }),
-        ),
-        (
-            "actor with the most events renamed (the counts that hold it sorted again)",
-            Box::new(|n| {
-                let node = actors.iter().copied().max_by_key(|&a| graph.reverse(a).events.len())?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Actor(a) = &mut e {
-                    a.name = format!("{} (bench {n})", a.name);
-                }
-                Some((node, e))
-            }),
-        ),
+        ("actor renamed", &actors, Box::new(renamed)),
+        ("actor with the most events renamed (the counts that hold it sorted again)", &busiest, Box::new(renamed)),
         (
             "actor given another country",
-            Box::new(|n| {
-                let node = pick(actors.as_slice(), n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Actor(a) = &mut e {
-                    a.country = countries.iter().copied().find(|&c| Some(c) != a.country);
-                }
-                Some((node, e))
+            &actors,
+            Box::new(|e, _| {
+                let Entity::Actor(a) = e else { return None };
+                a.country = countries.iter().copied().find(|&c| Some(c) != a.country);
+                Some(())
             }),
         ),
         (
             "venue made a city (the runs by kind built again)",
-            Box::new(|n| {
-                let venues: Vec<NodeId> = graph
-                    .all(EntityKind::Place)
-                    .iter()
-                    .copied()
-                    .filter(|&p| graph.place(p).is_some_and(|p| p.kind == diplograph::model::PlaceKind::Venue))
-                    .collect();
-                let node = pick(&venues, n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Place(p) = &mut e {
-                    p.kind = diplograph::model::PlaceKind::City;
-                }
-                Some((node, e))
+            &venues,
+            Box::new(|e, _| {
+                let Entity::Place(p) = e else { return None };
+                p.kind = PlaceKind::City;
+                Some(())
             }),
         ),
-        (
-            "place renamed",
-            Box::new(|n| {
-                let node = pick(graph.all(EntityKind::Place), n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Place(p) = &mut e {
-                    p.name = format!("{} (bench {n})", p.name);
-                }
-                Some((node, e))
-            }),
-        ),
+        ("place renamed", graph.all(EntityKind::Place), Box::new(renamed)),
         (
             "event an undated agreement is ordered by, its date moved by a day",
-            Box::new(|n| {
-                let node = pick(&undated, n)?;
-                let mut e = graph.entity(node).clone();
-                if let Entity::Event(ev) = &mut e {
-                    ev.when = diplograph::model::TimeSpan::day(ev.when.start + day);
-                }
-                Some((node, e))
+            &undated,
+            Box::new(|e, _| {
+                let Entity::Event(ev) = e else { return None };
+                ev.when = TimeSpan::day(ev.when.start + day);
+                Some(())
             }),
         ),
     ];
-    for (what, make) in others {
+    for (what, from, edit) in others {
         let mut made = Vec::new();
         for n in 0..runs {
-            let Some((node, e)) = make(n) else { break };
+            let Some(node) = pick(from, n) else { break };
+            let mut e = graph.entity(node).clone();
+            if edit(&mut e, n).is_none() {
+                continue;
+            }
             assert!(graph.replaces_in_place(node, &e), "{what}: made from the graph before");
             let t = Instant::now();
             let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
@@ -493,16 +463,11 @@ fn main() {
     // actor was this row's case, then a venue made a city).
     let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
     let mut made = Vec::new();
-    let cities: Vec<NodeId> = graph
-        .all(EntityKind::Place)
-        .iter()
-        .copied()
-        .filter(|&p| graph.place(p).is_some_and(|p| p.kind == diplograph::model::PlaceKind::City))
-        .collect();
+    let cities = places_of(PlaceKind::City);
     for &node in cities.iter().take(whole_runs) {
         let mut e = graph.entity(node).clone();
         if let Entity::Place(p) = &mut e {
-            p.kind = diplograph::model::PlaceKind::Country;
+            p.kind = PlaceKind::Country;
         }
         assert!(!graph.replaces_in_place(node, &e), "built whole");
         let t = Instant::now();

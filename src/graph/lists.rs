@@ -225,14 +225,7 @@ impl ListIndex {
                 .collect();
             Arc::new(self.statement_dates.extended(&ins))
         };
-        ListIndex {
-            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g, false),
-            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g, false),
-            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g, false),
-            party_to: merged(&self.party_to, new.party_to, g, false),
-            inside: merged(&self.inside, new.inside, g, false),
-            statement_dates,
-        }
+        self.with_runs(new, g, false, statement_dates)
     }
 
     /// These runs once the actors, places, agreements and statements `moved` (sorted) took
@@ -259,12 +252,18 @@ impl ListIndex {
         } else {
             self.statement_dates.clone()
         };
+        self.with_runs(new, g, true, statement_dates)
+    }
+
+    /// These runs with the runs `new` merged in (see [`merged`]; `moved`: their nodes are
+    /// already in them), and `statement_dates`.
+    fn with_runs(&self, new: Runs, g: &KnowledgeGraph, moved: bool, statement_dates: Arc<DateIndex>) -> Self {
         ListIndex {
-            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g, true),
-            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g, true),
-            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g, true),
-            party_to: merged(&self.party_to, new.party_to, g, true),
-            inside: merged(&self.inside, new.inside, g, true),
+            actors_by_kind: merged(&self.actors_by_kind, new.actors_by_kind, g, moved),
+            places_by_kind: merged(&self.places_by_kind, new.places_by_kind, g, moved),
+            agreements_by_kind: merged(&self.agreements_by_kind, new.agreements_by_kind, g, moved),
+            party_to: merged(&self.party_to, new.party_to, g, moved),
+            inside: merged(&self.inside, new.inside, g, moved),
             statement_dates,
         }
     }

@@ -440,11 +440,8 @@ impl KnowledgeGraph {
             .copied()
             .filter(|&r| self.event(r).is_none() && self.entity(r).sources() != kg.entity(r).sources())
             .collect();
-        let held = |a: &Actor| -> Vec<(String, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, Vec<_>)> {
-            a.positions.iter().map(|p| (p.title.clone(), p.start, p.end, p.attested.clone())).collect()
-        };
         let reheld = replaced_nodes.iter().any(|&r| match (self.actor(r), kg.actor(r)) {
-            (Some(a), Some(b)) => held(a) != held(b) || (moved.contains(&r) && !b.positions.is_empty()),
+            (Some(a), Some(b)) => !held(a).eq(held(b)) || (moved.contains(&r) && !b.positions.is_empty()),
             _ => false,
         });
         let renamed: Vec<NodeId> =
@@ -916,6 +913,13 @@ fn unnamed(e: &Entity) -> Entity {
         _ => {}
     }
     e
+}
+
+/// What the office holders read of actor `a`'s positions: each one's title and days.
+fn held(
+    a: &Actor,
+) -> impl Iterator<Item = (&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, &[chrono::NaiveDate])> {
+    a.positions.iter().map(|p| (p.title.as_str(), p.start, p.end, p.attested.as_slice()))
 }
 
 /// The actors taking part in `e` (an event), each once, in node order.

@@ -1,6 +1,6 @@
 //! API behaviour on the bundled seed: paging, filters, name resolution, search, errors.
 
-use crate::support::{check, data, error, graph, request, run};
+use crate::support::{check, data, error, generated, graph, request, run};
 use chrono::NaiveDate;
 use diplograph::api::paging::cursor;
 use diplograph::graph::KnowledgeGraph;
@@ -451,10 +451,7 @@ fn date_range_pages_match_brute_force_on_the_bundled_seed() {
 
 #[test]
 fn date_range_pages_match_brute_force_on_a_generated_seed() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 3000, seed: 7 }, dir.path())
-        .expect("generate");
-    let g = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed"));
+    let g = Arc::new(generated(3000, 7));
     date_paging_matches_brute_force(&g, 0x9e37_79b9_7f4a_7c15, 60);
 }
 

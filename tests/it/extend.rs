@@ -4,7 +4,7 @@
 //! random sequences of additions on the bundled seed and on a small generated seed; and the
 //! writer's graphs after random adds, replacements and retractions answer as a whole build.
 
-use crate::support::{block_on, graph};
+use crate::support::{block_on, generated, graph};
 use diplograph::api::{Author, WriteService};
 use diplograph::graph::{
     ActorQuery, AgreementQuery, Bucket, EventQuery, KnowledgeGraph, PlaceQuery, ServedGraph, StatementQuery,
@@ -853,10 +853,7 @@ fn the_first_topic_of_a_graph_given_by_a_re_indexed_event_is_counted_as_a_whole_
 
 #[test]
 fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 4 }, dir.path())
-        .expect("generate");
-    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let g = generated(1_500, 4);
     // Up to 80 replacements a batch, in place for 9 batches: the small search index passes
     // 256 nodes and the middle one is built again, with nodes replaced before and after.
     let mut changes = [Change::InPlace; 12];
@@ -867,10 +864,7 @@ fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers()
 
 #[test]
 fn moving_agreements_and_statements_answers_as_a_whole_build() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 9 }, dir.path())
-        .expect("generate");
-    for g in [graph(), std::sync::Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads"))] {
+    for g in [graph(), Arc::new(generated(1_500, 9))] {
         // Moved dates alone (so that the agreements' runs are patched, not built again
         // for another agreement's kind or parties), now and then with events moved (the
         // undated agreements reached at them move too) and other replacements.
@@ -883,15 +877,9 @@ fn moving_agreements_and_statements_answers_as_a_whole_build() {
 
 #[test]
 fn renaming_actors_and_places_answers_as_a_whole_build() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 11 }, dir.path())
-        .expect("generate");
     // Lists of 6 events or more have their counts built, so that the renamed actors and
     // places are in many of them (whose ties are broken by name).
-    for (g, busy) in [
-        (graph(), None),
-        (std::sync::Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads")), Some(6)),
-    ] {
+    for (g, busy) in [(graph(), None), (Arc::new(generated(1_500, 11)), Some(6))] {
         let mut changes = [Change::Names; 8];
         (changes[2], changes[5]) = (Change::Events, Change::InPlace);
         let kept = check_updates_busy(&g, 59, &changes, 10, busy);
@@ -904,10 +892,7 @@ fn an_undated_agreement_moves_with_the_event_it_is_ordered_by() {
     // Undated agreements reached at an event sort by its date: the event moved far, so
     // that each such agreement moves in the agreements' order, its parties' runs and
     // lists, as a whole build orders them.
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 13 }, dir.path())
-        .expect("generate");
-    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let g = generated(1_500, 13);
     let undated: Vec<(NodeId, NodeId)> = g
         .all(EntityKind::Agreement)
         .iter()
@@ -951,10 +936,7 @@ fn a_renamed_country_tied_with_another_takes_its_place_in_the_counts() {
     // the one after the other in name order renamed to come first, so that the counts
     // (ties in name order) change order.
     let tied = (1..40u64).find_map(|seed| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed }, dir.path())
-            .expect("generate");
-        let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+        let g = generated(300, seed);
         let countries = g.event_countries(g.all_events(), usize::MAX);
         let tied = countries.windows(2).find(|w| w[0].1 == w[1].1).map(|w| (w[0].0, w[1].0));
         tied.map(|t| (g, t))
@@ -1003,12 +985,9 @@ fn re_indexing_events_in_the_bundled_seed_answers_as_a_whole_build() {
 
 #[test]
 fn re_indexing_events_in_a_generated_seed_answers_as_a_whole_build() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 7 }, dir.path())
-        .expect("generate");
     // Lists of 6 events or more have their counts built, so that the moved events leave
     // and join many of them.
-    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let g = generated(1_500, 7);
     let mut changes = [Change::Events; 10];
     changes[3] = Change::InPlace;
     changes[7] = Change::Whole;
@@ -1026,10 +1005,7 @@ fn extending_the_bundled_seed_answers_as_a_whole_build() {
 
 #[test]
 fn extending_a_generated_seed_answers_as_a_whole_build_across_a_search_fold() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 1_500, seed: 3 }, dir.path())
-        .expect("generate");
-    let g = diplograph::seed::load(dir.path()).expect("generated seed loads");
+    let g = generated(1_500, 3);
     // Past 1,024 added nodes the search index is built whole again (the fold).
     let mut rng = Rng(11);
     let mut ext = whole(&g);
@@ -1048,13 +1024,10 @@ fn extending_a_generated_seed_answers_as_a_whole_build_across_a_search_fold() {
 
 #[test]
 fn extending_with_busy_lists_answers_as_a_whole_build_across_date_folds() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed: 9 }, dir.path())
-        .expect("generate");
     // Lists of 6 events or more have their counts built (the load's threshold is 1,024), so
     // that the additions patch many of them, and some lists grow past it.
     let busy = 6;
-    let g = diplograph::seed::load(dir.path()).expect("generated seed loads").with_busy_lists(busy);
+    let g = generated(300, 9).with_busy_lists(busy);
     assert!(g.busy_lists() > 10, "{} busy lists", g.busy_lists());
     let mut rng = Rng(23);
     let mut ext = g;
@@ -1087,10 +1060,7 @@ fn mutate(w: &Arc<Writer>, served: &ServedGraph, query: &str, variables: Value) 
 
 #[test]
 fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_whole_builds() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 400, seed: 5 }, dir.path())
-        .expect("generate");
-    let seed = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads"));
+    let seed = Arc::new(generated(400, 5));
     let served = ServedGraph::new(seed.clone());
     let w = Arc::new(Writer::new(served.clone(), Arc::new(MemoryLog::new()), Vec::new()));
     let id = |kind: EntityKind, k: usize| seed.entity(seed.all(kind)[k % seed.all(kind).len()]).id().to_owned();
@@ -1147,10 +1117,7 @@ fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_w
 
 #[test]
 fn a_replacement_in_place_is_visible_after_its_answer_without_a_whole_build() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 300, seed: 6 }, dir.path())
-        .expect("generate");
-    let seed = Arc::new(diplograph::seed::load(dir.path()).expect("generated seed loads"));
+    let seed = Arc::new(generated(300, 6));
     let served = ServedGraph::new(seed.clone());
     let w = Arc::new(Writer::new(served.clone(), Arc::new(MemoryLog::new()), Vec::new()));
     let id = |kind: EntityKind| seed.entity(seed.all(kind)[0]).id().to_owned();

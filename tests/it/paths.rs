@@ -1,5 +1,6 @@
 //! Shortest paths on a generated seed, against a plain breadth-first search.
 
+use crate::support::generated;
 use diplograph::graph::{KnowledgeGraph, PathStep};
 use diplograph::model::{EntityKind, NodeId};
 use std::collections::{HashMap, VecDeque};
@@ -54,10 +55,7 @@ fn check_chain(g: &KnowledgeGraph, from: NodeId, to: NodeId, steps: &[PathStep])
 
 #[test]
 fn paths_are_as_short_as_a_plain_search_finds_and_the_same_every_time() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events: 3_000, seed: 5 }, dir.path())
-        .expect("generate");
-    let g = diplograph::seed::load(dir.path()).expect("generated seed");
+    let g = generated(3_000, 5);
     let mut state = 99u64;
     let mut below = |n: usize| {
         state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);

@@ -77,6 +77,15 @@ pub fn seed_dir(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
+/// The graph of a synthetic seed of `events` events made by `diplograph generate` with
+/// `seed` (written to a temp dir, loaded, the dir removed).
+pub fn generated(events: usize, seed: u64) -> KnowledgeGraph {
+    let dir = tempfile::tempdir().expect("temp dir");
+    diplograph::generate::generate(&diplograph::generate::GenerateConfig { events, seed }, dir.path())
+        .expect("generate");
+    diplograph::seed::load(dir.path()).expect("generated seed loads")
+}
+
 /// A query file of the shared client queries, in `queries/`.
 pub fn client_query(name: &str) -> String {
     std::fs::read_to_string(root().join("queries").join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
