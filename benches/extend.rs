@@ -12,8 +12,10 @@
 //! replacements (an agreement or statement moved a day, an agreement citing one more
 //! report, an actor taking up an office, an actor or place renamed, an actor given another
 //! country, a venue made a city, an event an undated agreement is ordered by moved), each
-//! from the graph before; one city made a country (built whole, what every such
-//! replacement cost before); and a chain of replacements in place.
+//! from the graph before; an event, a statement and an agreement that nothing refers to
+//! retracted (`KnowledgeGraph::retract`), from the graph before; one city made a country
+//! (built whole, what every such replacement cost before, a retraction too); and a chain of
+//! replacements in place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -39,9 +41,9 @@ static ON: AtomicBool = AtomicBool::new(false);
 /// Each step's times, in microseconds, by name.
 type Steps = Arc<Mutex<BTreeMap<String, Vec<u64>>>>;
 
-/// Collects the `extend: ...` steps' `elapsed_us` (or, from a build that logs whole
-/// milliseconds only, `elapsed_ms`), and the `graph: analytics: ...` steps inside them (an
-/// analytics built again).
+/// Collects the `extend: ...` and `retract: ...` steps' `elapsed_us` (or, from a build that
+/// logs whole milliseconds only, `elapsed_ms`), and the `graph: analytics: ...` steps inside
+/// them (an analytics built again).
 struct Collect(Steps);
 
 #[derive(Default)]
@@ -76,7 +78,7 @@ impl<S: tracing::Subscriber> Layer<S> for Collect {
     fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
         let mut f = Fields::default();
         event.record(&mut f);
-        let step = f.message.starts_with("extend:") || f.message.starts_with("graph: analytics:");
+        let step = ["extend:", "retract:", "graph: analytics:"].iter().any(|p| f.message.starts_with(p));
         if let (true, Some(us)) = (step, f.us.or(f.ms.map(|ms| ms * 1000))) {
             self.0.lock().expect("steps").entry(f.message).or_default().push(us);
         }
@@ -456,6 +458,41 @@ fn main() {
         }
         if !made.is_empty() {
             println!("one {what}, from the graph before ({runs} times): {}", summary(&mut made));
+        }
+    }
+    // Retractions: a record nothing refers to (what the writer lets a client retract alone)
+    // taken out of the graph before.
+    let alone = |kind: EntityKind| -> Vec<NodeId> {
+        let free = |n: &NodeId| {
+            let r = graph.reverse(*n);
+            r.agreements.is_empty() && r.statements.is_empty() && r.children.is_empty()
+        };
+        graph.all(kind).iter().copied().filter(free).collect()
+    };
+    for kind in [EntityKind::Event, EntityKind::Statement, EntityKind::Agreement] {
+        let from = alone(kind);
+        steps.lock().expect("steps").clear();
+        ON.store(true, Ordering::Relaxed);
+        for n in 0..runs {
+            let Some(node) = pick(&from, n) else { break };
+            drop(graph.retract(&[node], graph.snapshot().clone()));
+        }
+        ON.store(false, Ordering::Relaxed);
+        println!("the steps of one {kind:?} retracted ({runs} times, median; timed with their logging on):");
+        for (step, times) in steps.lock().expect("steps").iter_mut() {
+            times.sort_unstable();
+            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+        }
+        let mut made = Vec::new();
+        for n in 0..runs {
+            let Some(node) = pick(&from, n) else { break };
+            let t = Instant::now();
+            let g = graph.retract(&[node], graph.snapshot().clone());
+            made.push(t.elapsed());
+            drop(g);
+        }
+        if !made.is_empty() {
+            println!("one {kind:?} retracted, from the graph before ({runs} times): {}", summary(&mut made));
         }
     }
     // A city made a country (so the country of every event in it): still built whole (what

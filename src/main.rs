@@ -504,7 +504,7 @@ fn serve(args: ServeArgs) -> ExitCode {
         if source == seed::SeedSource::BuiltIn {
             tracing::info!("no --seed given and no ./seed directory here: serving the built-in seed");
         }
-        tracing::info!(addr = %local, seed = %source, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql)");
+        tracing::info!(addr = %local, seed = %source, entities = g.entity_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql)");
         match http::serve(listener, http::app(state)).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -730,7 +730,7 @@ fn serve_replica(
         };
         let local = listener.local_addr().map_or_else(|_| args.addr.to_string(), |a| a.to_string());
         let g = state.snapshot();
-        tracing::info!(addr = %local, entities = g.node_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql), a replica of the change log in PostgreSQL");
+        tracing::info!(addr = %local, entities = g.entity_count(), snapshot = %g.snapshot().hash, "serving http://{local}/ (GraphQL at /graphql), a replica of the change log in PostgreSQL");
         match http::serve(listener, http::app(state)).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {

@@ -305,7 +305,7 @@ impl Query {
     async fn snapshot(&self, ctx: &Context<'_>) -> Result<SnapshotInfo> {
         let g = graph(ctx)?;
         let s = g.snapshot();
-        Ok(SnapshotInfo { hash: s.hash.clone(), loaded_at: s.loaded_at.to_rfc3339(), entities: g.node_count() })
+        Ok(SnapshotInfo { hash: s.hash.clone(), loaded_at: s.loaded_at.to_rfc3339(), entities: g.entity_count() })
     }
     /// The change log, oldest first: every change applied through Mutation since the seed was loaded.
     async fn changes(

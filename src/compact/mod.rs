@@ -463,6 +463,7 @@ fn check(
 /// sorted: two graphs with the same records give the same lines, whatever their order.
 pub fn canonical(g: &KnowledgeGraph) -> Vec<String> {
     let mut out: Vec<String> = (0..g.node_count() as u32)
+        .filter(|&i| !g.is_retracted(crate::model::NodeId(i)))
         .map(|i| {
             let text = format!("{:?}", g.entity(crate::model::NodeId(i)));
             let mut line = String::with_capacity(text.len());

@@ -17,7 +17,7 @@ use super::{dates::DateIndex, lists::ListIndex, names::NameIndex, search::Search
 use crate::model::*;
 use petgraph::graph::{DiGraph, NodeIndex};
 use rayon::prelude::*;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// Separates the parts of a sort key; sorts before every printable character.
@@ -26,10 +26,19 @@ const SEP: char = '\u{1}';
 impl KnowledgeGraph {
     /// Builds the graph of `entities`, whose references are their positions in the vector
     /// (as the seed loader resolved them); `by_id` maps each entity's id to its position
-    /// (the loader's registry, so that a million ids are not hashed twice).
+    /// (the loader's registry, so that a million ids are not hashed twice). An entity whose
+    /// id `by_id` does not map to it is a retracted record (a writer keeps it, so that no
+    /// other node is numbered again): it gets a node, and nothing else.
     pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
-        assert_eq!(by_id.len(), entities.len(), "one id per entity");
-        debug_assert!(entities.iter().enumerate().all(|(i, e)| by_id.get(e.id()) == Some(&NodeId(i as u32))));
+        assert!(by_id.len() <= entities.len(), "at most one id per entity");
+        debug_assert!(by_id.iter().all(|(id, n)| entities.get(n.index()).is_some_and(|e| e.id() == id)));
+        let retracted: HashSet<NodeId> = match by_id.len() == entities.len() {
+            true => HashSet::default(),
+            false => (0..entities.len())
+                .map(|i| NodeId(i as u32))
+                .filter(|n| by_id.get(entities[n.index()].id()) != Some(n))
+                .collect(),
+        };
         crate::timing::timed("graph: citations in order", || {
             let key: HashMap<NodeId, (Option<chrono::NaiveDate>, String)> = entities
                 .iter()
@@ -47,7 +56,7 @@ impl KnowledgeGraph {
         }
         let ix = |n: NodeId| NodeIndex::new(n.index());
         let mut edges = Vec::new();
-        for n in graph.node_indices() {
+        for n in graph.node_indices().filter(|n| !retracted.contains(&NodeId(n.index() as u32))) {
             each_link(NodeId(n.index() as u32), &graph[n], |from, to, kind| edges.push((ix(from), ix(to), kind)));
         }
         let mut degree = vec![0u32; graph.node_count()];
@@ -62,6 +71,7 @@ impl KnowledgeGraph {
             nodes: super::nodes::Nodes::new(graph),
             by_id: Arc::new(by_id),
             more_ids: HashMap::default(),
+            retracted: Arc::new(retracted),
             order: HashMap::default(),
             rank: Default::default(),
             sort_key: Default::default(),
@@ -114,8 +124,7 @@ impl KnowledgeGraph {
         let n = self.node_count();
         let keys: Vec<String> = (0..n).into_par_iter().map(|i| self.order_key(NodeId(i as u32))).collect();
         let mut order: HashMap<EntityKind, Vec<NodeId>> = HashMap::default();
-        for i in 0..n {
-            let node = NodeId(i as u32);
+        for node in (0..n).map(|i| NodeId(i as u32)).filter(|&m| !self.is_retracted(m)) {
             order.entry(self.entity(node).kind()).or_default().push(node);
         }
         // Keys end with the id, so they are unique and an unstable sort is deterministic.
@@ -162,8 +171,8 @@ impl KnowledgeGraph {
 
         // How many facts (entities, participations, positions, notes) cite each source.
         let mut facts = vec![0u32; n];
-        for i in 0..n {
-            each_citation(self.entity(NodeId(i as u32)), |s| facts[s.index()] += 1);
+        for node in (0..n).map(|i| NodeId(i as u32)).filter(|&m| !self.is_retracted(m)) {
+            each_citation(self.entity(node), |s| facts[s.index()] += 1);
         }
 
         // Only the nodes something points at get a `Reverse`; the others share the empty one.
@@ -213,7 +222,8 @@ impl KnowledgeGraph {
     /// Calls `to(target, list)` for each list of another node that `me` belongs in (see
     /// [`Reverse`]; the lists are numbered as in [`Reverse::list_mut`]).
     pub(super) fn each_back_link(&self, me: NodeId, mut to: impl FnMut(NodeId, u8)) {
-        match self.entity(me) {
+        let Some(e) = self.live(me) else { return };
+        match e {
             Entity::Place(p) => p.within.into_iter().for_each(|w| to(w, CHILDREN)),
             Entity::Event(ev) => {
                 ev.participants.iter().for_each(|p| to(p.actor, EVENTS));

@@ -255,6 +255,37 @@ impl ListIndex {
         self.with_runs(new, g, true, statement_dates)
     }
 
+    /// These runs once the nodes `gone` (records of `prev`) were retracted: each taken out of
+    /// the runs `prev` has it in, and the statements among them out of the statements' date
+    /// index; every map none of them is in shared.
+    pub(super) fn retracted(&self, prev: &KnowledgeGraph, gone: &[NodeId]) -> Self {
+        let of = |kind: EntityKind| -> Vec<NodeId> {
+            gone.iter().copied().filter(|&m| prev.entity(m).kind() == kind).collect()
+        };
+        let out = Runs::of(prev, &of(EntityKind::Actor), &of(EntityKind::Place), &of(EntityKind::Agreement));
+        let statements = of(EntityKind::Statement);
+        let statement_dates = if statements.is_empty() {
+            self.statement_dates.clone()
+        } else {
+            let mut out: Vec<_> = statements
+                .iter()
+                .filter_map(|&s| {
+                    prev.statement(s).map(|st| (prev.rank[s.index()] as usize, (st.when.start, st.when.end)))
+                })
+                .collect();
+            out.sort_unstable_by_key(|x| x.0);
+            Arc::new(self.statement_dates.moved(&out, &[]))
+        };
+        ListIndex {
+            actors_by_kind: without(&self.actors_by_kind, out.actors_by_kind),
+            places_by_kind: without(&self.places_by_kind, out.places_by_kind),
+            agreements_by_kind: without(&self.agreements_by_kind, out.agreements_by_kind),
+            party_to: without(&self.party_to, out.party_to),
+            inside: without(&self.inside, out.inside),
+            statement_dates,
+        }
+    }
+
     /// These runs with the runs `new` merged in (see [`merged`]; `moved`: their nodes are
     /// already in them), and `statement_dates`.
     fn with_runs(&self, new: Runs, g: &KnowledgeGraph, moved: bool, statement_dates: Arc<DateIndex>) -> Self {
@@ -289,6 +320,27 @@ fn merged<K: std::hash::Hash + Eq + Clone>(
             items.retain(|x| !again.contains(x));
         }
         *items = merge_by_rank(items, &run, &g.rank);
+    }
+    Arc::new(all)
+}
+
+/// The runs `old` with the nodes of the runs `out` taken out of theirs (a run left empty
+/// goes, as a build makes none). Shared when there is nothing to take out.
+fn without<K: std::hash::Hash + Eq + Clone>(
+    old: &Arc<HashMap<K, Vec<NodeId>>>,
+    out: HashMap<K, Vec<NodeId>>,
+) -> Arc<HashMap<K, Vec<NodeId>>> {
+    if out.is_empty() {
+        return old.clone();
+    }
+    let mut all = (**old).clone();
+    for (k, run) in out {
+        if let Some(items) = all.get_mut(&k) {
+            items.retain(|x| !run.contains(x));
+            if items.is_empty() {
+                all.remove(&k);
+            }
+        }
     }
     Arc::new(all)
 }

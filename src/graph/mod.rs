@@ -34,7 +34,7 @@ pub use served::ServedGraph;
 
 use crate::model::*;
 use chrono::{DateTime, Utc};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::hash::Hasher;
 use std::sync::Arc;
 
@@ -105,6 +105,9 @@ pub struct KnowledgeGraph {
     /// the ids added since (see `rebuild.rs`).
     by_id: Arc<HashMap<String, NodeId>>,
     more_ids: HashMap<String, NodeId>,
+    /// The nodes whose records a write retracted: kept (so that no other node is numbered
+    /// again), but in no order, list or index, and found by no id (see `rebuild.rs`).
+    retracted: Arc<HashSet<NodeId>>,
     order: HashMap<EntityKind, Vec<NodeId>>,
     /// The position of each node in its kind's order.
     rank: chunked::Chunked<u32>,
@@ -135,19 +138,38 @@ pub struct KnowledgeGraph {
 }
 
 impl KnowledgeGraph {
-    /// The entity `n`. Panics only on a `NodeId` from another graph.
+    /// The entity `n` (for a retracted node, its record as it was). Panics only on a
+    /// `NodeId` from another graph.
     pub fn entity(&self, n: NodeId) -> &Entity {
         self.nodes.entity(n)
     }
 
     /// The node with this id, if any.
     pub fn get(&self, id: &str) -> Option<NodeId> {
-        self.by_id.get(id).or_else(|| self.more_ids.get(id)).copied()
+        let live = |n: &&NodeId| !self.is_retracted(**n);
+        self.by_id.get(id).filter(live).or_else(|| self.more_ids.get(id).filter(live)).copied()
     }
 
-    /// The number of entities.
+    /// How many nodes there are, retracted ones included: every `NodeId` of this graph is
+    /// below it.
     pub fn node_count(&self) -> usize {
         self.nodes.node_count()
+    }
+
+    /// The number of entities (not retracted).
+    pub fn entity_count(&self) -> usize {
+        self.node_count() - self.retracted.len()
+    }
+
+    /// Whether node `n`'s record was retracted: it is in no order, list or index, and its
+    /// typed accessors ([`KnowledgeGraph::event`]...) give `None`.
+    pub fn is_retracted(&self, n: NodeId) -> bool {
+        !self.retracted.is_empty() && self.retracted.contains(&n)
+    }
+
+    /// The entity `n` unless it was retracted.
+    fn live(&self, n: NodeId) -> Option<&Entity> {
+        (!self.is_retracted(n)).then(|| self.entity(n))
     }
 
     /// Every entity of `kind` in the API's order (events by date, actors by name...).
@@ -207,7 +229,7 @@ impl KnowledgeGraph {
 
     /// The actor `n`, if it is one.
     pub fn actor(&self, n: NodeId) -> Option<&Actor> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Actor(a) => Some(a),
             _ => None,
         }
@@ -215,7 +237,7 @@ impl KnowledgeGraph {
 
     /// The event `n`, if it is one.
     pub fn event(&self, n: NodeId) -> Option<&Event> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Event(e) => Some(e),
             _ => None,
         }
@@ -223,7 +245,7 @@ impl KnowledgeGraph {
 
     /// The place `n`, if it is one.
     pub fn place(&self, n: NodeId) -> Option<&Place> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Place(p) => Some(p),
             _ => None,
         }
@@ -231,7 +253,7 @@ impl KnowledgeGraph {
 
     /// The agreement `n`, if it is one.
     pub fn agreement(&self, n: NodeId) -> Option<&Agreement> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Agreement(a) => Some(a),
             _ => None,
         }
@@ -239,7 +261,7 @@ impl KnowledgeGraph {
 
     /// The statement `n`, if it is one.
     pub fn statement(&self, n: NodeId) -> Option<&Statement> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Statement(s) => Some(s),
             _ => None,
         }
@@ -247,7 +269,7 @@ impl KnowledgeGraph {
 
     /// The source `n`, if it is one.
     pub fn source(&self, n: NodeId) -> Option<&Source> {
-        match self.entity(n) {
+        match self.live(n)? {
             Entity::Source(s) => Some(s),
             _ => None,
         }

@@ -22,7 +22,7 @@ use crate::model::{Entity, LinkKind, NodeId};
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 /// The added nodes are folded into the petgraph once they are more than 1 in this many...
@@ -112,14 +112,18 @@ impl Nodes {
     /// These nodes with `entities` added (in `NodeId` order from `node_count()`) and `links`,
     /// the links they state (from, to, kind; `build::each_link` of each, in node order, as a
     /// whole build adds them), and the entities of the nodes `replaced` replaced, with the
-    /// links `relinked` states changed (node, old links, new links, see [`Nodes::relink`]).
+    /// links `relinked` states changed (node, old links, new links, see [`Nodes::relink`]; a
+    /// retracted node's new links are none). `retracted`: the graph's retracted nodes.
     pub(super) fn with(
         &self,
         entities: Vec<Entity>,
         links: &[(NodeId, NodeId, LinkKind)],
         replaced: Vec<(NodeId, Entity)>,
         relinked: &[Relinked],
+        retracted: &HashSet<NodeId>,
     ) -> Self {
+        // A fold adds the links every node states but the retracted ones (which state none).
+        let states = |i: usize| retracted.is_empty() || !retracted.contains(&NodeId(i as u32));
         let mut out = self.clone();
         let base = self.graph.node_count();
         for (n, e) in replaced {
@@ -159,7 +163,7 @@ impl Nodes {
                     None => out.replaced.get(&(i as u32)).unwrap_or(&self.graph[NodeIndex::new(i)]).clone(),
                 });
             }
-            for i in 0..graph.node_count() {
+            for i in (0..graph.node_count()).filter(|&i| states(i)) {
                 let mut edges = Vec::new();
                 super::build::each_link(NodeId(i as u32), &graph[NodeIndex::new(i)], |a, b, k| edges.push((a, b, k)));
                 for (a, b, k) in edges {
@@ -178,7 +182,7 @@ impl Nodes {
             for e in &out.added {
                 graph.add_node(e.clone());
             }
-            for i in base..graph.node_count() {
+            for i in (base..graph.node_count()).filter(|&i| states(i)) {
                 let ix = NodeIndex::new(i);
                 let mut edges = Vec::new();
                 super::build::each_link(NodeId(i as u32), &graph[ix], |a, b, k| edges.push((a, b, k)));

@@ -132,8 +132,27 @@
 //! the events' lists of the places around, the analytics' countries), whether a place is a
 //! country (events' countries), a source's publication day (the order of every citation of
 //! it). Not incremental, so built whole: a changed container, a place made a country or no
-//! longer one, a moved source; and a write that removes records (the writer decides,
-//! `write/mod.rs`).
+//! longer one, a moved source.
+//!
+//! A write that retracts records ([`KnowledgeGraph::retract`]; the writer checks that nothing
+//! that stays refers to them) keeps their nodes, so that no other node is numbered again and
+//! every index stays right for the others: a retracted node keeps its entity, found by no id
+//! (the id maps are shared, a look-up skips it) and read by no typed accessor
+//! ([`KnowledgeGraph::event`]... give `None`, and so [`KnowledgeGraph::each_back_link`]
+//! gives nothing), and a whole build of the same records keeps it the same way (a record
+//! whose id does not map to it is a retracted one, [`KnowledgeGraph::build`]). What it was in
+//! is patched as for a replacement: its links taken out (`nodes.rs`, as a replacement with
+//! none), its kind's order without it and the ranks after it renumbered, every reverse list
+//! it was in without it (`relist`), the sources it cited counted again, search's entries of
+//! it left out of their hits (as a replaced node's, not indexed again); for an event, the
+//! actors it had met again (`remeet`), its position taken out of the date index
+//! ([`DateIndex::moved`] with nothing put in), the tags by position and the analytics
+//! patched as for a re-indexed event that is put in nowhere (`Analytics::reindexed`); for an
+//! actor, place, agreement or statement, taken out of the list runs it was in and the
+//! statements' date index (`ListIndex::retracted`), and for an actor or place the name index
+//! built again; the day by which every agreement or statement was
+//! known found again, and the office holders made again for an actor that held an office
+//! (`Analytics::retracted`).
 //!
 //! The graph extended is answer for answer the graph a whole build of the same records
 //! gives: `tests/it/extend.rs` compares both, index by index (and, for the counts, whose
@@ -220,25 +239,22 @@ impl KnowledgeGraph {
         }
         if !replaced.iter().all(|(n, e)| self.replaces_in_place(*n, e)) {
             return crate::timing::timed("extend: built whole (a replacement)", || {
-                let mut entities: Vec<Entity> = (0..old).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
-                entities.extend(added);
+                let (mut entities, mut ids) = self.records();
+                for (i, e) in added.into_iter().enumerate() {
+                    ids.insert(e.id().to_owned(), NodeId((old + i) as u32));
+                    entities.push(e);
+                }
                 for (n, e) in replaced {
                     if let Some(x) = entities.get_mut(n.index()) {
                         *x = e;
                     }
                 }
-                let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
                 KnowledgeGraph::build(entities, ids, snapshot)
             });
         }
         let n = old + added.len();
         let replaced_nodes: Vec<NodeId> = replaced.iter().map(|r| r.0).collect();
         // The replaced nodes whose stated links changed: (node, old links, new links).
-        let stated = |n: NodeId, e: &Entity| {
-            let mut v: Vec<Stated> = Vec::new();
-            each_link(n, e, |a, b, k| v.push((a, b, k)));
-            v
-        };
         let relinked: Vec<Relinked> = replaced
             .iter()
             .map(|(r, e)| (*r, stated(*r, self.entity(*r)), stated(*r, e)))
@@ -276,7 +292,7 @@ impl KnowledgeGraph {
                     degree[b.index()] += 1;
                 }
             }
-            let nodes = self.nodes.with(added, &edges, replaced, &relinked);
+            let nodes = self.nodes.with(added, &edges, replaced, &relinked, &self.retracted);
             let mut by_id = self.by_id.clone();
             if more_ids.len() > by_id.len() / IDS_SHARE {
                 let mut all = (*by_id).clone();
@@ -289,6 +305,7 @@ impl KnowledgeGraph {
             nodes,
             by_id,
             more_ids,
+            retracted: self.retracted.clone(),
             order: self.order.clone(),
             rank: self.rank.clone(),
             sort_key: self.sort_key.clone(),
@@ -455,6 +472,130 @@ impl KnowledgeGraph {
             kg.analytics = analytics;
         }
         kg
+    }
+
+    /// The graph of this graph's records with those of the nodes `gone` retracted (each keeps
+    /// its node, so that no other is numbered again, but is in no order, list or index, and
+    /// found by no id), as of `snapshot`: what [`KnowledgeGraph::build`] gives for the same
+    /// records, made from this graph (see the module doc). Nothing that stays may refer to
+    /// them (the writer checks).
+    pub fn retract(&self, gone: &[NodeId], snapshot: Snapshot) -> KnowledgeGraph {
+        let mut gone: Vec<NodeId> =
+            gone.iter().copied().filter(|&r| r.index() < self.node_count() && !self.is_retracted(r)).collect();
+        gone.sort_unstable();
+        gone.dedup();
+        let relinked: Vec<Relinked> = gone
+            .iter()
+            .map(|&r| (r, stated(r, self.entity(r)), Vec::new()))
+            .filter(|(_, before, _)| !before.is_empty())
+            .collect();
+        let mut retracted = (*self.retracted).clone();
+        retracted.extend(gone.iter().copied());
+        let retracted = Arc::new(retracted);
+        let (nodes, degree) = crate::timing::timed("retract: nodes and links", || {
+            let mut degree = self.degree.clone();
+            for &(a, b, _) in relinked.iter().flat_map(|r| &r.1) {
+                degree[a.index()] -= 1;
+                degree[b.index()] -= 1;
+            }
+            (self.nodes.with(Vec::new(), &[], Vec::new(), &relinked, &retracted), degree)
+        });
+        let mut kg = KnowledgeGraph {
+            nodes,
+            by_id: self.by_id.clone(),
+            more_ids: self.more_ids.clone(),
+            retracted,
+            order: self.order.clone(),
+            rank: self.rank.clone(),
+            sort_key: self.sort_key.clone(),
+            reverse: self.reverse.clone(),
+            reverse_of: self.reverse_of.clone(),
+            degree,
+            shared_events: Default::default(),
+            names: self.names.clone(),
+            search: Default::default(),
+            dates: Default::default(),
+            lists: self.lists.clone(),
+            event_tags: self.event_tags.clone(),
+            analytics: Default::default(),
+            snapshot,
+        };
+        let kind_of = |r: &NodeId| self.entity(*r).kind();
+        crate::timing::timed("retract: orders", || {
+            let mut kinds: Vec<EntityKind> = gone.iter().map(kind_of).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let out: HashSet<NodeId> = gone.iter().copied().collect();
+            for kind in kinds {
+                let first = gone.iter().filter(|r| kind_of(r) == kind).map(|r| self.rank(*r) as usize).min();
+                let list: Vec<NodeId> = self.all(kind).iter().copied().filter(|m| !out.contains(m)).collect();
+                for (r, m) in list.iter().enumerate().skip(first.unwrap_or(0)) {
+                    if kg.rank[m.index()] != r as u32 {
+                        kg.rank[m.index()] = r as u32;
+                    }
+                }
+                kg.order.insert(kind, list);
+            }
+        });
+        // Out of every reverse list they were in; what pointed at them is retracted too.
+        crate::timing::timed("retract: reverse links", || kg.relist(self, &gone, &[]));
+        for &r in &gone {
+            if kg.reverse_of[r.index()] != 0 {
+                kg.reverse_of[r.index()] = 0;
+            }
+        }
+        let events: Vec<NodeId> = gone.iter().copied().filter(|&r| self.event(r).is_some()).collect();
+        let actors: Vec<u32> = events.iter().flat_map(|&r| participants(self.entity(r))).map(|a| a.0).collect();
+        crate::timing::timed("retract: counterparts", || kg.remeet(self, actors));
+        crate::timing::timed("retract: facts", || kg.recount_facts(self, &gone));
+        let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
+        if gone.iter().any(|r| listed.contains(&kind_of(r))) {
+            kg.lists = Arc::new(crate::timing::timed("retract: list indexes", || self.lists.retracted(self, &gone)));
+        }
+        if gone.iter().any(|r| matches!(kind_of(r), EntityKind::Actor | EntityKind::Place)) {
+            kg.names = Arc::new(crate::timing::timed("retract: name index", || NameIndex::build(&kg)));
+        }
+        kg.search = crate::timing::timed("retract: search index", || self.search.extended(&kg, self, &gone));
+        if events.is_empty() {
+            kg.dates = self.dates.extended(&[]);
+            kg.analytics =
+                crate::timing::timed("retract: analytics", || self.analytics.extended(&kg, self, self.node_count()));
+        } else {
+            let mut out: Vec<_> = events
+                .iter()
+                .filter_map(|&r| self.event(r).map(|e| (self.rank(r) as usize, (e.when.start, e.when.end))))
+                .collect();
+            out.sort_unstable_by_key(|x| x.0);
+            kg.dates = crate::timing::timed("retract: date index", || self.dates.moved(&out, &[]));
+            kg.event_tags = Arc::new(kg.patch_tags(self, self.node_count(), &events));
+            // The actors and places whose lists of events lost one.
+            let mut changed: HashSet<NodeId> = HashSet::default();
+            for &r in &events {
+                self.each_back_link(r, |t, list| {
+                    if list == super::build::EVENTS {
+                        changed.insert(t);
+                    }
+                });
+            }
+            kg.analytics =
+                crate::timing::timed("retract: analytics", || self.analytics.reindexed(&kg, self, &events, &changed));
+        }
+        let mut analytics = std::mem::take(&mut kg.analytics);
+        analytics.retracted(&kg, self, &gone);
+        kg.analytics = analytics;
+        kg
+    }
+
+    /// Every record of this graph in `NodeId` order, retracted ones kept, and the node of
+    /// each id (not retracted): what [`KnowledgeGraph::build`] makes this graph from.
+    pub fn records(&self) -> (Vec<Entity>, HashMap<String, NodeId>) {
+        let entities: Vec<Entity> = (0..self.node_count()).map(|i| self.entity(NodeId(i as u32)).clone()).collect();
+        let ids = (0..entities.len())
+            .map(|i| NodeId(i as u32))
+            .filter(|&n| !self.is_retracted(n))
+            .map(|n| (entities[n.index()].id().to_owned(), n))
+            .collect();
+        (entities, ids)
     }
 
     /// Whether the entity of node `n` may be replaced by `new` (its citations in order) in
@@ -780,7 +921,9 @@ impl KnowledgeGraph {
         let mut delta: HashMap<u32, i64> = HashMap::default();
         for &r in replaced {
             each_citation(prev.entity(r), |s| *delta.entry(s.0).or_default() -= 1);
-            each_citation(self.entity(r), |s| *delta.entry(s.0).or_default() += 1);
+            if !self.is_retracted(r) {
+                each_citation(self.entity(r), |s| *delta.entry(s.0).or_default() += 1);
+            }
         }
         let mut changed: Vec<(u32, i64)> = delta.into_iter().filter(|&(_, d)| d != 0).collect();
         changed.sort_unstable();
@@ -920,6 +1063,13 @@ fn held(
     a: &Actor,
 ) -> impl Iterator<Item = (&str, Option<chrono::NaiveDate>, Option<chrono::NaiveDate>, &[chrono::NaiveDate])> {
     a.positions.iter().map(|p| (p.title.as_str(), p.start, p.end, p.attested.as_slice()))
+}
+
+/// The links entity `e` of node `n` states, in its order.
+fn stated(n: NodeId, e: &Entity) -> Vec<Stated> {
+    let mut v: Vec<Stated> = Vec::new();
+    each_link(n, e, |a, b, k| v.push((a, b, k)));
+    v
 }
 
 /// The actors taking part in `e` (an event), each once, in node order.

@@ -256,7 +256,7 @@ async fn health(State(state): State<AppState>) -> (axum::http::StatusCode, Json<
     let s = g.snapshot();
     let mut body = serde_json::json!({
         "status": "ok",
-        "snapshot": { "hash": s.hash, "loadedAt": s.loaded_at.to_rfc3339(), "entities": g.node_count() },
+        "snapshot": { "hash": s.hash, "loadedAt": s.loaded_at.to_rfc3339(), "entities": g.entity_count() },
         "seed": s.source,
     });
     let mut status = axum::http::StatusCode::OK;

@@ -13,7 +13,7 @@ use super::load::{check_cycles_from, ids_of, stand_in, Problem};
 use super::records::SeedFile;
 use super::registry::{Origin, Registry};
 use crate::model::{Entity, EntityKind, NodeId};
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 /// The file number of the change's text.
 const CHANGE: usize = 0;
@@ -37,19 +37,51 @@ pub struct ChangeProblem {
 }
 
 /// Every entity of a graph in `NodeId` order, each id's `NodeId` and each node's kind:
-/// what a change edits, in place.
+/// what a change edits, in place. A retracted record keeps its entity and its place (so that
+/// no other node is numbered again) but not its id: `ids` maps each id to the one record
+/// that has it and is not retracted (as [`crate::graph::KnowledgeGraph::build`] reads it).
 #[derive(Clone, Debug, Default)]
 pub struct Draft {
     pub entities: Vec<Entity>,
     pub ids: HashMap<String, NodeId>,
     kinds: Vec<EntityKind>,
+    retracted: HashSet<NodeId>,
 }
 
 impl Draft {
-    /// The draft of `entities`, whose ids are `ids`.
+    /// The draft of `entities`, whose ids are `ids` (an entity whose id `ids` does not map
+    /// to it is a retracted record).
     pub fn new(entities: Vec<Entity>, ids: HashMap<String, NodeId>) -> Self {
         let kinds = entities.iter().map(Entity::kind).collect();
-        Draft { entities, ids, kinds }
+        let retracted = match ids.len() == entities.len() {
+            true => HashSet::default(),
+            false => (0..entities.len() as u32)
+                .map(NodeId)
+                .filter(|n| ids.get(entities[n.index()].id()) != Some(n))
+                .collect(),
+        };
+        Draft { entities, ids, kinds, retracted }
+    }
+
+    /// Whether node `n`'s record was retracted.
+    pub fn is_retracted(&self, n: NodeId) -> bool {
+        !self.retracted.is_empty() && self.retracted.contains(&n)
+    }
+
+    /// Retracts node `n`'s record: its id no longer found (the caller checked that no
+    /// record that stays refers to it).
+    pub fn retract(&mut self, n: NodeId) {
+        if self.ids.get(self.entities[n.index()].id()) == Some(&n) {
+            self.ids.remove(self.entities[n.index()].id());
+        }
+        self.retracted.insert(n);
+    }
+
+    /// Undoes [`Draft::retract`] of node `n` (its id not taken since).
+    pub fn restore(&mut self, n: NodeId) {
+        if self.retracted.remove(&n) {
+            self.ids.insert(self.entities[n.index()].id().to_owned(), n);
+        }
     }
 
     /// The entities and their ids.

@@ -11,9 +11,11 @@
 //! writers waiting for them, whose wake-up is the only step that goes through the runtime. A
 //! graph is the one built before extended with the records added and replaced since
 //! ([`KnowledgeGraph::update`], a cost of the additions plus a few linear copies; a
-//! replacement that changes what an index reads makes it a whole build), or built whole
-//! when a change since removed records (or the draft was rebuilt: a reload, a failed sync, a
-//! replica's adoption). Builds are paced ([`PACE`]): under a stream of writes each build
+//! replacement that changes what an index reads makes it a whole build) and with the records
+//! retracted since taken out ([`KnowledgeGraph::retract`]: a retracted record keeps its node
+//! in the draft and the graph, its id no longer found, so that no other is numbered again),
+//! or built whole when the draft was rebuilt (a reload, a failed sync, a replica's
+//! adoption). Builds are paced ([`PACE`]): under a stream of writes each build
 //! waits a multiple of the builds' CPU time, so builds take a bounded share of a core and
 //! hold more changes each. The layers an extension keeps apart (and pays for in every
 //! extension) are folded by a whole build on the writer's fold thread, at a low priority, off
@@ -263,16 +265,16 @@ struct State {
     /// The graph the next build extends (the last one built of this generation): its
     /// entities are `draft.entities[..its node count]` unless `whole`, but for `replaced`.
     base: Option<Arc<KnowledgeGraph>>,
-    /// Whether a change since `base` removed records, or the draft was rebuilt: then the
-    /// next build is a whole one ([`KnowledgeGraph::update`] only adds and replaces records).
+    /// Whether the draft was rebuilt (or a replacement an update cannot make in place was
+    /// taken): then the next build is a whole one.
     whole: bool,
     /// How many nodes `base` holds beyond its last whole build (or fold): what its layers
     /// hold apart, which each extension pays for.
     grown: usize,
-    /// Bumped whenever records already in the draft are removed or rebuilt (a retraction, a
-    /// replacement that builds whole, the draft rebuilt): a fold started before no longer
-    /// holds the draft's first records. (Records replaced in place are replaced again in the
-    /// fold, see `replaced_since_fold`.)
+    /// Bumped whenever records already in the draft are rebuilt (the draft rebuilt): a fold
+    /// started before no longer holds the draft's first records. (Records replaced or
+    /// retracted in place are replaced or retracted again in the fold, see
+    /// `replaced_since_fold`.)
     epoch: u64,
     /// Whether a fold runs on the fold thread.
     folding: bool,
@@ -284,6 +286,8 @@ struct State {
     /// The nodes replaced in place since the running or ready fold's base was made: the
     /// build that takes the fold replaces them again.
     replaced_since_fold: Vec<NodeId>,
+    /// The same for the nodes retracted: the build that takes the fold retracts them again.
+    retracted_since_fold: Vec<NodeId>,
     /// Graphs to free off the lock (a fold no longer of use): the committer frees them.
     discard: Vec<Arc<KnowledgeGraph>>,
     /// The fold thread's inbox (`None` if it could not start).
@@ -298,6 +302,9 @@ struct State {
     /// The nodes whose records a change since the last build replaced (the next build
     /// replaces those of `base`'s, [`KnowledgeGraph::update`]).
     replaced: Vec<NodeId>,
+    /// The nodes whose records a change since the last build retracted (the next build
+    /// takes them out, [`KnowledgeGraph::retract`], after the additions and replacements).
+    retracted: Vec<NodeId>,
     /// Why the log failed to sync, if it did: the writer then refuses every change (the
     /// log's state is unknown), and reads go on.
     broken: Option<String>,
@@ -336,11 +343,13 @@ impl Writer {
             folded: None,
             folds: 0,
             replaced_since_fold: Vec::new(),
+            retracted_since_fold: Vec::new(),
             discard: Vec::new(),
             fold: None,
             next_build: std::time::Instant::now(),
             build_cost: std::time::Duration::ZERO,
             replaced: Vec::new(),
+            retracted: Vec::new(),
             broken: None,
             stalled: None,
             closing: false,
@@ -517,9 +526,8 @@ impl Writer {
                     (ids, None)
                 }
                 Body::Retract { ids } => {
-                    let before = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
-                    st.rewritten();
-                    (ids_given, Some(before))
+                    let gone = retract(&mut st.draft, ids).map_err(WriteError::Invalid)?;
+                    (ids_given, Some(gone))
                 }
             };
             let seq = match shared.log.append(&bytes) {
@@ -527,12 +535,16 @@ impl Writer {
                 Err(e) => {
                     // Nothing of the change stays: the draft as it was before it.
                     match undo {
-                        Some(before) => st.draft = before,
+                        Some(gone) => gone.into_iter().for_each(|n| st.draft.restore(n)),
                         None => shared.redraft(&mut st).map_err(|e| WriteError::Log(e.to_string()))?,
                     }
                     return Err(unavailable(e));
                 }
             };
+            // Records retracted: the next graph takes them out (in place, or built whole).
+            if let Some(gone) = undo {
+                st.retracted_in_place(gone);
+            }
             st.head = next_snapshot(&st.head, &bytes);
             let entry = entry(seq, &payload, ids, st.head.hash.clone());
             st.entries.push((entry.clone(), Arc::from(bytes)));
@@ -643,8 +655,9 @@ fn retire(old: Arc<KnowledgeGraph>) {
 /// behind the requests the async workers run. It waits for work; then, for every change
 /// appended so far, syncs the log once (when the log syncs on this thread,
 /// [`Log::blocking`]: group commit), builds one graph holding them (the previous graph
-/// extended with the records added and replaced since, [`KnowledgeGraph::update`], or a
-/// whole build when a change since removed records), swaps it in, and wakes the writers
+/// extended with the records added and replaced since, [`KnowledgeGraph::update`], then those
+/// retracted since taken out, [`KnowledgeGraph::retract`], or a whole build when the draft
+/// was rebuilt), swaps it in, and wakes the writers
 /// waiting for them. A failed sync refuses its changes and every later one before anything of them is
 /// built. For a log made durable by `synced` (awaited by each write's task), it builds at
 /// most one graph ahead of the log and publishes it once the log says its changes are durable.
@@ -700,6 +713,8 @@ fn commit(shared: Arc<Shared>) {
                 st.folds += 1;
                 let again = std::mem::take(&mut st.replaced_since_fold);
                 st.replaced.extend(again);
+                let again = std::mem::take(&mut st.retracted_since_fold);
+                st.retracted.extend(again);
             }
             let job = match st.base.clone() {
                 Some(base) if !st.whole && base.node_count() <= st.draft.entities.len() => {
@@ -708,16 +723,20 @@ fn commit(shared: Arc<Shared>) {
                     replaced.sort_unstable();
                     replaced.dedup();
                     let replaced = replaced.into_iter().map(|n| (n, st.draft.entities[n.index()].clone())).collect();
-                    Job::Extend(base.clone(), replaced, st.draft.entities[base.node_count()..].to_vec())
+                    let mut retracted = std::mem::take(&mut st.retracted);
+                    retracted.sort_unstable();
+                    retracted.dedup();
+                    Job::Extend(base.clone(), replaced, st.draft.entities[base.node_count()..].to_vec(), retracted)
                 }
                 _ => Job::Whole(st.draft.entities.clone(), st.draft.ids.clone()),
             };
             let grown = match &job {
-                Job::Extend(_, replaced, added) => st.grown + replaced.len() + added.len(),
+                Job::Extend(_, replaced, added, retracted) => st.grown + replaced.len() + added.len() + retracted.len(),
                 Job::Whole(..) => 0,
             };
             st.whole = false;
             st.replaced.clear();
+            st.retracted.clear();
             (st.generation, job, st.head.clone(), (grown, st.epoch))
         });
         drop(st);
@@ -727,11 +746,19 @@ fn commit(shared: Arc<Shared>) {
             (_, Some((generation, job, snapshot, grown))) => {
                 let (started, cpu) = (std::time::Instant::now(), crate::timing::thread_cpu_time());
                 let (extend, records) = match &job {
-                    Job::Extend(_, replaced, added) => (true, replaced.len() + added.len()),
+                    Job::Extend(_, replaced, added, retracted) => {
+                        (true, replaced.len() + added.len() + retracted.len())
+                    }
                     Job::Whole(entities, _) => (false, entities.len()),
                 };
                 let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match job {
-                    Job::Extend(base, replaced, added) => base.update(replaced, added, snapshot),
+                    // Retractions last: what a record added or replaced since referred to is
+                    // still there when it is added (the record retracted meanwhile, or what a
+                    // replacement stopped referring to).
+                    Job::Extend(base, replaced, added, retracted) => match retracted.is_empty() {
+                        true => base.update(replaced, added, snapshot),
+                        false => base.update(replaced, added, snapshot.clone()).retract(&retracted, snapshot),
+                    },
                     Job::Whole(entities, ids) => KnowledgeGraph::build(entities, ids, snapshot),
                 }));
                 let took = crate::timing::thread_cpu_time().saturating_sub(cpu);
@@ -847,6 +874,9 @@ impl State {
         self.epoch += 1;
         self.discard.extend(self.folded.take());
         self.replaced_since_fold.clear();
+        self.retracted_since_fold.clear();
+        // Built whole from the draft, which has them retracted.
+        self.retracted.clear();
     }
 
     /// `nodes`, records the draft already holds, were replaced: the next build replaces them
@@ -859,6 +889,16 @@ impl State {
         self.replaced.extend(nodes);
     }
 
+    /// `nodes`, records the draft held, were retracted: the next build takes them out
+    /// ([`KnowledgeGraph::retract`]), and so does the build that takes a fold running or ready
+    /// (which holds them).
+    fn retracted_in_place(&mut self, nodes: Vec<NodeId>) {
+        if self.folding || self.folded.is_some() {
+            self.retracted_since_fold.extend_from_slice(&nodes);
+        }
+        self.retracted.extend(nodes);
+    }
+
     /// Starts a fold of `base` (the graph just built, now the base) on the fold thread if its
     /// layers have grown past [`FOLD_SHARE`] and no fold is running or waiting.
     fn fold_if_grown(&mut self, base: Arc<KnowledgeGraph>) {
@@ -869,8 +909,10 @@ impl State {
         }
         if inbox.send((base, self.epoch)).is_ok() {
             self.folding = true;
-            // Replaced after the base's job was made: not in the fold's records either.
+            // Replaced or retracted after the base's job was made: not in the fold's records
+            // either.
             self.replaced_since_fold = self.replaced.clone();
+            self.retracted_since_fold = self.retracted.clone();
         }
     }
 }
@@ -925,6 +967,7 @@ impl State {
             }
             Some(graph) => {
                 self.replaced_since_fold.clear();
+                self.retracted_since_fold.clear();
                 Some(graph)
             }
             None => {
@@ -933,6 +976,7 @@ impl State {
                 tracing::error!("a fold of the writer's graph failed; the layers fold inline from now on");
                 self.fold = None;
                 self.replaced_since_fold.clear();
+                self.retracted_since_fold.clear();
                 None
             }
         }
@@ -954,8 +998,9 @@ fn lower_priority() {
 
 /// What the committer builds a graph from.
 enum Job {
-    /// The previous graph, the records replaced since (by node) and those added.
-    Extend(Arc<KnowledgeGraph>, Vec<(NodeId, crate::model::Entity)>, Vec<crate::model::Entity>),
+    /// The previous graph, the records replaced since (by node), those added, and the nodes
+    /// retracted.
+    Extend(Arc<KnowledgeGraph>, Vec<(NodeId, crate::model::Entity)>, Vec<crate::model::Entity>, Vec<NodeId>),
     /// Every record, and their ids.
     Whole(Vec<crate::model::Entity>, rustc_hash::FxHashMap<String, NodeId>),
 }
@@ -1144,10 +1189,9 @@ fn next_snapshot(previous: &Snapshot, bytes: &[u8]) -> Snapshot {
     Snapshot { hash: format!("{:016x}", h.finish()), loaded_at: Utc::now(), source: previous.source.clone() }
 }
 
-/// Every entity of `g` in `NodeId` order, and each id's `NodeId`.
+/// Every record of `g` in `NodeId` order (retracted ones kept), and each id's `NodeId`.
 fn draft(g: &KnowledgeGraph) -> Draft {
-    let entities: Vec<_> = (0..g.node_count() as u32).map(|i| g.entity(NodeId(i)).clone()).collect();
-    let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
+    let (entities, ids) = g.records();
     Draft::new(entities, ids)
 }
 
@@ -1178,16 +1222,21 @@ fn problems(found: Vec<ChangeProblem>, rendered: &Option<render::Rendered>) -> V
         .collect()
 }
 
-/// Removes the entities `ids` from `draft`, renumbering the rest; refused (every referrer
-/// listed) while an entity that stays refers to one of them, or when an id is unknown.
-/// Returns the draft as it was.
-fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
+/// Retracts the records `ids` from `draft` (each keeps its node, its id no longer found, see
+/// [`Draft`], so that no other node is numbered again and the graph can take them out in
+/// place); refused (every referrer listed) while a record that stays refers to one of them,
+/// or when an id is unknown, and then `draft` is left as it was. Returns the nodes retracted.
+fn retract(draft: &mut Draft, ids: &[String]) -> Result<Vec<NodeId>, Vec<Problem>> {
     let (entities, by_id) = (&draft.entities, &draft.ids);
     let mut removed = vec![false; entities.len()];
+    let mut gone = Vec::with_capacity(ids.len());
     let mut problems = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         match by_id.get(id) {
-            Some(n) if !removed[n.index()] => removed[n.index()] = true,
+            Some(n) if !removed[n.index()] => {
+                removed[n.index()] = true;
+                gone.push(*n);
+            }
             Some(_) => problems.push(Problem {
                 id: Some(id.clone()),
                 field: Some(format!("ids[{i}]")),
@@ -1203,8 +1252,8 @@ fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
     if ids.is_empty() {
         problems.push(Problem { id: None, field: Some("ids".into()), message: "no id to retract".into() });
     }
-    let mut next = entities.clone();
-    for (i, e) in next.iter_mut().enumerate().filter(|(i, _)| !removed[*i]) {
+    let stays = |i: usize| !removed[i] && !draft.is_retracted(NodeId(i as u32));
+    for (_, e) in entities.iter().enumerate().filter(|&(i, _)| stays(i)) {
         let mut targets = Vec::new();
         refs::each_ref(e, &mut |n| {
             if removed[n.index()] && !targets.contains(n) {
@@ -1212,7 +1261,7 @@ fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
             }
         });
         for t in targets {
-            let (referrer, target) = (entities[i].id(), entities[t.index()].id());
+            let (referrer, target) = (e.id(), entities[t.index()].id());
             problems.push(Problem {
                 id: Some(referrer.to_owned()),
                 field: None,
@@ -1223,22 +1272,10 @@ fn retract(draft: &mut Draft, ids: &[String]) -> Result<Draft, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut renumbered = Vec::with_capacity(removed.len());
-    let mut kept = 0u32;
-    for &r in &removed {
-        renumbered.push(NodeId(kept));
-        kept += u32::from(!r);
+    for &n in &gone {
+        draft.retract(n);
     }
-    let mut i = 0;
-    next.retain(|_| {
-        i += 1;
-        !removed[i - 1]
-    });
-    for e in &mut next {
-        refs::each_ref(e, &mut |n| *n = renumbered[n.index()]);
-    }
-    let ids = next.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
-    Ok(std::mem::replace(draft, Draft::new(next, ids)))
+    Ok(gone)
 }
 
 #[cfg(test)]

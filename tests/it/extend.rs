@@ -12,6 +12,7 @@ use diplograph::graph::{
 use diplograph::model::*;
 use diplograph::write::{MemoryLog, Writer};
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 /// A small random number generator (xorshift), so that a failure replays.
@@ -34,8 +35,7 @@ impl Rng {
 
 /// The same records built whole.
 fn whole(g: &KnowledgeGraph) -> KnowledgeGraph {
-    let entities: Vec<Entity> = (0..g.node_count() as u32).map(|i| g.entity(NodeId(i)).clone()).collect();
-    let ids = entities.iter().enumerate().map(|(i, e)| (e.id().to_owned(), NodeId(i as u32))).collect();
+    let (entities, ids) = g.records();
     KnowledgeGraph::build(entities, ids, g.snapshot().clone())
 }
 
@@ -472,6 +472,12 @@ fn assert_same(a: &KnowledgeGraph, b: &KnowledgeGraph, rng: &mut Rng) {
         let n = NodeId(i);
         let id = b.entity(n).id();
         assert_eq!(format!("{:?}", a.entity(n)), format!("{:?}", b.entity(n)), "{id}");
+        assert_eq!(a.is_retracted(n), b.is_retracted(n), "{id}");
+        if a.is_retracted(n) {
+            assert!(a.get(id) != Some(n) && b.get(id) != Some(n), "{id} is found by no id");
+            assert!(a.links(n).next().is_none() && b.links(n).next().is_none(), "{id} has no links");
+            continue;
+        }
         assert_eq!(a.get(id), Some(n), "{id}");
         assert_eq!((a.rank(n), a.sort_key(n)), (b.rank(n), b.sort_key(n)), "{id}");
         assert_eq!(format!("{:?}", a.reverse(n)), format!("{:?}", b.reverse(n)), "{id} reverse");
@@ -884,6 +890,111 @@ fn renaming_actors_and_places_answers_as_a_whole_build() {
         (changes[2], changes[5]) = (Change::Events, Change::InPlace);
         let kept = check_updates_busy(&g, 59, &changes, 10, busy);
         assert!(kept >= 4, "actors and places renamed from the graph before: {kept}");
+    }
+}
+
+/// For each node of `g`, the nodes (not retracted) whose records refer to it (but by a
+/// citation).
+fn referrers(g: &KnowledgeGraph) -> HashMap<NodeId, Vec<NodeId>> {
+    let mut referrers: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
+    for i in 0..g.node_count() as u32 {
+        let me = NodeId(i);
+        if g.is_retracted(me) {
+            continue;
+        }
+        g.each_stated_link(me, |a, b, _| {
+            let other = if a == me { b } else { a };
+            referrers.entry(other).or_default().push(me);
+        });
+    }
+    referrers
+}
+
+/// A random record of `g` (not a source) with every record that refers to it, however
+/// indirectly (statements about an event, its parts, agreements reached at them...), when
+/// those are at most `most`: a set the writer lets a client retract in one change.
+fn retractable(g: &KnowledgeGraph, rng: &mut Rng, most: usize) -> Option<Vec<NodeId>> {
+    let referrers = referrers(g);
+    let kinds = [EntityKind::Event, EntityKind::Statement, EntityKind::Agreement, EntityKind::Actor, EntityKind::Place];
+    (0..50).find_map(|_| {
+        let all = g.all(kinds[rng.below(kinds.len())]);
+        (!all.is_empty()).then(|| referring(&referrers, all[rng.below(all.len())], most)).flatten()
+    })
+}
+
+/// `start` with every record that refers to it, however indirectly (`referrers`: the nodes
+/// that refer to each), when those are at most `most`.
+fn referring(referrers: &HashMap<NodeId, Vec<NodeId>>, start: NodeId, most: usize) -> Option<Vec<NodeId>> {
+    let mut set = vec![start];
+    let mut k = 0;
+    while k < set.len() && set.len() <= most {
+        for &m in referrers.get(&set[k]).into_iter().flatten() {
+            if !set.contains(&m) {
+                set.push(m);
+            }
+        }
+        k += 1;
+    }
+    (set.len() <= most).then_some(set)
+}
+
+#[test]
+fn retracting_records_answers_as_a_whole_build() {
+    // Busy lists of 6 events or more, so that retracted events leave many of them; now and
+    // then records added or replaced between the retractions.
+    for (start, busy, seed) in [(graph(), None, 5u64), (Arc::new(generated(1_500, 17)), Some(6), 71)] {
+        let mut rng = Rng(seed);
+        let whole = |g: &KnowledgeGraph| match busy {
+            Some(b) => whole(g).with_busy_lists(b),
+            None => whole(g),
+        };
+        let mut g = whole(&start);
+        let (mut kinds, mut retracted) = (HashSet::new(), 0);
+        for batch in 0..12 {
+            if batch % 4 == 3 {
+                let replaced: Vec<(NodeId, Entity)> =
+                    replacements(&g, &mut rng, 3, Change::Events).into_iter().map(|(n, e, _)| (n, e)).collect();
+                let count = 1 + rng.below(3);
+                let added = additions(&g, &mut rng, count, batch);
+                g = g.update(replaced, added, g.snapshot().clone());
+            }
+            let mut gone = Vec::new();
+            for _ in 0..1 + rng.below(3) {
+                let g = &g;
+                if let Some(set) = retractable(g, &mut rng, 8).filter(|s| s.iter().all(|n| !gone.contains(n))) {
+                    gone.extend(set);
+                }
+            }
+            kinds.extend(gone.iter().map(|&n| g.entity(n).kind()));
+            retracted += gone.len();
+            let before = g.entity_count();
+            let apart = g.nodes_added();
+            g = g.retract(&gone, g.snapshot().clone());
+            assert_eq!(g.entity_count(), before - gone.len(), "batch {batch}");
+            assert!(gone.is_empty() || g.nodes_added() >= apart, "made from the graph before, not built whole");
+            for &n in &gone {
+                assert!(g.is_retracted(n) && g.get(g.entity(n).id()).is_none(), "batch {batch}");
+            }
+            assert_same(&g, &whole(&g), &mut rng);
+        }
+        assert!(retracted >= 12 && kinds.len() >= 4, "{retracted} records retracted, of kinds {kinds:?}");
+        // The agreement and the statement known last (with what refers to them), so that the
+        // day by which all of their kind were known moves; an actor holding an office.
+        for kind in [EntityKind::Agreement, EntityKind::Statement] {
+            let latest = g.all(kind).iter().copied().max_by_key(|&n| g.known_from(n)).expect("records");
+            let gone = referring(&referrers(&g), latest, 20).expect("few refer to it");
+            g = g.retract(&gone, g.snapshot().clone());
+            assert_same(&g, &whole(&g), &mut rng);
+        }
+        let holder = g.all(EntityKind::Actor).iter().find_map(|&n| g.actor(n).filter(|a| !a.positions.is_empty()));
+        let mut e = Entity::Actor(holder.expect("an actor holds an office").clone());
+        if let Entity::Actor(a) = &mut e {
+            (a.id, a.name) = ("actor:zz-envoy".into(), "Zz Envoy".into());
+        }
+        let g = g.extend(vec![e], g.snapshot().clone());
+        let envoy = g.get("actor:zz-envoy").expect("added");
+        let g = g.retract(&[envoy], g.snapshot().clone());
+        assert_same(&g, &whole(&g), &mut rng);
     }
 }
 

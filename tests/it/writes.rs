@@ -174,14 +174,14 @@ fn retract_is_refused_while_something_refers_to_the_record_then_removes_it() {
     assert!(log.payloads().is_empty());
     let r = run(&w, &served, APPLY, json!({ "c": { "events": [event("event:lonely", json!({}))] } }), Some("alice"));
     assert!(r.get("errors").is_none(), "{r:#}");
-    let count = served.load().node_count();
+    let count = served.load().entity_count();
     let r = run(&w, &served, retract, json!({ "ids": ["event:lonely"] }), Some("alice"));
     assert_eq!(
         r["data"]["retract"],
         json!({ "seq": 2, "kind": "RETRACT", "ids": ["event:lonely"], "comment": "wrong" }),
         "{r:#}"
     );
-    assert_eq!(served.load().node_count(), count - 1);
+    assert_eq!(served.load().entity_count(), count - 1);
     let q = run(
         &w,
         &served,

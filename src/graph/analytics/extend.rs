@@ -81,6 +81,22 @@ impl Analytics {
         }
     }
 
+    /// These analytics (of `g`, made from `prev`'s) once the records `gone` were retracted
+    /// (the events among them already taken out, [`Analytics::reindexed`]): the day by which
+    /// every agreement and every statement was known found again when one of theirs went,
+    /// the office holders made again when an actor holding one went.
+    pub(crate) fn retracted(&mut self, g: &KnowledgeGraph, prev: &KnowledgeGraph, gone: &[NodeId]) {
+        for (slot, kind) in [(1, EntityKind::Agreement), (2, EntityKind::Statement)] {
+            if gone.iter().any(|&r| prev.entity(r).kind() == kind) {
+                let latest = g.all(kind).iter().filter_map(|n| self.known.get(n.index()).copied()).max();
+                self.all_known[slot] = latest.unwrap_or(i32::MIN);
+            }
+        }
+        if gone.iter().any(|&r| prev.actor(r).is_some_and(|a| !a.positions.is_empty())) {
+            self.holders = Arc::new(holders(g));
+        }
+    }
+
     /// These analytics (of `g`) once the actors and places `renamed` took new places in
     /// their orders: the counts per participant and per country that hold one of them (the
     /// whole kind's and the busy lists'), which break ties by rank, sorted again.
@@ -494,7 +510,8 @@ impl Analytics {
                 Some(Moved { start, end, country, mask })
             };
             let out: Option<Vec<Moved>> = again.iter().map(|&r| moved(prev, self, self.masks.as_ref(), r)).collect();
-            let ins: Option<Vec<Moved>> = again.iter().map(|&r| moved(g, &a, masks.as_ref(), r)).collect();
+            let ins: Option<Vec<Moved>> =
+                again.iter().filter(|&&r| !g.is_retracted(r)).map(|&r| moved(g, &a, masks.as_ref(), r)).collect();
             out.zip(ins)
                 .and_then(|(out, ins)| self.vocab.moved((self, &a), masks.as_deref(), &out, &ins))
                 .unwrap_or_else(|| {

@@ -18,8 +18,17 @@ impl SearchIndex {
         Self::build_of(g, &nodes)
     }
 
-    /// The index of the nodes `nodes` of `g`, each once (ranks count from 0 among them).
+    /// The index of the nodes `nodes` of `g`, each once, but the retracted ones (ranks count
+    /// from 0 among them).
     pub(in crate::graph) fn build_of(g: &KnowledgeGraph, nodes: &[NodeId]) -> Self {
+        let live: Vec<NodeId>;
+        let nodes = match nodes.iter().any(|&n| g.is_retracted(n)) {
+            true => {
+                live = nodes.iter().copied().filter(|&n| !g.is_retracted(n)).collect();
+                &live[..]
+            }
+            false => nodes,
+        };
         let count = nodes.len();
         let node = |i: usize| g.entity(nodes[i]);
         let mut labels: Vec<Vec<Label>> =
