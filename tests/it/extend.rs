@@ -1178,7 +1178,7 @@ fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_w
     let source = id(EntityKind::Source, 0);
     let mut rng = Rng(17);
     let mut added: Vec<String> = Vec::new();
-    let mut extended = 0;
+    let (mut extended, mut retracted) = (0, 0);
     for step in 0..40 {
         let actor = id(EntityKind::Actor, rng.below(1000));
         let place = id(EntityKind::Place, rng.below(1000));
@@ -1213,7 +1213,16 @@ fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_w
             }
             // Retracts an added event (nothing refers to it).
             _ => match added.pop() {
-                Some(gone) => mutate(&w, &served, RETRACT, json!({ "ids": [gone] })),
+                Some(gone) => {
+                    let apart = served.load().nodes_added();
+                    let errors = mutate(&w, &served, RETRACT, json!({ "ids": [gone] }));
+                    if errors.is_none() && apart > 0 {
+                        let now = served.load().nodes_added();
+                        assert!(now > 0, "step {step}: taken out of the graph before, not built whole");
+                        retracted += 1;
+                    }
+                    errors
+                }
                 None => None,
             },
         };
@@ -1224,6 +1233,7 @@ fn the_writers_graphs_after_random_adds_replacements_and_retractions_answer_as_w
         assert_same(&now, &whole(&now), &mut rng);
     }
     assert!(extended > 5, "most graphs after an addition are extended, not built whole: {extended}");
+    assert!(retracted >= 2, "retractions made from the graph before: {retracted}");
 }
 
 #[test]

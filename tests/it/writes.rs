@@ -203,6 +203,58 @@ fn retract_is_refused_while_something_refers_to_the_record_then_removes_it() {
 }
 
 #[test]
+fn a_record_only_retracted_ones_referred_to_can_be_retracted_and_its_id_used_again() {
+    let (w, served, log) = writer();
+    let retract = "mutation($ids: [ID!]!) { retract(ids: $ids, reason: \"wrong\") { seq } }";
+    let said = json!({ "id": "statement:talked", "speaker": "actor:kamala-harris", "when": "2021-06-10",
+        "text": "The call went well.", "channel": "PRESS", "about": "event:talk", "sources": [SRC] });
+    let change = json!({ "c": { "events": [event("event:talk", json!({}))], "statements": [said] } });
+    let r = run(&w, &served, APPLY, change, Some("alice"));
+    assert!(r.get("errors").is_none(), "{r:#}");
+    // The statement refers to the event: refused until the statement goes.
+    let r = run(&w, &served, retract, json!({ "ids": ["event:talk"] }), Some("alice"));
+    assert!(r["errors"][0]["extensions"]["problems"].to_string().contains("`statement:talked` refers to"), "{r:#}");
+    for id in ["statement:talked", "event:talk"] {
+        let r = run(&w, &served, retract, json!({ "ids": [id] }), Some("alice"));
+        assert!(r.get("errors").is_none(), "{id}: {r:#}");
+    }
+    let q = r#"{ event(id: "event:talk") { title } node(id: "statement:talked") { id }
+        actor(id: "actor:kamala-harris") { statements { totalCount } } }"#;
+    let seed = run(&w, &ServedGraph::new(graph()), q, json!({}), None);
+    assert_eq!(run(&w, &served, q, json!({}), None), seed, "as before the records were added");
+    // The id again, for another record: found, and the retracted one is not.
+    let again = json!({ "c": { "events": [event("event:talk", json!({ "title": "Another call" }))] } });
+    let r = run(&w, &served, APPLY, again, Some("alice"));
+    assert!(r.get("errors").is_none(), "{r:#}");
+    let r = run(&w, &served, q, json!({}), None);
+    assert_eq!(r["data"]["event"], json!({ "title": "Another call" }), "{r:#}");
+    let search = r#"{ search(text: "call", first: 50) { ... on Event { id title } } }"#;
+    let hits = run(&w, &served, search, json!({}), None);
+    let calls: Vec<&Value> =
+        hits["data"]["search"].as_array().expect("hits").iter().filter(|h| h["id"] == "event:talk").collect();
+    assert_eq!(calls, [&json!({ "id": "event:talk", "title": "Another call" })], "{hits:#}");
+    // A record of the seed too: retracted, then written again with another text.
+    let blames = "statement:2021-lopez-obrador-blames-biden";
+    let r = run(&w, &served, retract, json!({ "ids": [blames] }), Some("alice"));
+    assert!(r.get("errors").is_none(), "{r:#}");
+    let text = r#"{ node(id: "statement:2021-lopez-obrador-blames-biden") { ... on Statement { text } } }"#;
+    assert_eq!(run(&w, &served, text, json!({}), None)["data"]["node"], Value::Null);
+    let said = json!({ "id": blames, "speaker": "actor:andres-manuel-lopez-obrador", "when": "2021",
+        "text": "Written again.", "channel": "OTHER", "sources": ["source:report-001-2021-06-09"] });
+    let r = run(&w, &served, APPLY, json!({ "c": { "statements": [said] } }), Some("alice"));
+    assert!(r.get("errors").is_none(), "{r:#}");
+    assert_eq!(run(&w, &served, text, json!({}), None)["data"]["node"], json!({ "text": "Written again." }));
+    // The log replayed on the seed gives the same graph, answer for answer.
+    let payloads = log.payloads().into_iter().enumerate().map(|(i, p)| (i as u64 + 1, p));
+    let (replayed, _) = replay(&graph(), payloads).expect("replays");
+    let replayed = ServedGraph::new(Arc::new(replayed));
+    assert_eq!(replayed.load().snapshot().hash, served.load().snapshot().hash);
+    for q in [q, search, text] {
+        assert_eq!(run(&w, &replayed, q, json!({}), None), run(&w, &served, q, json!({}), None));
+    }
+}
+
+#[test]
 fn without_a_write_service_or_an_author_a_mutation_is_refused() {
     let r = crate::support::run(
         &graph(),
