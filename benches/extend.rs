@@ -13,9 +13,11 @@
 //! report, an actor taking up an office, an actor or place renamed, an actor given another
 //! country, a venue made a city, an event an undated agreement is ordered by moved), each
 //! from the graph before; an event, a statement and an agreement that nothing refers to
-//! retracted (`KnowledgeGraph::retract`), from the graph before; one city made a country
-//! (built whole, what every such replacement cost before, a retraction too); and a chain of
-//! replacements in place.
+//! retracted (`KnowledgeGraph::retract`), from the graph before; the cities with the most
+//! events made countries (their events re-indexed) and a source published a day later
+//! (every record citing it replaced), from the graph before; a venue moved into another
+//! city (built whole, what every such replacement cost before, a retraction too); and a
+//! chain of replacements in place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -495,16 +497,86 @@ fn main() {
             println!("one {kind:?} retracted, from the graph before ({runs} times): {}", summary(&mut made));
         }
     }
-    // A city made a country (so the country of every event in it): still built whole (what
-    // every re-indexing replacement cost before; until the renames were patched, a renamed
-    // actor was this row's case, then a venue made a city).
-    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let mut made = Vec::new();
-    let cities = places_of(PlaceKind::City);
-    for &node in cities.iter().take(whole_runs) {
+    // A city made a country (so the country of every event in it, which are re-indexed),
+    // from the graph before, with its steps: the cities with the most events first.
+    let mut cities = places_of(PlaceKind::City);
+    cities.sort_by_key(|&c| std::cmp::Reverse(graph.reverse(c).events.len()));
+    let country_runs = runs.min(cities.len());
+    let made_country = |node: NodeId| {
         let mut e = graph.entity(node).clone();
         if let Entity::Place(p) = &mut e {
             p.kind = PlaceKind::Country;
+        }
+        assert!(graph.replaces_in_place(node, &e), "made from the graph before");
+        (node, e)
+    };
+    steps.lock().expect("steps").clear();
+    ON.store(true, Ordering::Relaxed);
+    for &node in cities.iter().take(country_runs) {
+        drop(graph.update(vec![made_country(node)], Vec::new(), graph.snapshot().clone()));
+    }
+    ON.store(false, Ordering::Relaxed);
+    println!("the steps of one city made a country ({country_runs} times, median; timed with their logging on):");
+    for (step, times) in steps.lock().expect("steps").iter_mut() {
+        times.sort_unstable();
+        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+    }
+    let mut made = Vec::new();
+    for &node in cities.iter().take(country_runs) {
+        let r = made_country(node);
+        let t = Instant::now();
+        let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+    }
+    if let (Some(&most), false) = (cities.first(), made.is_empty()) {
+        let events = graph.reverse(most).events.len();
+        println!(
+            "one city made a country (the busiest {country_runs}, up to {events} events each), from the graph before: {}",
+            summary(&mut made)
+        );
+    }
+    // A source published a day later: every record citing it replaced by itself (its
+    // citations in order again), the events among them re-indexed, from the graph before.
+    let sources = graph.all(EntityKind::Source);
+    let republished = |node: NodeId| {
+        let mut e = graph.entity(node).clone();
+        if let Entity::Source(src) = &mut e {
+            src.published = src.published.map(|d| d + day);
+        }
+        assert!(graph.replaces_in_place(node, &e), "made from the graph before");
+        (node, e)
+    };
+    let mut made = Vec::new();
+    let mut cited = Vec::new();
+    for n in 0..runs {
+        let Some(node) = pick(sources, n) else { break };
+        cited.push(graph.reverse(node).fact_count);
+        let r = republished(node);
+        let t = Instant::now();
+        let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
+        made.push(t.elapsed());
+        drop(g);
+    }
+    if !made.is_empty() {
+        cited.sort_unstable();
+        let median = cited[cited.len() / 2];
+        println!(
+            "one source published a day later (cited by {median} facts, median), from the graph before ({runs} times): {}",
+            summary(&mut made)
+        );
+    }
+    // A venue moved into another city (the events' lists of the places around it, the
+    // places inside them): still built whole (what every re-indexing replacement cost
+    // before; until they were patched, a renamed actor was this row's case, then a venue made
+    // a city, then a city made a country).
+    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut made = Vec::new();
+    let all_cities = places_of(PlaceKind::City);
+    for (n, &node) in venues.iter().take(whole_runs).enumerate() {
+        let mut e = graph.entity(node).clone();
+        if let Entity::Place(p) = &mut e {
+            p.within = all_cities.iter().copied().filter(|&c| Some(c) != p.within).nth(n);
         }
         assert!(!graph.replaces_in_place(node, &e), "built whole");
         let t = Instant::now();
@@ -513,7 +585,7 @@ fn main() {
         drop(g);
     }
     if !made.is_empty() {
-        println!("one city made a country, built whole ({} times): {}", made.len(), summary(&mut made));
+        println!("one venue moved into another city, built whole ({} times): {}", made.len(), summary(&mut made));
     }
     if chain > 0 {
         // A chain of replacements in place, each graph made from the one before (the

@@ -68,8 +68,9 @@
 //!   actors, `Analytics::recite`), search's entries made again (it reads the titles);
 //! - an actor's country: its link kept apart (nothing else reads it: an event's country is
 //!   its place's);
-//! - an actor's or agreement's kind, a place's kind but to or from a country (an event's
-//!   country is the country around its place): the list runs built again (`lists.rs`);
+//! - an actor's or agreement's kind, a place's kind: the list runs built again (`lists.rs`);
+//!   a place made a country or no longer one: also every event at or inside it re-indexed
+//!   as below (its record the same: its country, the nearest around its place, may change);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as every reference is to a node of the graph
 //!   before):
@@ -126,13 +127,17 @@
 //!   others patched: the re-indexed events' old entries out, their new ones in): a moved
 //!   date or a changed participant costs about 11 ms at 100k events against a whole build's
 //!   1.5 to 2.7 s (BENCHMARKS.md);
+//! - a source's publication day: the source moved in its order (`reorder`; nothing else keeps
+//!   sources by rank), every record citing it replaced too, by itself with its citations in
+//!   order again (found by a walk of every record's citations, a few milliseconds at 100k
+//!   events), so that their links are listed as a whole build lists them; the events among
+//!   them re-indexed as above (their first-known days), the others' first-known days read
+//!   again and the source's own (`Analytics::recite`);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
 //! Everything else is compared, so it is the same: a place's container (the places' lists,
-//! the events' lists of the places around, the analytics' countries), whether a place is a
-//! country (events' countries), a source's publication day (the order of every citation of
-//! it). Not incremental, so built whole: a changed container, a place made a country or no
-//! longer one, a moved source.
+//! the events' lists of the places around, the analytics' countries). Not incremental, so
+//! built whole: a changed container.
 //!
 //! A write that retracts records ([`KnowledgeGraph::retract`]; the writer checks that nothing
 //! that stays refers to them) keeps their nodes, so that no other node is numbered again and
@@ -198,9 +203,35 @@ impl KnowledgeGraph {
         snapshot: Snapshot,
     ) -> KnowledgeGraph {
         let old = self.node_count();
+        // The sources whose publication day a replacement moved: every record citing one lists
+        // its citations in another order, and may be known from another day, so it is
+        // replaced too (by itself, its citations sorted again below).
+        let republished: HashSet<NodeId> = replaced
+            .iter()
+            .filter(|(n, e)| matches!((self.source(*n), e), (Some(a), Entity::Source(b)) if a.published != b.published))
+            .map(|r| r.0)
+            .collect();
+        let mut citers: Vec<NodeId> = Vec::new();
+        if !republished.is_empty() {
+            citers = crate::timing::timed("extend: records citing a moved source", || {
+                let listed: HashSet<NodeId> = replaced.iter().map(|r| r.0).collect();
+                let cites = |n: NodeId| {
+                    let mut found = false;
+                    each_citation(self.entity(n), |s| found |= republished.contains(&s));
+                    found && !self.is_retracted(n)
+                };
+                let all: Vec<NodeId> = (0..old).map(|i| NodeId(i as u32)).filter(|&n| cites(n)).collect();
+                replaced.extend(all.iter().filter(|n| !listed.contains(n)).map(|&n| (n, self.entity(n).clone())));
+                all
+            });
+        }
         crate::timing::timed("extend: citations in order", || {
+            let now: HashMap<NodeId, &Entity> = replaced.iter().map(|(n, e)| (*n, e)).collect();
             let key = |s: &NodeId| {
-                let e = if s.index() < old { Some(self.entity(*s)) } else { added.get(s.index() - old) };
+                let e = match s.index().checked_sub(old) {
+                    None => Some(now.get(s).copied().unwrap_or_else(|| self.entity(*s))),
+                    Some(i) => added.get(i),
+                };
                 match e {
                     Some(Entity::Source(src)) => Some((src.published, src.id.clone())),
                     _ => None,
@@ -230,6 +261,7 @@ impl KnowledgeGraph {
                 let old = self.entity(*n);
                 refers_to_added(*n, e)
                     || (matches!(e, Entity::Event(_)) && indexed(old) != indexed(e))
+                    || is_country(old) != is_country(e)
                     || (self.key_of(old) != self.key_of(e) && self.replaces_in_place(*n, e))
             });
         if split {
@@ -263,11 +295,23 @@ impl KnowledgeGraph {
         // The replaced events whose replacement changes what the indexes read of an event
         // (its date, participants, place, parent, kind, status, mode, topics, own codes or
         // own citations).
-        let reindexed: Vec<NodeId> = replaced
+        let mut reindexed: Vec<NodeId> = replaced
             .iter()
             .filter(|(r, e)| matches!(e, Entity::Event(_)) && indexed(self.entity(*r)) != indexed(e))
             .map(|r| r.0)
             .collect();
+        // The events at or inside a place made a country, or no longer one: their country (the
+        // nearest one around their place) may have changed, so they are re-indexed too
+        // (their records the same).
+        for (r, e) in &replaced {
+            if is_country(self.entity(*r)) != is_country(e) {
+                reindexed.extend_from_slice(&self.reverse(*r).events);
+            }
+        }
+        // The events citing a moved source: their first-known day may have changed.
+        reindexed.extend(citers.iter().copied().filter(|&c| self.event(c).is_some()));
+        reindexed.sort_unstable();
+        reindexed.dedup();
         let (nodes, degree, by_id, more_ids) = crate::timing::timed("extend: nodes and links", || {
             let mut more_ids = self.more_ids.clone();
             let mut edges = Vec::new();
@@ -455,7 +499,13 @@ impl KnowledgeGraph {
         let recited: Vec<NodeId> = replaced_nodes
             .iter()
             .copied()
-            .filter(|&r| self.event(r).is_none() && self.entity(r).sources() != kg.entity(r).sources())
+            .filter(|&r| {
+                let (before, now) = (self.entity(r), kg.entity(r));
+                self.event(r).is_none()
+                    && (before.sources() != now.sources()
+                        || republished.contains(&r)
+                        || now.sources().iter().any(|s| republished.contains(s)))
+            })
             .collect();
         let reheld = replaced_nodes.iter().any(|&r| match (self.actor(r), kg.actor(r)) {
             (Some(a), Some(b)) => !held(a).eq(held(b)) || (moved.contains(&r) && !b.positions.is_empty()),
@@ -617,7 +667,9 @@ impl KnowledgeGraph {
                     (Entity::Agreement(_) | Entity::Statement(_), _) => redated(old) == redated(new),
                     // An actor's or place's name moves it in its order.
                     (Entity::Actor(_) | Entity::Place(_), _) => unnamed(old) == unnamed(new),
-                    _ => indexed(old) == indexed(new) && self.key_of(old) == self.key_of(new),
+                    // A source's publication day moves it in its order, and every record
+                    // citing it is replaced too (its citations in another order).
+                    (Entity::Source(_), _) => unpublished(old) == unpublished(new),
                 }
         }
     }
@@ -948,14 +1000,15 @@ impl KnowledgeGraph {
 /// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
 /// and document), notes (their text is read by no index, their citations counted), the
 /// citations of participations and positions (counted), an actor's and an agreement's kind
-/// (the list runs built again), a place's kind but whether it is a country (the same),
+/// (the list runs built again), a place's kind (the same, and the events at or inside a place
+/// made a country or no longer one re-indexed),
 /// the own citations of an actor, place, agreement or
 /// statement (links kept apart, first-known days read again), an actor's positions (office
 /// holders made again) and country (a link), and fields read only from the entity when asked (a place's code and
 /// coordinates, an agreement's status, amount and duration, a statement's channel and quote
 /// flag, a source's note, publisher and credits). Kept, so compared: everything else, among
 /// them every other reference (the links and reverse lists), names and dates (orders, date
-/// index), a place's kind (events' countries), events' kinds, statuses, modes, roles,
+/// index), events' kinds, statuses, modes, roles,
 /// topics and own citations (analytics, codes, list runs). (An event's
 /// date, participants, place, parent, kind, status, mode, topics, own codes and own
 /// citations are re-indexed by [`KnowledgeGraph::update`] all the same: see
@@ -973,11 +1026,9 @@ fn indexed(e: &Entity) -> Entity {
             a.country = None;
         }
         Entity::Place(p) => {
-            // A place's kind: only whether it is a country is read beyond the list runs (an
-            // event's country is the country around its place).
-            if p.kind != PlaceKind::Country {
-                p.kind = PlaceKind::City;
-            }
+            // A place's kind: read by the list runs, and whether it is a country by the
+            // events' countries (the events at or inside it re-indexed).
+            p.kind = PlaceKind::City;
             p.aliases.clear();
             p.sources.clear();
             (p.code, p.latitude, p.longitude) = (None, None, None);
@@ -1056,6 +1107,21 @@ fn unnamed(e: &Entity) -> Entity {
         _ => {}
     }
     e
+}
+
+/// `e` with a source's publication day also emptied (see [`indexed`]): what
+/// [`KnowledgeGraph::update`] moves in its order when it changes.
+fn unpublished(e: &Entity) -> Entity {
+    let mut e = indexed(e);
+    if let Entity::Source(s) = &mut e {
+        s.published = None;
+    }
+    e
+}
+
+/// Whether `e` is a place that is a country (what an event's country is read from).
+fn is_country(e: &Entity) -> bool {
+    matches!(e, Entity::Place(p) if p.kind == PlaceKind::Country)
 }
 
 /// What the office holders read of actor `a`'s positions: each one's title and days.

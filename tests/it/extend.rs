@@ -141,8 +141,7 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (whether a place is a country, a source's publication
-    /// day): built whole.
+    /// Also a field no update takes (a place's container): built whole.
     Whole,
     /// Agreements and statements only, their dates or an agreement's event (which an undated
     /// one sorts by): moved in their orders from the graph before.
@@ -185,13 +184,12 @@ fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
 /// allows to differ (labels and texts search reads, aliases, notes and the citations of
 /// notes, participations and positions, the own citations of actors, places, agreements and
 /// statements, an actor's positions and country, an actor's or place's name, an actor's or
-/// agreement's kind, a place's kind but to or from a country, an agreement's parties,
+/// agreement's kind, a place's kind (to or from a country too), an agreement's parties,
 /// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
-/// citations, topics, mode, own codes); for [`Change::Whole`], a place or source,
-/// also a field an index reads that no update takes (whether a place is a country, a
-/// source's publication day), so that the graph is built whole. With each replacement, whether it
+/// citations, topics, mode, own codes); for [`Change::Whole`], a place, also a field an
+/// index reads that no update takes (its container), so that the graph is built whole. With each replacement, whether it
 /// is in place.
 fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
@@ -207,9 +205,9 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             // Every field of an event, agreement or statement an index reads is patched:
             // built whole only for the other kinds.
             Change::Whole => loop {
-                let n = NodeId(rng.below(g.node_count()) as u32);
-                if matches!(g.entity(n), Entity::Place(_) | Entity::Source(_)) {
-                    break n;
+                let p = rng.pick(g.all(EntityKind::Place));
+                if g.place(p).is_some_and(|p| p.within.is_some()) {
+                    break p;
                 }
             },
             _ => NodeId(rng.below(g.node_count()) as u32),
@@ -287,12 +285,9 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             },
             Entity::Place(p) => match rng.below(6) {
                 0 => p.aliases = vec![text(&p.name, rng)],
-                // Another kind, but to or from a country.
-                5 if p.kind != PlaceKind::Country => {
-                    let kinds: Vec<PlaceKind> =
-                        PlaceKind::ALL.iter().copied().filter(|&k| k != PlaceKind::Country).collect();
-                    p.kind = kinds[rng.below(kinds.len())];
-                }
+                // Another kind, now and then to or from a country (the events at or inside
+                // it re-indexed).
+                5 => p.kind = PlaceKind::ALL[rng.below(PlaceKind::ALL.len())],
                 4 => p.name = text(&p.name, rng),
                 1 => (p.latitude, p.code) = (Some(rng.below(90) as f64), Some(word.into())),
                 3 => p.sources = cite(rng),
@@ -329,9 +324,15 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 }
                 _ => st.channel = StatementChannel::ALL[rng.below(StatementChannel::ALL.len())],
             },
-            Entity::Source(src) => match rng.below(3) {
+            Entity::Source(src) => match rng.below(4) {
                 0 => src.title = text(&src.title, rng),
                 1 => src.outlet = text(&src.outlet, rng),
+                // Published on another day: every record citing it lists its citations in
+                // another order, and may be known from another day.
+                2 => {
+                    let days = chrono::Duration::days(rng.below(60) as i64 - 30);
+                    src.published = src.published.map(|d| d + days);
+                }
                 _ => (src.document, src.credits) = (text(&src.document, rng), vec![word.into()]),
             },
         }
@@ -411,18 +412,21 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 }
             }
         } else if change == Change::Whole {
-            let day = chrono::Duration::days(1 + rng.below(30) as i64);
-            match &mut e {
-                Entity::Event(_) | Entity::Actor(_) | Entity::Agreement(_) | Entity::Statement(_) => {
-                    unreachable!("only places and sources are picked to be built whole")
+            let Entity::Place(p) = &mut e else { unreachable!("only places are picked to be built whole") };
+            // Within another place, not one inside it.
+            let inside = |mut at: Option<NodeId>| {
+                for _ in 0..64 {
+                    match at {
+                        Some(a) if a == n => return true,
+                        Some(a) => at = g.place(a).and_then(|x| x.within),
+                        None => return false,
+                    }
                 }
-                // Made a country, or no longer one.
-                Entity::Place(p) if p.kind == PlaceKind::Country => p.kind = PlaceKind::City,
-                Entity::Place(p) => p.kind = PlaceKind::Country,
-                Entity::Source(src) => {
-                    src.published = Some(src.published.unwrap_or(chrono::NaiveDate::MIN) + day);
-                }
-            }
+                true
+            };
+            let places = g.all(EntityKind::Place);
+            p.within =
+                (0..50).map(|_| rng.pick(places)).find(|&o| Some(o) != p.within && !inside(Some(o))).or(p.within);
         }
         out.push((n, e, in_place));
     }
@@ -995,6 +999,60 @@ fn retracting_records_answers_as_a_whole_build() {
         let envoy = g.get("actor:zz-envoy").expect("added");
         let g = g.retract(&[envoy], g.snapshot().clone());
         assert_same(&g, &whole(&g), &mut rng);
+    }
+}
+
+#[test]
+fn a_place_made_a_country_or_no_longer_one_answers_as_a_whole_build() {
+    // Busy lists of 6 events or more, so that the events whose country changes are in many.
+    let g = generated(1_500, 19).with_busy_lists(6);
+    let mut rng = Rng(83);
+    let busiest = |kind: PlaceKind, g: &KnowledgeGraph| {
+        let of_kind = g.all(EntityKind::Place).iter().copied().filter(|&p| g.place(p).is_some_and(|p| p.kind == kind));
+        of_kind.max_by_key(|&p| g.reverse(p).events.len()).expect("a place of the kind")
+    };
+    let (city, country) = (busiest(PlaceKind::City, &g), busiest(PlaceKind::Country, &g));
+    assert!(g.reverse(city).events.len() >= 6, "the city has events");
+    let mut u = g;
+    for (place, kind) in [(city, PlaceKind::Country), (country, PlaceKind::Region), (city, PlaceKind::City)] {
+        let mut e = u.entity(place).clone();
+        if let Entity::Place(p) = &mut e {
+            p.kind = kind;
+        }
+        assert!(u.replaces_in_place(place, &e), "made from the graph before");
+        u = u.update(vec![(place, e)], Vec::new(), u.snapshot().clone());
+        assert!(u.nodes_added() > 0, "not built whole");
+        assert_same(&u, &whole(&u).with_busy_lists(6), &mut rng);
+    }
+}
+
+#[test]
+fn a_source_published_on_another_day_answers_as_a_whole_build() {
+    // The most cited sources moved far (so that they pass others in every citation list
+    // and the records citing them are known from other days), then a little; busy lists of
+    // 6 events or more.
+    for (g, busy) in [(graph(), None), (Arc::new(generated(1_500, 23)), Some(6))] {
+        let whole = |g: &KnowledgeGraph| match busy {
+            Some(b) => whole(g).with_busy_lists(b),
+            None => whole(g),
+        };
+        let mut u = whole(&g);
+        let mut sources = u.all(EntityKind::Source).to_vec();
+        sources.sort_by_key(|&s| std::cmp::Reverse(u.reverse(s).fact_count));
+        let mut rng = Rng(89);
+        for (k, days) in [(0, -400), (1, 300), (0, 2), (2, -1)] {
+            let source = sources[k % sources.len()];
+            let mut e = u.entity(source).clone();
+            if let Entity::Source(src) = &mut e {
+                src.published = src.published.map(|d| d + chrono::Duration::days(days));
+            }
+            assert!(u.replaces_in_place(source, &e), "made from the graph before");
+            u = u.update(vec![(source, e)], Vec::new(), u.snapshot().clone());
+            // A whole build keeps nothing apart (the many records replaced may fold one layer).
+            let apart = u.nodes_added() + u.dates_added_events() + u.search_added_nodes();
+            assert!(apart > 0, "not built whole");
+            assert_same(&u, &whole(&u), &mut rng);
+        }
     }
 }
 
