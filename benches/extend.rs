@@ -24,7 +24,7 @@
 //! single extensions, `EXTEND_CHAIN` (default 2000, 0 to skip) for the chain's length.
 
 use diplograph::graph::KnowledgeGraph;
-use diplograph::model::{Entity, EntityKind, NodeId};
+use diplograph::model::{Entity, EntityKind, LinkKind, NodeId};
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
@@ -467,7 +467,9 @@ fn main() {
     let alone = |kind: EntityKind| -> Vec<NodeId> {
         let free = |n: &NodeId| {
             let r = graph.reverse(*n);
-            r.agreements.is_empty() && r.statements.is_empty() && r.children.is_empty()
+            // (An agreement scheduling an event puts nothing in its lists.)
+            let scheduled = graph.links(*n).any(|(_, kind, _)| kind == LinkKind::Schedules);
+            r.agreements.is_empty() && r.statements.is_empty() && r.children.is_empty() && !scheduled
         };
         graph.all(kind).iter().copied().filter(free).collect()
     };

@@ -1,8 +1,10 @@
 //! The in-memory knowledge graph: entities as petgraph nodes, their links as edges, and the
 //! indexes every API request needs, all built once at load (`build.rs`). A write that adds
-//! records, or replaces some in place, gets a new graph made from the previous one
-//! (`rebuild.rs`: [`KnowledgeGraph::extend`], [`KnowledgeGraph::update`]), sharing what the
-//! write leaves alone, which answers as a whole build of the same records would.
+//! records, replaces some in place or retracts some gets a new graph made from the previous
+//! one (`rebuild.rs`: [`KnowledgeGraph::extend`], [`KnowledgeGraph::update`],
+//! [`KnowledgeGraph::retract`]; a retracted record keeps its node, in no order, list or
+//! index), sharing what the write leaves alone, which answers as a whole build of the same
+//! records would.
 //!
 //! Architecture Invariant: the graph is immutable once built; every query here returns
 //! borrows or small vectors of [`NodeId`]s and never folds, sorts or scans a whole kind on
@@ -221,9 +223,12 @@ impl KnowledgeGraph {
     }
 
     /// Calls `link(from, to, kind)` for each link the entity `n` states (every link of the
-    /// graph is stated by exactly one of its ends), as stored: a walk over every node's
-    /// stated links visits every link once.
+    /// graph is stated by exactly one of its ends; a retracted node states none), as stored: a
+    /// walk over every node's stated links visits every link once.
     pub fn each_stated_link(&self, n: NodeId, link: impl FnMut(NodeId, NodeId, LinkKind)) {
+        if self.is_retracted(n) {
+            return;
+        }
         build::each_link(n, self.entity(n), link)
     }
 

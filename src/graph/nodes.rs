@@ -253,6 +253,12 @@ impl Nodes {
     pub(super) fn added_nodes(&self) -> usize {
         self.added.len() + self.replaced.len()
     }
+
+    /// How many nodes have their link lists kept apart (a replacement or retraction changed
+    /// their links): 0 right after a fold.
+    pub(super) fn relinked_nodes(&self) -> usize {
+        self.relinked.len()
+    }
 }
 
 /// Whether links of `kind` are stated by the node they point to (`build::each_link`: a

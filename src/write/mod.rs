@@ -263,10 +263,10 @@ struct State {
     /// thrown away.
     generation: u64,
     /// The graph the next build extends (the last one built of this generation): its
-    /// entities are `draft.entities[..its node count]` unless `whole`, but for `replaced`.
+    /// entities are `draft.entities[..its node count]` unless `whole`, but for `replaced`
+    /// and `retracted`.
     base: Option<Arc<KnowledgeGraph>>,
-    /// Whether the draft was rebuilt (or a replacement an update cannot make in place was
-    /// taken): then the next build is a whole one.
+    /// Whether the draft was rebuilt: then the next build is a whole one.
     whole: bool,
     /// How many nodes `base` holds beyond its last whole build (or fold): what its layers
     /// hold apart, which each extension pays for.
@@ -807,7 +807,13 @@ fn commit(shared: Arc<Shared>) {
                 let graph = Arc::new(graph);
                 st.base = Some(graph.clone());
                 // An update may have built whole after all (a replacement an index reads).
-                let layered = graph.nodes_added() + graph.search_added_nodes() + graph.dates_added_events() > 0;
+                // (Retractions alone leave link lists apart, and search's entries out of
+                // its hits: folded too.)
+                let layered = graph.nodes_added()
+                    + graph.nodes_relinked()
+                    + graph.search_added_nodes()
+                    + graph.dates_added_events()
+                    > 0;
                 st.grown = if layered { grown } else { 0 };
                 st.pending.push((k, graph.clone()));
                 // Folded only if it still holds the draft's first records.
@@ -1300,7 +1306,7 @@ mod tests {
         let mut st = w.shared.lock().expect("lock");
         let epoch = st.epoch;
         st.folding = true;
-        // A replacement (or retraction, or reload) while the fold runs.
+        // The draft rebuilt (a reload, a failed sync) while the fold runs.
         st.rewritten();
         st.folded(epoch, Some(whole(&graph)));
         assert!(st.folded.is_none() && !st.folding);
@@ -1314,7 +1320,7 @@ mod tests {
         st.replaced_in_place(vec![NodeId(0)]);
         assert!(st.folded.is_some() && !st.whole);
         assert_eq!(st.replaced_since_fold, vec![NodeId(0)]);
-        // Then records removed: the fold is dropped (freed off the lock), and the next build
+        // Then the draft rebuilt: the fold is dropped (freed off the lock), and the next build
         // is a whole one.
         st.rewritten();
         assert!(st.folded.is_none() && st.whole && st.replaced_since_fold.is_empty());

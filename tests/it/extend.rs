@@ -897,8 +897,8 @@ fn renaming_actors_and_places_answers_as_a_whole_build() {
     }
 }
 
-/// For each node of `g`, the nodes (not retracted) whose records refer to it (but by a
-/// citation).
+/// For each node of `g`, the nodes (not retracted) whose records refer to it by a link (own
+/// citations too; those of notes, participations and positions not).
 fn referrers(g: &KnowledgeGraph) -> HashMap<NodeId, Vec<NodeId>> {
     let mut referrers: HashMap<NodeId, Vec<NodeId>> = HashMap::new();
     for i in 0..g.node_count() as u32 {

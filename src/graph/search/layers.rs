@@ -22,7 +22,8 @@
 //! entry that is not stale, and builds the whole index again if one is not (then the
 //! vocabularies are those of a whole build again). Left out of the hits and indexed again,
 //! a replaced node is scored and ordered by its new labels and texts alone, as in a whole
-//! build.
+//! build. A retracted node is left out the same way, and indexed nowhere again (no index
+//! build takes a retracted node).
 
 use super::{SearchHit, SearchIndex};
 use crate::graph::KnowledgeGraph;
