@@ -107,6 +107,14 @@ fn renamed(e: &mut Entity, n: usize) -> Option<()> {
     Some(())
 }
 
+/// Prints each step collected, with its median time.
+fn print_steps(steps: &Steps) {
+    for (step, times) in steps.lock().expect("steps").iter_mut() {
+        times.sort_unstable();
+        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
@@ -148,10 +156,7 @@ fn main() {
     }
     ON.store(false, Ordering::Relaxed);
     println!("the steps of one graph extended by one event ({runs} times, median; timed with their logging on):");
-    for (step, times) in steps.lock().expect("steps").iter_mut() {
-        times.sort_unstable();
-        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-    }
+    print_steps(&steps);
 
     // The whole extension, logging off: the time to the new graph, and with its drop (what
     // the writes bench's phase 0 times).
@@ -248,10 +253,7 @@ fn main() {
     }
     ON.store(false, Ordering::Relaxed);
     println!("the steps of one event replaced in place ({runs} times, median; timed with their logging on):");
-    for (step, times) in steps.lock().expect("steps").iter_mut() {
-        times.sort_unstable();
-        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-    }
+    print_steps(&steps);
     let mut made = Vec::new();
     for n in 0..runs {
         let t = Instant::now();
@@ -280,10 +282,7 @@ fn main() {
             drop(g);
         }
         println!("one statement given another speaker, in place ({runs} times, logging on): {}", summary(&mut made));
-        for (step, times) in steps.lock().expect("steps").iter_mut() {
-            times.sort_unstable();
-            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-        }
+        print_steps(&steps);
     }
     // Events re-indexed from the graph before (issue 15): a moved date, a participant
     // replaced by another actor, a topic added; each with its steps, then timed with logging
@@ -332,10 +331,7 @@ fn main() {
         }
         ON.store(false, Ordering::Relaxed);
         println!("the steps of one event replaced, {what} ({runs} times, median; timed with their logging on):");
-        for (step, times) in steps.lock().expect("steps").iter_mut() {
-            times.sort_unstable();
-            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-        }
+        print_steps(&steps);
         let mut made = Vec::new();
         for n in 0..runs {
             let r = reindexed(&graph, n, edit);
@@ -483,10 +479,7 @@ fn main() {
         }
         ON.store(false, Ordering::Relaxed);
         println!("the steps of one {kind:?} retracted ({runs} times, median; timed with their logging on):");
-        for (step, times) in steps.lock().expect("steps").iter_mut() {
-            times.sort_unstable();
-            println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-        }
+        print_steps(&steps);
         let mut made = Vec::new();
         for n in 0..runs {
             let Some(node) = pick(&from, n) else { break };
@@ -519,10 +512,7 @@ fn main() {
     }
     ON.store(false, Ordering::Relaxed);
     println!("the steps of one city made a country ({country_runs} times, median; timed with their logging on):");
-    for (step, times) in steps.lock().expect("steps").iter_mut() {
-        times.sort_unstable();
-        println!("  {step:<28} {:>9.3} ms", times[times.len() / 2] as f64 / 1e3);
-    }
+    print_steps(&steps);
     let mut made = Vec::new();
     for &node in cities.iter().take(country_runs) {
         let r = made_country(node);

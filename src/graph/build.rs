@@ -32,13 +32,7 @@ impl KnowledgeGraph {
     pub fn build(mut entities: Vec<Entity>, by_id: HashMap<String, NodeId>, snapshot: Snapshot) -> Self {
         assert!(by_id.len() <= entities.len(), "at most one id per entity");
         debug_assert!(by_id.iter().all(|(id, n)| entities.get(n.index()).is_some_and(|e| e.id() == id)));
-        let retracted: HashSet<NodeId> = match by_id.len() == entities.len() {
-            true => HashSet::default(),
-            false => (0..entities.len())
-                .map(|i| NodeId(i as u32))
-                .filter(|n| by_id.get(entities[n.index()].id()) != Some(n))
-                .collect(),
-        };
+        let retracted = retracted_in(&entities, &by_id);
         crate::timing::timed("graph: citations in order", || {
             let key: HashMap<NodeId, (Option<chrono::NaiveDate>, String)> = entities
                 .iter()
@@ -316,6 +310,16 @@ pub(super) fn each_citation(e: &Entity, mut cite: impl FnMut(NodeId)) {
         Entity::Event(ev) => ev.participants.iter().for_each(|p| list(&p.sources)),
         _ => {}
     }
+}
+
+/// The retracted records of `entities` (a writer keeps them, so that no other node is
+/// numbered again): those whose id `ids` does not map to them. The one definition, for the
+/// graph and the writer's draft alike; no look-up when there are as many ids as entities.
+pub fn retracted_in(entities: &[Entity], ids: &HashMap<String, NodeId>) -> HashSet<NodeId> {
+    if ids.len() == entities.len() {
+        return HashSet::default();
+    }
+    (0..entities.len() as u32).map(NodeId).filter(|n| ids.get(entities[n.index()].id()) != Some(n)).collect()
 }
 
 /// Calls `link(from, to, kind)` for each link the entity `e` (node `me`) states, as stored.

@@ -27,6 +27,7 @@ mod served;
 pub use analytics::{
     codes_pass, held_on, AgreementTally, Bucket, CodeTally, EventSet, EventTally, Period, TooManyPeriods,
 };
+pub use build::retracted_in;
 pub use dates::{DateRange, EventsInRange};
 pub use lists::{ActorQuery, AgreementQuery, EventQuery, List, PlaceQuery, StatementQuery};
 pub use names::NameMatch;

@@ -347,26 +347,7 @@ impl KnowledgeGraph {
             }
             (nodes, degree, by_id, more_ids)
         });
-        let mut kg = KnowledgeGraph {
-            nodes,
-            by_id,
-            more_ids,
-            retracted: self.retracted.clone(),
-            order: self.order.clone(),
-            rank: self.rank.clone(),
-            sort_key: self.sort_key.clone(),
-            reverse: self.reverse.clone(),
-            reverse_of: self.reverse_of.clone(),
-            degree,
-            shared_events: Default::default(),
-            names: self.names.clone(),
-            search: Default::default(),
-            dates: Default::default(),
-            lists: self.lists.clone(),
-            event_tags: self.event_tags.clone(),
-            analytics: Default::default(),
-            snapshot,
-        };
+        let mut kg = self.patched(nodes, degree, (by_id, more_ids), self.retracted.clone(), snapshot);
         let kinds: HashSet<EntityKind> = (old..n).map(|i| kg.entity(NodeId(i as u32)).kind()).collect();
         // The nodes whose order key may have changed: the replaced ones, and the undated
         // agreements reached at a re-indexed event (which sort by its date).
@@ -552,26 +533,8 @@ impl KnowledgeGraph {
             }
             (self.nodes.with(Vec::new(), &[], Vec::new(), &relinked, &retracted), degree)
         });
-        let mut kg = KnowledgeGraph {
-            nodes,
-            by_id: self.by_id.clone(),
-            more_ids: self.more_ids.clone(),
-            retracted,
-            order: self.order.clone(),
-            rank: self.rank.clone(),
-            sort_key: self.sort_key.clone(),
-            reverse: self.reverse.clone(),
-            reverse_of: self.reverse_of.clone(),
-            degree,
-            shared_events: Default::default(),
-            names: self.names.clone(),
-            search: Default::default(),
-            dates: Default::default(),
-            lists: self.lists.clone(),
-            event_tags: self.event_tags.clone(),
-            analytics: Default::default(),
-            snapshot,
-        };
+        let ids = (self.by_id.clone(), self.more_ids.clone());
+        let mut kg = self.patched(nodes, degree, ids, retracted, snapshot);
         let kind_of = |r: &NodeId| self.entity(*r).kind();
         crate::timing::timed("retract: orders", || {
             let mut kinds: Vec<EntityKind> = gone.iter().map(kind_of).collect();
@@ -637,6 +600,40 @@ impl KnowledgeGraph {
         analytics.retracted(&kg, self, &gone);
         kg.analytics = analytics;
         kg
+    }
+
+    /// The graph a patch starts from: these `nodes`, `degree`, ids and `retracted`, this
+    /// graph's orders, ranks, reverse lists, names, list runs and tags shared (for the patch
+    /// to change), the indexes it always makes again (shared events, search, dates,
+    /// analytics) empty.
+    fn patched(
+        &self,
+        nodes: super::nodes::Nodes,
+        degree: super::chunked::Chunked<u32>,
+        (by_id, more_ids): (Arc<HashMap<String, NodeId>>, HashMap<String, NodeId>),
+        retracted: Arc<HashSet<NodeId>>,
+        snapshot: Snapshot,
+    ) -> KnowledgeGraph {
+        KnowledgeGraph {
+            nodes,
+            by_id,
+            more_ids,
+            retracted,
+            order: self.order.clone(),
+            rank: self.rank.clone(),
+            sort_key: self.sort_key.clone(),
+            reverse: self.reverse.clone(),
+            reverse_of: self.reverse_of.clone(),
+            degree,
+            shared_events: Default::default(),
+            names: self.names.clone(),
+            search: Default::default(),
+            dates: Default::default(),
+            lists: self.lists.clone(),
+            event_tags: self.event_tags.clone(),
+            analytics: Default::default(),
+            snapshot,
+        }
     }
 
     /// Every record of this graph in `NodeId` order, retracted ones kept, and the node of

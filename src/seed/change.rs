@@ -53,13 +53,7 @@ impl Draft {
     /// to it is a retracted record).
     pub fn new(entities: Vec<Entity>, ids: HashMap<String, NodeId>) -> Self {
         let kinds = entities.iter().map(Entity::kind).collect();
-        let retracted = match ids.len() == entities.len() {
-            true => HashSet::default(),
-            false => (0..entities.len() as u32)
-                .map(NodeId)
-                .filter(|n| ids.get(entities[n.index()].id()) != Some(n))
-                .collect(),
-        };
+        let retracted = crate::graph::retracted_in(&entities, &ids);
         Draft { entities, ids, kinds, retracted }
     }
 
