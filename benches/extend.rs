@@ -15,9 +15,10 @@
 //! from the graph before; an event, a statement and an agreement that nothing refers to
 //! retracted (`KnowledgeGraph::retract`), from the graph before; the cities with the most
 //! events made countries (their events re-indexed) and a source published a day later
-//! (every record citing it replaced), from the graph before; a venue moved into another
-//! city (built whole, what every such replacement cost before, a retraction too); and a
-//! chain of replacements in place.
+//! (every record citing it replaced), from the graph before; the busiest cities moved into
+//! other countries and venues into other cities (their events re-indexed), from the graph
+//! before; the same graph built whole (what every such write cost before); and a chain of
+//! replacements in place.
 //!
 //! `cargo bench --bench extend` on the bundled seed; `EXTEND_SEED=DIR` for another
 //! (`diplograph generate --events 100000 --out DIR`), `EXTEND_RUNS` (default 20) for the
@@ -558,26 +559,58 @@ fn main() {
             summary(&mut made)
         );
     }
-    // A venue moved into another city (the events' lists of the places around it, the
-    // places inside them): still built whole (what every re-indexing replacement cost
-    // before; until they were patched, a renamed actor was this row's case, then a venue made
-    // a city, then a city made a country).
-    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
-    let mut made = Vec::new();
-    let all_cities = places_of(PlaceKind::City);
-    for (n, &node) in venues.iter().take(whole_runs).enumerate() {
+    // A city moved into another country (the events at or inside it leave the lists of the
+    // places around it and join the others', their country changes), from the graph
+    // before, with its steps: the cities with the most events first; then venues moved into
+    // another city.
+    let moved_into = |node: NodeId, into: &[NodeId], n: usize| {
         let mut e = graph.entity(node).clone();
         if let Entity::Place(p) = &mut e {
-            p.within = all_cities.iter().copied().filter(|&c| Some(c) != p.within).nth(n);
+            p.within = into.iter().copied().filter(|&c| Some(c) != p.within).nth(n % into.len().max(1));
         }
-        assert!(!graph.replaces_in_place(node, &e), "built whole");
+        assert!(graph.replaces_in_place(node, &e), "made from the graph before");
+        (node, e)
+    };
+    steps.lock().expect("steps").clear();
+    ON.store(true, Ordering::Relaxed);
+    for (n, &node) in cities.iter().take(country_runs).enumerate() {
+        drop(graph.update(vec![moved_into(node, &countries, n)], Vec::new(), graph.snapshot().clone()));
+    }
+    ON.store(false, Ordering::Relaxed);
+    println!(
+        "the steps of one city moved into another country ({country_runs} times, median; timed with their logging on):"
+    );
+    print_steps(&steps);
+    for (what, places, into) in [("city", &cities, &countries), ("venue", &venues, &places_of(PlaceKind::City))] {
+        let mut made = Vec::new();
+        for (n, &node) in places.iter().take(country_runs).enumerate() {
+            let r = moved_into(node, into, n);
+            let t = Instant::now();
+            let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
+            made.push(t.elapsed());
+            drop(g);
+        }
+        if let (Some(&first), false) = (places.first(), made.is_empty()) {
+            let events = graph.reverse(first).events.len();
+            println!(
+                "one {what} moved into another place (the first {country_runs}, up to {events} events each), from the graph before: {}",
+                summary(&mut made)
+            );
+        }
+    }
+    // For comparison, what every such write cost before: the same graph built whole (no
+    // replacement builds whole now).
+    let whole_runs: usize = std::env::var("EXTEND_WHOLE_RUNS").ok().and_then(|s| s.parse().ok()).unwrap_or(3);
+    let mut made = Vec::new();
+    for _ in 0..whole_runs {
+        let (entities, ids) = graph.records();
         let t = Instant::now();
-        let g = graph.update(vec![(node, e)], Vec::new(), graph.snapshot().clone());
+        let g = KnowledgeGraph::build(entities, ids, graph.snapshot().clone());
         made.push(t.elapsed());
         drop(g);
     }
     if !made.is_empty() {
-        println!("one venue moved into another city, built whole ({} times): {}", made.len(), summary(&mut made));
+        println!("the same graph built whole ({} times): {}", made.len(), summary(&mut made));
     }
     if chain > 0 {
         // A chain of replacements in place, each graph made from the one before (the

@@ -71,6 +71,11 @@
 //! - an actor's or agreement's kind, a place's kind: the list runs built again (`lists.rs`);
 //!   a place made a country or no longer one: also every event at or inside it re-indexed
 //!   as below (its record the same: its country, the nearest around its place, may change);
+//! - a place's container: its link kept apart (`nodes.rs`), the place taken out of its old
+//!   container's list of places and merged into its new one's (`relist`), the list runs
+//!   built again (the places inside each place), and every event at or inside it re-indexed
+//!   as below (its record the same: it leaves the lists of the places it is no longer in and
+//!   joins those of the places now around it, its country may change);
 //! - an agreement's parties, signatories, event and scheduled events, a statement's speaker,
 //!   event and statement it answers (so long as every reference is to a node of the graph
 //!   before):
@@ -135,9 +140,9 @@
 //!   again and the source's own (`Analytics::recite`);
 //! - the entity itself: kept beside the shared petgraph (`nodes.rs`).
 //!
-//! Everything else is compared, so it is the same: a place's container (the places' lists,
-//! the events' lists of the places around, the analytics' countries). Not incremental, so
-//! built whole: a changed container.
+//! Every field of every kind is one of those, so every replacement of a record by one of the
+//! same id (so of the same kind: an id names its kind) is made from the graph before; the
+//! whole build is left for a replacement of another kind or id, which no write makes.
 //!
 //! A write that retracts records ([`KnowledgeGraph::retract`]; the writer checks that nothing
 //! that stays refers to them) keeps their nodes, so that no other node is numbered again and
@@ -164,7 +169,7 @@
 //! internal tables may number a code or topic differently, answer by answer over many
 //! lists), after random sequences of additions, and of additions and replacements of all
 //! five sorts (in place, events re-indexed, agreements and statements moved, actors and
-//! places renamed, built whole).
+//! places renamed, places moved into other containers).
 //!
 //! [`DateIndex::extended`]: super::dates::DateIndex::extended
 //! [`DateIndex::moved`]: super::dates::DateIndex::moved
@@ -261,7 +266,7 @@ impl KnowledgeGraph {
                 let old = self.entity(*n);
                 refers_to_added(*n, e)
                     || (matches!(e, Entity::Event(_)) && indexed(old) != indexed(e))
-                    || is_country(old) != is_country(e)
+                    || placing(old) != placing(e)
                     || (self.key_of(old) != self.key_of(e) && self.replaces_in_place(*n, e))
             });
         if split {
@@ -302,11 +307,12 @@ impl KnowledgeGraph {
             .filter(|(r, e)| matches!(e, Entity::Event(_)) && indexed(self.entity(*r)) != indexed(e))
             .map(|r| r.0)
             .collect();
-        // The events at or inside a place made a country, or no longer one: their country (the
-        // nearest one around their place) may have changed, so they are re-indexed too
-        // (their records the same).
+        // The events at or inside a place made a country, or no longer one, or moved into
+        // another container: their country (the nearest one around their place) and the
+        // places around them may have changed, so they are re-indexed too (their records the
+        // same).
         for (r, e) in &replaced {
-            if is_country(self.entity(*r)) != is_country(e) {
+            if placing(self.entity(*r)) != placing(e) {
                 reindexed.extend_from_slice(&self.reverse(*r).events);
             }
         }
@@ -422,11 +428,12 @@ impl KnowledgeGraph {
             crate::timing::timed("extend: replaced facts", || kg.recount_facts(self, &replaced_nodes));
         }
         let listed = [EntityKind::Actor, EntityKind::Place, EntityKind::Agreement, EntityKind::Statement];
-        // An actor's, agreement's or place's kind replaced: the runs by kind.
+        // An actor's, agreement's or place's kind replaced: the runs by kind; a place's
+        // container: the runs of places inside a place.
         let rekinded = replaced_nodes.iter().any(|&r| match (self.entity(r), kg.entity(r)) {
             (Entity::Actor(a), Entity::Actor(b)) => a.kind != b.kind,
             (Entity::Agreement(a), Entity::Agreement(b)) => a.kind != b.kind,
-            (Entity::Place(a), Entity::Place(b)) => a.kind != b.kind,
+            (Entity::Place(a), Entity::Place(b)) => a.kind != b.kind || a.within != b.within,
             _ => false,
         });
         // An agreement's parties replaced: the runs of agreements by party (no run holds a
@@ -959,6 +966,9 @@ impl KnowledgeGraph {
                 let (left, joined) = (of(false), of(true));
                 let items = rev.list_mut(list);
                 if !left.is_empty() {
+                    // A place moved into another container takes every event at or inside it
+                    // out of the lists of the places it left: many, so looked up in a set.
+                    let left: HashSet<NodeId> = left.into_iter().collect();
                     items.retain(|x| !left.contains(x));
                 }
                 if !joined.is_empty() {
@@ -1008,8 +1018,8 @@ impl KnowledgeGraph {
 /// summaries, aliases, a statement's text, an agreement's topics, a source's title, outlet
 /// and document), notes (their text is read by no index, their citations counted), the
 /// citations of participations and positions (counted), an actor's and an agreement's kind
-/// (the list runs built again), a place's kind (the same, and the events at or inside a place
-/// made a country or no longer one re-indexed),
+/// (the list runs built again), a place's kind and container (the same, and the events at or
+/// inside a place made a country or no longer one, or moved, re-indexed),
 /// the own citations of an actor, place, agreement or
 /// statement (links kept apart, first-known days read again), an actor's positions (office
 /// holders made again) and country (a link), and fields read only from the entity when asked (a place's code and
@@ -1036,7 +1046,10 @@ fn indexed(e: &Entity) -> Entity {
         Entity::Place(p) => {
             // A place's kind: read by the list runs, and whether it is a country by the
             // events' countries (the events at or inside it re-indexed).
+            // Its container: a link (kept apart), the list runs of places inside a place
+            // (built again), the places around the events at or inside it (re-indexed).
             p.kind = PlaceKind::City;
+            p.within = None;
             p.aliases.clear();
             p.sources.clear();
             (p.code, p.latitude, p.longitude) = (None, None, None);
@@ -1127,9 +1140,14 @@ fn unpublished(e: &Entity) -> Entity {
     e
 }
 
-/// Whether `e` is a place that is a country (what an event's country is read from).
-fn is_country(e: &Entity) -> bool {
-    matches!(e, Entity::Place(p) if p.kind == PlaceKind::Country)
+/// What the events at or inside place `e` read of it: whether it is a country (an event's
+/// country is the nearest one around its place) and the place it lies in (the places around
+/// an event, whose lists it is in). `None` for other kinds.
+fn placing(e: &Entity) -> Option<(bool, Option<NodeId>)> {
+    match e {
+        Entity::Place(p) => Some((p.kind == PlaceKind::Country, p.within)),
+        _ => None,
+    }
 }
 
 /// What the office holders read of actor `a`'s positions: each one's title and days.

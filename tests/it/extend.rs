@@ -141,8 +141,9 @@ enum Change {
     /// Events only, also what the indexes read of them (dates, participants, places,
     /// parents, kinds, statuses, own citations): re-indexed from the graph before.
     Events,
-    /// Also a field no update takes (a place's container): built whole.
-    Whole,
+    /// Places only, each moved into another (not one inside it): the events at or inside it
+    /// re-indexed from the graph before (the places around them, their countries).
+    Contained,
     /// Agreements and statements only, their dates or an agreement's event (which an undated
     /// one sorts by): moved in their orders from the graph before.
     Dates,
@@ -188,13 +189,12 @@ fn redate_statement(g: &KnowledgeGraph, st: &mut Statement, rng: &mut Rng) {
 /// signatories, event and date, a statement's speaker, event and date, fields no index
 /// reads); for [`Change::Events`], events only, also one or more of what the indexes read
 /// of an event (its date, participants and roles, place, parent, kind, status, own
-/// citations, topics, mode, own codes); for [`Change::Whole`], a place, also a field an
-/// index reads that no update takes (its container), so that the graph is built whole. With each replacement, whether it
-/// is in place.
-fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity, bool)> {
+/// citations, topics, mode, own codes); for [`Change::Contained`], places, also their
+/// container.
+fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change) -> Vec<(NodeId, Entity)> {
     let words = ["amended", "corrected", "erratum", "summit", "Genève", "ωmega", "talks"];
     let sources = g.all(EntityKind::Source);
-    let mut out: Vec<(NodeId, Entity, bool)> = Vec::new();
+    let mut out: Vec<(NodeId, Entity)> = Vec::new();
     for k in 0..count {
         let n = match change {
             Change::Events => rng.pick(g.all(EntityKind::Event)),
@@ -202,9 +202,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             Change::Dates => rng.pick(g.all(EntityKind::Statement)),
             Change::Names if rng.below(2) == 0 => rng.pick(g.all(EntityKind::Place)),
             Change::Names => rng.pick(g.all(EntityKind::Actor)),
-            // Every field of an event, agreement or statement an index reads is patched:
-            // built whole only for the other kinds.
-            Change::Whole => loop {
+            Change::Contained => loop {
                 let p = rng.pick(g.all(EntityKind::Place));
                 if g.place(p).is_some_and(|p| p.within.is_some()) {
                     break p;
@@ -343,7 +341,6 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                 break o;
             }
         };
-        let in_place = change != Change::Whole;
         if let (Change::Events, Entity::Event(ev)) = (change, &mut e) {
             // One to three of the changes, now and then a change that changes nothing.
             for _ in 0..1 + rng.below(3) {
@@ -411,8 +408,8 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
                     _ => ev.sources = cite(rng),
                 }
             }
-        } else if change == Change::Whole {
-            let Entity::Place(p) = &mut e else { unreachable!("only places are picked to be built whole") };
+        } else if change == Change::Contained {
+            let Entity::Place(p) = &mut e else { unreachable!("only places are picked to be moved") };
             // Within another place, not one inside it.
             let inside = |mut at: Option<NodeId>| {
                 for _ in 0..64 {
@@ -428,7 +425,7 @@ fn replacements(g: &KnowledgeGraph, rng: &mut Rng, count: usize, change: Change)
             p.within =
                 (0..50).map(|_| rng.pick(places)).find(|&o| Some(o) != p.within && !inside(Some(o))).or(p.within);
         }
-        out.push((n, e, in_place));
+        out.push((n, e));
     }
     out
 }
@@ -699,10 +696,10 @@ fn check_extensions(start: &KnowledgeGraph, seed: u64, batches: &[usize]) {
     }
 }
 
-/// Random batches of additions and replacements (in place, or not, then built whole),
-/// each made from the graph before it by `update`, compared with a whole build after every
-/// batch; how many graphs after replacements in place were made from the graph before
-/// (their replaced nodes kept apart, not built whole).
+/// Random batches of additions and replacements (each one in place), each made from the
+/// graph before it by `update`, compared with a whole build after every batch; how many
+/// graphs after replacements were made from the graph before (their replaced nodes kept
+/// apart, not built whole).
 fn check_updates(start: &KnowledgeGraph, seed: u64, changes: &[Change], most: usize) -> usize {
     check_updates_busy(start, seed, changes, most, None)
 }
@@ -726,16 +723,14 @@ fn check_updates_busy(
     for (batch, &change) in changes.iter().enumerate() {
         let count = 1 + rng.below(most);
         let replaced = replacements(&g, &mut rng, count, change);
-        for (n, e, in_place) in &replaced {
-            assert_eq!(g.replaces_in_place(*n, e), *in_place, "batch {batch}: {} in place: {e:?}", g.entity(*n).id());
+        for (n, e) in &replaced {
+            assert!(g.replaces_in_place(*n, e), "batch {batch}: {} in place: {e:?}", g.entity(*n).id());
         }
-        let in_place = replaced.iter().all(|r| r.2);
-        let replaced: Vec<(NodeId, Entity)> = replaced.into_iter().map(|(n, e, _)| (n, e)).collect();
         let count = rng.below(2) * (1 + rng.below(4));
         let added = additions(&g, &mut rng, count, batch);
         let apart = g.nodes_added();
         g = g.update(replaced, added, g.snapshot().clone());
-        kept += usize::from(in_place && g.nodes_added() > apart);
+        kept += usize::from(g.nodes_added() > apart);
         assert_same(&g, &whole(&g), &mut rng);
     }
     kept
@@ -747,7 +742,7 @@ fn replacing_in_the_bundled_seed_answers_as_a_whole_build() {
     for seed in 1..=3u64 {
         let mut rng = Rng(seed);
         let changes: Vec<Change> =
-            (0..10).map(|_| if rng.below(4) > 0 { Change::InPlace } else { Change::Whole }).collect();
+            (0..10).map(|_| if rng.below(4) > 0 { Change::InPlace } else { Change::Contained }).collect();
         let kept = check_updates(&g, seed * 104_729, &changes, 6);
         assert!(kept >= 3, "replacements in place were made from the graph before: {kept}");
     }
@@ -867,7 +862,7 @@ fn replacing_in_a_generated_seed_answers_as_a_whole_build_across_search_layers()
     // Up to 80 replacements a batch, in place for 9 batches: the small search index passes
     // 256 nodes and the middle one is built again, with nodes replaced before and after.
     let mut changes = [Change::InPlace; 12];
-    changes[9] = Change::Whole;
+    changes[9] = Change::Contained;
     let kept = check_updates(&g, 31, &changes, 80);
     assert!(kept >= 5, "replacements in place were made from the graph before: {kept}");
 }
@@ -879,7 +874,7 @@ fn moving_agreements_and_statements_answers_as_a_whole_build() {
         // for another agreement's kind or parties), now and then with events moved (the
         // undated agreements reached at them move too) and other replacements.
         let mut changes = [Change::Dates; 10];
-        (changes[3], changes[6], changes[8]) = (Change::Events, Change::InPlace, Change::Whole);
+        (changes[3], changes[6], changes[8]) = (Change::Events, Change::InPlace, Change::Contained);
         let kept = check_updates(&g, 53, &changes, 12);
         assert!(kept >= 5, "agreements and statements moved from the graph before: {kept}");
     }
@@ -956,8 +951,7 @@ fn retracting_records_answers_as_a_whole_build() {
         let (mut kinds, mut retracted) = (HashSet::new(), 0);
         for batch in 0..12 {
             if batch % 4 == 3 {
-                let replaced: Vec<(NodeId, Entity)> =
-                    replacements(&g, &mut rng, 3, Change::Events).into_iter().map(|(n, e, _)| (n, e)).collect();
+                let replaced = replacements(&g, &mut rng, 3, Change::Events);
                 let count = 1 + rng.below(3);
                 let added = additions(&g, &mut rng, count, batch);
                 g = g.update(replaced, added, g.snapshot().clone());
@@ -1024,6 +1018,61 @@ fn a_place_made_a_country_or_no_longer_one_answers_as_a_whole_build() {
         assert!(u.nodes_added() > 0, "not built whole");
         assert_same(&u, &whole(&u).with_busy_lists(6), &mut rng);
     }
+}
+
+#[test]
+fn a_place_moved_into_another_container_answers_as_a_whole_build() {
+    // Busy lists of 6 events or more, so that the events under the moved place leave and
+    // join many of them.
+    let g = generated(1_500, 29).with_busy_lists(6);
+    let mut rng = Rng(97);
+    let of_kind = |kind: PlaceKind, g: &KnowledgeGraph| -> Vec<NodeId> {
+        let mut v: Vec<NodeId> =
+            g.all(EntityKind::Place).iter().copied().filter(|&p| g.place(p).is_some_and(|p| p.kind == kind)).collect();
+        v.sort_by_key(|&p| std::cmp::Reverse(g.reverse(p).events.len()));
+        v
+    };
+    let (cities, countries) = (of_kind(PlaceKind::City, &g), of_kind(PlaceKind::Country, &g));
+    let (city, country) = (cities[0], countries[0]);
+    assert!(g.reverse(city).events.len() >= 6, "the city has events");
+    let around = g.place(city).and_then(|p| p.within);
+    let elsewhere = *countries.iter().find(|&&c| Some(c) != around).expect("another country");
+    let other = *countries.iter().find(|&&c| c != country).expect("another country");
+    let mut u = g;
+    // The busiest city into another country, the busiest country into another, the city
+    // out of every place, then back in and made a country at once.
+    let moves = [
+        (city, Some(elsewhere), None),
+        (country, Some(other), None),
+        (city, None, None),
+        (city, around, Some(PlaceKind::Country)),
+    ];
+    for (place, within, kind) in moves {
+        let mut e = u.entity(place).clone();
+        if let Entity::Place(p) = &mut e {
+            p.within = within;
+            p.kind = kind.unwrap_or(p.kind);
+        }
+        assert!(u.replaces_in_place(place, &e), "made from the graph before");
+        u = u.update(vec![(place, e)], Vec::new(), u.snapshot().clone());
+        assert!(u.nodes_added() > 0, "not built whole");
+        assert_same(&u, &whole(&u).with_busy_lists(6), &mut rng);
+    }
+    // Into a place the same write adds (the addition first, then the move on that graph).
+    let mut region = u.entity(other).clone();
+    if let Entity::Place(p) = &mut region {
+        (p.id, p.name, p.kind, p.within) =
+            ("place:added-region".into(), "Added Region".into(), PlaceKind::Region, None);
+    }
+    let added = NodeId(u.node_count() as u32);
+    let mut e = u.entity(city).clone();
+    if let Entity::Place(p) = &mut e {
+        p.within = Some(added);
+    }
+    u = u.update(vec![(city, e)], vec![region], u.snapshot().clone());
+    assert_eq!(u.place(city).and_then(|p| p.within), Some(added));
+    assert!(u.nodes_added() > 0, "not built whole");
+    assert_same(&u, &whole(&u).with_busy_lists(6), &mut rng);
 }
 
 #[test]
@@ -1143,7 +1192,7 @@ fn re_indexing_events_in_the_bundled_seed_answers_as_a_whole_build() {
         let changes: Vec<Change> = (0..10)
             .map(|_| match rng.below(6) {
                 0 => Change::InPlace,
-                1 => Change::Whole,
+                1 => Change::Contained,
                 _ => Change::Events,
             })
             .collect();
@@ -1159,7 +1208,7 @@ fn re_indexing_events_in_a_generated_seed_answers_as_a_whole_build() {
     let g = generated(1_500, 7);
     let mut changes = [Change::Events; 10];
     changes[3] = Change::InPlace;
-    changes[7] = Change::Whole;
+    changes[7] = Change::Contained;
     let kept = check_updates_busy(&g, 41, &changes, 40, Some(6));
     assert!(kept >= 4, "events re-indexed from the graph before: {kept}");
 }
