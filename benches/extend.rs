@@ -121,6 +121,15 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted.get(i).map_or(0.0, |d| d.as_secs_f64() * 1e3)
 }
 
+/// The time `graph.update` takes to make the graph of one replacement (its drop not counted).
+fn time_update(graph: &KnowledgeGraph, replacement: (NodeId, Entity)) -> Duration {
+    let t = Instant::now();
+    let g = graph.update(vec![replacement], Vec::new(), graph.snapshot().clone());
+    let took = t.elapsed();
+    drop(g);
+    took
+}
+
 fn summary(times: &mut [Duration]) -> String {
     times.sort();
     format!(
@@ -514,14 +523,8 @@ fn main() {
     ON.store(false, Ordering::Relaxed);
     println!("the steps of one city made a country ({country_runs} times, median; timed with their logging on):");
     print_steps(&steps);
-    let mut made = Vec::new();
-    for &node in cities.iter().take(country_runs) {
-        let r = made_country(node);
-        let t = Instant::now();
-        let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
-        made.push(t.elapsed());
-        drop(g);
-    }
+    let mut made: Vec<Duration> =
+        cities.iter().take(country_runs).map(|&node| time_update(&graph, made_country(node))).collect();
     if let (Some(&most), false) = (cities.first(), made.is_empty()) {
         let events = graph.reverse(most).events.len();
         println!(
@@ -545,11 +548,7 @@ fn main() {
     for n in 0..runs {
         let Some(node) = pick(sources, n) else { break };
         cited.push(graph.reverse(node).fact_count);
-        let r = republished(node);
-        let t = Instant::now();
-        let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
-        made.push(t.elapsed());
-        drop(g);
+        made.push(time_update(&graph, republished(node)));
     }
     if !made.is_empty() {
         cited.sort_unstable();
@@ -566,7 +565,8 @@ fn main() {
     let moved_into = |node: NodeId, into: &[NodeId], n: usize| {
         let mut e = graph.entity(node).clone();
         if let Entity::Place(p) = &mut e {
-            p.within = into.iter().copied().filter(|&c| Some(c) != p.within).nth(n % into.len().max(1));
+            p.within =
+                into.iter().copied().filter(|&c| Some(c) != p.within).nth(n % into.len().saturating_sub(1).max(1));
         }
         assert!(graph.replaces_in_place(node, &e), "made from the graph before");
         (node, e)
@@ -582,14 +582,12 @@ fn main() {
     );
     print_steps(&steps);
     for (what, places, into) in [("city", &cities, &countries), ("venue", &venues, &places_of(PlaceKind::City))] {
-        let mut made = Vec::new();
-        for (n, &node) in places.iter().take(country_runs).enumerate() {
-            let r = moved_into(node, into, n);
-            let t = Instant::now();
-            let g = graph.update(vec![r], Vec::new(), graph.snapshot().clone());
-            made.push(t.elapsed());
-            drop(g);
-        }
+        let mut made: Vec<Duration> = places
+            .iter()
+            .take(country_runs)
+            .enumerate()
+            .map(|(n, &node)| time_update(&graph, moved_into(node, into, n)))
+            .collect();
         if let (Some(&first), false) = (places.first(), made.is_empty()) {
             let events = graph.reverse(first).events.len();
             println!(
